@@ -1,0 +1,194 @@
+//! Command-line flags (clap). Validation only; no library logic here.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use stadtatlas::model::{EntityKind, LonLat, Status};
+use std::path::PathBuf;
+
+/// stadtatlas: the Smart City stakeholder inventory on a map.
+///
+/// Exit codes: 0 ok; 1 `in`/`near` found nothing; 2 usage or input error.
+#[derive(Debug, Parser)]
+#[command(name = "stadtatlas", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// The store (a GeoPackage file).
+    #[arg(
+        long,
+        global = true,
+        env = "STADTATLAS_STORE",
+        default_value = "stadtatlas.gpkg"
+    )]
+    pub store: PathBuf,
+    /// Output format.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Label language.
+    #[arg(long, global = true, value_enum, default_value_t = LangArg::En)]
+    pub lang: LangArg,
+    /// Print only results, no progress.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Print more about what happens.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+    Geojson,
+    Md,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LangArg {
+    De,
+    En,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ByArg {
+    Field,
+    Category,
+    Kind,
+    Status,
+}
+
+/// Filters of every listing: values of one flag OR, different flags AND.
+#[derive(Debug, Clone, Default, Args)]
+pub struct FilterArgs {
+    /// partner, initiative, project, body (repeatable).
+    #[arg(long = "kind", value_parser = parse_kind)]
+    pub kinds: Vec<EntityKind>,
+    /// Field of action id, e.g. bildung (repeatable).
+    #[arg(long = "field")]
+    pub fields: Vec<String>,
+    /// Partner category id, e.g. university (repeatable).
+    #[arg(long = "category")]
+    pub categories: Vec<String>,
+    /// idea, planned, running, completed (repeatable).
+    #[arg(long = "status", value_parser = parse_status)]
+    pub statuses: Vec<Status>,
+    /// Tag (repeatable).
+    #[arg(long = "tag")]
+    pub tags: Vec<String>,
+}
+
+fn parse_kind(s: &str) -> Result<EntityKind, String> {
+    s.parse()
+}
+
+fn parse_status(s: &str) -> Result<Status, String> {
+    s.parse()
+}
+
+fn parse_lonlat(s: &str) -> Result<LonLat, String> {
+    s.parse()
+}
+
+fn parse_role(s: &str) -> Result<stadtatlas::import::FileRole, String> {
+    s.parse()
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Import a data folder (default data/halle) and print the district summary.
+    Baseline {
+        /// Data folder with an atlas.toml manifest.
+        #[arg(long)]
+        data: Option<PathBuf>,
+    },
+    /// Create an empty store.
+    Init,
+    /// Import CSV or GeoJSON files, or data folders with a manifest; all or nothing.
+    Import {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// What the files hold: partners, initiatives, projects, bodies, relations, contacts, districts.
+        #[arg(long = "as", value_parser = parse_role)]
+        role: Option<stadtatlas::import::FileRole>,
+        /// Level for district files without a level property.
+        #[arg(long)]
+        level: Option<String>,
+        /// Coordinate reference system of the input (only EPSG:4326 is read so far).
+        #[arg(long)]
+        crs: Option<String>,
+        /// Report what would change, change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// List entities.
+    List {
+        #[command(flatten)]
+        filter: FilterArgs,
+    },
+    /// One entity with its relations, districts and revisions.
+    Show { id: String },
+    /// Every kept revision of an entity.
+    History { id: String },
+    /// Districts with area, population and entity counts.
+    Districts {
+        #[arg(long)]
+        level: Option<String>,
+        #[command(flatten)]
+        filter: FilterArgs,
+    },
+    /// The containing district at every level, for LON,LAT or an entity id.
+    Where {
+        /// LON,LAT (WGS84 degrees) or an entity id.
+        target: String,
+    },
+    /// Entities inside the named districts (their union).
+    In {
+        #[arg(required = true)]
+        districts: Vec<String>,
+        #[arg(long)]
+        level: Option<String>,
+        #[command(flatten)]
+        filter: FilterArgs,
+    },
+    /// Entities near a district, an entity, or a position; nearest first.
+    Near {
+        /// A district name or id, or an entity id.
+        target: Option<String>,
+        /// Measure from this position instead (WGS84).
+        #[arg(long, value_parser = parse_lonlat, conflicts_with = "target")]
+        at: Option<LonLat>,
+        /// Metres.
+        #[arg(long, conflicts_with = "nearest", required_unless_present = "nearest")]
+        within: Option<f64>,
+        /// The K nearest.
+        #[arg(long)]
+        nearest: Option<usize>,
+        /// Level, to pick a district whose name occurs at several levels.
+        #[arg(long)]
+        level: Option<String>,
+        #[command(flatten)]
+        filter: FilterArgs,
+    },
+    /// Counts per district × field (or category, kind, status).
+    Matrix {
+        #[arg(long)]
+        level: Option<String>,
+        #[arg(long, value_enum, default_value_t = ByArg::Field)]
+        by: ByArg,
+        /// Per 10,000 inhabitants where the population is known.
+        #[arg(long)]
+        per_capita: bool,
+        #[command(flatten)]
+        filter: FilterArgs,
+    },
+    /// (district, field) pairs with no entity.
+    Gaps {
+        #[arg(long)]
+        level: Option<String>,
+        /// Only `field` is supported.
+        #[arg(long, value_enum, default_value_t = ByArg::Field)]
+        by: ByArg,
+        #[command(flatten)]
+        filter: FilterArgs,
+    },
+}

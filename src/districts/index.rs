@@ -1,0 +1,112 @@
+//! Point-in-district lookup: an R-tree over district envelopes, then an
+//! interval-tree polygon test (`geo::IntervalTreeMultiPolygon`), so a lookup
+//! touches only the edges that cross the point's latitude.
+
+use crate::model::District;
+use geo::algorithm::indexed::IntervalTreeMultiPolygon;
+use geo::{BoundingRect, Contains, Intersects, MultiPolygon, Point};
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{AABB, RTree};
+
+type Envelope = GeomWithData<Rectangle<[f64; 2]>, usize>;
+
+/// Spatial index of the districts that have a geometry.
+pub struct DistrictIndex {
+    envelopes: RTree<Envelope>,
+    prepared: Vec<Option<IntervalTreeMultiPolygon<f64>>>,
+    shapes: Vec<Option<MultiPolygon<f64>>>,
+}
+
+impl std::fmt::Debug for DistrictIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DistrictIndex")
+            .field("districts", &self.envelopes.size())
+            .finish()
+    }
+}
+
+impl DistrictIndex {
+    /// Indexes the districts' geometries (those without one are skipped).
+    pub fn new(districts: &[District]) -> Self {
+        let mut items = Vec::new();
+        let mut prepared = Vec::with_capacity(districts.len());
+        let mut shapes = Vec::with_capacity(districts.len());
+        for (i, d) in districts.iter().enumerate() {
+            match d
+                .geometry
+                .as_ref()
+                .and_then(|g| Some((g, g.bounding_rect()?)))
+            {
+                Some((geometry, rect)) => {
+                    items.push(GeomWithData::new(
+                        Rectangle::from_corners(
+                            [rect.min().x, rect.min().y],
+                            [rect.max().x, rect.max().y],
+                        ),
+                        i,
+                    ));
+                    prepared.push(Some(IntervalTreeMultiPolygon::new(geometry)));
+                    shapes.push(Some(geometry.clone()));
+                }
+                None => {
+                    prepared.push(None);
+                    shapes.push(None);
+                }
+            }
+        }
+        Self {
+            envelopes: RTree::bulk_load(items),
+            prepared,
+            shapes,
+        }
+    }
+
+    /// The districts among `candidates_of` whose area holds the point.
+    ///
+    /// A point exactly on a shared edge belongs to the first district (in
+    /// store order) that touches it, so a tiling still gives one answer.
+    pub fn locate(&self, point: Point<f64>, accept: impl Fn(usize) -> bool) -> Option<usize> {
+        let mut touching: Option<usize> = None;
+        for item in self.envelopes.locate_all_at_point(&[point.x(), point.y()]) {
+            let i = item.data;
+            if !accept(i) {
+                continue;
+            }
+            let Some(prepared) = &self.prepared[i] else {
+                continue;
+            };
+            if prepared.contains(&point) {
+                return Some(i);
+            }
+            if self.shapes[i]
+                .as_ref()
+                .is_some_and(|s| s.intersects(&point))
+            {
+                touching = Some(touching.map_or(i, |t: usize| t.min(i)));
+            }
+        }
+        touching
+    }
+
+    /// The districts whose geometry intersects an area.
+    pub fn intersecting(&self, area: &MultiPolygon<f64>) -> Vec<usize> {
+        let Some(rect) = area.bounding_rect() else {
+            return Vec::new();
+        };
+        let envelope =
+            AABB::from_corners([rect.min().x, rect.min().y], [rect.max().x, rect.max().y]);
+        let mut out: Vec<usize> = self
+            .envelopes
+            .locate_in_envelope_intersecting(&envelope)
+            .map(|item| item.data)
+            .filter(|&i| self.shapes[i].as_ref().is_some_and(|s| s.intersects(area)))
+            .collect();
+        out.sort_unstable();
+        out
+    }
+
+    /// The geometry of a district, if it has one.
+    pub fn shape(&self, district: usize) -> Option<&MultiPolygon<f64>> {
+        self.shapes.get(district).and_then(Option::as_ref)
+    }
+}

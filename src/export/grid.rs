@@ -1,0 +1,92 @@
+//! A table of strings and its renderings.
+
+use std::fmt::Write;
+
+/// Rows of text under a header.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Grid {
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    /// Lines shown under the table (provisional boundaries, totals).
+    pub notes: Vec<String>,
+}
+
+impl Grid {
+    /// A terminal table.
+    pub fn to_table(&self) -> String {
+        let mut t = comfy_table::Table::new();
+        t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
+            .set_content_arrangement(comfy_table::ContentArrangement::Disabled)
+            .set_header(&self.headers);
+        for row in &self.rows {
+            t.add_row(row);
+        }
+        let mut out = t.to_string();
+        out.push('\n');
+        for note in &self.notes {
+            let _ = writeln!(out, "{note}");
+        }
+        out
+    }
+
+    /// RFC 4180 CSV (notes are left out: a CSV holds only the table).
+    pub fn to_csv(&self) -> String {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(&self.headers).expect("writing to memory");
+        for row in &self.rows {
+            w.write_record(row).expect("writing to memory");
+        }
+        String::from_utf8(w.into_inner().expect("flushing memory")).expect("CSV of UTF-8 cells")
+    }
+
+    /// A GitHub-flavoured Markdown table, ready for an appendix.
+    pub fn to_markdown(&self) -> String {
+        let esc = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "| {} |",
+            self.headers
+                .iter()
+                .map(|h| esc(h))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        );
+        let _ = writeln!(
+            out,
+            "|{}|",
+            self.headers
+                .iter()
+                .map(|_| " --- ")
+                .collect::<Vec<_>>()
+                .join("|")
+        );
+        for row in &self.rows {
+            let _ = writeln!(
+                out,
+                "| {} |",
+                row.iter().map(|c| esc(c)).collect::<Vec<_>>().join(" | ")
+            );
+        }
+        for note in &self.notes {
+            let _ = writeln!(out, "\n{}", esc(note));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_escapes_pipes_and_csv_quotes() {
+        let g = Grid {
+            headers: vec!["a".into(), "b".into()],
+            rows: vec![vec!["x|y".into(), "say \"hi\", twice".into()]],
+            notes: vec![],
+        };
+        assert!(g.to_markdown().contains("x\\|y"));
+        assert!(g.to_csv().contains("\"say \"\"hi\"\", twice\""));
+    }
+}

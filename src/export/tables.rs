@@ -1,0 +1,263 @@
+//! Query results as [`Grid`]s.
+
+use super::{Grid, label};
+use crate::model::{Lang, Vocabulary};
+use crate::query::{DistrictRow, EntityRow, Gap, Matrix, MatrixBy, WhereRow};
+
+fn yes(flag: bool) -> String {
+    if flag { "yes".into() } else { String::new() }
+}
+
+fn provisional_note(lang: Lang) -> String {
+    match lang {
+        Lang::De => "vorläufig = vorläufige Gebietsgrenzen (nicht amtlich; vor Verwendung im Antrag die amtlichen Grenzen importieren)".into(),
+        Lang::En => "provisional = provisional district boundaries (not official; import the official layer before using results in a bid)".into(),
+    }
+}
+
+fn fmt_coord(v: Option<f64>) -> String {
+    v.map(|x| format!("{x:.6}")).unwrap_or_default()
+}
+
+/// Entity listing (`list`, `in`, `near`).
+pub fn entity_grid(
+    rows: &[EntityRow],
+    levels: &[String],
+    vocabulary: &Vocabulary,
+    lang: Lang,
+) -> Grid {
+    let with_distance = rows.iter().any(|r| r.distance_m.is_some());
+    let mut headers: Vec<String> = ["id", "name", "kind", "category", "fields", "lon", "lat"]
+        .iter()
+        .map(|k| label(k, lang))
+        .collect();
+    headers.extend(levels.iter().cloned());
+    headers.push(label("provisional", lang));
+    if with_distance {
+        headers.push(label("distance_m", lang));
+    }
+    let mut any_provisional = false;
+    let body = rows
+        .iter()
+        .map(|r| {
+            let mut cells = vec![
+                r.id.clone(),
+                r.name.clone(),
+                r.kind.to_string(),
+                r.category.clone().unwrap_or_default(),
+                r.fields
+                    .iter()
+                    .map(|f| vocabulary.field_label(f, lang).to_string())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                fmt_coord(r.lon),
+                fmt_coord(r.lat),
+            ];
+            for level in levels {
+                cells.push(r.districts.get(level).cloned().unwrap_or_default());
+            }
+            any_provisional |= r.districts_provisional;
+            cells.push(yes(r.districts_provisional));
+            if with_distance {
+                cells.push(r.distance_m.map(|d| format!("{d:.1}")).unwrap_or_default());
+            }
+            cells
+        })
+        .collect();
+    let mut notes = vec![match lang {
+        Lang::De => format!("{} Einträge", rows.len()),
+        Lang::En => format!("{} entities", rows.len()),
+    }];
+    if any_provisional {
+        notes.push(provisional_note(lang));
+    }
+    Grid {
+        headers,
+        rows: body,
+        notes,
+    }
+}
+
+/// `matrix`: one row per district, one column per value, totals last.
+pub fn matrix_grid(m: &Matrix, vocabulary: &Vocabulary, lang: Lang) -> Grid {
+    let per_capita = m.rows.iter().any(|r| r.per_10000.is_some());
+    let col_label = |c: &str| match m.by {
+        MatrixBy::Field => vocabulary.field_label(c, lang).to_string(),
+        MatrixBy::Category => vocabulary
+            .category(c)
+            .map_or(c.to_string(), |t| t.label(lang).to_string()),
+        _ => c.to_string(),
+    };
+    let mut headers = vec![
+        label("district_id", lang),
+        label("district", lang),
+        label("provisional", lang),
+    ];
+    if per_capita {
+        headers.push(label("population", lang));
+    }
+    headers.extend(m.columns.iter().map(|c| col_label(c)));
+    headers.push(label("total", lang));
+    let mut any_provisional = false;
+    let mut rows: Vec<Vec<String>> = m
+        .rows
+        .iter()
+        .map(|r| {
+            any_provisional |= r.provisional;
+            let mut name = r.district.clone();
+            if r.level.as_deref().is_some_and(|l| l != m.level) {
+                name = format!("{name} ({})", r.level.as_deref().unwrap_or_default());
+            }
+            let mut cells = vec![r.district_id.clone(), name, yes(r.provisional)];
+            if per_capita {
+                cells.push(r.population.map(|p| p.to_string()).unwrap_or_default());
+            }
+            for c in &m.columns {
+                cells.push(match &r.per_10000 {
+                    Some(pc) => pc
+                        .get(c)
+                        .copied()
+                        .flatten()
+                        .map(|v| format!("{v:.1}"))
+                        .unwrap_or_default(),
+                    None => r.counts.get(c).copied().unwrap_or(0).to_string(),
+                });
+            }
+            cells.push(r.total.to_string());
+            cells
+        })
+        .collect();
+    if !per_capita {
+        let mut totals = vec![String::new(), label("total", lang), String::new()];
+        totals.extend(
+            m.columns
+                .iter()
+                .map(|c| m.totals.get(c).copied().unwrap_or(0).to_string()),
+        );
+        totals.push(m.total.to_string());
+        rows.push(totals);
+    }
+    let mut notes = vec![match lang {
+        Lang::De => format!(
+            "Ebene: {}; Spalten: {:?}. Einträge mit mehreren Werten zählen je Wert einmal, in \"gesamt\" einmal; die Summenzeile zählt jeden Eintrag einmal.",
+            m.level, m.by
+        ),
+        Lang::En => format!(
+            "level: {}; columns: {:?}. Entities with several values count once per value and once in total; the total row counts each entity once.",
+            m.level, m.by
+        ),
+    }];
+    if per_capita {
+        notes.push(match lang {
+            Lang::De => "je 10.000 Einwohner; leer, wo die Einwohnerzahl unbekannt ist".into(),
+            Lang::En => "per 10,000 inhabitants; empty where the population is unknown".into(),
+        });
+    }
+    if any_provisional {
+        notes.push(provisional_note(lang));
+    }
+    Grid {
+        headers,
+        rows,
+        notes,
+    }
+}
+
+/// `gaps`.
+pub fn gaps_grid(gaps: &[Gap], vocabulary: &Vocabulary, lang: Lang) -> Grid {
+    let mut any_provisional = false;
+    let rows = gaps
+        .iter()
+        .map(|g| {
+            any_provisional |= g.provisional;
+            vec![
+                g.district_id.clone(),
+                g.district.clone(),
+                vocabulary.field_label(&g.field, lang).to_string(),
+                yes(g.provisional),
+            ]
+        })
+        .collect();
+    let mut notes = vec![match lang {
+        Lang::De => format!("{} Lücken", gaps.len()),
+        Lang::En => format!("{} gaps", gaps.len()),
+    }];
+    if any_provisional {
+        notes.push(provisional_note(lang));
+    }
+    Grid {
+        headers: ["district_id", "district", "field", "provisional"]
+            .iter()
+            .map(|k| label(k, lang))
+            .collect(),
+        rows,
+        notes,
+    }
+}
+
+/// `where`.
+pub fn where_grid(rows: &[WhereRow], lang: Lang) -> Grid {
+    let any = rows.iter().any(|r| r.provisional);
+    Grid {
+        headers: ["level", "id", "name", "provisional"]
+            .iter()
+            .map(|k| label(k, lang))
+            .collect(),
+        rows: rows
+            .iter()
+            .map(|r| {
+                vec![
+                    r.level.clone(),
+                    r.id.clone(),
+                    r.name.clone(),
+                    yes(r.provisional),
+                ]
+            })
+            .collect(),
+        notes: if any {
+            vec![provisional_note(lang)]
+        } else {
+            vec![]
+        },
+    }
+}
+
+/// `districts`.
+pub fn districts_grid(rows: &[DistrictRow], lang: Lang) -> Grid {
+    let any = rows.iter().any(|r| r.provisional);
+    Grid {
+        headers: [
+            "id",
+            "name",
+            "level",
+            "parent",
+            "area_km2",
+            "population",
+            "entities",
+            "provisional",
+        ]
+        .iter()
+        .map(|k| label(k, lang))
+        .collect(),
+        rows: rows
+            .iter()
+            .map(|r| {
+                vec![
+                    r.id.clone(),
+                    r.name.clone(),
+                    r.level.clone(),
+                    r.parent.clone().unwrap_or_default(),
+                    r.area_km2.map(|a| format!("{a:.2}")).unwrap_or_default(),
+                    r.population.map(|p| p.to_string()).unwrap_or_default(),
+                    r.entities.to_string(),
+                    yes(r.provisional),
+                ]
+            })
+            .collect(),
+        notes: if any {
+            vec![provisional_note(lang)]
+        } else {
+            vec![]
+        },
+    }
+}

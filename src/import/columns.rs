@@ -1,0 +1,269 @@
+//! CSV tables as spreadsheets deliver them: BOM or not, `,` or `;`, headers in
+//! German or English, columns renamed by a manifest.
+
+use super::Issue;
+use super::manifest::{ColumnSource, FileEntry};
+use crate::model::names::fold;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Model field → accepted header spellings (compared after [`fold`]).
+const ALIASES: &[(&str, &[&str])] = &[
+    ("id", &["id", "kennung", "slug"]),
+    ("name", &["name", "bezeichnung", "titel", "title"]),
+    ("kind", &["kind", "art", "typ", "type"]),
+    ("category", &["category", "kategorie", "organisationstyp"]),
+    (
+        "fields",
+        &[
+            "fields",
+            "field",
+            "handlungsfelder",
+            "handlungsfeld",
+            "themen",
+        ],
+    ),
+    (
+        "lon",
+        &[
+            "lon",
+            "lng",
+            "long",
+            "longitude",
+            "laenge",
+            "x",
+            "rechtswert",
+        ],
+    ),
+    ("lat", &["lat", "latitude", "breite", "y", "hochwert"]),
+    ("address", &["address", "adresse", "anschrift"]),
+    ("website", &["website", "url", "webseite", "homepage"]),
+    ("description", &["description", "beschreibung"]),
+    ("status", &["status", "stand"]),
+    ("start", &["start", "beginn", "start year", "start_year"]),
+    ("end", &["end", "ende", "end year", "end_year"]),
+    (
+        "success_story",
+        &["success story", "success_story", "erfolgsgeschichte"],
+    ),
+    ("tags", &["tags", "schlagworte", "stichworte"]),
+    ("source", &["source", "quelle", "quellen"]),
+    (
+        "verified_on",
+        &["verified on", "verified_on", "geprueft am", "stand vom"],
+    ),
+    ("license", &["license", "licence", "lizenz"]),
+    ("visibility", &["visibility", "sichtbarkeit"]),
+    (
+        "district",
+        &[
+            "district",
+            "districts",
+            "stadtteil",
+            "stadtbezirk",
+            "bezirk",
+            "quartier",
+        ],
+    ),
+    (
+        "lead_org",
+        &["lead org", "lead_org", "lead", "federfuehrung", "traeger"],
+    ),
+    (
+        "partner_orgs",
+        &["partner orgs", "partner_orgs", "partners", "partner"],
+    ),
+    ("from", &["from", "von"]),
+    ("to", &["to", "an", "zu"]),
+    ("role", &["role", "rolle", "funktion"]),
+    ("field", &["expertise", "fachgebiet"]),
+    (
+        "entity",
+        &[
+            "entity",
+            "entity id",
+            "entity_id",
+            "organisation",
+            "organization",
+        ],
+    ),
+    ("email", &["email", "e mail", "mail"]),
+    ("phone", &["phone", "telefon", "tel"]),
+];
+
+/// A CSV file read whole, with its header mapped onto model fields.
+pub struct Table {
+    /// Model field → the source columns it is read from.
+    mapped: BTreeMap<String, Vec<usize>>,
+    /// Source columns no model field claims: (header, index).
+    pub extra: Vec<(String, usize)>,
+    pub headers: Vec<String>,
+    /// (line number, cells).
+    pub rows: Vec<(u64, Vec<String>)>,
+}
+
+impl Table {
+    /// Reads and maps a CSV file.
+    ///
+    /// # Errors
+    /// An [`Issue`] when the file cannot be read or is not CSV.
+    pub fn read(entry: &FileEntry, fields: &[&str]) -> Result<Self, Issue> {
+        let path = &entry.path;
+        let bytes =
+            std::fs::read(path).map_err(|e| Issue::file(path, format!("cannot read: {e}")))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            Issue::file(
+                path,
+                format!(
+                    "not UTF-8 text (byte {} is invalid); save it as UTF-8 CSV",
+                    e.utf8_error().valid_up_to()
+                ),
+            )
+        })?;
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        let delimiter = sniff_delimiter(text);
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .flexible(false)
+            .from_reader(text.as_bytes());
+        let headers: Vec<String> = reader
+            .headers()
+            .map_err(|e| csv_issue(path, &e))?
+            .iter()
+            .map(|h| h.trim().to_string())
+            .collect();
+        let mut rows = Vec::new();
+        let mut bad = Vec::new();
+        for record in reader.records() {
+            match record {
+                Ok(r) => rows.push((
+                    r.position().map_or(0, |p| p.line()),
+                    r.iter().map(|c| c.trim().to_string()).collect(),
+                )),
+                Err(e) => bad.push(csv_issue(path, &e)),
+            }
+        }
+        if let Some(first) = bad.into_iter().next() {
+            return Err(first);
+        }
+        let mapped = map_headers(&headers, &entry.columns, fields, path)?;
+        let claimed: Vec<usize> = mapped.values().flatten().copied().collect();
+        let extra = headers
+            .iter()
+            .enumerate()
+            .filter(|(i, h)| !claimed.contains(i) && !h.is_empty())
+            .map(|(i, h)| (h.clone(), i))
+            .collect();
+        Ok(Self {
+            mapped,
+            extra,
+            headers,
+            rows,
+        })
+    }
+
+    /// The cell of a model field in a row, `None` when absent or empty.
+    /// Several source columns are joined with ", ".
+    pub fn get<'a>(&self, row: &'a [String], field: &str) -> Option<std::borrow::Cow<'a, str>> {
+        let cols = self.mapped.get(field)?;
+        let parts: Vec<&str> = cols
+            .iter()
+            .filter_map(|&i| row.get(i).map(String::as_str))
+            .filter(|c| !c.is_empty())
+            .collect();
+        match parts.as_slice() {
+            [] => None,
+            [one] => Some(std::borrow::Cow::Borrowed(one)),
+            many => Some(std::borrow::Cow::Owned(many.join(", "))),
+        }
+    }
+
+    /// The header a field was read from (for messages).
+    pub fn header_of(&self, field: &str) -> String {
+        self.mapped
+            .get(field)
+            .and_then(|c| c.first())
+            .map_or_else(|| field.to_string(), |&i| self.headers[i].clone())
+    }
+
+    /// True when the file has a column for the field.
+    pub fn has(&self, field: &str) -> bool {
+        self.mapped.contains_key(field)
+    }
+}
+
+fn csv_issue(path: &Path, e: &csv::Error) -> Issue {
+    match e.position() {
+        Some(p) => Issue::line(path, p.line(), e.to_string()),
+        None => Issue::file(path, e.to_string()),
+    }
+}
+
+/// `;` when the header line has more semicolons than commas (German Excel), else `,`.
+fn sniff_delimiter(text: &str) -> u8 {
+    let header = text.lines().next().unwrap_or("");
+    let count = |c: char| header.chars().filter(|&h| h == c).count();
+    if count(';') > count(',') {
+        b';'
+    } else if count('\t') > count(',') {
+        b'\t'
+    } else {
+        b','
+    }
+}
+
+fn map_headers(
+    headers: &[String],
+    columns: &BTreeMap<String, ColumnSource>,
+    fields: &[&str],
+    path: &Path,
+) -> Result<BTreeMap<String, Vec<usize>>, Issue> {
+    let folded: Vec<String> = headers.iter().map(|h| fold(h)).collect();
+    let position = |name: &str| {
+        let key = fold(name);
+        folded.iter().position(|h| *h == key)
+    };
+    let mut mapped: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (field, source) in columns {
+        let mut idx = Vec::new();
+        for name in source.names() {
+            match position(name) {
+                Some(i) => idx.push(i),
+                None => {
+                    return Err(Issue::file(
+                        path,
+                        format!(
+                            "the manifest maps '{field}' to column '{name}', which the file does not have"
+                        ),
+                    ));
+                }
+            }
+        }
+        mapped.insert(field.clone(), idx);
+    }
+    let taken: Vec<usize> = mapped.values().flatten().copied().collect();
+    for &(field, aliases) in ALIASES {
+        if !fields.contains(&field) || mapped.contains_key(field) {
+            continue;
+        }
+        let found = aliases
+            .iter()
+            .filter_map(|a| position(a))
+            .find(|i| !taken.contains(i));
+        if let Some(i) = found {
+            mapped.insert(field.to_string(), vec![i]);
+        }
+    }
+    Ok(mapped)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_semicolons_of_german_excel() {
+        assert_eq!(sniff_delimiter("Name;Breite;Länge\nA;51,4;11,9"), b';');
+        assert_eq!(sniff_delimiter("name,lat,lon\n"), b',');
+    }
+}

@@ -1,0 +1,197 @@
+//! Entity rows from CSV: partners, initiatives, projects, bodies.
+
+use super::columns::Table;
+use super::manifest::FileEntry;
+use super::values::{date, list, lon_lat, number, period_bound};
+use super::{Batch, Issue, Origin, RelationRef};
+use crate::model::names::slug;
+use crate::model::{Entity, EntityKind, Role};
+
+/// Model fields an entity file may carry.
+pub const FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "kind",
+    "category",
+    "fields",
+    "lon",
+    "lat",
+    "address",
+    "website",
+    "description",
+    "status",
+    "start",
+    "end",
+    "success_story",
+    "tags",
+    "source",
+    "verified_on",
+    "license",
+    "visibility",
+    "district",
+    "lead_org",
+    "partner_orgs",
+];
+
+pub fn read(entry: &FileEntry, batch: &mut Batch, issues: &mut Vec<Issue>) {
+    let table = match Table::read(entry, FIELDS) {
+        Ok(t) => t,
+        Err(issue) => return issues.push(issue),
+    };
+    if !table.has("name") {
+        return issues.push(Issue::file(
+            &entry.path,
+            format!(
+                "no name column (looked for name, Name, Bezeichnung; found {})",
+                table.headers.join(", ")
+            ),
+        ));
+    }
+    for (line, row) in &table.rows {
+        let mut row_issues = Vec::new();
+        if let Some(entity) = read_row(entry, &table, *line, row, batch, &mut row_issues)
+            && row_issues.is_empty()
+        {
+            {
+                batch.entities.push((
+                    entity,
+                    Origin {
+                        file: entry.path.clone(),
+                        line: *line,
+                        column: table.header_of("id"),
+                    },
+                ));
+            }
+        }
+        issues.append(&mut row_issues);
+    }
+}
+
+fn read_row(
+    entry: &FileEntry,
+    table: &Table,
+    line: u64,
+    row: &[String],
+    batch: &mut Batch,
+    issues: &mut Vec<Issue>,
+) -> Option<Entity> {
+    let path = &entry.path;
+    let at = |field: &str, message: String| Issue::at(path, line, &table.header_of(field), message);
+    let Some(name) = table.get(row, "name") else {
+        issues.push(at("name", "is empty; every record needs a name".into()));
+        return None;
+    };
+    let id = table
+        .get(row, "id")
+        .map_or_else(|| slug(&name), |c| c.into_owned());
+    if id.is_empty() {
+        issues.push(at(
+            "name",
+            format!("\"{name}\" gives no usable id; add an id column"),
+        ));
+        return None;
+    }
+    let kind = match table.get(row, "kind") {
+        Some(k) => match k.parse::<EntityKind>() {
+            Ok(kind) => kind,
+            Err(e) => {
+                issues.push(at("kind", e));
+                return None;
+            }
+        },
+        None => entry.role.default_kind().unwrap_or(EntityKind::Partner),
+    };
+    let mut e = Entity::new(id, name.into_owned(), kind);
+    e.category = table.get(row, "category").map(|c| c.trim().to_lowercase());
+    e.fields = table
+        .get(row, "fields")
+        .map(|c| list(&c).into_iter().map(|f| f.to_lowercase()).collect())
+        .unwrap_or_default();
+    match (table.get(row, "lon"), table.get(row, "lat")) {
+        (None, None) => {}
+        (Some(lon), Some(lat)) => match (number(&lon), number(&lat)) {
+            (Some(x), Some(y)) => match lon_lat(x, y) {
+                Ok(p) => e.location = Some(p),
+                Err(msg) => issues.push(at("lat", format!("\"{lat}\": {msg}"))),
+            },
+            (None, _) => issues.push(at("lon", format!("\"{lon}\" is not a number"))),
+            (_, None) => issues.push(at("lat", format!("\"{lat}\" is not a number"))),
+        },
+        (Some(_), None) => issues.push(at("lat", "is empty but lon is given".into())),
+        (None, Some(_)) => issues.push(at("lon", "is empty but lat is given".into())),
+    }
+    e.address = table.get(row, "address").map(|c| c.into_owned());
+    e.website = table.get(row, "website").map(|c| c.into_owned());
+    e.description = table.get(row, "description").map(|c| c.into_owned());
+    if let Some(s) = table.get(row, "status") {
+        match s.parse() {
+            Ok(status) => e.status = Some(status),
+            Err(msg) => issues.push(at("status", msg)),
+        }
+    }
+    for (field, slot) in [("start", &mut e.start), ("end", &mut e.end)] {
+        if let Some(c) = table.get(row, field) {
+            match period_bound(&c) {
+                Some(v) => *slot = Some(v),
+                None => issues.push(at(
+                    field,
+                    format!(
+                        "\"{c}\" is not a year or a date (2021, 2021-06, 2021-06-30, 30.06.2021)"
+                    ),
+                )),
+            }
+        }
+    }
+    e.success_story = table.get(row, "success_story").map(|c| c.into_owned());
+    e.tags = table.get(row, "tags").map(|c| list(&c)).unwrap_or_default();
+    e.source = table
+        .get(row, "source")
+        .map(|c| c.into_owned())
+        .or_else(|| entry.source.clone());
+    if let Some(c) = table.get(row, "verified_on") {
+        match date(&c) {
+            Some(d) => e.verified_on = Some(d),
+            None => issues.push(at(
+                "verified_on",
+                format!("\"{c}\" is not a date (YYYY-MM-DD)"),
+            )),
+        }
+    }
+    e.license = table
+        .get(row, "license")
+        .map(|c| c.into_owned())
+        .or_else(|| entry.license.clone());
+    if let Some(v) = table.get(row, "visibility") {
+        match v.parse() {
+            Ok(vis) => e.visibility = vis,
+            Err(msg) => issues.push(at("visibility", msg)),
+        }
+    }
+    e.district_names = table
+        .get(row, "district")
+        .map(|c| list(&c))
+        .unwrap_or_default();
+    for (header, col) in &table.extra {
+        if let Some(v) = row.get(*col).filter(|v| !v.is_empty()) {
+            e.extra.insert(header.clone(), v.clone());
+        }
+    }
+    e.canonicalize();
+    for (field, role) in [("lead_org", Role::Lead), ("partner_orgs", Role::Partner)] {
+        for org in table.get(row, field).map(|c| list(&c)).unwrap_or_default() {
+            batch.relations.push(RelationRef {
+                from: org,
+                to: e.id.clone(),
+                role,
+                field: None,
+                source: e.source.clone(),
+                origin: Origin {
+                    file: path.clone(),
+                    line,
+                    column: table.header_of(field),
+                },
+            });
+        }
+    }
+    Some(e)
+}

@@ -1,0 +1,112 @@
+//! Relations and contacts from CSV.
+
+use super::columns::Table;
+use super::manifest::FileEntry;
+use super::{Batch, ContactRef, Issue, Origin, RelationRef};
+use crate::model::Contact;
+
+pub fn read_relations(entry: &FileEntry, batch: &mut Batch, issues: &mut Vec<Issue>) {
+    let table = match Table::read(entry, &["from", "to", "role", "field", "source"]) {
+        Ok(t) => t,
+        Err(issue) => return issues.push(issue),
+    };
+    for required in ["from", "to", "role"] {
+        if !table.has(required) {
+            return issues.push(Issue::file(
+                &entry.path,
+                format!(
+                    "no '{required}' column; a relations file has from, to, role[, field, source]"
+                ),
+            ));
+        }
+    }
+    for (line, row) in &table.rows {
+        let at = |f: &str, m: String| Issue::at(&entry.path, *line, &table.header_of(f), m);
+        let (Some(from), Some(to), Some(role)) = (
+            table.get(row, "from"),
+            table.get(row, "to"),
+            table.get(row, "role"),
+        ) else {
+            issues.push(Issue::line(
+                &entry.path,
+                *line,
+                "from, to and role must all be given",
+            ));
+            continue;
+        };
+        let role = match role.parse() {
+            Ok(r) => r,
+            Err(m) => {
+                issues.push(at("role", m));
+                continue;
+            }
+        };
+        batch.relations.push(RelationRef {
+            from: from.into_owned(),
+            to: to.into_owned(),
+            role,
+            field: table.get(row, "field").map(|f| f.to_lowercase()),
+            source: table
+                .get(row, "source")
+                .map(|c| c.into_owned())
+                .or_else(|| entry.source.clone()),
+            origin: Origin {
+                file: entry.path.clone(),
+                line: *line,
+                column: table.header_of("from"),
+            },
+        });
+    }
+}
+
+pub fn read_contacts(entry: &FileEntry, batch: &mut Batch, issues: &mut Vec<Issue>) {
+    let table = match Table::read(entry, &["entity", "name", "role", "email", "phone"]) {
+        Ok(t) => t,
+        Err(issue) => return issues.push(issue),
+    };
+    for required in ["entity", "name"] {
+        if !table.has(required) {
+            return issues.push(Issue::file(
+                &entry.path,
+                format!(
+                    "no '{required}' column; a contacts file has entity, name, role, email, phone"
+                ),
+            ));
+        }
+    }
+    for (line, row) in &table.rows {
+        let (Some(entity), Some(name)) = (table.get(row, "entity"), table.get(row, "name")) else {
+            issues.push(Issue::line(
+                &entry.path,
+                *line,
+                "entity and name must both be given",
+            ));
+            continue;
+        };
+        if let Some(email) = table.get(row, "email")
+            && !email.contains('@')
+        {
+            issues.push(Issue::at(
+                &entry.path,
+                *line,
+                &table.header_of("email"),
+                format!("\"{email}\" is not an email address"),
+            ));
+            continue;
+        }
+        batch.contacts.push(ContactRef {
+            contact: Contact {
+                entity: entity.into_owned(),
+                name: name.into_owned(),
+                role: table.get(row, "role").map(|c| c.into_owned()),
+                email: table.get(row, "email").map(|c| c.into_owned()),
+                phone: table.get(row, "phone").map(|c| c.into_owned()),
+            },
+            origin: Origin {
+                file: entry.path.clone(),
+                line: *line,
+                column: table.header_of("entity"),
+            },
+        });
+    }
+}

@@ -1,0 +1,80 @@
+//! Import problems, reported as `FILE:LINE: column 'lat': "5l.48" is not a number`.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// One problem found in an input file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issue {
+    pub file: PathBuf,
+    /// 1-based line (CSV) or feature number (GeoJSON, prefixed in `place`).
+    pub line: Option<u64>,
+    /// Where in the line: `column 'lat'`, `feature 3`.
+    pub place: Option<String>,
+    pub message: String,
+}
+
+impl Issue {
+    /// A problem at a line and column of a file.
+    pub fn at(file: &Path, line: u64, column: &str, message: impl Into<String>) -> Self {
+        Self {
+            file: file.to_path_buf(),
+            line: Some(line),
+            place: Some(format!("column '{column}'")),
+            message: message.into(),
+        }
+    }
+
+    /// A problem at a line of a file.
+    pub fn line(file: &Path, line: u64, message: impl Into<String>) -> Self {
+        Self {
+            file: file.to_path_buf(),
+            line: Some(line),
+            place: None,
+            message: message.into(),
+        }
+    }
+
+    /// A problem with a whole file.
+    pub fn file(file: &Path, message: impl Into<String>) -> Self {
+        Self {
+            file: file.to_path_buf(),
+            line: None,
+            place: None,
+            message: message.into(),
+        }
+    }
+
+    /// A problem with one feature of a GeoJSON file (1-based).
+    pub fn feature(file: &Path, number: usize, message: impl Into<String>) -> Self {
+        Self {
+            file: file.to_path_buf(),
+            line: None,
+            place: Some(format!("feature {number}")),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Issue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        write!(f, ": ")?;
+        if let Some(place) = &self.place {
+            write!(f, "{place}: ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+/// An import refused as a whole; the store was not touched.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("import refused, the store is unchanged ({} problem{}):\n{}",
+    .issues.len(), if .issues.len() == 1 { "" } else { "s" },
+    .issues.iter().map(|i| format!("  {i}")).collect::<Vec<_>>().join("\n"))]
+pub struct ImportError {
+    pub issues: Vec<Issue>,
+}

@@ -1,0 +1,241 @@
+//! Reading input files into records, and planning what an import changes.
+//!
+//! Reading never touches the store. [`prepare`] turns files into a
+//! [`ChangeSet`](crate::store::ChangeSet) against a snapshot, or refuses the
+//! whole import with every problem found ([`ImportError`]).
+
+mod columns;
+mod csv_entities;
+mod csv_links;
+mod geojson_read;
+mod issue;
+pub mod manifest;
+mod plan;
+mod values;
+
+pub use issue::{ImportError, Issue};
+pub use plan::{ImportSummary, Prepared, prepare};
+
+use crate::model::{Contact, District, Entity, EntityKind, Role, Vocabulary};
+use serde::Deserialize;
+use std::path::PathBuf;
+
+/// What a file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FileRole {
+    Partners,
+    Initiatives,
+    Projects,
+    Bodies,
+    Relations,
+    Contacts,
+    Districts,
+}
+
+impl std::str::FromStr for FileRole {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s.trim().to_lowercase().as_str() {
+            "partners" | "partner" => FileRole::Partners,
+            "initiatives" | "initiative" => FileRole::Initiatives,
+            "projects" | "project" => FileRole::Projects,
+            "bodies" | "body" => FileRole::Bodies,
+            "relations" | "relation" => FileRole::Relations,
+            "contacts" | "contact" => FileRole::Contacts,
+            "districts" | "district" => FileRole::Districts,
+            other => {
+                return Err(format!(
+                    "\"{other}\" is not a file role (partners, initiatives, projects, bodies, \
+                     relations, contacts, districts)"
+                ));
+            }
+        })
+    }
+}
+
+impl FileRole {
+    /// The entity kind a file of this role holds by default.
+    pub fn default_kind(self) -> Option<EntityKind> {
+        match self {
+            FileRole::Partners => Some(EntityKind::Partner),
+            FileRole::Initiatives => Some(EntityKind::Initiative),
+            FileRole::Projects => Some(EntityKind::Project),
+            FileRole::Bodies => Some(EntityKind::Body),
+            _ => None,
+        }
+    }
+}
+
+/// How to read the files of one import.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// What the files are, when not told by a manifest or guessed from the name.
+    pub role: Option<FileRole>,
+    /// Level for district files without a `level` property.
+    pub level: Option<String>,
+}
+
+/// Where a parsed record came from, for error messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub file: PathBuf,
+    pub line: u64,
+    /// The column or place the reference came from.
+    pub column: String,
+}
+
+/// A relation whose ends are still names or ids as the file wrote them.
+#[derive(Debug, Clone)]
+pub struct RelationRef {
+    pub from: String,
+    pub to: String,
+    pub role: Role,
+    pub field: Option<String>,
+    pub source: Option<String>,
+    pub origin: Origin,
+}
+
+/// A contact whose entity is still a name or id.
+#[derive(Debug, Clone)]
+pub struct ContactRef {
+    pub contact: Contact,
+    pub origin: Origin,
+}
+
+/// Everything read from the files of one import, not yet checked against the store.
+#[derive(Debug, Clone, Default)]
+pub struct Batch {
+    pub entities: Vec<(Entity, Origin)>,
+    pub districts: Vec<(District, Origin)>,
+    pub relations: Vec<RelationRef>,
+    pub contacts: Vec<ContactRef>,
+    pub vocabulary: Option<Vocabulary>,
+    pub levels: Vec<String>,
+    pub default_level: Option<String>,
+    pub files: Vec<PathBuf>,
+}
+
+/// Reads the given paths (files or data folders with a manifest).
+///
+/// # Errors
+/// Every problem found, in file order.
+pub fn read_paths(paths: &[PathBuf], options: &ImportOptions) -> Result<Batch, ImportError> {
+    let mut batch = Batch::default();
+    let mut issues = Vec::new();
+    for path in paths {
+        if path.is_dir() || path.extension().is_some_and(|e| e == "toml") {
+            read_manifest(path, &mut batch, &mut issues);
+        } else {
+            let entry = manifest::FileEntry {
+                path: path.clone(),
+                role: match options.role.or_else(|| guess_role(path)) {
+                    Some(role) => role,
+                    None => {
+                        issues.push(Issue::file(
+                            path,
+                            "cannot tell what this file holds; say it with --as \
+                             (partners, initiatives, projects, bodies, relations, contacts, districts)",
+                        ));
+                        continue;
+                    }
+                },
+                level: options.level.clone(),
+                source: None,
+                license: None,
+                columns: Default::default(),
+            };
+            read_file(&entry, &mut batch, &mut issues);
+        }
+    }
+    if issues.is_empty() {
+        Ok(batch)
+    } else {
+        Err(ImportError { issues })
+    }
+}
+
+fn read_manifest(path: &std::path::Path, batch: &mut Batch, issues: &mut Vec<Issue>) {
+    let (dir, file) = if path.is_dir() {
+        (path.to_path_buf(), path.join(manifest::MANIFEST))
+    } else {
+        (
+            path.parent().map(PathBuf::from).unwrap_or_default(),
+            path.to_path_buf(),
+        )
+    };
+    let m = match manifest::Manifest::read(&file) {
+        Ok(m) => m,
+        Err(message) => return issues.push(Issue::file(&file, message)),
+    };
+    if let Some(vocabulary) = &m.vocabulary {
+        let vpath = dir.join(vocabulary);
+        match std::fs::read_to_string(&vpath) {
+            Ok(text) => match Vocabulary::from_toml(&text) {
+                Ok(v) => batch.vocabulary = Some(v),
+                Err(e) => issues.push(Issue::file(&vpath, format!("not a vocabulary: {e}"))),
+            },
+            Err(e) => issues.push(Issue::file(&vpath, format!("cannot read: {e}"))),
+        }
+    }
+    batch.levels.clone_from(&m.levels);
+    batch.default_level.clone_from(&m.default_level);
+    batch.files.push(file.clone());
+    for entry in &m.files {
+        let mut entry = entry.clone();
+        entry.path = dir.join(&entry.path);
+        read_file(&entry, batch, issues);
+    }
+}
+
+fn guess_role(path: &std::path::Path) -> Option<FileRole> {
+    let stem = path.file_stem()?.to_str()?.to_lowercase();
+    [
+        ("district", FileRole::Districts),
+        ("relation", FileRole::Relations),
+        ("contact", FileRole::Contacts),
+        ("initiative", FileRole::Initiatives),
+        ("project", FileRole::Projects),
+        ("bod", FileRole::Bodies),
+        ("partner", FileRole::Partners),
+        ("actor", FileRole::Partners),
+    ]
+    .into_iter()
+    .find(|(word, _)| stem.contains(word))
+    .map(|(_, role)| role)
+}
+
+fn read_file(entry: &manifest::FileEntry, batch: &mut Batch, issues: &mut Vec<Issue>) {
+    let ext = entry
+        .path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_lowercase)
+        .unwrap_or_default();
+    batch.files.push(entry.path.clone());
+    match (ext.as_str(), entry.role) {
+        ("csv" | "tsv" | "txt", FileRole::Relations) => {
+            csv_links::read_relations(entry, batch, issues)
+        }
+        ("csv" | "tsv" | "txt", FileRole::Contacts) => {
+            csv_links::read_contacts(entry, batch, issues)
+        }
+        ("csv" | "tsv" | "txt", FileRole::Districts) => issues.push(Issue::file(
+            &entry.path,
+            "districts need geometry: give a GeoJSON file",
+        )),
+        ("csv" | "tsv" | "txt", _) => csv_entities::read(entry, batch, issues),
+        ("geojson" | "json", FileRole::Districts) => {
+            geojson_read::read_districts(entry, batch, issues)
+        }
+        ("geojson" | "json", FileRole::Relations | FileRole::Contacts) => issues.push(Issue::file(
+            &entry.path,
+            "relations and contacts are read from CSV",
+        )),
+        ("geojson" | "json", _) => geojson_read::read_entities(entry, batch, issues),
+        _ => issues.push(Issue::file(
+            &entry.path,
+            format!("unsupported file type '.{ext}' (CSV and GeoJSON are read)"),
+        )),
+    }
+}

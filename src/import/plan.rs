@@ -1,0 +1,417 @@
+//! Planning an import: check references against the store, then keep only what changes.
+
+use super::{Batch, ImportError, Issue, Origin};
+use crate::districts::{
+    CITY_WIDE, DistrictIndex, DistrictRef, Hierarchy, OUTSIDE, Resolver, assign_all,
+};
+use crate::model::names::fold;
+use crate::model::{Contact, District, Entity, Level, Relation, Vocabulary};
+use crate::store::{AssignmentRow, ChangeSet, Snapshot};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Counts of what an import adds, changes and leaves alone.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub entities_added: usize,
+    pub entities_changed: usize,
+    pub entities_unchanged: usize,
+    pub districts_added: usize,
+    pub districts_changed: usize,
+    pub districts_unchanged: usize,
+    pub relations_added: usize,
+    pub relations_unchanged: usize,
+    pub contacts_added: usize,
+    pub contacts_unchanged: usize,
+    /// Ids of new or changed entities.
+    pub changed_ids: Vec<String>,
+    /// Things worth a look that do not stop the import (unknown vocabulary ids).
+    pub warnings: Vec<String>,
+}
+
+/// A checked import, ready to apply.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub changes: ChangeSet,
+    pub summary: ImportSummary,
+}
+
+fn merge_by_id<T: Clone>(
+    current: &[T],
+    incoming: impl Iterator<Item = T>,
+    id: impl Fn(&T) -> &str,
+) -> Vec<T> {
+    let mut merged: Vec<T> = current.to_vec();
+    let mut position: HashMap<String, usize> = merged
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (id(r).to_string(), i))
+        .collect();
+    for record in incoming {
+        match position.get(id(&record)) {
+            Some(&i) => merged[i] = record,
+            None => {
+                position.insert(id(&record).to_string(), merged.len());
+                merged.push(record);
+            }
+        }
+    }
+    merged
+}
+
+fn duplicates<'a, T: 'a>(
+    records: impl Iterator<Item = &'a (T, Origin)>,
+    id: impl Fn(&T) -> &str,
+    what: &str,
+    issues: &mut Vec<Issue>,
+) {
+    let mut seen: HashMap<String, &Origin> = HashMap::new();
+    for (record, origin) in records {
+        if let Some(first) = seen.get(id(record)) {
+            issues.push(Issue::line(
+                &origin.file,
+                origin.line,
+                format!(
+                    "{what} id '{}' is already used at {}:{}",
+                    id(record),
+                    first.file.display(),
+                    first.line
+                ),
+            ));
+        } else {
+            seen.insert(id(record).to_string(), origin);
+        }
+    }
+}
+
+/// Finds entities by id or by name.
+struct EntityLookup {
+    ids: BTreeSet<String>,
+    by_name: HashMap<String, Vec<String>>,
+}
+
+impl EntityLookup {
+    fn new(entities: &[Entity]) -> Self {
+        let mut by_name: HashMap<String, Vec<String>> = HashMap::new();
+        for e in entities {
+            by_name.entry(fold(&e.name)).or_default().push(e.id.clone());
+        }
+        Self {
+            ids: entities.iter().map(|e| e.id.clone()).collect(),
+            by_name,
+        }
+    }
+
+    fn find(&self, reference: &str) -> Result<String, String> {
+        if self.ids.contains(reference) {
+            return Ok(reference.to_string());
+        }
+        match self.by_name.get(&fold(reference)).map(Vec::as_slice) {
+            Some([one]) => Ok(one.clone()),
+            Some(many) if !many.is_empty() => Err(format!(
+                "\"{reference}\" names several entities ({}); use the id",
+                many.join(", ")
+            )),
+            _ => Err(format!("no entity has the id or name \"{reference}\"")),
+        }
+    }
+}
+
+/// Checks a batch against the store's snapshot and computes the change set.
+///
+/// # Errors
+/// [`ImportError`] with every unresolvable reference, duplicate id and bad level.
+pub fn prepare(
+    batch: Batch,
+    snapshot: &Snapshot,
+    stored: &[AssignmentRow],
+) -> Result<Prepared, ImportError> {
+    let mut issues = Vec::new();
+    let mut summary = ImportSummary::default();
+    duplicates(
+        batch.entities.iter(),
+        |e: &Entity| &e.id,
+        "entity",
+        &mut issues,
+    );
+    duplicates(
+        batch.districts.iter(),
+        |d: &District| &d.id,
+        "district",
+        &mut issues,
+    );
+
+    let levels: Vec<Level> = if batch.levels.is_empty() {
+        snapshot.levels.clone()
+    } else {
+        batch
+            .levels
+            .iter()
+            .enumerate()
+            .map(|(rank, id)| Level {
+                id: id.clone(),
+                rank: rank as u32,
+            })
+            .collect()
+    };
+    let districts = merge_by_id(
+        &snapshot.districts,
+        batch.districts.iter().map(|(d, _)| d.clone()),
+        |d| &d.id,
+    );
+    let district_ids: BTreeSet<&str> = districts.iter().map(|d| d.id.as_str()).collect();
+    for (d, origin) in &batch.districts {
+        if !levels.is_empty() && !levels.iter().any(|l| l.id == d.level) {
+            issues.push(Issue::feature(
+                &origin.file,
+                origin.line as usize,
+                format!(
+                    "district '{}' has level '{}', which is not among the levels {}",
+                    d.id,
+                    d.level,
+                    levels
+                        .iter()
+                        .map(|l| l.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+        if let Some(p) = &d.parent
+            && !district_ids.contains(p.as_str())
+        {
+            issues.push(Issue::feature(
+                &origin.file,
+                origin.line as usize,
+                format!(
+                    "district '{}' names parent '{p}', which is no district",
+                    d.id
+                ),
+            ));
+        }
+    }
+    let levels = Hierarchy::new(&levels, &districts).levels().to_vec();
+    let hierarchy = Hierarchy::new(&levels, &districts);
+    let resolver = Resolver::new(&districts);
+
+    let entities = merge_by_id(
+        &snapshot.entities,
+        batch.entities.iter().map(|(e, _)| e.clone()),
+        |e| &e.id,
+    );
+    for (e, origin) in &batch.entities {
+        for name in &e.district_names {
+            if let Err(err) = resolver.resolve(name, None, &districts, &hierarchy) {
+                issues.push(Issue::at(
+                    &origin.file,
+                    origin.line,
+                    "district",
+                    err.to_string(),
+                ));
+            }
+        }
+    }
+
+    let lookup = EntityLookup::new(&entities);
+    let mut relations = Vec::new();
+    for r in &batch.relations {
+        let ends = (lookup.find(&r.from), lookup.find(&r.to));
+        match ends {
+            (Ok(from), Ok(to)) if from == to => issues.push(Issue::at(
+                &r.origin.file,
+                r.origin.line,
+                &r.origin.column,
+                format!("\"{}\" would be related to itself", r.from),
+            )),
+            (Ok(from), Ok(to)) => relations.push(Relation {
+                from,
+                to,
+                role: r.role,
+                field: r.field.clone(),
+                source: r.source.clone(),
+            }),
+            (from, to) => {
+                for err in [from.err(), to.err()].into_iter().flatten() {
+                    issues.push(Issue::at(
+                        &r.origin.file,
+                        r.origin.line,
+                        &r.origin.column,
+                        err,
+                    ));
+                }
+            }
+        }
+    }
+    let mut contacts = Vec::new();
+    for c in &batch.contacts {
+        match lookup.find(&c.contact.entity) {
+            Ok(id) => contacts.push(Contact {
+                entity: id,
+                ..c.contact.clone()
+            }),
+            Err(err) => issues.push(Issue::at(
+                &c.origin.file,
+                c.origin.line,
+                &c.origin.column,
+                err,
+            )),
+        }
+    }
+    if !issues.is_empty() {
+        return Err(ImportError { issues });
+    }
+
+    let mut changes = ChangeSet {
+        files: batch.files.clone(),
+        ..ChangeSet::default()
+    };
+    let current: HashMap<&str, &Entity> = snapshot
+        .entities
+        .iter()
+        .map(|e| (e.id.as_str(), e))
+        .collect();
+    for (e, _) in &batch.entities {
+        match current.get(e.id.as_str()) {
+            Some(old) if *old == e => summary.entities_unchanged += 1,
+            found => {
+                if found.is_some() {
+                    summary.entities_changed += 1
+                } else {
+                    summary.entities_added += 1
+                }
+                summary.changed_ids.push(e.id.clone());
+                changes.entities.push(e.clone());
+            }
+        }
+    }
+    let current: HashMap<&str, &District> = snapshot
+        .districts
+        .iter()
+        .map(|d| (d.id.as_str(), d))
+        .collect();
+    for (d, _) in &batch.districts {
+        match current.get(d.id.as_str()) {
+            Some(old) if *old == d => summary.districts_unchanged += 1,
+            found => {
+                if found.is_some() {
+                    summary.districts_changed += 1
+                } else {
+                    summary.districts_added += 1
+                }
+                changes.districts.push(d.clone());
+            }
+        }
+    }
+    let known: BTreeSet<&Relation> = snapshot.relations.iter().collect();
+    let mut seen = BTreeSet::new();
+    for r in relations {
+        if known.contains(&r) || !seen.insert(r.clone()) {
+            summary.relations_unchanged += 1;
+        } else {
+            summary.relations_added += 1;
+            changes.relations.push(r);
+        }
+    }
+    let known: BTreeSet<(&str, &str)> = snapshot
+        .contacts
+        .iter()
+        .map(|c| (c.entity.as_str(), c.name.as_str()))
+        .collect();
+    for c in contacts {
+        if snapshot.contacts.contains(&c) {
+            summary.contacts_unchanged += 1;
+        } else {
+            if !known.contains(&(c.entity.as_str(), c.name.as_str())) {
+                summary.contacts_added += 1;
+            }
+            changes.contacts.push(c);
+        }
+    }
+    if levels != snapshot.levels {
+        changes.levels = Some(levels);
+    }
+    if batch.vocabulary.is_some() && batch.vocabulary != snapshot.vocabulary {
+        changes.vocabulary.clone_from(&batch.vocabulary);
+    }
+    if batch.default_level.is_some() && batch.default_level != snapshot.default_level {
+        changes.default_level.clone_from(&batch.default_level);
+    }
+
+    let index = DistrictIndex::new(&districts);
+    let rows = assignment_rows(&entities, &districts, &hierarchy, &index, &resolver);
+    let mut stored_sorted = stored.to_vec();
+    stored_sorted.sort();
+    if rows != stored_sorted {
+        changes.assignments = Some(rows);
+    }
+
+    let vocabulary = batch
+        .vocabulary
+        .clone()
+        .or_else(|| snapshot.vocabulary.clone())
+        .unwrap_or_else(Vocabulary::default_vocabulary);
+    summary.warnings = vocabulary_warnings(batch.entities.iter().map(|(e, _)| e), &vocabulary);
+    Ok(Prepared { changes, summary })
+}
+
+fn assignment_rows(
+    entities: &[Entity],
+    districts: &[District],
+    hierarchy: &Hierarchy,
+    index: &DistrictIndex,
+    resolver: &Resolver,
+) -> Vec<AssignmentRow> {
+    let assignments = assign_all(entities, districts, hierarchy, index, resolver);
+    let mut rows = Vec::new();
+    for (e, per_level) in entities.iter().zip(assignments) {
+        for (level, set) in hierarchy.levels().iter().zip(per_level) {
+            for r in set {
+                rows.push(AssignmentRow {
+                    entity_id: e.id.clone(),
+                    level: level.id.clone(),
+                    district_id: match r {
+                        DistrictRef::District(i) => districts[i].id.clone(),
+                        DistrictRef::CityWide => CITY_WIDE.to_string(),
+                        DistrictRef::Outside => OUTSIDE.to_string(),
+                    },
+                });
+            }
+        }
+    }
+    rows.sort();
+    rows
+}
+
+fn vocabulary_warnings<'a>(
+    entities: impl Iterator<Item = &'a Entity>,
+    vocabulary: &Vocabulary,
+) -> Vec<String> {
+    let mut unknown: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for e in entities {
+        for f in &e.fields {
+            if vocabulary.field(f).is_none() {
+                unknown
+                    .entry(format!("field of action '{f}'"))
+                    .or_default()
+                    .insert(e.id.clone());
+            }
+        }
+        if let Some(c) = &e.category
+            && vocabulary.category(c).is_none()
+        {
+            unknown
+                .entry(format!("category '{c}'"))
+                .or_default()
+                .insert(e.id.clone());
+        }
+    }
+    unknown
+        .into_iter()
+        .map(|(what, ids)| {
+            format!(
+                "unknown {what} (not in the vocabulary), used by: {}",
+                ids.into_iter().collect::<Vec<_>>().join(", ")
+            )
+        })
+        .collect()
+}

@@ -1,0 +1,94 @@
+//! Cell values: numbers with a decimal comma, lists, dates, coordinates.
+
+use crate::model::LonLat;
+
+/// Parses a number; accepts a decimal comma (`51,48`).
+pub fn number(cell: &str) -> Option<f64> {
+    let t = cell.trim();
+    t.parse::<f64>()
+        .ok()
+        .or_else(|| {
+            if t.contains(',') && !t.contains('.') {
+                t.replace(',', ".").parse().ok()
+            } else {
+                None
+            }
+        })
+        .filter(|v: &f64| v.is_finite())
+}
+
+/// Splits a multi-valued cell on `;` or `|`; trims; drops empties.
+pub fn list(cell: &str) -> Vec<String> {
+    cell.split([';', '|'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Parses `YYYY-MM-DD` or German `DD.MM.YYYY`.
+pub fn date(cell: &str) -> Option<chrono::NaiveDate> {
+    let t = cell.trim();
+    chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d")
+        .or_else(|_| chrono::NaiveDate::parse_from_str(t, "%d.%m.%Y"))
+        .ok()
+}
+
+/// Accepts a year (`2021`), a year-month or an ISO date as a start or end.
+pub fn period_bound(cell: &str) -> Option<String> {
+    let t = cell.trim();
+    let year_ok = |y: &str| y.len() == 4 && y.chars().all(|c| c.is_ascii_digit());
+    let ok = match t.len() {
+        4 => year_ok(t),
+        7 => {
+            year_ok(&t[..4])
+                && chrono::NaiveDate::parse_from_str(&format!("{t}-01"), "%Y-%m-%d").is_ok()
+        }
+        _ => date(t).is_some(),
+    };
+    ok.then(|| match date(t) {
+        Some(d) => d.to_string(),
+        None => t.to_string(),
+    })
+}
+
+/// Validates a coordinate pair, with a hint when it looks swapped.
+pub fn lon_lat(lon: f64, lat: f64) -> Result<LonLat, String> {
+    LonLat::new(lon, lat).map_err(|e| {
+        if LonLat::new(lat, lon).is_ok() {
+            format!("{e} (are lat and lon swapped?)")
+        } else {
+            e.to_string()
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimal_comma_and_rejects() {
+        assert_eq!(number("51,48"), Some(51.48));
+        assert_eq!(number(" 11.97 "), Some(11.97));
+        assert_eq!(number("5l.48"), None);
+        assert_eq!(number("1,234.5"), None);
+        assert_eq!(number("NaN"), None);
+    }
+
+    #[test]
+    fn lists_and_periods() {
+        assert_eq!(
+            list("bildung; kultur|sport;;"),
+            vec!["bildung", "kultur", "sport"]
+        );
+        assert_eq!(period_bound("2021").as_deref(), Some("2021"));
+        assert_eq!(period_bound("31.12.2027").as_deref(), Some("2027-12-31"));
+        assert_eq!(period_bound("soon"), None);
+    }
+
+    #[test]
+    fn swapped_coordinates_get_a_hint() {
+        assert!(lon_lat(11.9, 95.0).unwrap_err().contains("swapped"));
+    }
+}

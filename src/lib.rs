@@ -1,0 +1,13 @@
+//! stadtatlas: a city's Smart City stakeholder inventory on a map.
+//!
+//! Layers, each depending only on those before it:
+//! [`model`] ← {[`store`], [`districts`], [`metric`]} ← [`import`] / [`query`] ← [`export`].
+//! The command-line tool (`src/cli/`) is a thin adapter over [`query`] and [`export`].
+
+pub mod districts;
+pub mod export;
+pub mod import;
+pub mod metric;
+pub mod model;
+pub mod query;
+pub mod store;

@@ -1,0 +1,28 @@
+//! The `stadtatlas` binary: parses flags, runs the command, maps errors to exit codes.
+//!
+//! Exit codes: 0 ok (also when stdout is closed early, e.g. by `head`);
+//! 1 `in`/`near` found nothing; 2 usage or input error.
+
+mod cli;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args = cli::args::Cli::parse();
+    match cli::run(args) {
+        Ok(cli::Outcome::Ok) => ExitCode::SUCCESS,
+        Ok(cli::Outcome::Nothing) => ExitCode::from(1),
+        Err(err) => {
+            let broken_pipe = err.chain().any(|e| {
+                e.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            });
+            if broken_pipe {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}

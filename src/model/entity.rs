@@ -1,0 +1,255 @@
+//! Entities of the inventory: partners, initiatives, projects and bodies.
+
+use super::LonLat;
+use geo::MultiPolygon;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+/// What an entity is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntityKind {
+    /// An organisation or institution.
+    Partner,
+    /// An ongoing collective effort.
+    Initiative,
+    /// A concrete measure; may be a success story.
+    Project,
+    /// A steering group, working group or advisory board.
+    Body,
+}
+
+impl EntityKind {
+    /// All kinds, in the order listings use.
+    pub const ALL: [EntityKind; 4] = [
+        EntityKind::Partner,
+        EntityKind::Initiative,
+        EntityKind::Project,
+        EntityKind::Body,
+    ];
+
+    /// The id used in files and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Partner => "partner",
+            EntityKind::Initiative => "initiative",
+            EntityKind::Project => "project",
+            EntityKind::Body => "body",
+        }
+    }
+}
+
+impl fmt::Display for EntityKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for EntityKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_lowercase().as_str() {
+            "partner" | "partners" | "organisation" | "organization" => Ok(EntityKind::Partner),
+            "initiative" | "initiatives" => Ok(EntityKind::Initiative),
+            "project" | "projects" | "projekt" => Ok(EntityKind::Project),
+            "body" | "bodies" | "gremium" => Ok(EntityKind::Body),
+            other => Err(format!(
+                "\"{other}\" is not a kind (partner, initiative, project, body)"
+            )),
+        }
+    }
+}
+
+/// Where a project or initiative stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Idea,
+    Planned,
+    Running,
+    Completed,
+}
+
+impl Status {
+    /// All states, in life-cycle order.
+    pub const ALL: [Status; 4] = [
+        Status::Idea,
+        Status::Planned,
+        Status::Running,
+        Status::Completed,
+    ];
+
+    /// The id used in files and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Idea => "idea",
+            Status::Planned => "planned",
+            Status::Running => "running",
+            Status::Completed => "completed",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Status {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_lowercase().as_str() {
+            "idea" | "idee" => Ok(Status::Idea),
+            "planned" | "geplant" => Ok(Status::Planned),
+            "running" | "laufend" | "active" => Ok(Status::Running),
+            "completed" | "abgeschlossen" | "done" => Ok(Status::Completed),
+            other => Err(format!(
+                "\"{other}\" is not a status (idea, planned, running, completed)"
+            )),
+        }
+    }
+}
+
+/// Who may see a record.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Visibility {
+    #[default]
+    Public,
+    Internal,
+}
+
+impl Visibility {
+    /// The id used in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Visibility::Public => "public",
+            Visibility::Internal => "internal",
+        }
+    }
+}
+
+impl FromStr for Visibility {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_lowercase().as_str() {
+            "" | "public" | "öffentlich" => Ok(Visibility::Public),
+            "internal" | "intern" => Ok(Visibility::Internal),
+            other => Err(format!(
+                "\"{other}\" is not a visibility (public, internal)"
+            )),
+        }
+    }
+}
+
+/// One record of the inventory.
+///
+/// Its serde form is the revision format: two records are the same revision
+/// exactly when their JSON is equal, so every field is in a canonical order
+/// (sets are sorted, maps are ordered).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entity {
+    /// Stable slug, unique in the store.
+    pub id: String,
+    pub name: String,
+    pub kind: EntityKind,
+    /// Organisation type, from the vocabulary's categories.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// Fields of action, vocabulary ids, sorted and unique.
+    #[serde(default)]
+    pub fields: Vec<String>,
+    /// Point location; `None` with no `area` and no `district_names` = city-wide.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<LonLat>,
+    /// Area of effect (WGS84), for projects that cover ground.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "super::geometry_json::optional"
+    )]
+    pub area: Option<MultiPolygon<f64>>,
+    /// Districts named by the source when it gives no coordinate.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub district_names: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub website: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    /// Start, as the source gives it (a year or an ISO date).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<String>,
+    /// End, as the source gives it (a year or an ISO date).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success_story: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// Where the record comes from (URL, document, file).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verified_on: Option<chrono::NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license: Option<String>,
+    #[serde(default)]
+    pub visibility: Visibility,
+    /// Source columns the model has no field for, kept verbatim.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub extra: BTreeMap<String, String>,
+}
+
+impl Entity {
+    /// A record with only the required fields set.
+    pub fn new(id: impl Into<String>, name: impl Into<String>, kind: EntityKind) -> Self {
+        Entity {
+            id: id.into(),
+            name: name.into(),
+            kind,
+            category: None,
+            fields: Vec::new(),
+            location: None,
+            area: None,
+            district_names: Vec::new(),
+            address: None,
+            website: None,
+            description: None,
+            status: None,
+            start: None,
+            end: None,
+            success_story: None,
+            tags: Vec::new(),
+            source: None,
+            verified_on: None,
+            license: None,
+            visibility: Visibility::Public,
+            extra: BTreeMap::new(),
+        }
+    }
+
+    /// Sorts and dedups the set-valued fields, so equal content serialises equally.
+    pub fn canonicalize(&mut self) {
+        for set in [&mut self.fields, &mut self.tags] {
+            set.sort();
+            set.dedup();
+        }
+    }
+
+    /// Whether a public output may show this record.
+    pub fn is_public(&self) -> bool {
+        self.visibility == Visibility::Public
+    }
+
+    /// True when the record has no point, no area and no named district.
+    pub fn is_city_wide(&self) -> bool {
+        self.location.is_none() && self.area.is_none() && self.district_names.is_empty()
+    }
+}

@@ -1,0 +1,15 @@
+//! The inventory's data model: plain data, no storage and no geometry algorithms.
+
+mod district;
+mod entity;
+mod geometry_json;
+mod lonlat;
+pub mod names;
+mod relation;
+mod vocabulary;
+
+pub use district::{District, Level};
+pub use entity::{Entity, EntityKind, Status, Visibility};
+pub use lonlat::{LonLat, LonLatError, Meters};
+pub use relation::{Contact, Relation, Role};
+pub use vocabulary::{Lang, Term, Vocabulary};

@@ -1,0 +1,187 @@
+//! The loaded inventory with its spatial indices.
+
+use super::EntityRow;
+use crate::districts::{
+    Assignment, DistrictIndex, DistrictRef, Hierarchy, ResolveError, Resolver, assign_all,
+};
+use crate::model::{Contact, District, Entity, Relation, Vocabulary};
+use crate::store::Snapshot;
+use rstar::RTree;
+use rstar::primitives::GeomWithData;
+use std::collections::HashMap;
+
+/// Errors of a question (bad names, unknown ids).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum QueryError {
+    #[error(transparent)]
+    District(#[from] ResolveError),
+    #[error("no entity has the id \"{0}\"")]
+    UnknownEntity(String),
+    #[error("entity \"{0}\" has no point or area to measure from")]
+    NotLocated(String),
+    #[error("district \"{0}\" has no geometry to measure from")]
+    NoGeometry(String),
+    #[error("the store has no districts; import some first")]
+    NoDistricts,
+}
+
+/// A point of an entity in the R-tree: `[lon, lat]` with the entity's index.
+pub type EntityPoint = GeomWithData<[f64; 2], usize>;
+
+/// The inventory, indexed for questions.
+pub struct Atlas {
+    pub entities: Vec<Entity>,
+    pub districts: Vec<District>,
+    pub relations: Vec<Relation>,
+    pub contacts: Vec<Contact>,
+    pub vocabulary: Vocabulary,
+    pub hierarchy: Hierarchy,
+    pub resolver: Resolver,
+    pub index: DistrictIndex,
+    /// Entity points in lon/lat; used as an envelope prefilter only.
+    pub points: RTree<EntityPoint>,
+    /// Per entity, per level: its districts.
+    pub assignments: Vec<Assignment>,
+    /// `tiles[level][district]`: the district tiles that level.
+    pub tiles: Vec<Vec<bool>>,
+    default_level: Option<String>,
+    by_id: HashMap<String, usize>,
+}
+
+impl Atlas {
+    /// Indexes a snapshot.
+    pub fn new(snapshot: Snapshot) -> Self {
+        let hierarchy = Hierarchy::new(&snapshot.levels, &snapshot.districts);
+        let resolver = Resolver::new(&snapshot.districts);
+        let index = DistrictIndex::new(&snapshot.districts);
+        let assignments = assign_all(
+            &snapshot.entities,
+            &snapshot.districts,
+            &hierarchy,
+            &index,
+            &resolver,
+        );
+        let points = RTree::bulk_load(
+            snapshot
+                .entities
+                .iter()
+                .enumerate()
+                .filter_map(|(i, e)| e.location.map(|p| GeomWithData::new([p.lon(), p.lat()], i)))
+                .collect(),
+        );
+        let by_id = snapshot
+            .entities
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.clone(), i))
+            .collect();
+        let tiles = crate::districts::tiles(&hierarchy, snapshot.districts.len());
+        Self {
+            tiles,
+            vocabulary: snapshot
+                .vocabulary
+                .unwrap_or_else(Vocabulary::default_vocabulary),
+            entities: snapshot.entities,
+            districts: snapshot.districts,
+            relations: snapshot.relations,
+            contacts: snapshot.contacts,
+            hierarchy,
+            resolver,
+            index,
+            points,
+            assignments,
+            default_level: snapshot.default_level,
+            by_id,
+        }
+    }
+
+    /// The entity with this id.
+    ///
+    /// # Errors
+    /// [`QueryError::UnknownEntity`].
+    pub fn entity_index(&self, id: &str) -> Result<usize, QueryError> {
+        self.by_id
+            .get(id)
+            .copied()
+            .ok_or_else(|| QueryError::UnknownEntity(id.to_string()))
+    }
+
+    /// The level to use: the one asked for, the store's default, or the finest.
+    ///
+    /// # Errors
+    /// [`QueryError::NoDistricts`] or an unknown level.
+    pub fn level<'a>(&'a self, asked: Option<&'a str>) -> Result<&'a str, QueryError> {
+        let levels = self.hierarchy.levels();
+        if levels.is_empty() {
+            return Err(QueryError::NoDistricts);
+        }
+        let chosen = asked
+            .or(self.default_level.as_deref())
+            .unwrap_or_else(|| &levels[levels.len() - 1].id);
+        if self.hierarchy.level(chosen).is_none() {
+            return Err(ResolveError::UnknownLevel {
+                level: chosen.to_string(),
+                known: levels.iter().map(|l| l.id.clone()).collect(),
+            }
+            .into());
+        }
+        Ok(chosen)
+    }
+
+    /// Position of a level in [`Hierarchy::levels`].
+    pub fn level_position(&self, level: &str) -> usize {
+        self.hierarchy
+            .levels()
+            .iter()
+            .position(|l| l.id == level)
+            .expect("levels are checked by Atlas::level")
+    }
+
+    /// Resolves a district name (or id), optionally at a level.
+    ///
+    /// # Errors
+    /// [`QueryError::District`] when the name is unknown or ambiguous.
+    pub fn district(&self, name: &str, level: Option<&str>) -> Result<usize, QueryError> {
+        Ok(self
+            .resolver
+            .resolve(name, level, &self.districts, &self.hierarchy)?)
+    }
+
+    /// The display row of an entity.
+    pub fn row(&self, entity: usize) -> EntityRow {
+        EntityRow::new(self, entity)
+    }
+
+    /// Display name of a district reference.
+    pub fn ref_name(&self, r: DistrictRef) -> &str {
+        match r {
+            DistrictRef::District(i) => &self.districts[i].name,
+            DistrictRef::CityWide => crate::districts::CITY_WIDE,
+            DistrictRef::Outside => crate::districts::OUTSIDE,
+        }
+    }
+
+    /// Id of a district reference.
+    pub fn ref_id(&self, r: DistrictRef) -> &str {
+        match r {
+            DistrictRef::District(i) => &self.districts[i].id,
+            DistrictRef::CityWide => crate::districts::CITY_WIDE,
+            DistrictRef::Outside => crate::districts::OUTSIDE,
+        }
+    }
+
+    /// True when any district of the store is provisional.
+    pub fn has_provisional_districts(&self) -> bool {
+        self.districts.iter().any(|d| d.provisional)
+    }
+
+    /// The method text of the provisional districts (first one), for notices.
+    pub fn provisional_notice(&self) -> Option<&str> {
+        self.districts.iter().find(|d| d.provisional).map(|d| {
+            d.method
+                .as_deref()
+                .unwrap_or("provisional district boundaries")
+        })
+    }
+}

@@ -1,0 +1,24 @@
+//! The questions planners ask, answered as plain data.
+//!
+//! [`Atlas`] joins the store's records with the spatial indices; every question
+//! is a function over it. Nothing here formats output or knows the command line.
+
+mod atlas;
+mod district_table;
+mod filter;
+mod gaps;
+mod inside;
+mod matrix;
+mod near;
+mod rows;
+mod whereis;
+
+pub use atlas::{Atlas, QueryError};
+pub use district_table::{DistrictRow, district_table};
+pub use filter::Filter;
+pub use gaps::{Gap, gaps};
+pub use inside::inside;
+pub use matrix::{Matrix, MatrixBy, MatrixRow, matrix};
+pub use near::{NearTarget, Reach, near};
+pub use rows::{EntityRow, Located};
+pub use whereis::{WhereRow, where_entity, where_point};

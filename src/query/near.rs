@@ -1,0 +1,188 @@
+//! `near`: entities within a distance of a point, an entity or a district.
+
+use super::{Atlas, EntityRow, Filter, QueryError};
+use crate::districts::DistrictRef;
+use crate::metric::{AreaDistance, degree_margin, geodesic};
+use crate::model::{LonLat, Meters};
+use geo::BoundingRect;
+use rstar::AABB;
+
+/// What distances are measured from.
+#[derive(Debug, Clone)]
+pub enum NearTarget {
+    /// A position.
+    At(LonLat),
+    /// An entity's point (or area).
+    Entity(String),
+    /// A district's boundary: 0 inside, metres to the edge outside.
+    District { name: String, level: Option<String> },
+}
+
+/// How far to look.
+#[derive(Debug, Clone, Copy)]
+pub enum Reach {
+    Within(Meters),
+    Nearest(usize),
+}
+
+/// What is measured from: a position, or an area with its bounding box.
+enum Source {
+    Point(LonLat),
+    Area(Box<AreaDistance>, geo::Rect<f64>),
+}
+
+impl Source {
+    fn distance(&self, p: LonLat) -> f64 {
+        match self {
+            Source::Point(q) => geodesic(*q, p).get(),
+            Source::Area(a, _) => a.distance(p).get(),
+        }
+    }
+
+    fn envelope(&self, m: Meters) -> AABB<[f64; 2]> {
+        let (min, max) = match self {
+            Source::Point(q) => ((q.lon(), q.lat()), (q.lon(), q.lat())),
+            Source::Area(_, r) => ((r.min().x, r.min().y), (r.max().x, r.max().y)),
+        };
+        let lat = if min.1.abs() > max.1.abs() {
+            min.1
+        } else {
+            max.1
+        };
+        let (dlon, dlat) = degree_margin(lat, m);
+        AABB::from_corners([min.0 - dlon, min.1 - dlat], [max.0 + dlon, max.1 + dlat])
+    }
+}
+
+/// Entities near a target, nearest first, with `distance_m`.
+///
+/// Points are prefiltered by an envelope in degrees that surely covers the
+/// radius, then measured exactly (see [`crate::metric`]). Entities with an area
+/// are measured to their area; entities located only by a named district count
+/// as distance 0 from a district target that holds that district, and are
+/// otherwise left out (their distance is unknown). `Nearest(k)` widens the
+/// radius until `k` are found, so its answer is exact too.
+///
+/// # Errors
+/// [`QueryError`] for unknown targets or targets with no geometry.
+pub fn near(
+    atlas: &Atlas,
+    target: &NearTarget,
+    reach: Reach,
+    filter: &Filter,
+) -> Result<Vec<EntityRow>, QueryError> {
+    let (from, exclude, district) = match target {
+        NearTarget::At(p) => (Source::Point(*p), None, None),
+        NearTarget::Entity(id) => {
+            let i = atlas.entity_index(id)?;
+            let e = &atlas.entities[i];
+            match (e.location, &e.area) {
+                (Some(p), _) => (Source::Point(p), Some(i), None),
+                (None, Some(area)) => (
+                    Source::Area(
+                        Box::new(AreaDistance::new(area)),
+                        area.bounding_rect().expect("non-empty area"),
+                    ),
+                    Some(i),
+                    None,
+                ),
+                (None, None) => return Err(QueryError::NotLocated(id.clone())),
+            }
+        }
+        NearTarget::District { name, level } => {
+            let d = atlas.district(name, level.as_deref())?;
+            let shape = atlas
+                .index
+                .shape(d)
+                .ok_or_else(|| QueryError::NoGeometry(atlas.districts[d].name.clone()))?;
+            let rect = shape.bounding_rect().expect("indexed shapes are non-empty");
+            (
+                Source::Area(Box::new(AreaDistance::new(shape)), rect),
+                None,
+                Some(d),
+            )
+        }
+    };
+    let measure = |radius: Option<Meters>| -> Vec<(f64, usize)> {
+        let mut found = Vec::new();
+        let mut consider = |i: usize, d: f64| {
+            if Some(i) != exclude
+                && filter.matches(&atlas.entities[i])
+                && radius.is_none_or(|r| d <= r.get())
+            {
+                found.push((d, i));
+            }
+        };
+        match radius {
+            Some(r) => {
+                for item in atlas
+                    .points
+                    .locate_in_envelope_intersecting(&from.envelope(r))
+                {
+                    let p = atlas.entities[item.data]
+                        .location
+                        .expect("indexed points exist");
+                    consider(item.data, from.distance(p));
+                }
+            }
+            None => {
+                for item in atlas.points.iter() {
+                    let p = atlas.entities[item.data]
+                        .location
+                        .expect("indexed points exist");
+                    consider(item.data, from.distance(p));
+                }
+            }
+        }
+        for (i, e) in atlas.entities.iter().enumerate() {
+            if e.location.is_some() {
+                continue;
+            }
+            if let Some(area) = &e.area {
+                let d = match &from {
+                    Source::Point(p) => AreaDistance::new(area).distance(*p).get(),
+                    Source::Area(a, _) => a.distance_to_area(area).get(),
+                };
+                consider(i, d);
+            } else if let Some(t) = district {
+                let l = atlas.level_position(&atlas.districts[t].level);
+                let named_inside = !e.district_names.is_empty()
+                    && atlas.assignments[i][l].iter().all(|r| {
+                        matches!(r, DistrictRef::District(x) if atlas.hierarchy.is_within(*x, t))
+                    });
+                if named_inside {
+                    consider(i, 0.0);
+                }
+            }
+        }
+        found
+    };
+    let mut found = match reach {
+        Reach::Within(m) => measure(Some(m)),
+        Reach::Nearest(k) => {
+            let mut radius = 1_000.0;
+            loop {
+                let found = measure(Some(Meters(radius)));
+                if found.len() >= k || radius > 25_000_000.0 {
+                    break found;
+                }
+                radius *= 4.0;
+            }
+        }
+    };
+    found.sort_by(|a, b| {
+        a.0.total_cmp(&b.0)
+            .then_with(|| atlas.entities[a.1].id.cmp(&atlas.entities[b.1].id))
+    });
+    if let Reach::Nearest(k) = reach {
+        found.truncate(k);
+    }
+    Ok(found
+        .into_iter()
+        .map(|(d, i)| {
+            let mut row = atlas.row(i);
+            row.distance_m = Some(d);
+            row
+        })
+        .collect())
+}

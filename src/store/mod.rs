@@ -1,0 +1,152 @@
+//! Storage of the inventory behind the [`Store`] interface.
+//!
+//! The store speaks records, not geometry algorithms: it keeps what the import
+//! planned (a [`ChangeSet`]) in one transaction and gives back a [`Snapshot`].
+//! SQL that only SQLite understands stays in [`sqlite`]; a PostGIS backend
+//! would implement the same trait.
+
+pub mod sqlite;
+
+use crate::model::{Contact, District, Entity, Level, Relation, Vocabulary};
+use serde::Serialize;
+use std::path::PathBuf;
+
+pub use sqlite::SqliteStore;
+
+/// Everything the store holds, as plain records.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    pub entities: Vec<Entity>,
+    pub districts: Vec<District>,
+    /// Levels, coarse to fine.
+    pub levels: Vec<Level>,
+    pub relations: Vec<Relation>,
+    pub contacts: Vec<Contact>,
+    /// The store's vocabulary; `None` when no import brought one.
+    pub vocabulary: Option<Vocabulary>,
+    /// The level listings use when none is asked for.
+    pub default_level: Option<String>,
+}
+
+/// One stored district assignment: `entity_id` lies in `district_id` at `level`.
+/// `district_id` may be the bucket `city-wide` or `outside`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct AssignmentRow {
+    pub entity_id: String,
+    pub level: String,
+    pub district_id: String,
+}
+
+/// What one import changes; the store applies it in one transaction.
+#[derive(Debug, Clone, Default)]
+pub struct ChangeSet {
+    /// New or changed entities (each becomes a new revision).
+    pub entities: Vec<Entity>,
+    /// New or changed districts (each becomes a new revision).
+    pub districts: Vec<District>,
+    /// The complete level list, when it changes.
+    pub levels: Option<Vec<Level>>,
+    /// Relations to add or whose `source` changed (identity: from, to, role, field).
+    pub relations: Vec<Relation>,
+    /// Contacts to add or update (identity: entity, name).
+    pub contacts: Vec<Contact>,
+    pub vocabulary: Option<Vocabulary>,
+    pub default_level: Option<String>,
+    /// The full set of district assignments after this import, when it changes.
+    pub assignments: Option<Vec<AssignmentRow>>,
+    /// The files this import read, for the import log.
+    pub files: Vec<PathBuf>,
+}
+
+impl ChangeSet {
+    /// True when applying would not change the store.
+    pub fn is_empty(&self) -> bool {
+        self.entities.is_empty()
+            && self.districts.is_empty()
+            && self.levels.is_none()
+            && self.relations.is_empty()
+            && self.contacts.is_empty()
+            && self.vocabulary.is_none()
+            && self.default_level.is_none()
+            && self.assignments.is_none()
+    }
+}
+
+/// A kept revision of a record.
+#[derive(Debug, Clone, Serialize)]
+pub struct Revision {
+    /// 1 for the first version.
+    pub rev: u32,
+    /// UTC, RFC 3339.
+    pub recorded_at: String,
+    /// The import that wrote it.
+    pub import_id: i64,
+    /// The files of that import.
+    pub files: Vec<String>,
+    /// The record as it was (its JSON form).
+    pub record: serde_json::Value,
+}
+
+/// Errors of a storage backend.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    #[error("cannot open store {path}")]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error(
+        "{path} is not a stadtatlas store (no stadtatlas_meta table); run `stadtatlas init` for a new one"
+    )]
+    NotAStore { path: PathBuf },
+    #[error("store {path} has schema version {found}, this build reads version {expected}")]
+    SchemaVersion {
+        path: PathBuf,
+        found: u32,
+        expected: u32,
+    },
+    #[error("store {path} does not exist; run `stadtatlas init` or `stadtatlas import`")]
+    Missing { path: PathBuf },
+    #[error("SQL failed: {query}")]
+    Sql {
+        query: String,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("stored {what} '{id}' cannot be read")]
+    Corrupt {
+        what: &'static str,
+        id: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+}
+
+/// A place that keeps the inventory.
+pub trait Store {
+    /// Reads everything.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the backend fails or a stored record cannot be read.
+    fn snapshot(&self) -> Result<Snapshot, StoreError>;
+
+    /// Applies an import's changes all-or-nothing; returns the import's id.
+    ///
+    /// # Errors
+    /// [`StoreError`]; the store is then unchanged.
+    fn apply(&mut self, changes: &ChangeSet) -> Result<i64, StoreError>;
+
+    /// All kept revisions of an entity, oldest first (empty when unknown).
+    ///
+    /// # Errors
+    /// [`StoreError`] when the backend fails.
+    fn history(&self, entity_id: &str) -> Result<Vec<Revision>, StoreError>;
+
+    /// The stored district assignments.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the backend fails.
+    fn assignments(&self) -> Result<Vec<AssignmentRow>, StoreError>;
+}

@@ -1,0 +1,216 @@
+//! The SQLite backend: one file that is a valid OGC GeoPackage.
+//!
+//! Each table row keeps its record's canonical JSON (`record`), which is what the
+//! library reads back; the flat columns and GeoPackage geometries are there for
+//! GDAL, QGIS and SQL users.
+
+mod gpkg_blob;
+mod read;
+mod schema;
+mod write;
+
+pub use gpkg_blob::{BlobError, decode as decode_geometry, encode as encode_geometry};
+pub use schema::SCHEMA_VERSION;
+
+use super::{AssignmentRow, ChangeSet, Revision, Snapshot, Store, StoreError};
+use rusqlite::{Connection, OpenFlags};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// How long a writer waits for another writer before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A store in one SQLite/GeoPackage file.
+#[derive(Debug)]
+pub struct SqliteStore {
+    conn: Connection,
+    path: PathBuf,
+}
+
+pub(crate) fn sql_err(query: &str) -> impl FnOnce(rusqlite::Error) -> StoreError + '_ {
+    move |source| StoreError::Sql {
+        query: query.to_string(),
+        source,
+    }
+}
+
+impl SqliteStore {
+    /// Creates a new, empty store. Fails when the file exists.
+    ///
+    /// # Errors
+    /// [`StoreError::Open`] when the file exists or cannot be written.
+    pub fn create(path: &Path) -> Result<Self, StoreError> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE;
+        if path.exists() {
+            return Err(StoreError::Open {
+                path: path.to_path_buf(),
+                source: rusqlite::Error::InvalidPath(path.to_path_buf()),
+            });
+        }
+        let conn = Connection::open_with_flags(path, flags).map_err(|source| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let store = Self {
+            conn,
+            path: path.to_path_buf(),
+        };
+        store.configure()?;
+        store.create_schema()?;
+        Ok(store)
+    }
+
+    /// Opens an existing store for reading and writing.
+    ///
+    /// # Errors
+    /// [`StoreError::Missing`], [`StoreError::NotAStore`] or
+    /// [`StoreError::SchemaVersion`].
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        Self::open_with(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
+    }
+
+    /// Opens an existing store read-only (the file is never written).
+    ///
+    /// # Errors
+    /// As [`SqliteStore::open`].
+    pub fn open_read_only(path: &Path) -> Result<Self, StoreError> {
+        Self::open_with(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+    }
+
+    /// Opens the store, creating it when the file does not exist.
+    ///
+    /// # Errors
+    /// As [`SqliteStore::open`] and [`SqliteStore::create`].
+    pub fn open_or_create(path: &Path) -> Result<Self, StoreError> {
+        if path.exists() {
+            Self::open(path)
+        } else {
+            Self::create(path)
+        }
+    }
+
+    fn open_with(path: &Path, flags: OpenFlags) -> Result<Self, StoreError> {
+        if !path.exists() {
+            return Err(StoreError::Missing {
+                path: path.to_path_buf(),
+            });
+        }
+        let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .map_err(|source| StoreError::Open {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        let store = Self {
+            conn,
+            path: path.to_path_buf(),
+        };
+        if !flags.contains(OpenFlags::SQLITE_OPEN_READ_ONLY) {
+            store.configure()?;
+        } else {
+            store
+                .conn
+                .busy_timeout(BUSY_TIMEOUT)
+                .map_err(sql_err("busy_timeout"))?;
+        }
+        store.check_version()?;
+        Ok(store)
+    }
+
+    /// The file behind the store.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The underlying connection, for read-only SQL by the query layer.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    fn configure(&self) -> Result<(), StoreError> {
+        self.conn
+            .busy_timeout(BUSY_TIMEOUT)
+            .map_err(sql_err("busy_timeout"))?;
+        let mode: String = self
+            .conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .map_err(sql_err("PRAGMA journal_mode = WAL"))?;
+        debug_assert!(mode.eq_ignore_ascii_case("wal") || mode == "memory");
+        self.conn
+            .execute_batch("PRAGMA foreign_keys = ON;")
+            .map_err(sql_err("PRAGMA foreign_keys = ON"))?;
+        Ok(())
+    }
+
+    fn create_schema(&self) -> Result<(), StoreError> {
+        let setup = format!(
+            "BEGIN; PRAGMA application_id = {}; PRAGMA user_version = {}; {} \
+             INSERT INTO stadtatlas_meta (key, value) VALUES ('schema_version', '{}'); COMMIT;",
+            schema::GPKG_APPLICATION_ID,
+            schema::GPKG_USER_VERSION,
+            schema::CREATE,
+            SCHEMA_VERSION
+        );
+        self.conn
+            .execute_batch(&setup)
+            .map_err(sql_err("CREATE schema"))
+    }
+
+    fn check_version(&self) -> Result<(), StoreError> {
+        let has_meta: bool = self
+            .conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'stadtatlas_meta'",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|n| n > 0)
+            .map_err(|source| StoreError::Open {
+                path: self.path.clone(),
+                source,
+            })?;
+        if !has_meta {
+            return Err(StoreError::NotAStore {
+                path: self.path.clone(),
+            });
+        }
+        let found: u32 = self
+            .meta("schema_version")?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        if found != SCHEMA_VERSION {
+            return Err(StoreError::SchemaVersion {
+                path: self.path.clone(),
+                found,
+                expected: SCHEMA_VERSION,
+            });
+        }
+        Ok(())
+    }
+
+    pub(crate) fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        use rusqlite::OptionalExtension;
+        const Q: &str = "SELECT value FROM stadtatlas_meta WHERE key = ?1";
+        self.conn
+            .query_row(Q, [key], |r| r.get(0))
+            .optional()
+            .map_err(sql_err(Q))
+    }
+}
+
+impl Store for SqliteStore {
+    fn snapshot(&self) -> Result<Snapshot, StoreError> {
+        read::snapshot(self)
+    }
+
+    fn apply(&mut self, changes: &ChangeSet) -> Result<i64, StoreError> {
+        write::apply(&mut self.conn, changes)
+    }
+
+    fn history(&self, entity_id: &str) -> Result<Vec<Revision>, StoreError> {
+        read::history(&self.conn, "entity", entity_id)
+    }
+
+    fn assignments(&self) -> Result<Vec<AssignmentRow>, StoreError> {
+        read::assignments(&self.conn)
+    }
+}

@@ -1,0 +1,158 @@
+//! The store's schema: GeoPackage's required tables plus our own.
+//!
+//! GeoPackage owns `PRAGMA user_version` and `application_id`; our schema version
+//! lives in `stadtatlas_meta`.
+
+/// The schema version this build writes and reads.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// `application_id` of a GeoPackage ("GPKG").
+pub const GPKG_APPLICATION_ID: i32 = 0x4750_4B47;
+/// `user_version` for GeoPackage 1.3.
+pub const GPKG_USER_VERSION: i32 = 10300;
+
+/// Creates every table of an empty store.
+pub const CREATE: &str = r#"
+CREATE TABLE gpkg_spatial_ref_sys (
+  srs_name TEXT NOT NULL,
+  srs_id INTEGER NOT NULL PRIMARY KEY,
+  organization TEXT NOT NULL,
+  organization_coordsys_id INTEGER NOT NULL,
+  definition TEXT NOT NULL,
+  description TEXT
+);
+INSERT INTO gpkg_spatial_ref_sys VALUES
+ ('Undefined cartesian SRS', -1, 'NONE', -1, 'undefined', 'undefined cartesian coordinate reference system'),
+ ('Undefined geographic SRS', 0, 'NONE', 0, 'undefined', 'undefined geographic coordinate reference system'),
+ ('WGS 84 geodetic', 4326, 'EPSG', 4326,
+  'GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AXIS["Latitude",NORTH],AXIS["Longitude",EAST],AUTHORITY["EPSG","4326"]]',
+  'longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid');
+
+CREATE TABLE gpkg_contents (
+  table_name TEXT NOT NULL PRIMARY KEY,
+  data_type TEXT NOT NULL,
+  identifier TEXT UNIQUE,
+  description TEXT DEFAULT '',
+  last_change DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE,
+  srs_id INTEGER,
+  CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id)
+);
+
+CREATE TABLE gpkg_geometry_columns (
+  table_name TEXT NOT NULL,
+  column_name TEXT NOT NULL,
+  geometry_type_name TEXT NOT NULL,
+  srs_id INTEGER NOT NULL,
+  z TINYINT NOT NULL,
+  m TINYINT NOT NULL,
+  CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name),
+  CONSTRAINT uk_gc_table_name UNIQUE (table_name),
+  CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),
+  CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id)
+);
+
+CREATE TABLE stadtatlas_meta (
+  key TEXT NOT NULL PRIMARY KEY,
+  value TEXT NOT NULL
+);
+
+CREATE TABLE imports (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at TEXT NOT NULL,
+  files TEXT NOT NULL
+);
+
+CREATE TABLE entities (
+  fid INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('partner','initiative','project','body')),
+  category TEXT,
+  fields TEXT NOT NULL DEFAULT '',
+  status TEXT,
+  address TEXT,
+  website TEXT,
+  district_names TEXT NOT NULL DEFAULT '',
+  source TEXT,
+  verified_on TEXT,
+  visibility TEXT NOT NULL DEFAULT 'public',
+  record TEXT NOT NULL,
+  geom POINT
+);
+
+CREATE TABLE entity_areas (
+  fid INTEGER PRIMARY KEY AUTOINCREMENT,
+  entity_id TEXT NOT NULL UNIQUE REFERENCES entities(id),
+  name TEXT NOT NULL,
+  geom MULTIPOLYGON NOT NULL
+);
+
+CREATE TABLE district_levels (
+  level TEXT NOT NULL PRIMARY KEY,
+  rank INTEGER NOT NULL UNIQUE
+);
+
+CREATE TABLE districts (
+  fid INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  level TEXT NOT NULL,
+  parent TEXT,
+  aliases TEXT NOT NULL DEFAULT '',
+  population INTEGER,
+  provisional INTEGER NOT NULL DEFAULT 0,
+  method TEXT,
+  source TEXT,
+  record TEXT NOT NULL,
+  geom MULTIPOLYGON
+);
+
+CREATE TABLE relations (
+  fid INTEGER PRIMARY KEY AUTOINCREMENT,
+  from_id TEXT NOT NULL REFERENCES entities(id),
+  to_id TEXT NOT NULL REFERENCES entities(id),
+  role TEXT NOT NULL,
+  field TEXT NOT NULL DEFAULT '',
+  source TEXT,
+  UNIQUE (from_id, to_id, role, field)
+);
+
+CREATE TABLE contacts (
+  fid INTEGER PRIMARY KEY AUTOINCREMENT,
+  entity_id TEXT NOT NULL REFERENCES entities(id),
+  name TEXT NOT NULL,
+  role TEXT,
+  email TEXT,
+  phone TEXT,
+  UNIQUE (entity_id, name)
+);
+
+CREATE TABLE entity_districts (
+  fid INTEGER PRIMARY KEY AUTOINCREMENT,
+  entity_id TEXT NOT NULL REFERENCES entities(id),
+  level TEXT NOT NULL,
+  district_id TEXT NOT NULL,
+  UNIQUE (entity_id, level, district_id)
+);
+
+CREATE TABLE revisions (
+  record_kind TEXT NOT NULL CHECK (record_kind IN ('entity','district')),
+  record_id TEXT NOT NULL,
+  rev INTEGER NOT NULL,
+  import_id INTEGER NOT NULL REFERENCES imports(id),
+  record TEXT NOT NULL,
+  PRIMARY KEY (record_kind, record_id, rev)
+);
+
+INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) VALUES
+ ('entities', 'features', 'entities', 'Smart City actors: partners, initiatives, projects, bodies (points; none = city-wide)', 4326),
+ ('entity_areas', 'features', 'entity_areas', 'Areas of effect of projects and initiatives', 4326),
+ ('districts', 'features', 'districts', 'Districts at every level (see the provisional flag)', 4326),
+ ('relations', 'attributes', 'relations', 'Who works with whom: lead, partner, member, funder, operator, chair', NULL),
+ ('entity_districts', 'attributes', 'entity_districts', 'District of every entity at every level (city-wide / outside buckets)', NULL);
+INSERT INTO gpkg_geometry_columns VALUES
+ ('entities', 'geom', 'POINT', 4326, 0, 0),
+ ('entity_areas', 'geom', 'MULTIPOLYGON', 4326, 0, 0),
+ ('districts', 'geom', 'MULTIPOLYGON', 4326, 0, 0);
+"#;
