@@ -4,6 +4,7 @@
 
 use crate::model::District;
 use geo::algorithm::indexed::IntervalTreeMultiPolygon;
+use geo::orient::{Direction, Orient};
 use geo::{BoundingRect, Contains, Intersects, MultiPolygon, Point};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
@@ -45,7 +46,10 @@ impl DistrictIndex {
                         ),
                         i,
                     ));
-                    prepared.push(Some(IntervalTreeMultiPolygon::new(geometry)));
+                    // The interval tree counts winding numbers, so a hole wound
+                    // like its shell would count as inside: orient first.
+                    let oriented = geometry.orient(Direction::Default);
+                    prepared.push(Some(IntervalTreeMultiPolygon::new(&oriented)));
                     shapes.push(Some(geometry.clone()));
                 }
                 None => {
@@ -108,5 +112,37 @@ impl DistrictIndex {
     /// The geometry of a district, if it has one.
     pub fn shape(&self, district: usize) -> Option<&MultiPolygon<f64>> {
         self.shapes.get(district).and_then(Option::as_ref)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{LineString, Polygon};
+
+    #[test]
+    fn hole_wound_like_its_shell_is_not_inside() {
+        // Both rings counter-clockwise, as much real data has them.
+        let ring = |a: f64, b: f64| LineString::from(vec![(a, a), (b, a), (b, b), (a, b), (a, a)]);
+        let d = District {
+            id: "d".into(),
+            name: "D".into(),
+            level: "l".into(),
+            parent: None,
+            aliases: vec![],
+            population: None,
+            provisional: false,
+            method: None,
+            source: None,
+            license: None,
+            geometry: Some(MultiPolygon(vec![Polygon::new(
+                ring(0.0, 10.0),
+                vec![ring(4.0, 6.0)],
+            )])),
+            extra: Default::default(),
+        };
+        let index = DistrictIndex::new(&[d]);
+        assert_eq!(index.locate(Point::new(5.0, 5.0), |_| true), None);
+        assert_eq!(index.locate(Point::new(2.0, 2.0), |_| true), Some(0));
     }
 }
