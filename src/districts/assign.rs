@@ -22,8 +22,8 @@ pub type Assignment = Vec<BTreeSet<DistrictRef>>;
 /// Assigns one entity at every level.
 ///
 /// Point → the district holding it; area → every district it intersects;
-/// named districts → those, their ancestors at coarser levels, and themselves
-/// at finer levels; nothing → city-wide. Named districts that do not resolve
+/// named districts → those, the districts they lie in at coarser levels (see
+/// [`containers`]), and themselves at finer levels; nothing → city-wide. Named districts that do not resolve
 /// are skipped here (the importer refuses them before they are stored).
 pub fn assign_entity(
     entity: &Entity,
@@ -32,6 +32,7 @@ pub fn assign_entity(
     index: &DistrictIndex,
     resolver: &Resolver,
     tiles: &[Vec<bool>],
+    containers: &Containers,
 ) -> Assignment {
     let levels = hierarchy.levels();
     let mut out: Assignment = vec![BTreeSet::new(); levels.len()];
@@ -60,15 +61,10 @@ pub fn assign_entity(
         for d in named {
             let own_rank = hierarchy.rank(&districts[d].level).unwrap_or(0);
             for (l, level) in levels.iter().enumerate() {
-                let at = if level.rank >= own_rank {
-                    Some(d)
+                if level.rank >= own_rank {
+                    out[l].insert(DistrictRef::District(d));
                 } else {
-                    hierarchy
-                        .lineage(d)
-                        .find(|&a| hierarchy.rank(&districts[a].level) == Some(level.rank))
-                };
-                if let Some(a) = at {
-                    out[l].insert(DistrictRef::District(a));
+                    out[l].extend(containers[d][l].iter().map(|&a| DistrictRef::District(a)));
                 }
             }
         }
@@ -100,6 +96,63 @@ pub fn tiles(hierarchy: &Hierarchy, district_count: usize) -> Vec<Vec<bool>> {
         .collect()
 }
 
+/// `containers[district][level]`: the coarser districts a district lies in.
+pub type Containers = Vec<Vec<Vec<usize>>>;
+
+/// Share of a district's area that must overlap a coarser district for the
+/// district to count as lying in it (drops slivers along shared edges).
+const MIN_OVERLAP: f64 = 0.01;
+
+/// For every district and every coarser level, the districts of that level it
+/// lies in. Found spatially (overlap of at least 1 % of its area), since real
+/// hierarchies do not always nest: Halle's Stadtteil `Halle` spans four
+/// Stadtbezirke, so its Viertel `Dieselstraße` lies in `Ost`, not in the
+/// `parent` chain's `Mitte`. Districts without geometry follow `parent`.
+pub fn containers(
+    districts: &[District],
+    hierarchy: &Hierarchy,
+    index: &DistrictIndex,
+    tiles: &[Vec<bool>],
+) -> Containers {
+    use geo::{Area, BooleanOps};
+    let levels = hierarchy.levels();
+    districts
+        .iter()
+        .enumerate()
+        .map(|(d, district)| {
+            let own_rank = hierarchy.rank(&district.level).unwrap_or(0);
+            levels
+                .iter()
+                .enumerate()
+                .map(|(l, level)| {
+                    if level.rank >= own_rank {
+                        return Vec::new();
+                    }
+                    match index.shape(d) {
+                        Some(shape) => {
+                            let area = shape.unsigned_area();
+                            index
+                                .intersecting(shape)
+                                .into_iter()
+                                .filter(|&t| tiles[l][t] && t != d)
+                                .filter(|&t| {
+                                    let other = index.shape(t).expect("indexed");
+                                    shape.intersection(other).unsigned_area() >= MIN_OVERLAP * area
+                                })
+                                .collect()
+                        }
+                        None => hierarchy
+                            .lineage(d)
+                            .find(|&a| hierarchy.rank(&districts[a].level) == Some(level.rank))
+                            .into_iter()
+                            .collect(),
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
 /// Assigns every entity at every level.
 pub fn assign_all(
     entities: &[Entity],
@@ -109,8 +162,19 @@ pub fn assign_all(
     resolver: &Resolver,
 ) -> Vec<Assignment> {
     let tiles = tiles(hierarchy, districts.len());
+    let containers = containers(districts, hierarchy, index, &tiles);
     entities
         .iter()
-        .map(|e| assign_entity(e, districts, hierarchy, index, resolver, &tiles))
+        .map(|e| {
+            assign_entity(
+                e,
+                districts,
+                hierarchy,
+                index,
+                resolver,
+                &tiles,
+                &containers,
+            )
+        })
         .collect()
 }

@@ -6,7 +6,9 @@ mod hierarchy;
 mod index;
 mod resolve;
 
-pub use assign::{Assignment, DistrictRef, assign_all, assign_entity, tiles};
+pub use assign::{
+    Assignment, Containers, DistrictRef, assign_all, assign_entity, containers, tiles,
+};
 pub use hierarchy::Hierarchy;
 pub use index::DistrictIndex;
 pub use resolve::{ResolveError, Resolver};

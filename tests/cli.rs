@@ -1,0 +1,273 @@
+//! The real binary, run in a temporary folder, on data/halle and on bad input.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn bin(store: &Path) -> Command {
+    let mut c = Command::cargo_bin("stadtatlas").unwrap();
+    c.arg("--store").arg(store).arg("-q");
+    c
+}
+
+fn halle() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data/halle")
+}
+
+fn json(store: &Path, args: &[&str]) -> Value {
+    let out = bin(store)
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.code() == Some(0) || out.status.code() == Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn bytes(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap()
+}
+
+fn halle_store(dir: &Path) -> PathBuf {
+    let store = dir.join("atlas.gpkg");
+    bin(&store).arg("import").arg(halle()).assert().success();
+    store
+}
+
+#[test]
+fn halle_imports_and_reimport_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = halle_store(dir.path());
+    let list = json(&store, &["list"]);
+    assert_eq!(list.as_array().unwrap().len(), 96);
+    let before = bytes(&store);
+    let out = Command::cargo_bin("stadtatlas")
+        .unwrap()
+        .arg("--store")
+        .arg(&store)
+        .arg("import")
+        .arg(halle())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("entities +0 ~0 =96"));
+    assert_eq!(
+        before,
+        bytes(&store),
+        "re-import must leave the file as it was"
+    );
+}
+
+#[test]
+fn halle_answers_checked_by_hand() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = halle_store(dir.path());
+    // The Marktplatz lies in Altstadt (Stadtteil Halle, Stadtbezirk Mitte).
+    let w = json(&store, &["where", "11.969722,51.482806"]);
+    let ids: Vec<&str> = w
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["1", "halle", "101"]);
+    assert!(w[0]["provisional"].as_bool().unwrap());
+    // Magdeburg is a partner city outside Halle.
+    let w = json(&store, &["where", "landeshauptstadt-magdeburg"]);
+    assert!(w.as_array().unwrap().iter().all(|r| r["id"] == "outside"));
+    // Halle-Neustadt is an alias; the Smart HaNeu projects name it.
+    let inside = json(&store, &["in", "Halle-Neustadt", "--kind", "project"]);
+    let ids: Vec<&str> = inside
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    for id in [
+        "dr-data-smart-haneu",
+        "smart-haneu-bildungszentrum-passage-13",
+        "quartiersplattform-halle-neustadt-smart-haneu",
+    ] {
+        assert!(ids.contains(&id), "{id} in {ids:?}");
+    }
+    // Umlauts and case do not matter; ambiguous names are refused with candidates.
+    let a = json(&store, &["in", "Nördliche Innenstadt"]);
+    let b = json(&store, &["in", "noerdliche innenstadt"]);
+    assert_eq!(a, b);
+    assert!(!a.as_array().unwrap().is_empty());
+    // The Stadtteil Trotha contains its Viertel Trotha: the coarser one is meant.
+    bin(&store)
+        .args(["in", "Trotha"])
+        .assert()
+        .code(predicates::ord::lt(2));
+    // The LoRaWAN project names the Viertel Dieselstraße, which lies in Ost.
+    let ost = json(&store, &["in", "Halle-Ost"]);
+    assert!(
+        ost.as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["id"].as_str().unwrap().starts_with("lorawan-netz-halle"))
+    );
+    // Nearest to the Marktplatz: the two city hall records at ~1.7 m, ascending.
+    let near = json(
+        &store,
+        &["near", "--at", "11.9697,51.4828", "--nearest", "3"],
+    );
+    let d: Vec<f64> = near
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["distance_m"].as_f64().unwrap())
+        .collect();
+    assert_eq!(d.len(), 3);
+    assert!(d.windows(2).all(|w| w[0] <= w[1]));
+    assert!((d[0] - 1.67).abs() < 0.05, "{d:?}");
+    // Matrix rows include city-wide and outside, and totals count each entity once.
+    let m = json(&store, &["matrix", "--level", "stadtbezirk"]);
+    let rows = m["rows"].as_array().unwrap();
+    assert!(rows.iter().any(|r| r["district_id"] == "city-wide"));
+    assert_eq!(
+        rows.iter().find(|r| r["district_id"] == "outside").unwrap()["total"],
+        1
+    );
+    assert_eq!(m["total"], 96);
+}
+
+#[test]
+fn bad_rows_refuse_the_whole_import_and_leave_the_store_byte_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = halle_store(dir.path());
+    let bad = dir.path().join("partners.csv");
+    std::fs::write(
+        &bad,
+        "name,category,fields,lat,lon\nGood One,company,wirtschaft,51.48,11.97\nBad Lat,company,wirtschaft,5l.48,11.97\nBad Range,company,wirtschaft,95,11.97\n,company,,,\n",
+    )
+    .unwrap();
+    let before = bytes(&store);
+    let out = bin(&store).arg("import").arg(&bad).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let file = bad.display().to_string();
+    assert!(
+        err.contains(&format!(
+            "{file}:3: column 'lat': \"5l.48\" is not a number"
+        )),
+        "{err}"
+    );
+    assert!(err.contains(&format!("{file}:4: column 'lat'")), "{err}");
+    assert!(err.contains("swapped"), "{err}");
+    assert!(
+        err.contains(&format!("{file}:5: column 'name': is empty")),
+        "{err}"
+    );
+    assert!(err.contains("3 problems"), "{err}");
+    assert_eq!(before, bytes(&store));
+    // A reference to an unknown partner is refused the same way.
+    let rel = dir.path().join("relations.csv");
+    std::fs::write(
+        &rel,
+        "from,to,role\nnobody,martin-luther-universitaet-halle-wittenberg,member\n",
+    )
+    .unwrap();
+    let out = bin(&store).arg("import").arg(&rel).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no entity has the id or name \"nobody\"")
+    );
+    assert_eq!(before, bytes(&store));
+    // A failed import into a store that does not exist yet creates no file.
+    let fresh = dir.path().join("fresh.gpkg");
+    bin(&fresh).arg("import").arg(&bad).assert().code(2);
+    assert!(!fresh.exists());
+}
+
+#[test]
+fn changed_rows_become_revisions_and_dry_run_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.gpkg");
+    let csv = dir.path().join("partners.csv");
+    std::fs::write(&csv, "id,name,category,fields,lat,lon\nx,Verein X,association_or_initiative,soziales,51.48,11.97\n").unwrap();
+    bin(&store).arg("import").arg(&csv).assert().success();
+    std::fs::write(&csv, "id;name;category;fields;lat;lon\nx;Verein X e.V.;association_or_initiative;soziales|sport;51,49;11,97\n").unwrap();
+    let before = bytes(&store);
+    bin(&store)
+        .arg("import")
+        .arg(&csv)
+        .arg("--dry-run")
+        .assert()
+        .success();
+    assert_eq!(before, bytes(&store));
+    bin(&store).arg("import").arg(&csv).assert().success();
+    let history = json(&store, &["history", "x"]);
+    let revs = history.as_array().unwrap();
+    assert_eq!(revs.len(), 2);
+    assert_eq!(revs[0]["record"]["name"], "Verein X");
+    assert_eq!(revs[1]["record"]["name"], "Verein X e.V.");
+    assert_eq!(revs[1]["record"]["location"][1], 51.49);
+}
+
+#[test]
+fn geojson_listing_follows_rfc7946() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = halle_store(dir.path());
+    let fc = json(&store, &["list"]);
+    assert!(fc.is_array());
+    let out = bin(&store)
+        .args(["in", "Mitte", "--format", "geojson"])
+        .output()
+        .unwrap();
+    let fc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(fc["type"], "FeatureCollection");
+    assert!(fc.get("crs").is_none());
+    assert!(fc["provisional_districts"].is_string());
+    for f in fc["features"].as_array().unwrap() {
+        assert!(f["properties"].is_object());
+        if let Some(c) = f["geometry"]["coordinates"].as_array() {
+            for v in c {
+                let s = v.as_f64().unwrap().to_string();
+                assert!(s.split('.').nth(1).map_or(0, str::len) <= 7, "{s}");
+            }
+        }
+    }
+}
+
+#[test]
+fn store_is_a_valid_geopackage_for_gdal() {
+    let validator =
+        Path::new("/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py");
+    if !validator.exists() || !Path::new("/usr/bin/ogrinfo").exists() {
+        eprintln!("SKIPPED: GDAL (gdal-bin, python3-gdal) is not installed; .ci/run installs it");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let store = halle_store(dir.path());
+    let out = std::process::Command::new("/usr/bin/python3")
+        .arg(validator)
+        .arg(&store)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = std::process::Command::new("/usr/bin/ogrinfo")
+        .args(["-ro", "-so", "-al"])
+        .arg(&store)
+        .output()
+        .unwrap();
+    let info = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        info.contains("Layer name: entities") && info.contains("Geometry: Point"),
+        "{info}"
+    );
+    assert!(
+        info.contains("Layer name: districts") && info.contains("Feature Count: 51"),
+        "{info}"
+    );
+}
