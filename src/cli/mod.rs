@@ -293,6 +293,7 @@ fn import_paths(
 /// Used by `show`: names of an entity's districts per level.
 pub(crate) fn district_names(atlas: &Atlas, i: usize) -> Vec<(String, String)> {
     atlas
+        .districts
         .hierarchy
         .levels()
         .iter()

@@ -62,6 +62,7 @@ pub fn emit<T: Serialize + ?Sized>(out: &Out, data: &T, grid: impl FnOnce() -> G
 /// Writes an entity listing, GeoJSON included.
 pub fn emit_entities(out: &Out, atlas: &Atlas, rows: &[EntityRow]) -> Result<()> {
     let levels: Vec<String> = atlas
+        .districts
         .hierarchy
         .levels()
         .iter()

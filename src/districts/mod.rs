@@ -1,16 +1,16 @@
 //! Districts in space: the level hierarchy, a point-in-polygon index and name
-//! resolution. Speaks `geo` and `rstar`, never SQL.
+//! resolution, bundled in [`DistrictMap`]. Speaks `geo` and `rstar`, never SQL.
 
 mod assign;
 mod hierarchy;
 mod index;
+mod map;
 mod resolve;
 
-pub use assign::{
-    Assignment, Containers, DistrictRef, assign_all, assign_entity, containers, tiles,
-};
+pub use assign::{Assignment, DistrictRef};
 pub use hierarchy::Hierarchy;
 pub use index::DistrictIndex;
+pub use map::DistrictMap;
 pub use resolve::{ResolveError, Resolver};
 
 /// Bucket id for entities with no location at all.

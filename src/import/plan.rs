@@ -1,9 +1,7 @@
 //! Planning an import: check references against the store, then keep only what changes.
 
 use super::{Batch, ImportError, Issue, Origin};
-use crate::districts::{
-    CITY_WIDE, DistrictIndex, DistrictRef, Hierarchy, OUTSIDE, Resolver, assign_all,
-};
+use crate::districts::{CITY_WIDE, DistrictMap, DistrictRef, OUTSIDE};
 use crate::model::names::fold;
 use crate::model::{Contact, District, Entity, Level, Relation, Vocabulary};
 use crate::store::{AssignmentRow, ChangeSet, Snapshot};
@@ -190,9 +188,8 @@ pub fn prepare(
             ));
         }
     }
-    let levels = Hierarchy::new(&levels, &districts).levels().to_vec();
-    let hierarchy = Hierarchy::new(&levels, &districts);
-    let resolver = Resolver::new(&districts);
+    let map = DistrictMap::new(&levels, districts);
+    let levels = map.hierarchy.levels().to_vec();
 
     let entities = merge_by_id(
         &snapshot.entities,
@@ -201,7 +198,7 @@ pub fn prepare(
     );
     for (e, origin) in &batch.entities {
         for name in &e.district_names {
-            if let Err(err) = resolver.resolve(name, None, &districts, &hierarchy) {
+            if let Err(err) = map.resolve(name, None) {
                 issues.push(Issue::at(
                     &origin.file,
                     origin.line,
@@ -337,8 +334,7 @@ pub fn prepare(
         changes.default_level.clone_from(&batch.default_level);
     }
 
-    let index = DistrictIndex::new(&districts);
-    let rows = assignment_rows(&entities, &districts, &hierarchy, &index, &resolver);
+    let rows = assignment_rows(&entities, &map);
     let mut stored_sorted = stored.to_vec();
     stored_sorted.sort();
     if rows != stored_sorted {
@@ -354,17 +350,11 @@ pub fn prepare(
     Ok(Prepared { changes, summary })
 }
 
-fn assignment_rows(
-    entities: &[Entity],
-    districts: &[District],
-    hierarchy: &Hierarchy,
-    index: &DistrictIndex,
-    resolver: &Resolver,
-) -> Vec<AssignmentRow> {
-    let assignments = assign_all(entities, districts, hierarchy, index, resolver);
+fn assignment_rows(entities: &[Entity], districts: &DistrictMap) -> Vec<AssignmentRow> {
+    let assignments = districts.assign_all(entities);
     let mut rows = Vec::new();
     for (e, per_level) in entities.iter().zip(assignments) {
-        for (level, set) in hierarchy.levels().iter().zip(per_level) {
+        for (level, set) in districts.hierarchy.levels().iter().zip(per_level) {
             for r in set {
                 rows.push(AssignmentRow {
                     entity_id: e.id.clone(),

@@ -1,10 +1,8 @@
 //! The loaded inventory with its spatial indices.
 
 use super::EntityRow;
-use crate::districts::{
-    Assignment, DistrictIndex, DistrictRef, Hierarchy, ResolveError, Resolver, assign_all,
-};
-use crate::model::{Contact, District, Entity, Relation, Vocabulary};
+use crate::districts::{Assignment, DistrictMap, DistrictRef, ResolveError};
+use crate::model::{Contact, Entity, Relation, Vocabulary};
 use crate::store::Snapshot;
 use rstar::RTree;
 use rstar::primitives::GeomWithData;
@@ -32,19 +30,15 @@ pub type EntityPoint = GeomWithData<[f64; 2], usize>;
 /// The inventory, indexed for questions.
 pub struct Atlas {
     pub entities: Vec<Entity>,
-    pub districts: Vec<District>,
+    /// The districts with their hierarchy and indices; `districts[i]` is district `i`.
+    pub districts: DistrictMap,
     pub relations: Vec<Relation>,
     pub contacts: Vec<Contact>,
     pub vocabulary: Vocabulary,
-    pub hierarchy: Hierarchy,
-    pub resolver: Resolver,
-    pub index: DistrictIndex,
     /// Entity points in lon/lat; used as an envelope prefilter only.
     pub points: RTree<EntityPoint>,
     /// Per entity, per level: its districts.
     pub assignments: Vec<Assignment>,
-    /// `tiles[level][district]`: the district tiles that level.
-    pub tiles: Vec<Vec<bool>>,
     default_level: Option<String>,
     by_id: HashMap<String, usize>,
 }
@@ -52,16 +46,8 @@ pub struct Atlas {
 impl Atlas {
     /// Indexes a snapshot.
     pub fn new(snapshot: Snapshot) -> Self {
-        let hierarchy = Hierarchy::new(&snapshot.levels, &snapshot.districts);
-        let resolver = Resolver::new(&snapshot.districts);
-        let index = DistrictIndex::new(&snapshot.districts);
-        let assignments = assign_all(
-            &snapshot.entities,
-            &snapshot.districts,
-            &hierarchy,
-            &index,
-            &resolver,
-        );
+        let districts = DistrictMap::new(&snapshot.levels, snapshot.districts);
+        let assignments = districts.assign_all(&snapshot.entities);
         let points = RTree::bulk_load(
             snapshot
                 .entities
@@ -76,19 +62,14 @@ impl Atlas {
             .enumerate()
             .map(|(i, e)| (e.id.clone(), i))
             .collect();
-        let tiles = crate::districts::tiles(&hierarchy, snapshot.districts.len());
         Self {
-            tiles,
             vocabulary: snapshot
                 .vocabulary
                 .unwrap_or_else(Vocabulary::default_vocabulary),
             entities: snapshot.entities,
-            districts: snapshot.districts,
+            districts,
             relations: snapshot.relations,
             contacts: snapshot.contacts,
-            hierarchy,
-            resolver,
-            index,
             points,
             assignments,
             default_level: snapshot.default_level,
@@ -112,14 +93,14 @@ impl Atlas {
     /// # Errors
     /// [`QueryError::NoDistricts`] or an unknown level.
     pub fn level<'a>(&'a self, asked: Option<&'a str>) -> Result<&'a str, QueryError> {
-        let levels = self.hierarchy.levels();
+        let levels = self.districts.hierarchy.levels();
         if levels.is_empty() {
             return Err(QueryError::NoDistricts);
         }
         let chosen = asked
             .or(self.default_level.as_deref())
             .unwrap_or_else(|| &levels[levels.len() - 1].id);
-        if self.hierarchy.level(chosen).is_none() {
+        if self.districts.hierarchy.level(chosen).is_none() {
             return Err(ResolveError::UnknownLevel {
                 level: chosen.to_string(),
                 known: levels.iter().map(|l| l.id.clone()).collect(),
@@ -131,7 +112,8 @@ impl Atlas {
 
     /// Position of a level in [`Hierarchy::levels`].
     pub fn level_position(&self, level: &str) -> usize {
-        self.hierarchy
+        self.districts
+            .hierarchy
             .levels()
             .iter()
             .position(|l| l.id == level)
@@ -143,9 +125,7 @@ impl Atlas {
     /// # Errors
     /// [`QueryError::District`] when the name is unknown or ambiguous.
     pub fn district(&self, name: &str, level: Option<&str>) -> Result<usize, QueryError> {
-        Ok(self
-            .resolver
-            .resolve(name, level, &self.districts, &self.hierarchy)?)
+        Ok(self.districts.resolve(name, level)?)
     }
 
     /// The display row of an entity.

@@ -38,7 +38,7 @@ pub fn district_table(
             continue;
         }
         for (l, set) in per_level.iter().enumerate() {
-            let level_id = &atlas.hierarchy.levels()[l].id;
+            let level_id = &atlas.districts.hierarchy.levels()[l].id;
             for r in set {
                 if let DistrictRef::District(d) = r
                     && &atlas.districts[*d].level == level_id
@@ -67,6 +67,6 @@ pub fn district_table(
             provisional: d.provisional,
         })
         .collect();
-    rows.sort_by_key(|r| atlas.hierarchy.rank(&r.level));
+    rows.sort_by_key(|r| atlas.districts.hierarchy.rank(&r.level));
     Ok(rows)
 }

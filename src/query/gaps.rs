@@ -21,6 +21,7 @@ pub struct Gap {
 pub fn gaps(atlas: &Atlas, level: Option<&str>, filter: &Filter) -> Result<Vec<Gap>, QueryError> {
     let m = matrix(atlas, level, MatrixBy::Field, false, filter)?;
     let tiles: Vec<&str> = atlas
+        .districts
         .hierarchy
         .tiling(&m.level)
         .iter()

@@ -30,7 +30,7 @@ pub fn inside(
         let hit = targets.iter().any(|&d| {
             let l = atlas.level_position(&atlas.districts[d].level);
             atlas.assignments[i][l].iter().any(|r| match r {
-                DistrictRef::District(x) => atlas.hierarchy.is_within(*x, d),
+                DistrictRef::District(x) => atlas.districts.hierarchy.is_within(*x, d),
                 _ => false,
             })
         });

@@ -102,6 +102,7 @@ pub fn matrix(
         MatrixBy::Status => Status::ALL.iter().map(|s| s.as_str().to_string()).collect(),
     };
     let mut cells: BTreeMap<DistrictRef, (BTreeMap<String, usize>, usize)> = atlas
+        .districts
         .hierarchy
         .tiling(&level)
         .iter()
@@ -130,7 +131,11 @@ pub fn matrix(
         }
     }
     let rank = |r: &DistrictRef| match r {
-        DistrictRef::District(d) => (0, atlas.hierarchy.rank(&atlas.districts[*d].level), *d),
+        DistrictRef::District(d) => (
+            0,
+            atlas.districts.hierarchy.rank(&atlas.districts[*d].level),
+            *d,
+        ),
         DistrictRef::CityWide => (1, None, 0),
         DistrictRef::Outside => (2, None, 0),
     };

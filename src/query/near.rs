@@ -92,6 +92,7 @@ pub fn near(
         NearTarget::District { name, level } => {
             let d = atlas.district(name, level.as_deref())?;
             let shape = atlas
+                .districts
                 .index
                 .shape(d)
                 .ok_or_else(|| QueryError::NoGeometry(atlas.districts[d].name.clone()))?;
@@ -148,7 +149,7 @@ pub fn near(
                 let l = atlas.level_position(&atlas.districts[t].level);
                 let named_inside = !e.district_names.is_empty()
                     && atlas.assignments[i][l].iter().all(|r| {
-                        matches!(r, DistrictRef::District(x) if atlas.hierarchy.is_within(*x, t))
+                        matches!(r, DistrictRef::District(x) if atlas.districts.hierarchy.is_within(*x, t))
                     });
                 if named_inside {
                     consider(i, 0.0);

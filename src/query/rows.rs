@@ -43,7 +43,13 @@ impl EntityRow {
         let e = &atlas.entities[i];
         let mut districts = BTreeMap::new();
         let mut provisional = false;
-        for (level, set) in atlas.hierarchy.levels().iter().zip(&atlas.assignments[i]) {
+        for (level, set) in atlas
+            .districts
+            .hierarchy
+            .levels()
+            .iter()
+            .zip(&atlas.assignments[i])
+        {
             let names: Vec<&str> = set.iter().map(|r| atlas.ref_name(*r)).collect();
             provisional |= set.iter().any(|r| match r {
                 crate::districts::DistrictRef::District(d) => atlas.districts[*d].provisional,

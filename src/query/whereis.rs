@@ -26,12 +26,13 @@ fn row(atlas: &Atlas, level: &str, r: DistrictRef) -> WhereRow {
 /// The districts holding a point, one per level (`outside` where none does).
 pub fn where_point(atlas: &Atlas, p: LonLat) -> Vec<WhereRow> {
     atlas
+        .districts
         .hierarchy
         .levels()
         .iter()
         .enumerate()
         .map(|(l, level)| {
-            let found = atlas.index.locate(p.point(), |i| atlas.tiles[l][i]);
+            let found = atlas.districts.locate(p.point(), l);
             row(
                 atlas,
                 &level.id,
@@ -48,6 +49,7 @@ pub fn where_point(atlas: &Atlas, p: LonLat) -> Vec<WhereRow> {
 pub fn where_entity(atlas: &Atlas, id: &str) -> Result<Vec<WhereRow>, QueryError> {
     let i = atlas.entity_index(id)?;
     Ok(atlas
+        .districts
         .hierarchy
         .levels()
         .iter()

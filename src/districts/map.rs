@@ -1,0 +1,142 @@
+//! [`DistrictMap`]: the districts with everything needed to place things in
+//! them, built once per snapshot and shared by the importer and the questions.
+
+use super::{DistrictIndex, Hierarchy, ResolveError, Resolver};
+use crate::model::{District, Level};
+use geo::Point;
+
+/// Share of a district's area that must overlap a coarser district for the
+/// district to count as lying in it (drops slivers along shared edges).
+const MIN_OVERLAP: f64 = 0.01;
+
+/// Districts, their level hierarchy, spatial index and name resolver.
+///
+/// Dereferences to the district list, so `map[i]` is district `i`.
+pub struct DistrictMap {
+    list: Vec<District>,
+    pub hierarchy: Hierarchy,
+    pub index: DistrictIndex,
+    resolver: Resolver,
+    /// `tiles[level][district]`: the district tiles that level.
+    tiles: Vec<Vec<bool>>,
+    /// `containers[district][level]`: the coarser districts it lies in.
+    containers: Vec<Vec<Vec<usize>>>,
+}
+
+impl std::ops::Deref for DistrictMap {
+    type Target = [District];
+    fn deref(&self) -> &[District] {
+        &self.list
+    }
+}
+
+impl std::fmt::Debug for DistrictMap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DistrictMap")
+            .field("districts", &self.list.len())
+            .field("levels", &self.hierarchy.levels())
+            .finish()
+    }
+}
+
+impl DistrictMap {
+    /// Indexes districts under the given levels (coarse to fine; levels used
+    /// by a district but not listed are appended, see [`Hierarchy::new`]).
+    pub fn new(levels: &[Level], list: Vec<District>) -> Self {
+        let hierarchy = Hierarchy::new(levels, &list);
+        let index = DistrictIndex::new(&list);
+        let resolver = Resolver::new(&list);
+        let tiles = hierarchy
+            .levels()
+            .iter()
+            .map(|level| {
+                let mut row = vec![false; list.len()];
+                for &i in hierarchy.tiling(&level.id) {
+                    row[i] = true;
+                }
+                row
+            })
+            .collect();
+        let mut map = Self {
+            list,
+            hierarchy,
+            index,
+            resolver,
+            tiles,
+            containers: Vec::new(),
+        };
+        map.containers = map.find_containers();
+        map
+    }
+
+    /// True when district `d` tiles the level at position `level`.
+    pub fn tiles(&self, level: usize, d: usize) -> bool {
+        self.tiles[level][d]
+    }
+
+    /// The district of the level at position `level` that holds a point.
+    pub fn locate(&self, p: Point<f64>, level: usize) -> Option<usize> {
+        self.index.locate(p, |i| self.tiles[level][i])
+    }
+
+    /// The districts of the level at position `level` that district `d` lies
+    /// in; empty for levels not coarser than its own.
+    pub fn containers(&self, d: usize, level: usize) -> &[usize] {
+        &self.containers[d][level]
+    }
+
+    /// Resolves a district name, id or alias, optionally at one level.
+    ///
+    /// # Errors
+    /// [`ResolveError`] when the name matches none or several districts.
+    pub fn resolve(&self, name: &str, level: Option<&str>) -> Result<usize, ResolveError> {
+        self.resolver
+            .resolve(name, level, &self.list, &self.hierarchy)
+    }
+
+    /// Found spatially (overlap of at least 1 % of the district's area), since
+    /// real hierarchies do not always nest: Halle's Stadtteil `Halle` spans four
+    /// Stadtbezirke, so its Viertel `Dieselstraße` lies in `Ost`, not in the
+    /// `parent` chain's `Mitte`. Districts without geometry follow `parent`.
+    fn find_containers(&self) -> Vec<Vec<Vec<usize>>> {
+        use geo::{Area, BooleanOps};
+        let levels = self.hierarchy.levels();
+        (0..self.list.len())
+            .map(|d| {
+                let own_rank = self.hierarchy.rank(&self.list[d].level).unwrap_or(0);
+                levels
+                    .iter()
+                    .enumerate()
+                    .map(|(l, level)| {
+                        if level.rank >= own_rank {
+                            return Vec::new();
+                        }
+                        match self.index.shape(d) {
+                            Some(shape) => {
+                                let area = shape.unsigned_area();
+                                self.index
+                                    .intersecting(shape)
+                                    .into_iter()
+                                    .filter(|&t| self.tiles[l][t] && t != d)
+                                    .filter(|&t| {
+                                        let other = self.index.shape(t).expect("indexed");
+                                        shape.intersection(other).unsigned_area()
+                                            >= MIN_OVERLAP * area
+                                    })
+                                    .collect()
+                            }
+                            None => self
+                                .hierarchy
+                                .lineage(d)
+                                .find(|&a| {
+                                    self.hierarchy.rank(&self.list[a].level) == Some(level.rank)
+                                })
+                                .into_iter()
+                                .collect(),
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+}
