@@ -50,10 +50,14 @@ fn by(b: ByArg) -> MatrixBy {
     }
 }
 
-fn load(store: &Path) -> Result<Atlas> {
+fn open(store: &Path) -> Result<(SqliteStore, Atlas)> {
     let store = SqliteStore::open_read_only(store)?;
     let snapshot = store.snapshot().context("reading the store")?;
-    Ok(Atlas::new(snapshot))
+    Ok((store, Atlas::new(snapshot)))
+}
+
+fn load(store: &Path) -> Result<Atlas> {
+    Ok(open(store)?.1)
 }
 
 /// Runs one command.
@@ -123,8 +127,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             Ok(Outcome::Ok)
         }
         Command::Show { id } => {
-            let atlas = load(&cli.store)?;
-            let store = SqliteStore::open_read_only(&cli.store)?;
+            let (store, atlas) = open(&cli.store)?;
             output::show(&out, &atlas, &id, store.history(&id)?.len())?;
             Ok(Outcome::Ok)
         }

@@ -37,6 +37,8 @@ pub struct Atlas {
     pub vocabulary: Vocabulary,
     /// Entity points in lon/lat; used as an envelope prefilter only.
     pub points: RTree<EntityPoint>,
+    /// Entities without a point (areas, named districts, city-wide).
+    pub unpointed: Vec<usize>,
     /// Per entity, per level: its districts.
     pub assignments: Vec<Assignment>,
     default_level: Option<String>,
@@ -62,7 +64,11 @@ impl Atlas {
             .enumerate()
             .map(|(i, e)| (e.id.clone(), i))
             .collect();
+        let unpointed = (0..snapshot.entities.len())
+            .filter(|&i| snapshot.entities[i].location.is_none())
+            .collect();
         Self {
+            unpointed,
             vocabulary: snapshot
                 .vocabulary
                 .unwrap_or_else(Vocabulary::default_vocabulary),

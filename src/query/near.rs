@@ -104,66 +104,53 @@ pub fn near(
             )
         }
     };
-    let measure = |radius: Option<Meters>| -> Vec<(f64, usize)> {
-        let mut found = Vec::new();
-        let mut consider = |i: usize, d: f64| {
-            if Some(i) != exclude
-                && filter.matches(&atlas.entities[i])
-                && radius.is_none_or(|r| d <= r.get())
-            {
-                found.push((d, i));
-            }
-        };
-        match radius {
-            Some(r) => {
-                for item in atlas
-                    .points
-                    .locate_in_envelope_intersecting(&from.envelope(r))
-                {
-                    let p = atlas.entities[item.data]
-                        .location
-                        .expect("indexed points exist");
-                    consider(item.data, from.distance(p));
-                }
-            }
-            None => {
-                for item in atlas.points.iter() {
-                    let p = atlas.entities[item.data]
-                        .location
-                        .expect("indexed points exist");
-                    consider(item.data, from.distance(p));
-                }
-            }
-        }
-        for (i, e) in atlas.entities.iter().enumerate() {
-            if e.location.is_some() {
-                continue;
-            }
+    let wanted = |i: usize| Some(i) != exclude && filter.matches(&atlas.entities[i]);
+    // Entities without a point do not depend on the radius: measure them once.
+    let others: Vec<(f64, usize)> = atlas
+        .unpointed
+        .iter()
+        .copied()
+        .filter(|&i| wanted(i))
+        .filter_map(|i| {
+            let e = &atlas.entities[i];
             if let Some(area) = &e.area {
                 let d = match &from {
                     Source::Point(p) => AreaDistance::new(area).distance(*p).get(),
                     Source::Area(a, _) => a.distance_to_area(area).get(),
                 };
-                consider(i, d);
-            } else if let Some(t) = district {
-                let l = atlas.level_position(&atlas.districts[t].level);
-                let named_inside = !e.district_names.is_empty()
-                    && atlas.assignments[i][l].iter().all(|r| {
-                        matches!(r, DistrictRef::District(x) if atlas.districts.hierarchy.is_within(*x, t))
-                    });
-                if named_inside {
-                    consider(i, 0.0);
-                }
+                return Some((d, i));
             }
-        }
+            let t = district?;
+            let l = atlas.level_position(&atlas.districts[t].level);
+            let named_inside = !e.district_names.is_empty()
+                && atlas.assignments[i][l].iter().all(|r| {
+                    matches!(r, DistrictRef::District(x) if atlas.districts.hierarchy.is_within(*x, t))
+                });
+            named_inside.then_some((0.0, i))
+        })
+        .collect();
+    let measure = |radius: Meters| -> Vec<(f64, usize)> {
+        let mut found: Vec<(f64, usize)> = atlas
+            .points
+            .locate_in_envelope_intersecting(&from.envelope(radius))
+            .filter(|item| wanted(item.data))
+            .map(|item| {
+                let p = atlas.entities[item.data]
+                    .location
+                    .expect("indexed points exist");
+                (from.distance(p), item.data)
+            })
+            .filter(|(d, _)| *d <= radius.get())
+            .collect();
+        found.extend(others.iter().filter(|(d, _)| *d <= radius.get()));
         found
     };
     let mut found = match reach {
-        Reach::Within(m) => measure(Some(m)),
+        Reach::Within(m) => measure(m),
         Reach::Nearest(k) => {
             let mut radius = 1_000.0;
             loop {
-                let found = measure(Some(Meters(radius)));
+                let found = measure(Meters(radius));
                 if found.len() >= k || radius > 25_000_000.0 {
                     break found;
                 }
