@@ -271,3 +271,35 @@ fn store_is_a_valid_geopackage_for_gdal() {
         "{info}"
     );
 }
+
+#[test]
+fn geojson_entities_take_the_feature_id_and_areas_count_where_they_intersect() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = halle_store(dir.path());
+    let file = dir.path().join("projects.geojson");
+    // A small square around the Neustadt centre (11.918, 51.484), no `id` property.
+    std::fs::write(
+        &file,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","id":"quartier-1",
+        "properties":{"name":"Quartiersprojekt","kind":"project","fields":["soziales"]},
+        "geometry":{"type":"Polygon","coordinates":[[[11.915,51.482],[11.921,51.482],[11.921,51.486],[11.915,51.486],[11.915,51.482]]]}}]}"#,
+    )
+    .unwrap();
+    bin(&store).arg("import").arg(&file).assert().success();
+    let w = json(&store, &["where", "quartier-1"]);
+    let ids: Vec<&str> = w
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"5") && ids.contains(&"neustadt"), "{ids:?}");
+    let inside = json(&store, &["in", "Neustadt", "--kind", "project"]);
+    let row = inside
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "quartier-1")
+        .unwrap();
+    assert_eq!(row["located"], "area");
+}

@@ -105,6 +105,30 @@ fn type_name(g: &geo::Geometry<f64>) -> &'static str {
     }
 }
 
+/// The feature's name and id: `id` property, else the Feature's own id, else
+/// a slug of the name. A missing name is reported and gives `None`.
+fn name_and_id(
+    props: &Map<String, Value>,
+    feature_id: Option<&geojson::feature::Id>,
+    entry: &FileEntry,
+    n: usize,
+    issues: &mut Vec<Issue>,
+) -> Option<(String, String)> {
+    let Some(name) = text(props, &["name", "Name", "Bezeichnung"]) else {
+        issues.push(Issue::feature(&entry.path, n, "property 'name' is missing"));
+        return None;
+    };
+    let id = text(props, &["id"])
+        .or_else(|| {
+            feature_id.map(|id| match id {
+                geojson::feature::Id::String(s) => s.clone(),
+                geojson::feature::Id::Number(n) => n.to_string(),
+            })
+        })
+        .unwrap_or_else(|| slug(&name));
+    Some((name, id))
+}
+
 fn origin(entry: &FileEntry, number: usize) -> Origin {
     Origin {
         file: entry.path.clone(),
@@ -134,18 +158,9 @@ pub fn read_districts(entry: &FileEntry, batch: &mut Batch, issues: &mut Vec<Iss
     for (i, feature) in fc.features.into_iter().enumerate() {
         let n = i + 1;
         let props = feature.properties.unwrap_or_default();
-        let Some(name) = text(&props, &["name", "Name", "Bezeichnung"]) else {
-            issues.push(Issue::feature(&entry.path, n, "property 'name' is missing"));
+        let Some((name, id)) = name_and_id(&props, feature.id.as_ref(), entry, n, issues) else {
             continue;
         };
-        let id = text(&props, &["id"])
-            .or_else(|| {
-                feature.id.as_ref().map(|id| match id {
-                    geojson::feature::Id::String(s) => s.clone(),
-                    geojson::feature::Id::Number(n) => n.to_string(),
-                })
-            })
-            .unwrap_or_else(|| slug(&name));
         let Some(level) = text(&props, &["level", "ebene"]).or_else(|| entry.level.clone()) else {
             issues.push(Issue::feature(
                 &entry.path,
@@ -227,11 +242,9 @@ pub fn read_entities(entry: &FileEntry, batch: &mut Batch, issues: &mut Vec<Issu
     for (i, feature) in fc.features.into_iter().enumerate() {
         let n = i + 1;
         let props = feature.properties.unwrap_or_default();
-        let Some(name) = text(&props, &["name", "Name", "Bezeichnung"]) else {
-            issues.push(Issue::feature(&entry.path, n, "property 'name' is missing"));
+        let Some((name, id)) = name_and_id(&props, feature.id.as_ref(), entry, n, issues) else {
             continue;
         };
-        let id = text(&props, &["id"]).unwrap_or_else(|| slug(&name));
         let kind = match text(&props, &["kind"]) {
             Some(k) => match k.parse::<EntityKind>() {
                 Ok(kind) => kind,
