@@ -8,6 +8,20 @@ fn yes(flag: bool) -> String {
     if flag { "yes".into() } else { String::new() }
 }
 
+/// Column headers for keys, labelled in a language.
+fn headers(keys: &[&str], lang: Lang) -> Vec<String> {
+    keys.iter().map(|k| label(k, lang)).collect()
+}
+
+/// The notice under every table that shows provisional districts.
+fn provisional_notes(any: bool, lang: Lang) -> Vec<String> {
+    if any {
+        vec![provisional_note(lang)]
+    } else {
+        Vec::new()
+    }
+}
+
 fn provisional_note(lang: Lang) -> String {
     match lang {
         Lang::De => "vorläufig = vorläufige Gebietsgrenzen (nicht amtlich; vor Verwendung im Antrag die amtlichen Grenzen importieren)".into(),
@@ -27,10 +41,10 @@ pub fn entity_grid(
     lang: Lang,
 ) -> Grid {
     let with_distance = rows.iter().any(|r| r.distance_m.is_some());
-    let mut headers: Vec<String> = ["id", "name", "kind", "category", "fields", "lon", "lat"]
-        .iter()
-        .map(|k| label(k, lang))
-        .collect();
+    let mut headers = headers(
+        &["id", "name", "kind", "category", "fields", "lon", "lat"],
+        lang,
+    );
     headers.extend(levels.iter().cloned());
     headers.push(label("provisional", lang));
     if with_distance {
@@ -68,9 +82,7 @@ pub fn entity_grid(
         Lang::De => format!("{} Einträge", rows.len()),
         Lang::En => format!("{} entities", rows.len()),
     }];
-    if any_provisional {
-        notes.push(provisional_note(lang));
-    }
+    notes.extend(provisional_notes(any_provisional, lang));
     Grid {
         headers,
         rows: body,
@@ -153,9 +165,7 @@ pub fn matrix_grid(m: &Matrix, vocabulary: &Vocabulary, lang: Lang) -> Grid {
             Lang::En => "per 10,000 inhabitants; empty where the population is unknown".into(),
         });
     }
-    if any_provisional {
-        notes.push(provisional_note(lang));
-    }
+    notes.extend(provisional_notes(any_provisional, lang));
     Grid {
         headers,
         rows,
@@ -182,14 +192,9 @@ pub fn gaps_grid(gaps: &[Gap], vocabulary: &Vocabulary, lang: Lang) -> Grid {
         Lang::De => format!("{} Lücken", gaps.len()),
         Lang::En => format!("{} gaps", gaps.len()),
     }];
-    if any_provisional {
-        notes.push(provisional_note(lang));
-    }
+    notes.extend(provisional_notes(any_provisional, lang));
     Grid {
-        headers: ["district_id", "district", "field", "provisional"]
-            .iter()
-            .map(|k| label(k, lang))
-            .collect(),
+        headers: headers(&["district_id", "district", "field", "provisional"], lang),
         rows,
         notes,
     }
@@ -199,10 +204,7 @@ pub fn gaps_grid(gaps: &[Gap], vocabulary: &Vocabulary, lang: Lang) -> Grid {
 pub fn where_grid(rows: &[WhereRow], lang: Lang) -> Grid {
     let any = rows.iter().any(|r| r.provisional);
     Grid {
-        headers: ["level", "id", "name", "provisional"]
-            .iter()
-            .map(|k| label(k, lang))
-            .collect(),
+        headers: headers(&["level", "id", "name", "provisional"], lang),
         rows: rows
             .iter()
             .map(|r| {
@@ -214,11 +216,7 @@ pub fn where_grid(rows: &[WhereRow], lang: Lang) -> Grid {
                 ]
             })
             .collect(),
-        notes: if any {
-            vec![provisional_note(lang)]
-        } else {
-            vec![]
-        },
+        notes: provisional_notes(any, lang),
     }
 }
 
@@ -226,19 +224,19 @@ pub fn where_grid(rows: &[WhereRow], lang: Lang) -> Grid {
 pub fn districts_grid(rows: &[DistrictRow], lang: Lang) -> Grid {
     let any = rows.iter().any(|r| r.provisional);
     Grid {
-        headers: [
-            "id",
-            "name",
-            "level",
-            "parent",
-            "area_km2",
-            "population",
-            "entities",
-            "provisional",
-        ]
-        .iter()
-        .map(|k| label(k, lang))
-        .collect(),
+        headers: headers(
+            &[
+                "id",
+                "name",
+                "level",
+                "parent",
+                "area_km2",
+                "population",
+                "entities",
+                "provisional",
+            ],
+            lang,
+        ),
         rows: rows
             .iter()
             .map(|r| {
@@ -254,10 +252,6 @@ pub fn districts_grid(rows: &[DistrictRow], lang: Lang) -> Grid {
                 ]
             })
             .collect(),
-        notes: if any {
-            vec![provisional_note(lang)]
-        } else {
-            vec![]
-        },
+        notes: provisional_notes(any, lang),
     }
 }
