@@ -28,6 +28,15 @@ fn json(store: &Path, args: &[&str]) -> Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
+/// The `id` of every object in a JSON array.
+fn ids_of(rows: &Value) -> Vec<&str> {
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect()
+}
+
 fn bytes(path: &Path) -> Vec<u8> {
     std::fs::read(path).unwrap()
 }
@@ -68,12 +77,7 @@ fn halle_answers_checked_by_hand() {
     let store = halle_store(dir.path());
     // The Marktplatz lies in Altstadt (Stadtteil Halle, Stadtbezirk Mitte).
     let w = json(&store, &["where", "11.969722,51.482806"]);
-    let ids: Vec<&str> = w
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["id"].as_str().unwrap())
-        .collect();
+    let ids = ids_of(&w);
     assert_eq!(ids, ["1", "halle", "101"]);
     assert!(w[0]["provisional"].as_bool().unwrap());
     // Magdeburg is a partner city outside Halle.
@@ -81,12 +85,7 @@ fn halle_answers_checked_by_hand() {
     assert!(w.as_array().unwrap().iter().all(|r| r["id"] == "outside"));
     // Halle-Neustadt is an alias; the Smart HaNeu projects name it.
     let inside = json(&store, &["in", "Halle-Neustadt", "--kind", "project"]);
-    let ids: Vec<&str> = inside
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["id"].as_str().unwrap())
-        .collect();
+    let ids = ids_of(&inside);
     for id in [
         "dr-data-smart-haneu",
         "smart-haneu-bildungszentrum-passage-13",
@@ -287,12 +286,7 @@ fn geojson_entities_take_the_feature_id_and_areas_count_where_they_intersect() {
     .unwrap();
     bin(&store).arg("import").arg(&file).assert().success();
     let w = json(&store, &["where", "quartier-1"]);
-    let ids: Vec<&str> = w
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["id"].as_str().unwrap())
-        .collect();
+    let ids = ids_of(&w);
     assert!(ids.contains(&"5") && ids.contains(&"neustadt"), "{ids:?}");
     let inside = json(&store, &["in", "Neustadt", "--kind", "project"]);
     let row = inside
