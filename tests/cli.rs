@@ -297,3 +297,14 @@ fn geojson_entities_take_the_feature_id_and_areas_count_where_they_intersect() {
         .unwrap();
     assert_eq!(row["located"], "area");
 }
+
+#[test]
+fn init_refuses_an_existing_file_and_leaves_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = halle_store(dir.path());
+    let before = bytes(&store);
+    let out = bin(&store).arg("init").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already exists; it is left as it is"));
+    assert_eq!(before, bytes(&store));
+}

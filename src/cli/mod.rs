@@ -69,12 +69,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     };
     match cli.command {
         Command::Init => {
-            SqliteStore::create(&cli.store).with_context(|| {
-                format!(
-                    "{} already exists or cannot be created",
-                    cli.store.display()
-                )
-            })?;
+            SqliteStore::create(&cli.store)?;
             out.progress(&format!("created empty store {}", cli.store.display()));
             Ok(Outcome::Ok)
         }

@@ -107,6 +107,8 @@ pub enum StoreError {
         found: u32,
         expected: u32,
     },
+    #[error("{path} already exists; it is left as it is")]
+    Exists { path: PathBuf },
     #[error("store {path} does not exist; run `stadtatlas init` or `stadtatlas import`")]
     Missing { path: PathBuf },
     #[error("SQL failed: {query}")]

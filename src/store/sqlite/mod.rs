@@ -38,23 +38,18 @@ impl SqliteStore {
     /// Creates a new, empty store. Fails when the file exists.
     ///
     /// # Errors
-    /// [`StoreError::Open`] when the file exists or cannot be written.
+    /// [`StoreError::Exists`] when the file exists, [`StoreError::Open`] when
+    /// it cannot be written.
     pub fn create(path: &Path) -> Result<Self, StoreError> {
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE;
         if path.exists() {
-            return Err(StoreError::Open {
+            return Err(StoreError::Exists {
                 path: path.to_path_buf(),
-                source: rusqlite::Error::InvalidPath(path.to_path_buf()),
             });
         }
-        let conn = Connection::open_with_flags(path, flags).map_err(|source| StoreError::Open {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        let store = Self {
-            conn,
-            path: path.to_path_buf(),
-        };
+        let store = Self::connect(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+        )?;
         store.configure()?;
         store.create_schema()?;
         Ok(store)
@@ -95,15 +90,7 @@ impl SqliteStore {
                 path: path.to_path_buf(),
             });
         }
-        let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-            .map_err(|source| StoreError::Open {
-                path: path.to_path_buf(),
-                source,
-            })?;
-        let store = Self {
-            conn,
-            path: path.to_path_buf(),
-        };
+        let store = Self::connect(path, flags)?;
         if !flags.contains(OpenFlags::SQLITE_OPEN_READ_ONLY) {
             store.configure()?;
         } else {
@@ -114,6 +101,18 @@ impl SqliteStore {
         }
         store.check_version()?;
         Ok(store)
+    }
+
+    fn connect(path: &Path, flags: OpenFlags) -> Result<Self, StoreError> {
+        let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .map_err(|source| StoreError::Open {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        Ok(Self {
+            conn,
+            path: path.to_path_buf(),
+        })
     }
 
     /// The file behind the store.
