@@ -11,7 +11,8 @@ pub use assign::{Assignment, DistrictRef};
 pub use hierarchy::Hierarchy;
 pub use index::DistrictIndex;
 pub use map::DistrictMap;
-pub use resolve::{ResolveError, Resolver};
+pub use resolve::ResolveError;
+use resolve::Resolver;
 
 /// Bucket id for entities with no location at all.
 pub const CITY_WIDE: &str = "city-wide";
