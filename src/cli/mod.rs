@@ -51,7 +51,7 @@ fn by(b: ByArg) -> MatrixBy {
 }
 
 fn open(store: &Path) -> Result<(SqliteStore, Atlas)> {
-    let store = SqliteStore::open_read_only(store)?;
+    let store = SqliteStore::open_for_reading(store)?;
     let snapshot = store.snapshot().context("reading the store")?;
     Ok((store, Atlas::new(snapshot)))
 }
@@ -127,7 +127,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             Ok(Outcome::Ok)
         }
         Command::History { id } => {
-            let store = SqliteStore::open_read_only(&cli.store)?;
+            let store = SqliteStore::open_for_reading(&cli.store)?;
             let revisions = store.history(&id)?;
             if revisions.is_empty() {
                 bail!("no entity has the id \"{id}\"");
@@ -253,7 +253,7 @@ fn import_paths(
 ) -> Result<()> {
     let batch = import::read_paths(paths, options)?;
     let (snapshot, stored) = if store_path.exists() {
-        let store = SqliteStore::open_read_only(store_path)?;
+        let store = SqliteStore::open_for_reading(store_path)?;
         (store.snapshot()?, store.assignments()?)
     } else {
         Default::default()

@@ -72,6 +72,30 @@ impl SqliteStore {
         Self::open_with(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
     }
 
+    /// Opens an existing store to read it, and promises not to write.
+    ///
+    /// Where the file is writable the connection is read-write with
+    /// `PRAGMA query_only`, so that closing it checkpoints the (empty) WAL and
+    /// removes the `-wal`/`-shm` side files; a strictly read-only connection
+    /// would leave them behind next to the GeoPackage. On read-only media it
+    /// falls back to [`SqliteStore::open_read_only`].
+    ///
+    /// # Errors
+    /// As [`SqliteStore::open`].
+    pub fn open_for_reading(path: &Path) -> Result<Self, StoreError> {
+        match Self::open(path) {
+            Ok(store) => {
+                store
+                    .conn
+                    .pragma_update(None, "query_only", true)
+                    .map_err(sql_err("PRAGMA query_only = ON"))?;
+                Ok(store)
+            }
+            Err(StoreError::Open { .. } | StoreError::Sql { .. }) => Self::open_read_only(path),
+            Err(other) => Err(other),
+        }
+    }
+
     /// Opens the store, creating it when the file does not exist.
     ///
     /// # Errors
