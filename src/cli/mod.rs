@@ -108,6 +108,14 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             emit(&out, &m, || {
                 export::matrix_grid(&m, &atlas.vocabulary, out.lang)
             })?;
+            out.progress(&format!(
+                "done: {} holds {} entities, {} districts, {} relations. Next: \
+                 `stadtatlas in Halle-Neustadt`, `stadtatlas gaps`, `stadtatlas matrix --by field`",
+                cli.store.display(),
+                atlas.entities.len(),
+                atlas.districts.len(),
+                atlas.relations.len()
+            ));
             Ok(Outcome::Ok)
         }
         Command::List { filter } => {
