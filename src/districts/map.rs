@@ -1,7 +1,9 @@
 //! [`DistrictMap`]: the districts with everything needed to place things in
 //! them, built once per snapshot and shared by the importer and the questions.
 
-use super::{DistrictIndex, Hierarchy, ResolveError, Resolver};
+use super::{
+    Assignment, CITY_WIDE, DistrictIndex, DistrictRef, Hierarchy, OUTSIDE, ResolveError, Resolver,
+};
 use crate::model::{District, Level};
 use geo::Point;
 
@@ -83,6 +85,30 @@ impl DistrictMap {
     /// in; empty for levels not coarser than its own.
     pub fn containers(&self, d: usize, level: usize) -> &[usize] {
         &self.containers[d][level]
+    }
+
+    /// The id of a district reference (`city-wide` and `outside` for the buckets).
+    pub fn ref_id(&self, r: DistrictRef) -> &str {
+        match r {
+            DistrictRef::District(i) => &self.list[i].id,
+            DistrictRef::CityWide => CITY_WIDE,
+            DistrictRef::Outside => OUTSIDE,
+        }
+    }
+
+    /// An assignment as `(level id, district id)` pairs, coarse to fine.
+    pub fn assignment_ids<'a>(
+        &'a self,
+        assignment: &'a Assignment,
+    ) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
+        self.hierarchy
+            .levels()
+            .iter()
+            .zip(assignment)
+            .flat_map(move |(level, set)| {
+                set.iter()
+                    .map(move |r| (level.id.as_str(), self.ref_id(*r)))
+            })
     }
 
     /// Resolves a district name, id or alias, optionally at one level.

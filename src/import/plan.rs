@@ -1,7 +1,7 @@
 //! Planning an import: check references against the store, then keep only what changes.
 
 use super::{Batch, ImportError, Issue, Origin};
-use crate::districts::{CITY_WIDE, DistrictMap, DistrictRef, OUTSIDE};
+use crate::districts::DistrictMap;
 use crate::model::names::fold;
 use crate::model::{Contact, District, Entity, Level, Relation, Vocabulary};
 use crate::store::{AssignmentRow, ChangeSet, Snapshot};
@@ -351,21 +351,15 @@ pub fn prepare(
 }
 
 fn assignment_rows(entities: &[Entity], districts: &DistrictMap) -> Vec<AssignmentRow> {
-    let assignments = districts.assign_all(entities);
     let mut rows = Vec::new();
-    for (e, per_level) in entities.iter().zip(assignments) {
-        for (level, set) in districts.hierarchy.levels().iter().zip(per_level) {
-            for r in set {
-                rows.push(AssignmentRow {
-                    entity_id: e.id.clone(),
-                    level: level.id.clone(),
-                    district_id: match r {
-                        DistrictRef::District(i) => districts[i].id.clone(),
-                        DistrictRef::CityWide => CITY_WIDE.to_string(),
-                        DistrictRef::Outside => OUTSIDE.to_string(),
-                    },
-                });
-            }
+    for e in entities {
+        let assignment = districts.assign(e);
+        for (level, district) in districts.assignment_ids(&assignment) {
+            rows.push(AssignmentRow {
+                entity_id: e.id.clone(),
+                level: level.to_string(),
+                district_id: district.to_string(),
+            });
         }
     }
     rows.sort();

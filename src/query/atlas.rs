@@ -150,11 +150,7 @@ impl Atlas {
 
     /// Id of a district reference.
     pub fn ref_id(&self, r: DistrictRef) -> &str {
-        match r {
-            DistrictRef::District(i) => &self.districts[i].id,
-            DistrictRef::CityWide => crate::districts::CITY_WIDE,
-            DistrictRef::Outside => crate::districts::OUTSIDE,
-        }
+        self.districts.ref_id(r)
     }
 
     /// True when any district of the store is provisional.
