@@ -21,9 +21,9 @@ pub struct Cli {
     /// Output format.
     #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Label language.
-    #[arg(long, global = true, value_enum, default_value_t = LangArg::En)]
-    pub lang: LangArg,
+    /// Label language (default: de for reports and baseline, en otherwise).
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<LangArg>,
     /// Print only results, no progress.
     #[arg(short, long, global = true)]
     pub quiet: bool,
@@ -47,6 +47,19 @@ pub enum Format {
 pub enum LangArg {
     De,
     En,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProfileArg {
+    Public,
+    Internal,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Geojson,
+    Gpkg,
+    Csv,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -95,11 +108,40 @@ fn parse_role(s: &str) -> Result<stadtatlas::import::FileRole, String> {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Import a data folder (default data/halle) and print the district summary.
+    /// The main job: import a data folder (default data/halle) and write the
+    /// appendix bundle (default baseline/).
     Baseline {
         /// Data folder with an atlas.toml manifest.
         #[arg(long)]
         data: Option<PathBuf>,
+        /// Folder for the bundle.
+        #[arg(long, default_value = "baseline")]
+        out: PathBuf,
+    },
+    /// Write the appendix bundle: index.html with map, appendix.md, CSV tables, GeoJSON, map.svg.
+    Report {
+        #[arg(long)]
+        out: PathBuf,
+        /// District level of the tables and the map (default: the store's).
+        #[arg(long)]
+        level: Option<String>,
+        #[arg(long, value_enum, default_value_t = ProfileArg::Public)]
+        profile: ProfileArg,
+    },
+    /// Export entities for maps and spreadsheets.
+    Export {
+        #[arg(value_enum)]
+        what: ExportFormat,
+        #[arg(long)]
+        out: PathBuf,
+        /// public drops contacts and internal records; internal keeps them and says so.
+        #[arg(long, value_enum, default_value_t = ProfileArg::Public)]
+        profile: ProfileArg,
+        /// For csv: UTF-8 with BOM, `;`, decimal comma, formula cells neutralised.
+        #[arg(long)]
+        excel: bool,
+        #[command(flatten)]
+        filter: FilterArgs,
     },
     /// Create an empty store.
     Init,

@@ -4,13 +4,14 @@ pub mod args;
 mod output;
 
 use anyhow::{Context, Result, bail};
-use args::{ByArg, Cli, Command, FilterArgs, Format, LangArg};
+use args::{ByArg, Cli, Command, ExportFormat, FilterArgs, Format, LangArg, ProfileArg};
 use output::{Out, emit, emit_entities};
 use stadtatlas::districts::DistrictRef;
-use stadtatlas::export;
+use stadtatlas::export::{self, Profile, csv_out, geojson_out, gpkg_out};
 use stadtatlas::import::{self, ImportOptions};
 use stadtatlas::model::{Lang, LonLat, Meters};
 use stadtatlas::query::{self, Atlas, Filter, MatrixBy, NearTarget, Reach};
+use stadtatlas::report::{self, ReportOptions};
 use stadtatlas::store::{SqliteStore, Store};
 use std::path::{Path, PathBuf};
 
@@ -34,10 +35,18 @@ impl FilterArgs {
     }
 }
 
-fn lang(l: LangArg) -> Lang {
+fn lang(l: Option<LangArg>, default: Lang) -> Lang {
     match l {
-        LangArg::De => Lang::De,
-        LangArg::En => Lang::En,
+        Some(LangArg::De) => Lang::De,
+        Some(LangArg::En) => Lang::En,
+        None => default,
+    }
+}
+
+fn profile(p: ProfileArg) -> Profile {
+    match p {
+        ProfileArg::Public => Profile::Public,
+        ProfileArg::Internal => Profile::Internal,
     }
 }
 
@@ -64,7 +73,7 @@ fn load(store: &Path) -> Result<Atlas> {
 pub fn run(cli: Cli) -> Result<Outcome> {
     let out = Out {
         format: cli.format,
-        lang: lang(cli.lang),
+        lang: lang(cli.lang, Lang::En),
         quiet: cli.quiet,
     };
     match cli.command {
@@ -94,27 +103,94 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             )?;
             Ok(Outcome::Ok)
         }
-        Command::Baseline { data } => {
+        Command::Baseline { data, out: dir } => {
             let data = data.unwrap_or_else(default_data_dir);
             out.progress(&format!(
-                "[1/2] importing {} into {}",
+                "[1/3] importing {} into {}",
                 data.display(),
                 cli.store.display()
             ));
             import_paths(&cli.store, &[data], &ImportOptions::default(), false, &out)?;
-            out.progress("[2/2] district summary");
+            out.progress("[2/3] loading and indexing the store");
             let atlas = load(&cli.store)?;
+            let options = ReportOptions {
+                lang: lang(cli.lang, Lang::De),
+                level: None,
+                profile: Profile::Public,
+            };
+            write_report(&atlas, &dir, &options, &out, "[3/3] writing the bundle")?;
             let m = query::matrix(&atlas, None, MatrixBy::Kind, false, &Filter::default())?;
             emit(&out, &m, || {
                 export::matrix_grid(&m, &atlas.vocabulary, out.lang)
             })?;
             out.progress(&format!(
-                "done: {} holds {} entities, {} districts, {} relations. Next: \
-                 `stadtatlas in Halle-Neustadt`, `stadtatlas gaps`, `stadtatlas matrix --by field`",
+                "done: {} holds {} entities, {} districts, {} relations; open {} in a browser. \
+                 Next: `stadtatlas in Halle-Neustadt`, `stadtatlas gaps`, `stadtatlas matrix --by field`",
                 cli.store.display(),
                 atlas.entities.len(),
                 atlas.districts.len(),
-                atlas.relations.len()
+                atlas.relations.len(),
+                dir.join("index.html").display(),
+            ));
+            Ok(Outcome::Ok)
+        }
+        Command::Report {
+            out: dir,
+            level,
+            profile: p,
+        } => {
+            let atlas = load(&cli.store)?;
+            let options = ReportOptions {
+                lang: lang(cli.lang, Lang::De),
+                level,
+                profile: profile(p),
+            };
+            write_report(&atlas, &dir, &options, &out, "writing the bundle")?;
+            Ok(Outcome::Ok)
+        }
+        Command::Export {
+            what,
+            out: file,
+            profile: p,
+            excel,
+            filter,
+        } => {
+            let atlas = load(&cli.store)?;
+            let p = profile(p);
+            let f = p.apply(&filter.to_filter());
+            let mut rows: Vec<_> = (0..atlas.entities.len())
+                .filter(|&i| f.matches(&atlas.entities[i]))
+                .map(|i| atlas.row(i))
+                .collect();
+            rows.sort_by(|a, b| a.id.cmp(&b.id));
+            if excel && what != ExportFormat::Csv {
+                bail!("--excel is for `export csv`");
+            }
+            let write = |bytes: Vec<u8>| {
+                std::fs::write(&file, bytes).with_context(|| format!("writing {}", file.display()))
+            };
+            match what {
+                ExportFormat::Geojson => write(serde_json::to_vec(&geojson_out::entities(
+                    &atlas, &rows, p,
+                ))?)?,
+                ExportFormat::Csv => write(csv_out::entities(
+                    &atlas,
+                    &rows,
+                    p,
+                    if excel {
+                        csv_out::CsvDialect::Excel
+                    } else {
+                        csv_out::CsvDialect::Plain
+                    },
+                ))?,
+                ExportFormat::Gpkg => gpkg_out::write(&atlas, &rows, p, &file)
+                    .with_context(|| format!("writing {}", file.display()))?,
+            }
+            out.progress(&format!(
+                "wrote {} entities ({} profile) to {}",
+                rows.len(),
+                p.as_str(),
+                file.display()
             ));
             Ok(Outcome::Ok)
         }
@@ -240,6 +316,33 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             Ok(Outcome::Ok)
         }
     }
+}
+
+fn write_report(
+    atlas: &Atlas,
+    dir: &Path,
+    options: &ReportOptions,
+    out: &Out,
+    step: &str,
+) -> Result<()> {
+    out.progress(&format!("{step} into {}", dir.display()));
+    let bundle = report::write_bundle(atlas, dir, options, &mut |s| {
+        out.progress(&format!("  - {s}"))
+    })
+    .with_context(|| format!("writing the report into {}", dir.display()))?;
+    out.progress(&format!(
+        "  wrote {} files ({} entities, level {}, {} markers on the map{})",
+        bundle.files.len(),
+        bundle.entities,
+        bundle.level,
+        bundle.markers,
+        if bundle.outside_frame > 0 {
+            format!(", {} outside its frame", bundle.outside_frame)
+        } else {
+            String::new()
+        }
+    ));
+    Ok(())
 }
 
 /// `data/halle` under the working directory, else beside the crate's sources.

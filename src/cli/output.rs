@@ -69,19 +69,11 @@ pub fn emit_entities(out: &Out, atlas: &Atlas, rows: &[EntityRow]) -> Result<()>
         .map(|l| l.id.clone())
         .collect();
     match out.format {
-        Format::Geojson => {
-            let notice = atlas.provisional_notice().map(|m| {
-                (
-                    "provisional_districts",
-                    serde_json::Value::String(m.to_string()),
-                )
-            });
-            print(&serde_json::to_string(&export::geojson_out::entities(
-                rows,
-                &atlas.entities,
-                notice,
-            ))?)
-        }
+        Format::Geojson => print(&serde_json::to_string(&export::geojson_out::entities(
+            atlas,
+            rows,
+            export::Profile::Public,
+        ))?),
         _ => emit(out, rows, || {
             export::entity_grid(rows, &levels, &atlas.vocabulary, out.lang)
         }),

@@ -1,39 +1,47 @@
 //! RFC 7946 GeoJSON: lon/lat, at most 7 decimals, no `crs`, counter-clockwise
 //! exterior rings, `properties` always present, stable ids.
 
-use crate::model::Entity;
-use crate::query::EntityRow;
+use super::Profile;
+use super::profile::INTERNAL_NOTICE;
+use crate::query::{Atlas, EntityRow};
 use geo::orient::{Direction, Orient};
 use geo::{MapCoords, MultiPolygon};
 use serde_json::{Map, Value, json};
 
 /// Rounds to 7 decimals (≈ 1 cm), RFC 7946 §11.2.
-fn round7(v: f64) -> f64 {
+pub fn round7(v: f64) -> f64 {
     (v * 1e7).round() / 1e7
 }
 
-/// A multipolygon as RFC 7946 wants it: exterior rings counter-clockwise.
-pub fn rfc7946_area(area: &MultiPolygon<f64>) -> geojson::Geometry {
+/// A multipolygon as RFC 7946 wants it: exterior rings counter-clockwise,
+/// holes clockwise, 7 decimals.
+pub fn rfc7946_area(area: &MultiPolygon<f64>) -> Value {
     let oriented = area.orient(Direction::Default).map_coords(|c| geo::Coord {
         x: round7(c.x),
         y: round7(c.y),
     });
-    geojson::Geometry::new(geojson::GeometryValue::from(&oriented))
+    serde_json::to_value(geojson::Geometry::new(geojson::GeometryValue::from(
+        &oriented,
+    )))
+    .expect("geometry serialises")
 }
 
-/// The entity listing as a FeatureCollection; the point if there is one, else the area, else `null`.
-pub fn entities(rows: &[EntityRow], entities: &[Entity], extra: Option<(&str, Value)>) -> Value {
+/// Entities as a FeatureCollection: the point if there is one, else the area,
+/// else `null` (city-wide or located by district name only).
+///
+/// Properties are the listing row (districts per level, `provisional`) plus the
+/// record's descriptive fields and its source. Contacts appear only with
+/// [`Profile::Internal`], which also marks the collection as internal.
+pub fn entities(atlas: &Atlas, rows: &[EntityRow], profile: Profile) -> Value {
     let features: Vec<Value> = rows
         .iter()
         .map(|r| {
-            let e = &entities[r.index];
+            let e = &atlas.entities[r.index];
             let geometry = match (e.location, &e.area) {
                 (Some(p), _) => {
                     json!({"type": "Point", "coordinates": [round7(p.lon()), round7(p.lat())]})
                 }
-                (None, Some(area)) => {
-                    serde_json::to_value(rfc7946_area(area)).expect("geometry serialises")
-                }
+                (None, Some(area)) => rfc7946_area(area),
                 (None, None) => Value::Null,
             };
             let mut props = match serde_json::to_value(r).expect("rows serialise") {
@@ -42,12 +50,65 @@ pub fn entities(rows: &[EntityRow], entities: &[Entity], extra: Option<(&str, Va
             };
             props.remove("lon");
             props.remove("lat");
+            let record = serde_json::to_value(e).expect("entities serialise");
+            for key in [
+                "status",
+                "address",
+                "website",
+                "description",
+                "start",
+                "end",
+                "success_story",
+                "tags",
+                "license",
+                "verified_on",
+                "visibility",
+            ] {
+                if let Some(v) = record.get(key) {
+                    props.insert(key.to_string(), v.clone());
+                }
+            }
+            if !e.extra.is_empty() {
+                props.insert("attributes".into(), json!(e.extra));
+            }
+            if profile.shows_contacts() {
+                let contacts: Vec<&crate::model::Contact> =
+                    atlas.contacts.iter().filter(|c| c.entity == e.id).collect();
+                props.insert("contacts".into(), json!(contacts));
+            }
             json!({"type": "Feature", "id": r.id, "geometry": geometry, "properties": props})
         })
         .collect();
-    let mut fc = json!({"type": "FeatureCollection", "features": features});
-    if let Some((key, value)) = extra {
-        fc[key] = value;
+    let mut fc =
+        json!({"type": "FeatureCollection", "profile": profile.as_str(), "features": features});
+    if let Some(method) = atlas.provisional_notice() {
+        fc["provisional_districts"] = Value::String(method.to_string());
+    }
+    if profile == Profile::Internal {
+        fc["notice"] = Value::String(INTERNAL_NOTICE.to_string());
     }
     fc
+}
+
+/// Districts of one level as a FeatureCollection (for maps), with population
+/// and the provisional flag and method.
+pub fn districts(atlas: &Atlas, level: &str) -> Value {
+    let features: Vec<Value> = atlas
+        .districts
+        .iter()
+        .filter(|d| d.level == level)
+        .map(|d| {
+            json!({
+                "type": "Feature",
+                "id": d.id,
+                "geometry": d.geometry.as_ref().map_or(Value::Null, rfc7946_area),
+                "properties": {
+                    "id": d.id, "name": d.name, "level": d.level, "parent": d.parent,
+                    "population": d.population, "provisional": d.provisional,
+                    "method": d.method, "source": d.source, "license": d.license,
+                },
+            })
+        })
+        .collect();
+    json!({"type": "FeatureCollection", "features": features})
 }

@@ -75,6 +75,30 @@ impl Grid {
     }
 }
 
+impl Grid {
+    /// An HTML table (cells escaped, never rendered as markup), notes below.
+    pub fn to_html(&self) -> String {
+        use html_escape::encode_text as esc;
+        let mut out = String::from("<table><thead><tr>");
+        for h in &self.headers {
+            let _ = write!(out, "<th>{}</th>", esc(h));
+        }
+        out.push_str("</tr></thead><tbody>");
+        for row in &self.rows {
+            out.push_str("<tr>");
+            for c in row {
+                let _ = write!(out, "<td>{}</td>", esc(c));
+            }
+            out.push_str("</tr>");
+        }
+        out.push_str("</tbody></table>");
+        for note in &self.notes {
+            let _ = write!(out, "<p class=\"note\">{}</p>", esc(note));
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,5 +112,11 @@ mod tests {
         };
         assert!(g.to_markdown().contains("x\\|y"));
         assert!(g.to_csv().contains("\"say \"\"hi\"\", twice\""));
+        let g = Grid {
+            headers: vec!["<b>".into()],
+            rows: vec![vec!["<script>alert(1)</script>".into()]],
+            notes: vec![],
+        };
+        assert!(g.to_html().contains("&lt;script&gt;") && !g.to_html().contains("<script>"));
     }
 }

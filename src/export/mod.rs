@@ -3,11 +3,15 @@
 //! The query layer returns plain data; this layer turns it into text. The CLI
 //! picks a format and writes what comes back.
 
+pub mod csv_out;
 pub mod geojson_out;
+pub mod gpkg_out;
 mod grid;
 mod labels;
+mod profile;
 mod tables;
 
 pub use grid::Grid;
 pub use labels::label;
+pub use profile::{INTERNAL_NOTICE, Profile};
 pub use tables::{districts_grid, entity_grid, gaps_grid, matrix_grid, where_grid};

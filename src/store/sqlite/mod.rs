@@ -139,6 +139,30 @@ impl SqliteStore {
         })
     }
 
+    /// Marks a store written as an export: its profile in `stadtatlas_meta`
+    /// and, for internal exports, a notice in front of every layer's
+    /// description (QGIS shows it as the layer abstract) and the contacts
+    /// table registered as a layer, so nobody opens it unaware.
+    ///
+    /// # Errors
+    /// [`StoreError::Sql`].
+    pub fn mark_export(&self, profile: &str, notice: Option<&str>) -> Result<(), StoreError> {
+        const META: &str = "INSERT INTO stadtatlas_meta (key, value) VALUES ('profile', ?1) \
+                            ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+        self.conn.execute(META, [profile]).map_err(sql_err(META))?;
+        if let Some(notice) = notice {
+            const CONTACTS: &str = "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description) \
+                                    VALUES ('contacts', 'attributes', 'contacts', 'Responsible people (personal data)')";
+            self.conn.execute(CONTACTS, []).map_err(sql_err(CONTACTS))?;
+            const DESCRIBE: &str =
+                "UPDATE gpkg_contents SET description = ?1 || ' | ' || coalesce(description, '')";
+            self.conn
+                .execute(DESCRIBE, [notice])
+                .map_err(sql_err(DESCRIBE))?;
+        }
+        Ok(())
+    }
+
     /// The file behind the store.
     pub fn path(&self) -> &Path {
         &self.path

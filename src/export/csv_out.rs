@@ -1,0 +1,166 @@
+//! Entity tables as CSV, plain (RFC 4180) or for German Excel.
+
+use super::Profile;
+use crate::query::{Atlas, EntityRow};
+
+/// How the CSV is written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CsvDialect {
+    /// UTF-8, `,`, decimal point.
+    #[default]
+    Plain,
+    /// What German Excel opens correctly on a double click: UTF-8 with BOM,
+    /// `;` separator, decimal comma; text cells that Excel would take for a
+    /// formula (`=`, `+`, `-`, `@`, tab, carriage return) get a leading `'`.
+    Excel,
+}
+
+/// Neutralises a text cell against CSV formula injection (OWASP).
+pub fn neutralise(cell: &str) -> String {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
+        _ => cell.to_string(),
+    }
+}
+
+fn number(v: Option<f64>, decimals: usize, dialect: CsvDialect) -> String {
+    match v {
+        None => String::new(),
+        Some(x) => {
+            let s = format!("{x:.decimals$}");
+            match dialect {
+                CsvDialect::Excel => s.replace('.', ","),
+                CsvDialect::Plain => s,
+            }
+        }
+    }
+}
+
+/// The entity table: one row per entity, one district column per level.
+pub fn entities(
+    atlas: &Atlas,
+    rows: &[EntityRow],
+    profile: Profile,
+    dialect: CsvDialect,
+) -> Vec<u8> {
+    let levels: Vec<String> = atlas
+        .districts
+        .hierarchy
+        .levels()
+        .iter()
+        .map(|l| l.id.clone())
+        .collect();
+    let mut header: Vec<String> = [
+        "id", "name", "kind", "category", "fields", "status", "lon", "lat",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    header.extend(levels.iter().map(|l| format!("district_{l}")));
+    header.extend(
+        [
+            "districts_provisional",
+            "address",
+            "website",
+            "start",
+            "end",
+            "source",
+            "license",
+            "verified_on",
+            "visibility",
+        ]
+        .iter()
+        .map(|s| s.to_string()),
+    );
+    if profile.shows_contacts() {
+        header.push("contacts".into());
+    }
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(if dialect == CsvDialect::Excel {
+            b';'
+        } else {
+            b','
+        })
+        .from_writer(Vec::new());
+    let text = |s: &str| match dialect {
+        CsvDialect::Excel => neutralise(s),
+        CsvDialect::Plain => s.to_string(),
+    };
+    w.write_record(&header).expect("writing to memory");
+    for r in rows {
+        let e = &atlas.entities[r.index];
+        let mut cells = vec![
+            text(&r.id),
+            text(&r.name),
+            r.kind.to_string(),
+            text(r.category.as_deref().unwrap_or_default()),
+            text(&r.fields.join(";")),
+            e.status.map(|s| s.to_string()).unwrap_or_default(),
+            number(r.lon, 7, dialect),
+            number(r.lat, 7, dialect),
+        ];
+        cells.extend(
+            levels
+                .iter()
+                .map(|l| text(r.districts.get(l).map_or("", String::as_str))),
+        );
+        cells.push(if r.districts_provisional {
+            "yes".into()
+        } else {
+            String::new()
+        });
+        for v in [
+            &e.address, &e.website, &e.start, &e.end, &e.source, &e.license,
+        ] {
+            cells.push(text(v.as_deref().unwrap_or_default()));
+        }
+        cells.push(e.verified_on.map(|d| d.to_string()).unwrap_or_default());
+        cells.push(e.visibility.as_str().to_string());
+        if profile.shows_contacts() {
+            let contacts: Vec<String> = atlas
+                .contacts
+                .iter()
+                .filter(|c| c.entity == e.id)
+                .map(|c| {
+                    [
+                        Some(c.name.as_str()),
+                        c.role.as_deref(),
+                        c.email.as_deref(),
+                        c.phone.as_deref(),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+                })
+                .collect();
+            cells.push(text(&contacts.join(" | ")));
+        }
+        w.write_record(&cells).expect("writing to memory");
+    }
+    let body = w.into_inner().expect("flushing memory");
+    match dialect {
+        CsvDialect::Excel => [b"\xEF\xBB\xBF".as_slice(), &body].concat(),
+        CsvDialect::Plain => body,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_are_neutralised() {
+        assert_eq!(neutralise("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(neutralise("+49 345"), "'+49 345");
+        assert_eq!(neutralise("-1"), "'-1");
+        assert_eq!(neutralise("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(neutralise("Halle"), "Halle");
+    }
+
+    #[test]
+    fn excel_numbers_use_a_decimal_comma() {
+        assert_eq!(number(Some(51.4828), 4, CsvDialect::Excel), "51,4828");
+        assert_eq!(number(Some(51.4828), 4, CsvDialect::Plain), "51.4828");
+    }
+}

@@ -1,0 +1,173 @@
+//! `index.html`: one self-contained page (no network access) with the tables
+//! and the interactive map.
+
+use super::sections::Section;
+use super::svg::{Drawing, kind_colour};
+use super::text::{kind_label, t};
+use crate::export::{Profile, label};
+use crate::model::{EntityKind, Lang};
+use crate::query::{Atlas, EntityRow};
+use html_escape::{encode_double_quoted_attribute as attr, encode_text as esc};
+use serde_json::json;
+use std::fmt::Write;
+
+const CSS: &str = include_str!("page.css");
+const SCRIPT: &str = include_str!("page.js");
+
+/// Everything the page shows.
+pub struct Page<'a> {
+    pub atlas: &'a Atlas,
+    pub rows: &'a [EntityRow],
+    pub sections: &'a [Section],
+    pub drawing: &'a Drawing,
+    pub level: &'a str,
+    pub lang: Lang,
+    pub profile: Profile,
+    pub generated: &'a str,
+}
+
+/// The entity details the map's script shows on click, as JSON that is safe
+/// inside a `<script>` element.
+fn data_json(p: &Page<'_>) -> String {
+    let lang = p.lang;
+    let entities: serde_json::Map<String, serde_json::Value> = p
+        .rows
+        .iter()
+        .map(|r| {
+            let e = &p.atlas.entities[r.index];
+            let fields: Vec<&str> = r.fields.iter().map(|f| p.atlas.vocabulary.field_label(f, lang)).collect();
+            let districts: Vec<String> = r.districts.iter().map(|(l, n)| format!("{l}: {n}")).collect();
+            (
+                r.id.clone(),
+                json!({
+                    "name": r.name,
+                    "kind": kind_label(r.kind.as_str(), lang),
+                    "category": r.category.as_deref().and_then(|c| p.atlas.vocabulary.category(c)).map(|c| c.label(lang)),
+                    "fields": fields.join(", "),
+                    "districts": districts.join("; "),
+                    "address": e.address, "website": e.website,
+                    "status": e.status.map(|s| s.to_string()),
+                    "source": e.source,
+                }),
+            )
+        })
+        .collect();
+    let labels = json!({
+        "kind": label("kind", lang), "category": label("category", lang), "fields": label("fields", lang),
+        "districts": label("district", lang), "address": if lang == Lang::De { "Adresse" } else { "address" },
+        "website": "Website", "status": "Status", "source": label("source", lang),
+        "count": label("entities", lang), "population": label("population", lang),
+        "provisional": label("provisional", lang), "yes": if lang == Lang::De { "ja" } else { "yes" },
+    });
+    serde_json::to_string(&json!({"entities": entities, "labels": labels}))
+        .expect("JSON of strings")
+        .replace("</", "<\\/")
+}
+
+/// Renders the page.
+pub fn render(p: &Page<'_>) -> String {
+    let lang = p.lang;
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
+         <title>{}</title><style>{CSS}</style></head><body><header><h1>{}</h1>",
+        if lang == Lang::De { "de" } else { "en" },
+        esc(t("title", lang)),
+        esc(t("title", lang)),
+    );
+    if p.profile == Profile::Internal {
+        let _ = write!(
+            s,
+            "<p class=\"banner internal\">{}</p>",
+            esc(t("internal", lang))
+        );
+    }
+    if p.atlas.has_provisional_districts() {
+        let _ = write!(
+            s,
+            "<p class=\"banner provisional\">{} <small>({})</small></p>",
+            esc(t("provisional", lang)),
+            esc(p.atlas.provisional_notice().unwrap_or_default())
+        );
+    }
+    let _ = write!(
+        s,
+        "<p class=\"note\">{}: {} · {}</p></header>",
+        esc(t("level", lang)),
+        esc(p.level),
+        esc(p.generated)
+    );
+
+    let _ = write!(
+        s,
+        "<section id=\"map-section\"><h2>{}</h2><p class=\"note\">{}</p><div class=\"mapwrap\"><div id=\"mapbox\">{}</div><aside id=\"toggles\"><h3>{}</h3>",
+        esc(t("map", lang)),
+        esc(t("details_hint", lang)),
+        p.drawing.svg,
+        esc(t("kinds", lang))
+    );
+    for kind in EntityKind::ALL {
+        let _ = write!(
+            s,
+            "<label><input type=\"checkbox\" checked data-kind=\"1\" value=\"{}\"><span class=\"dot\" style=\"background:{}\"></span>{}</label>",
+            kind,
+            kind_colour(kind),
+            esc(kind_label(kind.as_str(), lang))
+        );
+    }
+    let _ = write!(s, "<h3>{}</h3>", esc(t("fields", lang)));
+    for f in &p.atlas.vocabulary.fields {
+        let _ = write!(
+            s,
+            "<label><input type=\"checkbox\" checked value=\"{}\">{}</label>",
+            attr(&f.id),
+            esc(f.label(lang))
+        );
+    }
+    let _ = write!(
+        s,
+        "<label><input type=\"checkbox\" checked value=\"-\">{}</label>",
+        esc(t("no_field", lang))
+    );
+    let _ = write!(
+        s,
+        "<p><button id=\"reset\" type=\"button\">{}</button></p><div id=\"details\"></div></aside></div>",
+        esc(t("reset", lang))
+    );
+    if !p.drawing.outside_frame.is_empty() {
+        let _ = write!(
+            s,
+            "<p class=\"note\" id=\"outside-frame\" data-count=\"{}\">{} {}: {}</p>",
+            p.drawing.outside_frame.len(),
+            p.drawing.outside_frame.len(),
+            esc(t("outside_frame", lang)),
+            esc(&p.drawing.outside_frame.join("; "))
+        );
+    }
+    s.push_str("</section>");
+
+    for section in p.sections {
+        let _ = write!(
+            s,
+            "<section id=\"{}\"><h2>{}</h2>",
+            attr(section.key),
+            esc(&section.title)
+        );
+        match (section.grid.rows.is_empty(), section.empty_text) {
+            (true, Some(text)) => {
+                let _ = write!(s, "<p>{}</p>", esc(text));
+            }
+            _ => s.push_str(&section.grid.to_html()),
+        }
+        s.push_str("</section>");
+    }
+    let _ = write!(
+        s,
+        "<footer class=\"note\"><p>{} · {}</p></footer><script type=\"application/json\" id=\"atlas-data\">{}</script><script>{SCRIPT}</script></body></html>",
+        esc(t("generated", lang)),
+        esc(p.generated),
+        data_json(p)
+    );
+    s
+}

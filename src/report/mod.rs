@@ -1,0 +1,156 @@
+//! The appendix bundle for the bid: `index.html` (tables and an interactive
+//! map, one self-contained file), `appendix.md`, one CSV per table,
+//! `entities.geojson`, `districts.geojson` and `map.svg`.
+
+mod html;
+mod sections;
+mod svg;
+mod text;
+
+pub use sections::visible_rows;
+
+use crate::export::{Profile, csv_out, geojson_out};
+use crate::model::Lang;
+use crate::query::{Atlas, QueryError};
+use std::path::{Path, PathBuf};
+
+/// How the bundle is made.
+#[derive(Debug, Clone)]
+pub struct ReportOptions {
+    pub lang: Lang,
+    /// District level of the tables and the map; the store's default if `None`.
+    pub level: Option<String>,
+    pub profile: Profile,
+}
+
+/// What was written.
+#[derive(Debug, Clone)]
+pub struct Bundle {
+    pub files: Vec<PathBuf>,
+    /// Entities in the bundle (after the profile's filter).
+    pub entities: usize,
+    /// Markers on the map.
+    pub markers: usize,
+    /// Located entities outside the map frame (listed under the map).
+    pub outside_frame: usize,
+    pub level: String,
+}
+
+/// Errors while writing a bundle.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReportError {
+    #[error("cannot write {path}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Query(#[from] QueryError),
+}
+
+fn write(
+    path: PathBuf,
+    bytes: impl AsRef<[u8]>,
+    files: &mut Vec<PathBuf>,
+) -> Result<(), ReportError> {
+    std::fs::write(&path, bytes).map_err(|source| ReportError::Io {
+        path: path.clone(),
+        source,
+    })?;
+    files.push(path);
+    Ok(())
+}
+
+/// Writes the bundle into `dir` (created if missing), calling `progress` once per step.
+///
+/// # Errors
+/// [`ReportError`] when a file cannot be written or the level is unknown.
+pub fn write_bundle(
+    atlas: &Atlas,
+    dir: &Path,
+    options: &ReportOptions,
+    progress: &mut dyn FnMut(&str),
+) -> Result<Bundle, ReportError> {
+    let level = atlas.level(options.level.as_deref())?.to_string();
+    let lang = options.lang;
+    let tables = dir.join("tables");
+    std::fs::create_dir_all(&tables).map_err(|source| ReportError::Io {
+        path: tables.clone(),
+        source,
+    })?;
+    let rows = visible_rows(atlas, options.profile);
+    let mut files = Vec::new();
+
+    progress("tables");
+    let sections = sections::sections(atlas, &rows, &level, options.profile, lang)?;
+    for s in &sections {
+        write(
+            tables.join(format!("{}.csv", s.key)),
+            s.grid.to_csv(),
+            &mut files,
+        )?;
+    }
+    write(
+        tables.join("entities.csv"),
+        csv_out::entities(atlas, &rows, options.profile, csv_out::CsvDialect::Plain),
+        &mut files,
+    )?;
+
+    progress("appendix.md");
+    let mut md = format!("# {}\n\n", text::t("title", lang));
+    if options.profile == Profile::Internal {
+        md.push_str(&format!("> **{}**\n\n", text::t("internal", lang)));
+    }
+    if atlas.has_provisional_districts() {
+        md.push_str(&format!("> {}\n\n", text::t("provisional", lang)));
+    }
+    for s in &sections {
+        md.push_str(&format!("## {}\n\n", s.title));
+        match (s.grid.rows.is_empty(), s.empty_text) {
+            (true, Some(empty)) => md.push_str(&format!("{empty}\n\n")),
+            _ => md.push_str(&format!("{}\n", s.grid.to_markdown())),
+        }
+    }
+    write(dir.join("appendix.md"), md, &mut files)?;
+
+    progress("entities.geojson, districts.geojson");
+    let fc = geojson_out::entities(atlas, &rows, options.profile);
+    write(
+        dir.join("entities.geojson"),
+        serde_json::to_string(&fc).expect("JSON"),
+        &mut files,
+    )?;
+    let districts = geojson_out::districts(atlas, &level);
+    write(
+        dir.join("districts.geojson"),
+        serde_json::to_string(&districts).expect("JSON"),
+        &mut files,
+    )?;
+
+    progress("map.svg");
+    let drawing = svg::draw(atlas, &rows, &level, lang);
+    write(dir.join("map.svg"), &drawing.svg, &mut files)?;
+
+    progress("index.html");
+    let generated = chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string();
+    let page = html::render(&html::Page {
+        atlas,
+        rows: &rows,
+        sections: &sections,
+        drawing: &drawing,
+        level: &level,
+        lang,
+        profile: options.profile,
+        generated: &generated,
+    });
+    write(dir.join("index.html"), page, &mut files)?;
+    Ok(Bundle {
+        files,
+        entities: rows.len(),
+        markers: drawing.markers,
+        outside_frame: drawing.outside_frame.len(),
+        level,
+    })
+}
