@@ -25,6 +25,15 @@ pub fn label(key: &str, lang: Lang) -> String {
         "total" => ("gesamt", "total"),
         "field" => ("Handlungsfeld", "field"),
         "source" => ("Quelle", "source"),
+        "status" => ("Status", "status"),
+        "partner" => ("Partner", "partner"),
+        "initiative" => ("Initiative", "initiative"),
+        "project" => ("Projekt", "project"),
+        "body" => ("Gremium", "body"),
+        "idea" => ("Idee", "idea"),
+        "planned" => ("geplant", "planned"),
+        "running" => ("laufend", "running"),
+        "completed" => ("abgeschlossen", "completed"),
         _ => return key.to_string(),
     };
     match lang {

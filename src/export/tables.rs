@@ -93,12 +93,21 @@ pub fn entity_grid(
 /// `matrix`: one row per district, one column per value, totals last.
 pub fn matrix_grid(m: &Matrix, vocabulary: &Vocabulary, lang: Lang) -> Grid {
     let per_capita = m.rows.iter().any(|r| r.per_10000.is_some());
+    let by_label = label(
+        match m.by {
+            MatrixBy::Field => "field",
+            MatrixBy::Category => "category",
+            MatrixBy::Kind => "kind",
+            MatrixBy::Status => "status",
+        },
+        lang,
+    );
     let col_label = |c: &str| match m.by {
         MatrixBy::Field => vocabulary.field_label(c, lang).to_string(),
         MatrixBy::Category => vocabulary
             .category(c)
             .map_or(c.to_string(), |t| t.label(lang).to_string()),
-        _ => c.to_string(),
+        MatrixBy::Kind | MatrixBy::Status => label(c, lang),
     };
     let mut headers = vec![
         label("district_id", lang),
@@ -151,12 +160,12 @@ pub fn matrix_grid(m: &Matrix, vocabulary: &Vocabulary, lang: Lang) -> Grid {
     }
     let mut notes = vec![match lang {
         Lang::De => format!(
-            "Ebene: {}; Spalten: {:?}. Einträge mit mehreren Werten zählen je Wert einmal, in \"gesamt\" einmal; die Summenzeile zählt jeden Eintrag einmal.",
-            m.level, m.by
+            "Ebene: {}; Spalten: {}. Einträge mit mehreren Werten zählen je Wert einmal, in \"gesamt\" einmal; die Summenzeile zählt jeden Eintrag einmal.",
+            m.level, by_label
         ),
         Lang::En => format!(
-            "level: {}; columns: {:?}. Entities with several values count once per value and once in total; the total row counts each entity once.",
-            m.level, m.by
+            "level: {}; columns: {}. Entities with several values count once per value and once in total; the total row counts each entity once.",
+            m.level, by_label
         ),
     }];
     if per_capita {

@@ -3,7 +3,7 @@
 
 use super::sections::Section;
 use super::svg::{Drawing, kind_colour};
-use super::text::{kind_label, t};
+use super::text::t;
 use crate::export::{Profile, label};
 use crate::model::{EntityKind, Lang};
 use crate::query::{Atlas, EntityRow};
@@ -41,7 +41,7 @@ fn data_json(p: &Page<'_>) -> String {
                 r.id.clone(),
                 json!({
                     "name": r.name,
-                    "kind": kind_label(r.kind.as_str(), lang),
+                    "kind": label(r.kind.as_str(), lang),
                     "category": r.category.as_deref().and_then(|c| p.atlas.vocabulary.category(c)).map(|c| c.label(lang)),
                     "fields": fields.join(", "),
                     "districts": districts.join("; "),
@@ -113,7 +113,7 @@ pub fn render(p: &Page<'_>) -> String {
             "<label><input type=\"checkbox\" checked data-kind=\"1\" value=\"{}\"><span class=\"dot\" style=\"background:{}\"></span>{}</label>",
             kind,
             kind_colour(kind),
-            esc(kind_label(kind.as_str(), lang))
+            esc(&label(kind.as_str(), lang))
         );
     }
     let _ = write!(s, "<h3>{}</h3>", esc(t("fields", lang)));

@@ -1,6 +1,6 @@
 //! The report's tables, computed from the atlas as [`Grid`]s.
 
-use super::text::{kind_label, t};
+use super::text::t;
 use crate::districts::DistrictRef;
 use crate::export::{Grid, Profile, label};
 use crate::model::{EntityKind, Lang, Role};
@@ -103,7 +103,7 @@ fn summary(rows: &[EntityRow], lang: Lang) -> Section {
                 .to_string()
         };
         grid.rows.push(vec![
-            kind_label(kind.as_str(), lang).to_string(),
+            label(kind.as_str(), lang),
             of_kind.len().to_string(),
             count(crate::query::Located::Point),
             count(crate::query::Located::Area),
@@ -185,7 +185,7 @@ fn stories(atlas: &Atlas, rows: &[EntityRow], lang: Lang) -> Section {
         if let Some(story) = &atlas.entities[r.index].success_story {
             grid.rows.push(vec![
                 r.name.clone(),
-                kind_label(r.kind.as_str(), lang).into(),
+                label(r.kind.as_str(), lang),
                 r.districts.get(&level).cloned().unwrap_or_default(),
                 story.clone(),
                 r.source.clone().unwrap_or_default(),

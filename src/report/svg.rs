@@ -2,7 +2,8 @@
 //! markers coloured by kind. The same drawing is `map.svg` (static, with a
 //! legend) and the map inside `index.html` (made interactive by its script).
 
-use super::text::{kind_label, t};
+use super::text::t;
+use crate::export::label;
 use crate::metric::LocalPlane;
 use crate::model::{EntityKind, Lang};
 use crate::query::{Atlas, EntityRow};
@@ -249,7 +250,7 @@ pub fn draw(atlas: &Atlas, rows: &[EntityRow], level: &str, lang: Lang) -> Drawi
         );
         let mut lower = 1;
         for (k, fill) in CLASS_FILL.iter().enumerate() {
-            let label = if k == 0 {
+            let range = if k == 0 {
                 "0".to_string()
             } else {
                 let l = format!("{lower}–{}", bounds[k - 1]);
@@ -259,7 +260,7 @@ pub fn draw(atlas: &Atlas, rows: &[EntityRow], level: &str, lang: Lang) -> Drawi
             let x = MARGIN + k as f64 * 70.0;
             let _ = write!(
                 s,
-                r##"<rect x="{x}" y="{:.0}" width="16" height="12" fill="{fill}" stroke="#555"/><text x="{}" y="{:.0}">{label}</text>"##,
+                r##"<rect x="{x}" y="{:.0}" width="16" height="12" fill="{fill}" stroke="#555"/><text x="{}" y="{:.0}">{range}</text>"##,
                 y0 + 20.0,
                 x + 20.0,
                 y0 + 31.0
@@ -275,7 +276,7 @@ pub fn draw(atlas: &Atlas, rows: &[EntityRow], level: &str, lang: Lang) -> Drawi
                 kind_colour(*kind),
                 x + 16.0,
                 y0 + 31.0,
-                kind_label(kind.as_str(), lang)
+                label(kind.as_str(), lang)
             );
         }
         let mut line = y0 + 55.0;

@@ -60,18 +60,3 @@ pub fn t(key: &str, lang: Lang) -> &'static str {
         Lang::En => en,
     }
 }
-
-/// The label of an entity kind.
-pub fn kind_label(kind: &str, lang: Lang) -> &'static str {
-    let (de, en) = match kind {
-        "partner" => ("Partner", "Partner"),
-        "initiative" => ("Initiative", "Initiative"),
-        "project" => ("Projekt", "Project"),
-        "body" => ("Gremium", "Body"),
-        _ => ("", ""),
-    };
-    match lang {
-        Lang::De => de,
-        Lang::En => en,
-    }
-}
