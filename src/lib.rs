@@ -6,6 +6,7 @@
 
 pub mod districts;
 pub mod export;
+pub mod governance;
 pub mod import;
 pub mod metric;
 pub mod model;

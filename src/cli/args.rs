@@ -6,7 +6,8 @@ use std::path::PathBuf;
 
 /// stadtatlas: the Smart City stakeholder inventory on a map.
 ///
-/// Exit codes: 0 ok; 1 `in`/`near` found nothing; 2 usage or input error.
+/// Exit codes: 0 ok; 1 `in`/`near` found nothing or `board check` found a gap;
+/// 2 usage or input error.
 #[derive(Debug, Parser)]
 #[command(name = "stadtatlas", version, about, max_term_width = 100)]
 pub struct Cli {
@@ -41,12 +42,28 @@ pub enum Format {
     Json,
     Geojson,
     Md,
+    /// Graphviz, for `network`.
+    Dot,
+    /// GraphML (Gephi), for `network`.
+    Graphml,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LangArg {
     De,
     En,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BoardAction {
+    /// Coverage of the required fields and member categories by a body's
+    /// members; exit code 1 when something is missing.
+    Check {
+        body: String,
+        /// Requirement TOML (default: the council's request of June 2020).
+        #[arg(long)]
+        require: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -222,6 +239,21 @@ pub enum Command {
         per_capita: bool,
         #[command(flatten)]
         filter: FilterArgs,
+    },
+    /// Governance bodies with their member counts.
+    Bodies,
+    /// Advisory boards and other bodies.
+    Board {
+        #[command(subcommand)]
+        action: BoardAction,
+    },
+    /// Who works with whom: partners linked through shared projects, initiatives and bodies.
+    Network {
+        /// Focus on this entity (a partner, project, initiative or body).
+        id: Option<String>,
+        /// Links to follow from the focus.
+        #[arg(long, default_value_t = 1)]
+        depth: usize,
     },
     /// (district, field) pairs with no entity.
     Gaps {

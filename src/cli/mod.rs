@@ -4,10 +4,13 @@ pub mod args;
 mod output;
 
 use anyhow::{Context, Result, bail};
-use args::{ByArg, Cli, Command, ExportFormat, FilterArgs, Format, LangArg, ProfileArg};
+use args::{
+    BoardAction, ByArg, Cli, Command, ExportFormat, FilterArgs, Format, LangArg, ProfileArg,
+};
 use output::{Out, emit, emit_entities};
 use stadtatlas::districts::DistrictRef;
 use stadtatlas::export::{self, Profile, csv_out, geojson_out, gpkg_out};
+use stadtatlas::governance::{self, Requirement};
 use stadtatlas::import::{self, ImportOptions};
 use stadtatlas::model::{Lang, LonLat, Meters};
 use stadtatlas::query::{self, Atlas, Filter, MatrixBy, NearTarget, Reach};
@@ -298,6 +301,41 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             emit(&out, &m, || {
                 export::matrix_grid(&m, &atlas.vocabulary, out.lang)
             })?;
+            Ok(Outcome::Ok)
+        }
+        Command::Bodies => {
+            let atlas = load(&cli.store)?;
+            let rows = governance::bodies(&atlas);
+            emit(&out, &rows, || output::bodies_grid(&rows, out.lang))?;
+            Ok(Outcome::Ok)
+        }
+        Command::Board {
+            action: BoardAction::Check { body, require },
+        } => {
+            let atlas = load(&cli.store)?;
+            let requirement = match require {
+                Some(path) => Requirement::read(&path)?,
+                None => Requirement::council_2020(),
+            };
+            let coverage = governance::check(&atlas, &body, &requirement, out.lang)?;
+            emit(&out, &coverage, || {
+                output::coverage_grid(&coverage, out.lang)
+            })?;
+            Ok(if coverage.missing == 0 {
+                Outcome::Ok
+            } else {
+                Outcome::Nothing
+            })
+        }
+        Command::Network { id, depth } => {
+            let atlas = load(&cli.store)?;
+            let net = governance::network(&atlas, id.as_deref(), depth)?;
+            match out.format {
+                Format::Dot => output::print(&net.to_dot())?,
+                Format::Graphml => output::print(&net.to_graphml())?,
+                Format::Geojson => output::print(&serde_json::to_string(&net.to_geojson())?)?,
+                _ => emit(&out, &net, || output::network_grid(&net, out.lang))?,
+            }
             Ok(Outcome::Ok)
         }
         Command::Gaps {

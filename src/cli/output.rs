@@ -3,7 +3,8 @@
 use super::args::Format;
 use anyhow::{Result, bail};
 use serde::Serialize;
-use stadtatlas::export::{self, Grid};
+use stadtatlas::export::{self, Grid, label};
+use stadtatlas::governance;
 use stadtatlas::model::Lang;
 use stadtatlas::query::{Atlas, EntityRow};
 use stadtatlas::store::Revision;
@@ -46,7 +47,12 @@ fn grid_text(out: &Out, grid: &Grid) -> Result<String> {
         Format::Table => grid.to_table(),
         Format::Csv => grid.to_csv(),
         Format::Md => grid.to_markdown(),
-        Format::Json | Format::Geojson => unreachable!("handled by the caller"),
+        Format::Json | Format::Geojson | Format::Dot | Format::Graphml => {
+            bail!(
+                "this command has no {:?} output; use table, csv, json or md",
+                out.format
+            )
+        }
     })
 }
 
@@ -54,8 +60,126 @@ fn grid_text(out: &Out, grid: &Grid) -> Result<String> {
 pub fn emit<T: Serialize + ?Sized>(out: &Out, data: &T, grid: impl FnOnce() -> Grid) -> Result<()> {
     match out.format {
         Format::Json => print(&serde_json::to_string_pretty(data)?),
-        Format::Geojson => bail!("--format geojson is for entity listings (list, in, near)"),
+        Format::Geojson => {
+            bail!("--format geojson is for entity listings (list, in, near) and network")
+        }
         _ => print(&grid_text(out, &grid())?),
+    }
+}
+
+/// `bodies`.
+pub fn bodies_grid(rows: &[governance::BodyRow], lang: Lang) -> Grid {
+    Grid {
+        headers: vec![
+            label("id", lang),
+            label("name", lang),
+            label("status", lang),
+            "members".into(),
+            "chairs".into(),
+            label("source", lang),
+        ],
+        rows: rows
+            .iter()
+            .map(|b| {
+                vec![
+                    b.id.clone(),
+                    b.name.clone(),
+                    b.status.clone().unwrap_or_default(),
+                    b.members.to_string(),
+                    b.chairs.to_string(),
+                    b.source.clone().unwrap_or_default(),
+                ]
+            })
+            .collect(),
+        notes: vec![format!("{} bodies", rows.len())],
+    }
+}
+
+/// `board check`.
+pub fn coverage_grid(c: &governance::Coverage, lang: Lang) -> Grid {
+    let missing = if lang == Lang::De { "FEHLT" } else { "MISSING" };
+    let ok = if lang == Lang::De {
+        "abgedeckt"
+    } else {
+        "covered"
+    };
+    Grid {
+        headers: vec![
+            "requirement".into(),
+            "".into(),
+            "min".into(),
+            "covered by".into(),
+            "status".into(),
+        ],
+        rows: c
+            .rows
+            .iter()
+            .map(|r| {
+                vec![
+                    r.kind.to_string(),
+                    r.label.clone(),
+                    r.min.to_string(),
+                    r.covered_by.join("; "),
+                    if r.covered { ok.into() } else { missing.into() },
+                ]
+            })
+            .collect(),
+        notes: vec![format!(
+            "{} ({}), {} members, checked against \"{}\": {} of {} requirements missing",
+            c.body_name,
+            c.body,
+            c.members,
+            c.requirement,
+            c.missing,
+            c.rows.len()
+        )],
+    }
+}
+
+/// `network` as a table of partners.
+pub fn network_grid(n: &governance::Network, lang: Lang) -> Grid {
+    let mut nodes: Vec<&governance::NetworkNode> = n.nodes.iter().collect();
+    nodes.sort_by(|a, b| {
+        b.degree
+            .cmp(&a.degree)
+            .then(b.betweenness.total_cmp(&a.betweenness))
+            .then(a.name.cmp(&b.name))
+    });
+    Grid {
+        headers: vec![
+            label("id", lang),
+            label("name", lang),
+            "degree".into(),
+            "betweenness".into(),
+            "activities".into(),
+        ],
+        rows: nodes
+            .iter()
+            .map(|p| {
+                let shown: Vec<&str> = p.activities.iter().take(3).map(String::as_str).collect();
+                let more = p.activities.len().saturating_sub(shown.len());
+                let mut activities = format!("{}: {}", p.activities.len(), shown.join("; "));
+                if more > 0 {
+                    activities.push_str(&format!("; … (+{more})"));
+                }
+                vec![
+                    p.id.clone(),
+                    p.name.clone(),
+                    p.degree.to_string(),
+                    format!("{:.3}", p.betweenness),
+                    activities,
+                ]
+            })
+            .collect(),
+        notes: vec![format!(
+            "{} partners, {} links{}; degree and betweenness are those of the whole network",
+            n.nodes.len(),
+            n.edges.len(),
+            n.focus
+                .as_ref()
+                .map(|f| format!(" around {f} (depth {})", n.depth))
+                .unwrap_or_default()
+        )],
     }
 }
 

@@ -132,6 +132,12 @@ pub fn render(p: &Page<'_>) -> String {
     );
     let _ = write!(
         s,
+        "<h3>{}</h3><label><input type=\"checkbox\" checked id=\"toggle-links\">{}</label>",
+        esc(t("network", lang)),
+        esc(t("links", lang))
+    );
+    let _ = write!(
+        s,
         "<p><button id=\"reset\" type=\"button\">{}</button></p><div id=\"details\"></div></aside></div>",
         esc(t("reset", lang))
     );

@@ -35,7 +35,11 @@
   document.getElementById('reset').addEventListener('click', function () { setView(home); });
 
   var markers = Array.prototype.slice.call(svg.querySelectorAll('.marker'));
-  var boxes = Array.prototype.slice.call(document.querySelectorAll('#toggles input'));
+  var links = document.getElementById('links');
+  document.getElementById('toggle-links').addEventListener('change', function (e) {
+    links.style.display = e.target.checked ? '' : 'none';
+  });
+  var boxes = Array.prototype.slice.call(document.querySelectorAll('#toggles input[value]'));
   function apply() {
     var kinds = {}, fields = {};
     boxes.forEach(function (b) { if (b.checked) { (b.dataset.kind ? kinds : fields)[b.value] = true; } });

@@ -75,6 +75,7 @@ pub fn sections(
         empty_text: None,
     });
     out.push(bodies(atlas, rows, lang));
+    out.push(coverage(atlas, lang)?);
     out.push(stories(atlas, rows, lang));
     out.push(quality(atlas, rows, lang));
     out.push(sources(atlas, rows, lang));
@@ -167,6 +168,65 @@ fn bodies(atlas: &Atlas, rows: &[EntityRow], lang: Lang) -> Section {
         grid,
         empty_text: Some(t("no_bodies", lang)),
     }
+}
+
+/// Every body checked against the council's 2020 request for an advisory board.
+fn coverage(atlas: &Atlas, lang: Lang) -> Result<Section, QueryError> {
+    let requirement = crate::governance::Requirement::council_2020();
+    let (ok, missing) = match lang {
+        Lang::De => ("abgedeckt", "FEHLT"),
+        Lang::En => ("covered", "MISSING"),
+    };
+    let mut grid = Grid {
+        headers: vec![
+            label("name", lang),
+            if lang == Lang::De {
+                "Anforderung"
+            } else {
+                "requirement"
+            }
+            .into(),
+            if lang == Lang::De {
+                "abgedeckt durch"
+            } else {
+                "covered by"
+            }
+            .into(),
+            label("status", lang),
+        ],
+        ..Grid::default()
+    };
+    for body in crate::governance::bodies(atlas) {
+        let c = crate::governance::check(atlas, &body.id, &requirement, lang)?;
+        for r in c.rows {
+            grid.rows.push(vec![
+                body.name.clone(),
+                r.label,
+                r.covered_by.join("; "),
+                if r.covered { ok.into() } else { missing.into() },
+            ]);
+        }
+    }
+    grid.notes.push(format!(
+        "{} — {}",
+        requirement.title,
+        requirement.source.unwrap_or_default()
+    ));
+    grid.notes.push(match lang {
+        Lang::De => "Eine Mitgliedschaft mit benanntem Fachgebiet deckt genau dieses ab, sonst zählen die Handlungsfelder der Organisation. Sitze der Stadtratsfraktionen kann das Datenmodell noch nicht abbilden.".into(),
+        Lang::En => "A membership naming a field of expertise covers exactly that field; otherwise the organisation's fields count. Council-group seats are not in the data model yet.".into(),
+    });
+    Ok(Section {
+        key: "board_coverage",
+        title: if lang == Lang::De {
+            "Abdeckung der Gremien (Anforderungen des Stadtrats 2020)"
+        } else {
+            "Coverage of the bodies (council's request of 2020)"
+        }
+        .into(),
+        grid,
+        empty_text: Some(t("no_bodies", lang)),
+    })
 }
 
 fn stories(atlas: &Atlas, rows: &[EntityRow], lang: Lang) -> Section {

@@ -208,6 +208,37 @@ pub fn draw(atlas: &Atlas, rows: &[EntityRow], level: &str, lang: Lang) -> Drawi
             );
         }
     }
+    s.push_str("</g><g id=\"links\" stroke=\"#444\" stroke-opacity=\"0.35\">");
+    // Collaborations: partners that share a project, initiative or body.
+    if let Ok(net) = crate::governance::network(atlas, None, 1) {
+        let at: std::collections::HashMap<&str, (f64, f64)> = net
+            .nodes
+            .iter()
+            .filter_map(|n| {
+                Some((
+                    n.id.as_str(),
+                    frame.place(Coord {
+                        x: n.lon?,
+                        y: n.lat?,
+                    })?,
+                ))
+            })
+            .collect();
+        for e in &net.edges {
+            if let (Some(a), Some(b)) = (at.get(e.from.as_str()), at.get(e.to.as_str())) {
+                let _ = write!(
+                    s,
+                    r#"<line class="link" x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke-width="{:.1}"><title>{}</title></line>"#,
+                    a.0,
+                    a.1,
+                    b.0,
+                    b.1,
+                    (e.weight as f64).sqrt().min(4.0),
+                    text(&e.shared.join("; "))
+                );
+            }
+        }
+    }
     s.push_str("</g><g id=\"markers\" stroke=\"#fff\" stroke-width=\"1\">");
     let mut markers = 0;
     let mut outside_frame = Vec::new();
