@@ -52,7 +52,11 @@ fn halle_imports_and_reimport_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let store = halle_store(dir.path());
     let list = json(&store, &["list"]);
-    assert_eq!(list.as_array().unwrap().len(), 96);
+    assert_eq!(
+        list.as_array().unwrap().len(),
+        98,
+        "71 partners + 25 projects and initiatives + 2 bodies"
+    );
     let before = bytes(&store);
     let out = Command::cargo_bin("stadtatlas")
         .unwrap()
@@ -63,7 +67,7 @@ fn halle_imports_and_reimport_changes_nothing() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("entities +0 ~0 =96"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("entities +0 ~0 =98"));
     assert_eq!(
         before,
         bytes(&store),
@@ -133,7 +137,7 @@ fn halle_answers_checked_by_hand() {
         rows.iter().find(|r| r["district_id"] == "outside").unwrap()["total"],
         1
     );
-    assert_eq!(m["total"], 96);
+    assert_eq!(m["total"], 98);
 }
 
 #[test]
