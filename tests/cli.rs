@@ -312,3 +312,28 @@ fn init_refuses_an_existing_file_and_leaves_it() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("already exists; it is left as it is"));
     assert_eq!(before, bytes(&store));
 }
+
+#[test]
+fn backup_copies_a_consistent_store_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = halle_store(dir.path());
+    let before = bytes(&store);
+    let copy = dir.path().join("copy.gpkg");
+    bin(&store)
+        .args(["backup", "--out"])
+        .arg(&copy)
+        .assert()
+        .success();
+    assert_eq!(before, bytes(&store), "the source is not written");
+    assert_eq!(json(&copy, &["list"]), json(&store, &["list"]));
+    assert_eq!(
+        json(&copy, &["history", "stadtwerke-halle-gmbh"]),
+        json(&store, &["history", "stadtwerke-halle-gmbh"])
+    );
+    let again = bin(&store)
+        .args(["backup", "--out"])
+        .arg(&copy)
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(2));
+}

@@ -162,6 +162,11 @@ pub enum Command {
     },
     /// Create an empty store.
     Init,
+    /// Copy the store with SQLite's online backup (others may keep working).
+    Backup {
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Import CSV or GeoJSON files, or data folders with a manifest; all or nothing.
     Import {
         #[arg(required = true)]

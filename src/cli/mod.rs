@@ -85,6 +85,16 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             out.progress(&format!("created empty store {}", cli.store.display()));
             Ok(Outcome::Ok)
         }
+        Command::Backup { out: target } => {
+            let store = SqliteStore::open_for_reading(&cli.store)?;
+            store.backup_to(&target)?;
+            out.progress(&format!(
+                "backed up {} to {}",
+                cli.store.display(),
+                target.display()
+            ));
+            Ok(Outcome::Ok)
+        }
         Command::Import {
             paths,
             role,

@@ -163,6 +163,23 @@ impl SqliteStore {
         Ok(())
     }
 
+    /// Copies the store to `target` with SQLite's online backup: readers and
+    /// writers may keep working meanwhile, and the copy is one consistent
+    /// snapshot. Refuses to overwrite an existing file.
+    ///
+    /// # Errors
+    /// [`StoreError::Exists`] or [`StoreError::Sql`].
+    pub fn backup_to(&self, target: &Path) -> Result<(), StoreError> {
+        if target.exists() {
+            return Err(StoreError::Exists {
+                path: target.to_path_buf(),
+            });
+        }
+        self.conn
+            .backup(rusqlite::MAIN_DB, target, None)
+            .map_err(sql_err("backup"))
+    }
+
     /// The file behind the store.
     pub fn path(&self) -> &Path {
         &self.path
