@@ -180,6 +180,12 @@ pub enum Command {
         /// Coordinate reference system of the input (only EPSG:4326 is read so far).
         #[arg(long)]
         crs: Option<String>,
+        /// Text encoding of CSV files: utf-8 or windows-1252 (default: detected).
+        #[arg(long)]
+        encoding: Option<String>,
+        /// Sheet of XLSX/ODS files (default: the first).
+        #[arg(long)]
+        sheet: Option<String>,
         /// Report what would change, change nothing.
         #[arg(long)]
         dry_run: bool,

@@ -100,6 +100,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             role,
             level,
             crs,
+            encoding,
+            sheet,
             dry_run,
         } => {
             if let Some(crs) =
@@ -110,7 +112,12 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             import_paths(
                 &cli.store,
                 &paths,
-                &ImportOptions { role, level },
+                &ImportOptions {
+                    role,
+                    level,
+                    encoding,
+                    sheet,
+                },
                 dry_run,
                 &out,
             )?;

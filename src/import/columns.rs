@@ -3,6 +3,7 @@
 
 use super::Issue;
 use super::manifest::{ColumnSource, FileEntry};
+use super::sources::{self, RawTable};
 use crate::model::names::fold;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -36,7 +37,7 @@ const ALIASES: &[(&str, &[&str])] = &[
         ],
     ),
     ("lat", &["lat", "latitude", "breite", "y", "hochwert"]),
-    ("address", &["address", "adresse", "anschrift"]),
+    ("address", &["address", "adresse", "anschrift", "strasse"]),
     ("website", &["website", "url", "webseite", "homepage"]),
     ("description", &["description", "beschreibung"]),
     ("status", &["status", "stand"]),
@@ -91,61 +92,35 @@ const ALIASES: &[(&str, &[&str])] = &[
     ("phone", &["phone", "telefon", "tel"]),
 ];
 
-/// A CSV file read whole, with its header mapped onto model fields.
+/// A table read whole, with its header mapped onto model fields.
 pub struct Table {
     /// Model field → the source columns it is read from.
     mapped: BTreeMap<String, Vec<usize>>,
     /// Source columns no model field claims: (header, index).
     pub extra: Vec<(String, usize)>,
     pub headers: Vec<String>,
+    /// The sheet read, for spreadsheets.
+    pub sheet: Option<String>,
     /// (line number, cells).
     pub rows: Vec<(u64, Vec<String>)>,
 }
 
 impl Table {
-    /// Reads and maps a CSV file.
+    /// Reads a CSV or spreadsheet file and maps its header.
     ///
     /// # Errors
-    /// An [`Issue`] when the file cannot be read or is not CSV.
-    pub fn read(entry: &FileEntry, fields: &[&str]) -> Result<Self, Issue> {
+    /// An [`Issue`] when the file cannot be read or its header not mapped.
+    pub fn read(
+        entry: &FileEntry,
+        fields: &[&str],
+        notes: &mut Vec<String>,
+    ) -> Result<Self, Issue> {
         let path = &entry.path;
-        let bytes =
-            std::fs::read(path).map_err(|e| Issue::file(path, format!("cannot read: {e}")))?;
-        let text = String::from_utf8(bytes).map_err(|e| {
-            Issue::file(
-                path,
-                format!(
-                    "not UTF-8 text (byte {} is invalid); save it as UTF-8 CSV",
-                    e.utf8_error().valid_up_to()
-                ),
-            )
-        })?;
-        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-        let delimiter = sniff_delimiter(text);
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(delimiter)
-            .flexible(false)
-            .from_reader(text.as_bytes());
-        let headers: Vec<String> = reader
-            .headers()
-            .map_err(|e| csv_issue(path, &e))?
-            .iter()
-            .map(|h| h.trim().to_string())
-            .collect();
-        let mut rows = Vec::new();
-        let mut bad = Vec::new();
-        for record in reader.records() {
-            match record {
-                Ok(r) => rows.push((
-                    r.position().map_or(0, |p| p.line()),
-                    r.iter().map(|c| c.trim().to_string()).collect(),
-                )),
-                Err(e) => bad.push(csv_issue(path, &e)),
-            }
-        }
-        if let Some(first) = bad.into_iter().next() {
-            return Err(first);
-        }
+        let RawTable {
+            headers,
+            rows,
+            sheet,
+        } = sources::read(entry, notes)?;
         let mapped = map_headers(&headers, &entry.columns, fields, path)?;
         let claimed: Vec<usize> = mapped.values().flatten().copied().collect();
         let extra = headers
@@ -158,6 +133,7 @@ impl Table {
             mapped,
             extra,
             headers,
+            sheet,
             rows,
         })
     }
@@ -186,29 +162,17 @@ impl Table {
             .map_or_else(|| field.to_string(), |&i| self.headers[i].clone())
     }
 
+    /// ` in sheet "X" (choose another with --sheet)` for spreadsheets, else empty.
+    pub fn sheet_hint(&self) -> String {
+        self.sheet
+            .as_ref()
+            .map(|s| format!(" in sheet \"{s}\" (choose another with --sheet)"))
+            .unwrap_or_default()
+    }
+
     /// True when the file has a column for the field.
     pub fn has(&self, field: &str) -> bool {
         self.mapped.contains_key(field)
-    }
-}
-
-fn csv_issue(path: &Path, e: &csv::Error) -> Issue {
-    match e.position() {
-        Some(p) => Issue::line(path, p.line(), e.to_string()),
-        None => Issue::file(path, e.to_string()),
-    }
-}
-
-/// `;` when the header line has more semicolons than commas (German Excel), else `,`.
-fn sniff_delimiter(text: &str) -> u8 {
-    let header = text.lines().next().unwrap_or("");
-    let count = |c: char| header.chars().filter(|&h| h == c).count();
-    if count(';') > count(',') {
-        b';'
-    } else if count('\t') > count(',') {
-        b'\t'
-    } else {
-        b','
     }
 }
 
@@ -255,15 +219,4 @@ fn map_headers(
         }
     }
     Ok(mapped)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sniffs_semicolons_of_german_excel() {
-        assert_eq!(sniff_delimiter("Name;Breite;Länge\nA;51,4;11,9"), b';');
-        assert_eq!(sniff_delimiter("name,lat,lon\n"), b',');
-    }
 }

@@ -34,7 +34,7 @@ pub const FIELDS: &[&str] = &[
 ];
 
 pub fn read(entry: &FileEntry, batch: &mut Batch, issues: &mut Vec<Issue>) {
-    let table = match Table::read(entry, FIELDS) {
+    let table = match Table::read(entry, FIELDS, &mut batch.notes) {
         Ok(t) => t,
         Err(issue) => return issues.push(issue),
     };
@@ -42,7 +42,8 @@ pub fn read(entry: &FileEntry, batch: &mut Batch, issues: &mut Vec<Issue>) {
         return issues.push(Issue::file(
             &entry.path,
             format!(
-                "no name column (looked for name, Name, Bezeichnung; found {})",
+                "no name column{} (looked for name, Name, Bezeichnung; found {})",
+                table.sheet_hint(),
                 table.headers.join(", ")
             ),
         ));

@@ -6,7 +6,11 @@ use super::{Batch, ContactRef, Issue, Origin, RelationRef};
 use crate::model::Contact;
 
 pub fn read_relations(entry: &FileEntry, batch: &mut Batch, issues: &mut Vec<Issue>) {
-    let table = match Table::read(entry, &["from", "to", "role", "field", "source"]) {
+    let table = match Table::read(
+        entry,
+        &["from", "to", "role", "field", "source"],
+        &mut batch.notes,
+    ) {
         Ok(t) => t,
         Err(issue) => return issues.push(issue),
     };
@@ -60,7 +64,11 @@ pub fn read_relations(entry: &FileEntry, batch: &mut Batch, issues: &mut Vec<Iss
 }
 
 pub fn read_contacts(entry: &FileEntry, batch: &mut Batch, issues: &mut Vec<Issue>) {
-    let table = match Table::read(entry, &["entity", "name", "role", "email", "phone"]) {
+    let table = match Table::read(
+        entry,
+        &["entity", "name", "role", "email", "phone"],
+        &mut batch.notes,
+    ) {
         Ok(t) => t,
         Err(issue) => return issues.push(issue),
     };

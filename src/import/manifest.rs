@@ -46,6 +46,12 @@ pub struct FileEntry {
     /// Licence for the file's records.
     #[serde(default)]
     pub license: Option<String>,
+    /// Text encoding of a CSV file (`utf-8`, `windows-1252`); detected if absent.
+    #[serde(default)]
+    pub encoding: Option<String>,
+    /// Sheet of a spreadsheet; the first if absent.
+    #[serde(default)]
+    pub sheet: Option<String>,
     /// Model field → source column (or several, joined with ", ").
     #[serde(default)]
     pub columns: BTreeMap<String, ColumnSource>,

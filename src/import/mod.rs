@@ -11,6 +11,7 @@ mod geojson_read;
 mod issue;
 pub mod manifest;
 mod plan;
+mod sources;
 mod values;
 
 pub use issue::{ImportError, Issue};
@@ -74,6 +75,10 @@ pub struct ImportOptions {
     pub role: Option<FileRole>,
     /// Level for district files without a `level` property.
     pub level: Option<String>,
+    /// Text encoding of CSV files (`utf-8`, `windows-1252`); detected if `None`.
+    pub encoding: Option<String>,
+    /// Sheet of spreadsheets; the first if `None`.
+    pub sheet: Option<String>,
 }
 
 /// Where a parsed record came from, for error messages.
@@ -114,6 +119,8 @@ pub struct Batch {
     pub levels: Vec<String>,
     pub default_level: Option<String>,
     pub files: Vec<PathBuf>,
+    /// What the readers decided on their own (detected encoding, chosen sheet).
+    pub notes: Vec<String>,
 }
 
 /// Reads the given paths (files or data folders with a manifest).
@@ -141,6 +148,8 @@ pub fn read_paths(paths: &[PathBuf], options: &ImportOptions) -> Result<Batch, I
                     }
                 },
                 level: options.level.clone(),
+                encoding: options.encoding.clone(),
+                sheet: options.sheet.clone(),
                 source: None,
                 license: None,
                 columns: Default::default(),
@@ -213,6 +222,11 @@ fn read_file(entry: &manifest::FileEntry, batch: &mut Batch, issues: &mut Vec<Is
         .map(str::to_lowercase)
         .unwrap_or_default();
     batch.files.push(entry.path.clone());
+    let ext = if sources::SPREADSHEETS.contains(&ext.as_str()) {
+        "csv".to_string()
+    } else {
+        ext
+    };
     match (ext.as_str(), entry.role) {
         ("csv" | "tsv" | "txt", FileRole::Relations) => {
             csv_links::read_relations(entry, batch, issues)
@@ -235,7 +249,7 @@ fn read_file(entry: &manifest::FileEntry, batch: &mut Batch, issues: &mut Vec<Is
         ("geojson" | "json", _) => geojson_read::read_entities(entry, batch, issues),
         _ => issues.push(Issue::file(
             &entry.path,
-            format!("unsupported file type '.{ext}' (CSV and GeoJSON are read)"),
+            format!("unsupported file type '.{ext}' (CSV, XLSX, XLS, ODS and GeoJSON are read)"),
         )),
     }
 }

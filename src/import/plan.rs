@@ -346,7 +346,11 @@ pub fn prepare(
         .clone()
         .or_else(|| snapshot.vocabulary.clone())
         .unwrap_or_else(Vocabulary::default_vocabulary);
-    summary.warnings = vocabulary_warnings(batch.entities.iter().map(|(e, _)| e), &vocabulary);
+    summary.warnings = batch.notes.clone();
+    summary.warnings.extend(vocabulary_warnings(
+        batch.entities.iter().map(|(e, _)| e),
+        &vocabulary,
+    ));
     Ok(Prepared { changes, summary })
 }
 

@@ -1,0 +1,250 @@
+//! Tabular files as they arrive: CSV in UTF-8 (with or without BOM) or
+//! Windows-1252, with `,`, `;` or tab; and spreadsheets (XLSX, XLS, ODS).
+//! The result is a header and rows of trimmed text with their line numbers.
+
+use super::Issue;
+use super::manifest::FileEntry;
+use calamine::{Data, Reader};
+use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
+use std::path::Path;
+
+/// A header and rows of text; `rows` are `(line or sheet row, cells)`.
+pub struct RawTable {
+    pub headers: Vec<String>,
+    pub rows: Vec<(u64, Vec<String>)>,
+    /// The sheet read, for spreadsheets.
+    pub sheet: Option<String>,
+}
+
+/// Extensions read as spreadsheets.
+pub const SPREADSHEETS: &[&str] = &["xlsx", "xlsm", "xls", "ods"];
+
+/// Reads a CSV or spreadsheet file. `notes` gets what the reader decided on
+/// its own (the encoding it detected, the sheet it took).
+///
+/// # Errors
+/// An [`Issue`] naming the file (and line) when it cannot be read.
+pub fn read(entry: &FileEntry, notes: &mut Vec<String>) -> Result<RawTable, Issue> {
+    let ext = entry
+        .path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_lowercase)
+        .unwrap_or_default();
+    if SPREADSHEETS.contains(&ext.as_str()) {
+        spreadsheet(entry, notes)
+    } else {
+        csv_file(entry, notes)
+    }
+}
+
+/// The encoding a file declares: `utf-8`, `windows-1252`/`cp1252`, `latin1`.
+///
+/// # Errors
+/// A message listing the accepted names.
+pub fn encoding(name: &str) -> Result<&'static Encoding, String> {
+    match name.trim().to_lowercase().replace('_', "-").as_str() {
+        "utf-8" | "utf8" => Ok(UTF_8),
+        // ISO-8859-1 as browsers and Excel read it is Windows-1252.
+        "windows-1252" | "cp1252" | "latin1" | "latin-1" | "iso-8859-1" | "ansi" => {
+            Ok(WINDOWS_1252)
+        }
+        other => Err(format!(
+            "\"{other}\" is not a supported encoding (utf-8, windows-1252)"
+        )),
+    }
+}
+
+fn decode(entry: &FileEntry, bytes: &[u8], notes: &mut Vec<String>) -> Result<String, Issue> {
+    let path = &entry.path;
+    let declared = match &entry.encoding {
+        Some(name) => Some(encoding(name).map_err(|m| Issue::file(path, m))?),
+        None => None,
+    };
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match declared {
+        Some(enc) if enc == WINDOWS_1252 => Ok(WINDOWS_1252
+            .decode_without_bom_handling(bytes)
+            .0
+            .into_owned()),
+        Some(_) => std::str::from_utf8(bytes).map(str::to_string).map_err(|e| {
+            let line = 1 + bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u64;
+            Issue::line(
+                path,
+                line,
+                format!(
+                    "not UTF-8 (byte {} is invalid), although declared UTF-8",
+                    e.valid_up_to()
+                ),
+            )
+        }),
+        None => match std::str::from_utf8(bytes) {
+            Ok(text) => Ok(text.to_string()),
+            Err(_) => {
+                // Not UTF-8: German Excel and older systems write Windows-1252.
+                notes.push(format!(
+                    "{}: not UTF-8, read as Windows-1252 (say --encoding utf-8 to refuse instead)",
+                    path.display()
+                ));
+                Ok(WINDOWS_1252
+                    .decode_without_bom_handling(bytes)
+                    .0
+                    .into_owned())
+            }
+        },
+    }
+}
+
+/// `;` when the header line has more semicolons than commas (German Excel),
+/// tab when it has more tabs, else `,`.
+pub fn sniff_delimiter(text: &str) -> u8 {
+    let header = text.lines().next().unwrap_or("");
+    let count = |c: char| header.chars().filter(|&h| h == c).count();
+    if count(';') > count(',') {
+        b';'
+    } else if count('\t') > count(',') {
+        b'\t'
+    } else {
+        b','
+    }
+}
+
+fn csv_issue(path: &Path, e: &csv::Error) -> Issue {
+    match e.position() {
+        Some(p) => Issue::line(path, p.line(), e.to_string()),
+        None => Issue::file(path, e.to_string()),
+    }
+}
+
+fn csv_file(entry: &FileEntry, notes: &mut Vec<String>) -> Result<RawTable, Issue> {
+    let path = &entry.path;
+    let bytes = std::fs::read(path).map_err(|e| Issue::file(path, format!("cannot read: {e}")))?;
+    let text = decode(entry, &bytes, notes)?;
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(sniff_delimiter(&text))
+        .flexible(false)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| csv_issue(path, &e))?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let r = record.map_err(|e| csv_issue(path, &e))?;
+        rows.push((
+            r.position().map_or(0, |p| p.line()),
+            r.iter().map(|c| c.trim().to_string()).collect(),
+        ));
+    }
+    Ok(RawTable {
+        headers,
+        rows,
+        sheet: None,
+    })
+}
+
+/// A spreadsheet cell as text: whole numbers without `.0`, dates as ISO dates.
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) => s.trim().to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(d) => d
+            .as_datetime()
+            .map(|dt| {
+                if dt.time() == chrono::NaiveTime::MIN {
+                    dt.date().to_string()
+                } else {
+                    dt.to_string()
+                }
+            })
+            .unwrap_or_else(|| d.to_string()),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => format!("#ERROR {e:?}"),
+    }
+}
+
+fn spreadsheet(entry: &FileEntry, notes: &mut Vec<String>) -> Result<RawTable, Issue> {
+    let path = &entry.path;
+    let mut book = calamine::open_workbook_auto(path)
+        .map_err(|e| Issue::file(path, format!("cannot read the spreadsheet: {e}")))?;
+    let names = book.sheet_names();
+    let name = match &entry.sheet {
+        Some(wanted) => names
+            .iter()
+            .find(|n| n.trim().eq_ignore_ascii_case(wanted.trim()))
+            .cloned()
+            .ok_or_else(|| {
+                Issue::file(
+                    path,
+                    format!(
+                        "has no sheet \"{wanted}\"; its sheets are: {}",
+                        names.join(", ")
+                    ),
+                )
+            })?,
+        None => {
+            let first = names
+                .first()
+                .cloned()
+                .ok_or_else(|| Issue::file(path, "has no sheets"))?;
+            if names.len() > 1 {
+                notes.push(format!(
+                    "{}: read the first sheet \"{first}\" of {} (choose one with --sheet)",
+                    path.display(),
+                    names.len()
+                ));
+            }
+            first
+        }
+    };
+    let range = book
+        .worksheet_range(&name)
+        .map_err(|e| Issue::file(path, format!("cannot read sheet \"{name}\": {e}")))?;
+    // Row numbers as the spreadsheet shows them (1-based, from the sheet's top).
+    let first_row = range.start().map_or(0, |(r, _)| r as u64);
+    let mut rows = range.rows().enumerate().map(|(i, r)| {
+        (
+            first_row + i as u64 + 1,
+            r.iter().map(cell_text).collect::<Vec<_>>(),
+        )
+    });
+    let Some((_, headers)) = rows.next() else {
+        return Err(Issue::file(path, format!("sheet \"{name}\" is empty")));
+    };
+    let rows = rows
+        .filter(|(_, cells)| cells.iter().any(|c| !c.is_empty()))
+        .collect();
+    Ok(RawTable {
+        headers,
+        rows,
+        sheet: Some(name),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_semicolons_of_german_excel() {
+        assert_eq!(sniff_delimiter("Name;Breite;Länge\nA;51,4;11,9"), b';');
+        assert_eq!(sniff_delimiter("name,lat,lon\n"), b',');
+        assert_eq!(sniff_delimiter("name\tlat\tlon\n"), b'\t');
+    }
+
+    #[test]
+    fn spreadsheet_cells_read_as_people_typed_them() {
+        assert_eq!(cell_text(&Data::Float(2021.0)), "2021");
+        assert_eq!(cell_text(&Data::Float(51.4828)), "51.4828");
+        assert_eq!(cell_text(&Data::String(" Halle ".into())), "Halle");
+    }
+}

@@ -1,0 +1,160 @@
+//! Real-world input: German Excel CSV in Windows-1252, XLSX and ODS sheets,
+//! and a bad row deep in a large file.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn bin(store: &Path) -> Command {
+    let mut c = Command::cargo_bin("stadtatlas").unwrap();
+    c.arg("--store").arg(store);
+    c
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn entity(store: &Path, id: &str) -> Value {
+    let out = bin(store)
+        .args(["-q", "show", id, "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice::<Value>(&out.stdout).unwrap()["entity"].clone()
+}
+
+#[test]
+fn german_excel_csv_in_windows_1252_is_detected_and_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.gpkg");
+    let out = bin(&store)
+        .arg("import")
+        .arg(fixture("german_excel.csv"))
+        .args(["--as", "partners"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("read as Windows-1252"));
+    let e = entity(&store, "buergerverein-noerdliche-innenstadt-fixture");
+    assert_eq!(e["name"], "Bürgerverein Nördliche Innenstadt (Fixture)");
+    assert_eq!(e["address"], "Große Ulrichstraße 1");
+    assert_eq!(e["location"], serde_json::json!([11.9614, 51.4892]));
+    let e = entity(&store, "cafe-kulturraum-fixture");
+    assert_eq!(e["fields"], serde_json::json!(["kultur", "wirtschaft"]));
+    // Declared UTF-8, the same file is refused, naming file and line.
+    let other = dir.path().join("t.gpkg");
+    let out = bin(&other)
+        .arg("import")
+        .arg(fixture("german_excel.csv"))
+        .args(["--as", "partners", "--encoding", "utf-8"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("german_excel.csv:1: not UTF-8"), "{err}");
+    assert!(!other.exists());
+}
+
+#[test]
+fn xlsx_takes_a_sheet_by_name_and_ods_the_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.gpkg");
+    // The first sheet holds notes only: a clear error, nothing written.
+    let out = bin(&store)
+        .arg("import")
+        .arg(fixture("partners.xlsx"))
+        .args(["--as", "partners"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no name column") && err.contains("Hinweise"),
+        "{err}"
+    );
+    bin(&store)
+        .arg("import")
+        .arg(fixture("partners.xlsx"))
+        .args(["--as", "partners", "--sheet", "Akteure"])
+        .assert()
+        .success();
+    let e = entity(&store, "testverein-gruenes-glaucha-fixture");
+    assert_eq!(e["location"], serde_json::json!([11.9702, 51.4731]));
+    assert_eq!(e["verified_on"], "2026-03-01");
+    assert_eq!(e["start"], "2019");
+    assert_eq!(e["fields"], serde_json::json!(["soziales", "umwelt"]));
+    // The ODS holds the same rows on its first sheet: re-importing changes nothing.
+    let out = bin(&store)
+        .arg("import")
+        .arg(fixture("partners.ods"))
+        .args(["--as", "partners"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("entities +0 ~0 =2"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let missing = bin(&store)
+        .arg("import")
+        .arg(fixture("partners.xlsx"))
+        .args(["--as", "partners", "--sheet", "Gibtsnicht"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&missing.stderr)
+            .contains("has no sheet \"Gibtsnicht\"; its sheets are: Hinweise, Akteure")
+    );
+}
+
+#[test]
+fn a_bad_row_at_line_5000_refuses_the_whole_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.gpkg");
+    bin(&store).arg("init").assert().success();
+    let before = std::fs::read(&store).unwrap();
+    let mut csv = String::from("id;name;lat;lon\n");
+    for i in 2..=5001 {
+        let lat = if i == 5000 {
+            "51,4O".to_string()
+        } else {
+            format!("51,{:04}", i)
+        };
+        csv.push_str(&format!("p{i};Partner {i};{lat};11,97\n"));
+    }
+    let file = dir.path().join("big.csv");
+    std::fs::write(&file, csv).unwrap();
+    let out = bin(&store)
+        .arg("import")
+        .arg(&file)
+        .args(["--as", "partners"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!(
+            "{}:5000: column 'lat': \"51,4O\" is not a number",
+            file.display()
+        )),
+        "{err}"
+    );
+    assert!(err.contains("(1 problem)"), "{err}");
+    assert_eq!(before, std::fs::read(&store).unwrap());
+}
