@@ -4,6 +4,7 @@
 //! [`model`] ← {[`store`], [`districts`], [`metric`]} ← [`import`] / [`query`] ← [`export`].
 //! The command-line tool (`src/cli/`) is a thin adapter over [`query`] and [`export`].
 
+pub mod crs;
 pub mod districts;
 pub mod export;
 pub mod governance;

@@ -158,3 +158,65 @@ fn a_bad_row_at_line_5000_refuses_the_whole_file() {
     assert!(err.contains("(1 problem)"), "{err}");
     assert_eq!(before, std::fs::read(&store).unwrap());
 }
+
+#[test]
+fn projected_coordinates_are_transformed_and_unprojected_ones_refused_with_a_hint() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.gpkg");
+    // A district in UTM 32N (GeoJSON `crs` member), positions with z and m.
+    bin(&store)
+        .arg("import")
+        .arg(fixture("utm32_districts.geojson"))
+        .args(["--as", "districts"])
+        .assert()
+        .success();
+    // A German CSV with Rechtswert/Hochwert in EPSG:25832; the reference
+    // point (tests/fixtures/crs_reference.csv, pyproj) lies inside the district.
+    let csv = dir.path().join("utm.csv");
+    std::fs::write(
+        &csv,
+        "Bezeichnung;Rechtswert;Hochwert\nPunkt im Testgebiet;710180,482;5708210,708\n",
+    )
+    .unwrap();
+    let out = bin(&store)
+        .arg("import")
+        .arg(&csv)
+        .args(["--as", "partners"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("give the CRS, e.g. --crs EPSG:25832"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    bin(&store)
+        .arg("import")
+        .arg(&csv)
+        .args(["--as", "partners", "--crs", "EPSG:25832"])
+        .assert()
+        .success();
+    let e = entity(&store, "punkt-im-testgebiet");
+    let (lon, lat) = (
+        e["location"][0].as_f64().unwrap(),
+        e["location"][1].as_f64().unwrap(),
+    );
+    assert!(
+        (lon - 12.0273646).abs() < 2e-7 && (lat - 51.4859279).abs() < 2e-7,
+        "{lon} {lat}"
+    );
+    let out = bin(&store)
+        .args(["-q", "where", "punkt-im-testgebiet", "--format", "json"])
+        .output()
+        .unwrap();
+    let w: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(w[0]["id"], "u1");
+    // A GeoJSON whose crs member contradicts --crs is refused.
+    let out = bin(&store)
+        .arg("import")
+        .arg(fixture("utm32_districts.geojson"))
+        .args(["--as", "districts", "--crs", "EPSG:25833"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("but --crs EPSG:25833 was given"));
+}

@@ -177,7 +177,8 @@ pub enum Command {
         /// Level for district files without a level property.
         #[arg(long)]
         level: Option<String>,
-        /// Coordinate reference system of the input (only EPSG:4326 is read so far).
+        /// CRS of the input coordinates: EPSG:4326 (default), 25832, 25833, 3035, 3857, 31468.
+        /// A GeoJSON `crs` member is honoured.
         #[arg(long)]
         crs: Option<String>,
         /// Text encoding of CSV files: utf-8 or windows-1252 (default: detected).

@@ -104,11 +104,6 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             sheet,
             dry_run,
         } => {
-            if let Some(crs) =
-                crs.filter(|c| !matches!(c.to_uppercase().as_str(), "EPSG:4326" | "4326" | "WGS84"))
-            {
-                bail!("--crs {crs}: only EPSG:4326 (WGS84 lon/lat) is read so far");
-            }
             import_paths(
                 &cli.store,
                 &paths,
@@ -117,6 +112,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                     level,
                     encoding,
                     sheet,
+                    crs,
                 },
                 dry_run,
                 &out,

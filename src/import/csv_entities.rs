@@ -4,6 +4,7 @@ use super::columns::Table;
 use super::manifest::FileEntry;
 use super::values::{date, list, lon_lat, number, period_bound};
 use super::{Batch, Issue, Origin, RelationRef};
+use crate::crs::Crs;
 use crate::model::names::slug;
 use crate::model::{Entity, EntityKind, Role};
 
@@ -38,6 +39,10 @@ pub fn read(entry: &FileEntry, batch: &mut Batch, issues: &mut Vec<Issue>) {
         Ok(t) => t,
         Err(issue) => return issues.push(issue),
     };
+    let crs = match entry.crs.as_deref().map(Crs::parse).transpose() {
+        Ok(crs) => crs,
+        Err(e) => return issues.push(Issue::file(&entry.path, e.to_string())),
+    };
     if !table.has("name") {
         return issues.push(Issue::file(
             &entry.path,
@@ -50,8 +55,15 @@ pub fn read(entry: &FileEntry, batch: &mut Batch, issues: &mut Vec<Issue>) {
     }
     for (line, row) in &table.rows {
         let mut row_issues = Vec::new();
-        if let Some(entity) = read_row(entry, &table, *line, row, batch, &mut row_issues)
-            && row_issues.is_empty()
+        if let Some(entity) = read_row(
+            entry,
+            crs.as_ref(),
+            &table,
+            *line,
+            row,
+            batch,
+            &mut row_issues,
+        ) && row_issues.is_empty()
         {
             {
                 batch.entities.push((
@@ -70,6 +82,7 @@ pub fn read(entry: &FileEntry, batch: &mut Batch, issues: &mut Vec<Issue>) {
 
 fn read_row(
     entry: &FileEntry,
+    crs: Option<&Crs>,
     table: &Table,
     line: u64,
     row: &[String],
@@ -111,10 +124,16 @@ fn read_row(
     match (table.get(row, "lon"), table.get(row, "lat")) {
         (None, None) => {}
         (Some(lon), Some(lat)) => match (number(&lon), number(&lat)) {
-            (Some(x), Some(y)) => match lon_lat(x, y) {
-                Ok(p) => e.location = Some(p),
-                Err(msg) => issues.push(at("lat", format!("\"{lat}\": {msg}"))),
-            },
+            (Some(x), Some(y)) => {
+                let wgs84 = match crs {
+                    Some(crs) => crs.to_wgs84(geo::Coord { x, y }).map_err(|e| e.to_string()),
+                    None => Ok(geo::Coord { x, y }),
+                };
+                match wgs84.and_then(|c| lon_lat(c.x, c.y)) {
+                    Ok(p) => e.location = Some(p),
+                    Err(msg) => issues.push(at("lat", format!("\"{lat}\": {msg}"))),
+                }
+            }
             (None, _) => issues.push(at("lon", format!("\"{lon}\" is not a number"))),
             (_, None) => issues.push(at("lat", format!("\"{lat}\" is not a number"))),
         },

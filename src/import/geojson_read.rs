@@ -3,15 +3,18 @@
 use super::manifest::FileEntry;
 use super::values::{date, list, period_bound};
 use super::{Batch, Issue, Origin};
+use crate::crs::Crs;
 use crate::model::names::slug;
 use crate::model::{District, Entity, EntityKind, LonLat};
-use geo::{MultiPolygon, Validation};
+use geo::{MapCoords, MultiPolygon, Validation};
 use serde_json::{Map, Value};
 
+/// The feature collection and the CRS of its coordinates: its `crs` member
+/// (old GeoJSON), else the one given for the file, else WGS84.
 fn read_collection(
     entry: &FileEntry,
     issues: &mut Vec<Issue>,
-) -> Option<geojson::FeatureCollection> {
+) -> Option<(geojson::FeatureCollection, Crs)> {
     let text = match std::fs::read_to_string(&entry.path) {
         Ok(t) => t,
         Err(e) => {
@@ -19,38 +22,62 @@ fn read_collection(
             return None;
         }
     };
-    match text.parse::<geojson::GeoJson>() {
-        Ok(geojson::GeoJson::FeatureCollection(fc)) => {
-            if let Some(crs) = fc.foreign_members.as_ref().and_then(|m| m.get("crs")) {
-                let name = crs
-                    .pointer("/properties/name")
-                    .and_then(Value::as_str)
-                    .unwrap_or("");
-                if !(name.contains("4326") || name.contains("CRS84")) {
-                    issues.push(Issue::file(
-                        &entry.path,
-                        format!(
-                            "declares crs \"{name}\"; only WGS84 lon/lat (EPSG:4326) is read so far"
-                        ),
-                    ));
-                    return None;
-                }
-            }
-            Some(fc)
-        }
-        Ok(geojson::GeoJson::Feature(f)) => Some(geojson::FeatureCollection::new([f])),
+    let fc = match text.parse::<geojson::GeoJson>() {
+        Ok(geojson::GeoJson::FeatureCollection(fc)) => fc,
+        Ok(geojson::GeoJson::Feature(f)) => geojson::FeatureCollection::new([f]),
         Ok(geojson::GeoJson::Geometry(_)) => {
             issues.push(Issue::file(
                 &entry.path,
                 "a bare geometry; give a Feature or FeatureCollection",
             ));
-            None
+            return None;
         }
         Err(e) => {
             issues.push(Issue::file(&entry.path, format!("not GeoJSON: {e}")));
+            return None;
+        }
+    };
+    let declared = fc
+        .foreign_members
+        .as_ref()
+        .and_then(|m| m.get("crs"))
+        .map(|crs| {
+            crs.pointer("/properties/name")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        });
+    let crs = match (&declared, &entry.crs) {
+        (Some(member), Some(given)) => match (Crs::parse(member), Crs::parse(given)) {
+            (Ok(a), Ok(b)) if a.code() != b.code() => Err(format!(
+                "declares crs \"{member}\" but --crs {given} was given; remove one"
+            )),
+            (Ok(a), Ok(_)) => Ok(a),
+            (Err(e), _) | (_, Err(e)) => Err(e.to_string()),
+        },
+        (Some(name), None) | (None, Some(name)) => Crs::parse(name).map_err(|e| e.to_string()),
+        (None, None) => Ok(Crs::epsg(4326).expect("WGS84 is supported")),
+    };
+    match crs {
+        Ok(crs) => Some((fc, crs)),
+        Err(message) => {
+            issues.push(Issue::file(&entry.path, message));
             None
         }
     }
+}
+
+/// A feature's geometry in WGS84, with extra dimensions (z, m) dropped.
+fn geometry(g: Option<geojson::Geometry>, crs: &Crs) -> Option<Result<geo::Geometry<f64>, String>> {
+    let g = g?;
+    Some(
+        geo::Geometry::<f64>::try_from(g)
+            .map_err(|e| e.to_string())
+            .and_then(|g| {
+                g.try_map_coords(|c| crs.to_wgs84(c))
+                    .map_err(|e| e.to_string())
+            }),
+    )
 }
 
 /// Reads a property as text: strings as they are, numbers as written.
@@ -138,7 +165,7 @@ fn origin(entry: &FileEntry, number: usize) -> Origin {
 }
 
 pub fn read_districts(entry: &FileEntry, batch: &mut Batch, issues: &mut Vec<Issue>) {
-    let Some(fc) = read_collection(entry, issues) else {
+    let Some((fc, crs)) = read_collection(entry, issues) else {
         return;
     };
     const KNOWN: &[&str] = &[
@@ -169,7 +196,7 @@ pub fn read_districts(entry: &FileEntry, batch: &mut Batch, issues: &mut Vec<Iss
             ));
             continue;
         };
-        let geometry = match feature.geometry.map(geo::Geometry::<f64>::try_from) {
+        let geometry = match geometry(feature.geometry, &crs) {
             None => None,
             Some(Ok(g)) => match area(g) {
                 Ok(mp) => Some(mp),
@@ -236,7 +263,7 @@ pub fn read_districts(entry: &FileEntry, batch: &mut Batch, issues: &mut Vec<Iss
 }
 
 pub fn read_entities(entry: &FileEntry, batch: &mut Batch, issues: &mut Vec<Issue>) {
-    let Some(fc) = read_collection(entry, issues) else {
+    let Some((fc, crs)) = read_collection(entry, issues) else {
         return;
     };
     for (i, feature) in fc.features.into_iter().enumerate() {
@@ -260,7 +287,7 @@ pub fn read_entities(entry: &FileEntry, batch: &mut Batch, issues: &mut Vec<Issu
             None => entry.role.default_kind().unwrap_or(EntityKind::Partner),
         };
         let mut e = Entity::new(id, name, kind);
-        match feature.geometry.map(geo::Geometry::<f64>::try_from) {
+        match geometry(feature.geometry, &crs) {
             None => {}
             Some(Ok(geo::Geometry::Point(p))) => match LonLat::new(p.x(), p.y()) {
                 Ok(ll) => e.location = Some(ll),

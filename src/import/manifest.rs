@@ -46,6 +46,9 @@ pub struct FileEntry {
     /// Licence for the file's records.
     #[serde(default)]
     pub license: Option<String>,
+    /// CRS of the coordinates (`EPSG:25832`); WGS84 if absent (GeoJSON: its `crs` member).
+    #[serde(default)]
+    pub crs: Option<String>,
     /// Text encoding of a CSV file (`utf-8`, `windows-1252`); detected if absent.
     #[serde(default)]
     pub encoding: Option<String>,

@@ -77,6 +77,8 @@ pub struct ImportOptions {
     pub level: Option<String>,
     /// Text encoding of CSV files (`utf-8`, `windows-1252`); detected if `None`.
     pub encoding: Option<String>,
+    /// CRS of coordinates in the files (`EPSG:25832`); WGS84 if `None`.
+    pub crs: Option<String>,
     /// Sheet of spreadsheets; the first if `None`.
     pub sheet: Option<String>,
 }
@@ -149,6 +151,7 @@ pub fn read_paths(paths: &[PathBuf], options: &ImportOptions) -> Result<Batch, I
                 },
                 level: options.level.clone(),
                 encoding: options.encoding.clone(),
+                crs: options.crs.clone(),
                 sheet: options.sheet.clone(),
                 source: None,
                 license: None,

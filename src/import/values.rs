@@ -57,6 +57,8 @@ pub fn lon_lat(lon: f64, lat: f64) -> Result<LonLat, String> {
     LonLat::new(lon, lat).map_err(|e| {
         if LonLat::new(lat, lon).is_ok() {
             format!("{e} (are lat and lon swapped?)")
+        } else if lon.abs() > 1000.0 || lat.abs() > 1000.0 {
+            format!("{e} (these look like projected metres; give the CRS, e.g. --crs EPSG:25832)")
         } else {
             e.to_string()
         }
