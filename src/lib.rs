@@ -11,6 +11,7 @@ pub mod governance;
 pub mod import;
 pub mod metric;
 pub mod model;
+pub mod quality;
 pub mod query;
 pub mod report;
 pub mod store;

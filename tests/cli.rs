@@ -337,3 +337,43 @@ fn backup_copies_a_consistent_store_and_never_overwrites() {
         .unwrap();
     assert_eq!(again.status.code(), Some(2));
 }
+
+#[test]
+fn likely_duplicates_are_reported_on_import_and_by_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = halle_store(dir.path());
+    let csv = dir.path().join("dup.csv");
+    // 'Stadtmuseum Halle (Christian-Wolff-Haus)' is in data/halle; this one is
+    // spelled differently (so it gets another id) and lies ~20 m away.
+    std::fs::write(&csv, "name,category,lat,lon\nStadtmuseum Halle (Christian-Wolff-Haus) e.V.,cultural_institution,51.48030,11.97160\n").unwrap();
+    let out = Command::cargo_bin("stadtatlas")
+        .unwrap()
+        .arg("--store")
+        .arg(&store)
+        .arg("import")
+        .arg(&csv)
+        .args(["--as", "partners"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("likely duplicate: 'Stadtmuseum Halle (Christian-Wolff-Haus)'"),
+        "{err}"
+    );
+    let out = bin(&store)
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "findings give exit code 1");
+    let findings: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = findings.as_array().unwrap();
+    assert!(f.iter().any(|x| x["check"] == "duplicate" && x["detail"].as_str().unwrap().contains("m apart")));
+    assert!(
+        f.iter()
+            .any(|x| x["check"] == "outside" && x["id"] == "landeshauptstadt-magdeburg")
+    );
+    // Every record without verified_on is reported as never verified.
+    let stale = f.iter().filter(|x| x["check"] == "stale").count();
+    assert_eq!(stale, json(&store, &["list"]).as_array().unwrap().len());
+}

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 
 /// stadtatlas: the Smart City stakeholder inventory on a map.
 ///
-/// Exit codes: 0 ok; 1 `in`/`near` found nothing or `board check` found a gap;
+/// Exit codes: 0 ok; 1 `in`/`near` found nothing, `board check` found a gap or
+/// `check` found something;
 /// 2 usage or input error.
 #[derive(Debug, Parser)]
 #[command(name = "stadtatlas", version, about, max_term_width = 100)]
@@ -251,6 +252,13 @@ pub enum Command {
         per_capita: bool,
         #[command(flatten)]
         filter: FilterArgs,
+    },
+    /// Data quality: duplicates, outside the city, no location, stale or
+    /// missing verified_on, unknown vocabulary. Exit code 1 when it finds something.
+    Check {
+        /// verified_on older than this many days counts as stale.
+        #[arg(long, default_value_t = 365)]
+        stale_days: i64,
     },
     /// Governance bodies with their member counts.
     Bodies,

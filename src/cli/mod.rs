@@ -316,6 +316,16 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             })?;
             Ok(Outcome::Ok)
         }
+        Command::Check { stale_days } => {
+            let atlas = load(&cli.store)?;
+            let findings = query::check(&atlas, chrono::Utc::now().date_naive(), stale_days);
+            emit(&out, &findings, || output::findings_grid(&findings))?;
+            Ok(if findings.is_empty() {
+                Outcome::Ok
+            } else {
+                Outcome::Nothing
+            })
+        }
         Command::Bodies => {
             let atlas = load(&cli.store)?;
             let rows = governance::bodies(&atlas);

@@ -67,6 +67,37 @@ pub fn emit<T: Serialize + ?Sized>(out: &Out, data: &T, grid: impl FnOnce() -> G
     }
 }
 
+/// `check`.
+pub fn findings_grid(findings: &[stadtatlas::query::Finding]) -> Grid {
+    let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+    for f in findings {
+        *counts.entry(f.check).or_default() += 1;
+    }
+    Grid {
+        headers: vec!["check".into(), "id".into(), "name".into(), "detail".into()],
+        rows: findings
+            .iter()
+            .map(|f| {
+                vec![
+                    f.check.to_string(),
+                    f.id.clone(),
+                    f.name.clone(),
+                    f.detail.clone(),
+                ]
+            })
+            .collect(),
+        notes: vec![if findings.is_empty() {
+            "no findings".into()
+        } else {
+            counts
+                .iter()
+                .map(|(c, n)| format!("{c}: {n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }],
+    }
+}
+
 /// `bodies`.
 pub fn bodies_grid(rows: &[governance::BodyRow], lang: Lang) -> Grid {
     Grid {

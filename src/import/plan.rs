@@ -347,6 +347,27 @@ pub fn prepare(
         .or_else(|| snapshot.vocabulary.clone())
         .unwrap_or_else(Vocabulary::default_vocabulary);
     summary.warnings = batch.notes.clone();
+    let brought: Vec<usize> = {
+        let ids: BTreeSet<&str> = batch.entities.iter().map(|(e, _)| e.id.as_str()).collect();
+        (0..entities.len())
+            .filter(|&i| ids.contains(entities[i].id.as_str()))
+            .collect()
+    };
+    for d in crate::quality::likely_duplicates(&entities, Some(&brought)) {
+        summary.warnings.push(format!(
+            "likely duplicate: '{}' ({}) and '{}' ({}) — {}; ids decide identity, both are kept",
+            entities[d.a].name,
+            entities[d.a].id,
+            entities[d.b].name,
+            entities[d.b].id,
+            match d.reason {
+                crate::quality::DuplicateReason::NearAndSimilar { distance_m, .. } =>
+                    format!("{distance_m:.0} m apart with similar names"),
+                crate::quality::DuplicateReason::SameWebsite { website } =>
+                    format!("same website {website}"),
+            }
+        ));
+    }
     summary.warnings.extend(vocabulary_warnings(
         batch.entities.iter().map(|(e, _)| e),
         &vocabulary,

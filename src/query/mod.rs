@@ -4,6 +4,7 @@
 //! is a function over it. Nothing here formats output or knows the command line.
 
 mod atlas;
+mod check;
 mod district_table;
 mod filter;
 mod gaps;
@@ -14,6 +15,7 @@ mod rows;
 mod whereis;
 
 pub use atlas::{Atlas, QueryError};
+pub use check::{Finding, check};
 pub use district_table::{DistrictRow, district_table};
 pub use filter::Filter;
 pub use gaps::{Gap, gaps};

@@ -1,0 +1,6 @@
+//! Data quality: likely duplicates and the checks of `stadtatlas check`.
+//! Speaks model, metric and rstar; used by the importer and the questions.
+
+mod duplicates;
+
+pub use duplicates::{Duplicate, DuplicateReason, likely_duplicates};
