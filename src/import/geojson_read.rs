@@ -1,13 +1,11 @@
-//! Districts and entities from GeoJSON (RFC 7946, WGS84 lon/lat).
+//! GeoJSON files (RFC 7946 WGS84, or an old-style `crs` member) as features.
 
+use super::Issue;
+use super::features::SourceFeature;
 use super::manifest::FileEntry;
-use super::values::{date, list, period_bound};
-use super::{Batch, Issue, Origin};
 use crate::crs::Crs;
-use crate::model::names::slug;
-use crate::model::{District, Entity, EntityKind, LonLat};
-use geo::{MapCoords, MultiPolygon, Validation};
-use serde_json::{Map, Value};
+use geo::MapCoords;
+use serde_json::Value;
 
 /// The feature collection and the CRS of its coordinates: its `crs` member
 /// (old GeoJSON), else the one given for the file, else WGS84.
@@ -80,279 +78,20 @@ fn geometry(g: Option<geojson::Geometry>, crs: &Crs) -> Option<Result<geo::Geome
     )
 }
 
-/// Reads a property as text: strings as they are, numbers as written.
-fn text(props: &Map<String, Value>, keys: &[&str]) -> Option<String> {
-    keys.iter().find_map(|k| match props.get(*k)? {
-        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    })
-}
-
-fn strings(props: &Map<String, Value>, key: &str) -> Vec<String> {
-    match props.get(key) {
-        Some(Value::Array(items)) => items
-            .iter()
-            .filter_map(Value::as_str)
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect(),
-        Some(Value::String(s)) => list(s),
-        _ => Vec::new(),
-    }
-}
-
-fn area(geometry: geo::Geometry<f64>) -> Result<MultiPolygon<f64>, String> {
-    let mp = match geometry {
-        geo::Geometry::Polygon(p) => MultiPolygon(vec![p]),
-        geo::Geometry::MultiPolygon(mp) => mp,
-        other => {
-            return Err(format!(
-                "is a {}, not a Polygon or MultiPolygon",
-                type_name(&other)
-            ));
-        }
-    };
-    let problems = mp.validation_errors();
-    if let Some(first) = problems.first() {
-        return Err(format!("invalid polygon: {first}"));
-    }
-    Ok(mp)
-}
-
-fn type_name(g: &geo::Geometry<f64>) -> &'static str {
-    match g {
-        geo::Geometry::Point(_) => "Point",
-        geo::Geometry::Line(_) | geo::Geometry::LineString(_) => "LineString",
-        geo::Geometry::MultiPoint(_) => "MultiPoint",
-        geo::Geometry::MultiLineString(_) => "MultiLineString",
-        geo::Geometry::GeometryCollection(_) => "GeometryCollection",
-        _ => "geometry",
-    }
-}
-
-/// The feature's name and id: `id` property, else the Feature's own id, else
-/// a slug of the name. A missing name is reported and gives `None`.
-fn name_and_id(
-    props: &Map<String, Value>,
-    feature_id: Option<&geojson::feature::Id>,
-    entry: &FileEntry,
-    n: usize,
-    issues: &mut Vec<Issue>,
-) -> Option<(String, String)> {
-    let Some(name) = text(props, &["name", "Name", "Bezeichnung"]) else {
-        issues.push(Issue::feature(&entry.path, n, "property 'name' is missing"));
-        return None;
-    };
-    let id = text(props, &["id"])
-        .or_else(|| {
-            feature_id.map(|id| match id {
-                geojson::feature::Id::String(s) => s.clone(),
-                geojson::feature::Id::Number(n) => n.to_string(),
-            })
-        })
-        .unwrap_or_else(|| slug(&name));
-    Some((name, id))
-}
-
-fn origin(entry: &FileEntry, number: usize) -> Origin {
-    Origin {
-        file: entry.path.clone(),
-        line: number as u64,
-        column: format!("feature {number}"),
-    }
-}
-
-pub fn read_districts(entry: &FileEntry, batch: &mut Batch, issues: &mut Vec<Issue>) {
-    let Some((fc, crs)) = read_collection(entry, issues) else {
-        return;
-    };
-    const KNOWN: &[&str] = &[
-        "id",
-        "name",
-        "level",
-        "parent",
-        "aliases",
-        "population",
-        "population_2020",
-        "einwohner",
-        "provisional",
-        "method",
-        "source",
-        "license",
-    ];
-    for (i, feature) in fc.features.into_iter().enumerate() {
-        let n = i + 1;
-        let props = feature.properties.unwrap_or_default();
-        let Some((name, id)) = name_and_id(&props, feature.id.as_ref(), entry, n, issues) else {
-            continue;
-        };
-        let Some(level) = text(&props, &["level", "ebene"]).or_else(|| entry.level.clone()) else {
-            issues.push(Issue::feature(
-                &entry.path,
-                n,
-                format!("district '{id}' has no 'level' property; give one with --level"),
-            ));
-            continue;
-        };
-        let geometry = match geometry(feature.geometry, &crs) {
-            None => None,
-            Some(Ok(g)) => match area(g) {
-                Ok(mp) => Some(mp),
-                Err(msg) => {
-                    issues.push(Issue::feature(
-                        &entry.path,
-                        n,
-                        format!("district '{id}': geometry {msg}"),
-                    ));
-                    continue;
-                }
-            },
-            Some(Err(e)) => {
-                issues.push(Issue::feature(
-                    &entry.path,
-                    n,
-                    format!("district '{id}': {e}"),
-                ));
-                continue;
-            }
-        };
-        let population = match props
-            .get("population")
-            .or_else(|| props.get("population_2020"))
-            .or_else(|| props.get("einwohner"))
-        {
-            None | Some(Value::Null) => None,
-            Some(Value::Number(p)) if p.as_u64().is_some() => p.as_u64(),
-            Some(other) => {
-                issues.push(Issue::feature(
-                    &entry.path,
-                    n,
-                    format!("district '{id}': population {other} is not a whole number"),
-                ));
-                continue;
-            }
-        };
-        let extra = props
-            .iter()
-            .filter(|(k, v)| !KNOWN.contains(&k.as_str()) && !v.is_null())
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        batch.districts.push((
-            District {
-                id,
-                name,
-                level,
-                parent: text(&props, &["parent"]),
-                aliases: strings(&props, "aliases"),
-                population,
-                provisional: props
-                    .get("provisional")
-                    .and_then(Value::as_bool)
-                    .unwrap_or(false),
-                method: text(&props, &["method"]),
-                source: text(&props, &["source"]).or_else(|| entry.source.clone()),
-                license: text(&props, &["license"]).or_else(|| entry.license.clone()),
-                geometry,
-                extra,
-            },
-            origin(entry, n),
-        ));
-    }
-}
-
-pub fn read_entities(entry: &FileEntry, batch: &mut Batch, issues: &mut Vec<Issue>) {
-    let Some((fc, crs)) = read_collection(entry, issues) else {
-        return;
-    };
-    for (i, feature) in fc.features.into_iter().enumerate() {
-        let n = i + 1;
-        let props = feature.properties.unwrap_or_default();
-        let Some((name, id)) = name_and_id(&props, feature.id.as_ref(), entry, n, issues) else {
-            continue;
-        };
-        let kind = match text(&props, &["kind"]) {
-            Some(k) => match k.parse::<EntityKind>() {
-                Ok(kind) => kind,
-                Err(msg) => {
-                    issues.push(Issue::feature(
-                        &entry.path,
-                        n,
-                        format!("property 'kind': {msg}"),
-                    ));
-                    continue;
-                }
-            },
-            None => entry.role.default_kind().unwrap_or(EntityKind::Partner),
-        };
-        let mut e = Entity::new(id, name, kind);
-        match geometry(feature.geometry, &crs) {
-            None => {}
-            Some(Ok(geo::Geometry::Point(p))) => match LonLat::new(p.x(), p.y()) {
-                Ok(ll) => e.location = Some(ll),
-                Err(msg) => {
-                    issues.push(Issue::feature(&entry.path, n, format!("point: {msg}")));
-                    continue;
-                }
-            },
-            Some(Ok(g)) => match area(g) {
-                Ok(mp) => e.area = Some(mp),
-                Err(msg) => {
-                    issues.push(Issue::feature(&entry.path, n, format!("geometry {msg}")));
-                    continue;
-                }
-            },
-            Some(Err(err)) => {
-                issues.push(Issue::feature(&entry.path, n, err.to_string()));
-                continue;
-            }
-        }
-        e.category = text(&props, &["category"]).map(|c| c.to_lowercase());
-        e.fields = strings(&props, "fields")
+/// Reads a GeoJSON file into features with WGS84 geometries.
+pub fn read(entry: &FileEntry, issues: &mut Vec<Issue>) -> Option<Vec<SourceFeature>> {
+    let (fc, crs) = read_collection(entry, issues)?;
+    Some(
+        fc.features
             .into_iter()
-            .map(|f| f.to_lowercase())
-            .collect();
-        e.address = text(&props, &["address"]);
-        e.website = text(&props, &["website"]);
-        e.description = text(&props, &["description"]);
-        e.success_story = text(&props, &["success_story"]);
-        e.tags = strings(&props, "tags");
-        e.source = text(&props, &["source"]).or_else(|| entry.source.clone());
-        e.license = text(&props, &["license"]).or_else(|| entry.license.clone());
-        e.district_names = strings(&props, "district");
-        let mut bad = Vec::new();
-        if let Some(s) = text(&props, &["status"]) {
-            match s.parse() {
-                Ok(st) => e.status = Some(st),
-                Err(m) => bad.push(m),
-            }
-        }
-        if let Some(v) = text(&props, &["visibility"]) {
-            match v.parse() {
-                Ok(vis) => e.visibility = vis,
-                Err(m) => bad.push(m),
-            }
-        }
-        if let Some(d) = text(&props, &["verified_on"]) {
-            match date(&d) {
-                Some(d) => e.verified_on = Some(d),
-                None => bad.push(format!("verified_on \"{d}\" is not a date")),
-            }
-        }
-        for (key, slot) in [("start", &mut e.start), ("end", &mut e.end)] {
-            if let Some(v) = text(&props, &[key]) {
-                match period_bound(&v) {
-                    Some(p) => *slot = Some(p),
-                    None => bad.push(format!("{key} \"{v}\" is not a year or a date")),
-                }
-            }
-        }
-        if !bad.is_empty() {
-            issues.extend(bad.into_iter().map(|m| Issue::feature(&entry.path, n, m)));
-            continue;
-        }
-        e.canonicalize();
-        batch.entities.push((e, origin(entry, n)));
-    }
+            .map(|f| SourceFeature {
+                props: f.properties.unwrap_or_default(),
+                id: f.id.map(|id| match id {
+                    geojson::feature::Id::String(s) => s,
+                    geojson::feature::Id::Number(n) => n.to_string(),
+                }),
+                geometry: geometry(f.geometry, &crs),
+            })
+            .collect(),
+    )
 }

@@ -7,6 +7,7 @@
 mod columns;
 mod csv_entities;
 mod csv_links;
+mod features;
 mod geojson_read;
 mod issue;
 pub mod manifest;
@@ -243,13 +244,19 @@ fn read_file(entry: &manifest::FileEntry, batch: &mut Batch, issues: &mut Vec<Is
         )),
         ("csv" | "tsv" | "txt", _) => csv_entities::read(entry, batch, issues),
         ("geojson" | "json", FileRole::Districts) => {
-            geojson_read::read_districts(entry, batch, issues)
+            if let Some(f) = geojson_read::read(entry, issues) {
+                features::districts(entry, f, batch, issues);
+            }
         }
         ("geojson" | "json", FileRole::Relations | FileRole::Contacts) => issues.push(Issue::file(
             &entry.path,
             "relations and contacts are read from CSV",
         )),
-        ("geojson" | "json", _) => geojson_read::read_entities(entry, batch, issues),
+        ("geojson" | "json", _) => {
+            if let Some(f) = geojson_read::read(entry, issues) {
+                features::entities(entry, f, batch, issues);
+            }
+        }
         _ => issues.push(Issue::file(
             &entry.path,
             format!("unsupported file type '.{ext}' (CSV, XLSX, XLS, ODS and GeoJSON are read)"),
