@@ -16,9 +16,9 @@ pub enum CrsError {
         "\"{0}\" is not a CRS this tool reads; use one of EPSG:4326, 25832, 25833, 3035, 3857, 31468"
     )]
     Unsupported(String),
-    #[error("({x}, {y}) cannot be transformed from EPSG:{code}: {message}")]
+    #[error("({x}, {y}) cannot be transformed from {crs}: {message}")]
     Transform {
-        code: u32,
+        crs: String,
         x: f64,
         y: f64,
         message: String,
@@ -52,14 +52,16 @@ const DEFINITIONS: &[(u32, &str)] = &[
 
 /// A supported input CRS.
 pub struct Crs {
-    code: u32,
+    /// EPSG code; `None` for a CRS read from a `.prj` file's parameters.
+    code: Option<u32>,
+    label: String,
     source: Proj,
     wgs84: Proj,
 }
 
 impl std::fmt::Debug for Crs {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "EPSG:{}", self.code)
+        f.write_str(&self.label)
     }
 }
 
@@ -75,7 +77,8 @@ impl Crs {
             .map(|(_, d)| *d)
             .ok_or_else(|| CrsError::Unsupported(format!("EPSG:{code}")))?;
         Ok(Self {
-            code,
+            code: Some(code),
+            label: format!("EPSG:{code}"),
             source: Proj::from_proj_string(def).expect("static definitions parse"),
             wgs84: Proj::from_proj_string(DEFINITIONS[0].1).expect("static definitions parse"),
         })
@@ -101,14 +104,38 @@ impl Crs {
         }
     }
 
-    /// The EPSG code.
-    pub fn code(&self) -> u32 {
+    /// A CRS described by WKT (a Shapefile's `.prj`): its projection
+    /// parameters are read as written (false easting included), not looked up
+    /// by the projection's name.
+    ///
+    /// # Errors
+    /// [`CrsError::Unsupported`] when the WKT cannot be turned into a projection.
+    pub fn from_wkt(wkt: &str) -> Result<Self, CrsError> {
+        let def = proj4wkt::wkt_to_projstring(wkt)
+            .map_err(|e| CrsError::Unsupported(format!("{wkt} ({e})")))?;
+        let source = Proj::from_proj_string(&def)
+            .map_err(|e| CrsError::Unsupported(format!("{def} ({e})")))?;
+        Ok(Self {
+            code: None,
+            label: def,
+            source,
+            wgs84: Proj::from_proj_string(DEFINITIONS[0].1).expect("static definitions parse"),
+        })
+    }
+
+    /// The EPSG code, if the CRS was named by one.
+    pub fn code(&self) -> Option<u32> {
         self.code
+    }
+
+    /// `EPSG:N`, or the PROJ definition read from WKT.
+    pub fn label(&self) -> &str {
+        &self.label
     }
 
     /// True for WGS84 lon/lat, where nothing needs transforming.
     pub fn is_wgs84(&self) -> bool {
-        self.code == 4326
+        self.code == Some(4326)
     }
 
     /// Transforms one coordinate (x/easting, y/northing) to WGS84 lon/lat degrees.
@@ -122,7 +149,7 @@ impl Crs {
         let mut p = (c.x, c.y, 0.0);
         proj4rs::transform::transform(&self.source, &self.wgs84, &mut p).map_err(|e| {
             CrsError::Transform {
-                code: self.code,
+                crs: self.label.clone(),
                 x: c.x,
                 y: c.y,
                 message: e.to_string(),
@@ -136,7 +163,7 @@ impl Crs {
             Ok(out)
         } else {
             Err(CrsError::Transform {
-                code: self.code,
+                crs: self.label.clone(),
                 x: c.x,
                 y: c.y,
                 message: "no finite result".into(),
@@ -159,12 +186,12 @@ mod tests {
 
     #[test]
     fn parses_the_usual_spellings() {
-        assert_eq!(Crs::parse("EPSG:25832").unwrap().code(), 25832);
+        assert_eq!(Crs::parse("EPSG:25832").unwrap().code(), Some(25832));
         assert_eq!(
             Crs::parse("urn:ogc:def:crs:EPSG::25833").unwrap().code(),
-            25833
+            Some(25833)
         );
-        assert_eq!(Crs::parse("3035").unwrap().code(), 3035);
+        assert_eq!(Crs::parse("3035").unwrap().code(), Some(3035));
         assert!(
             Crs::parse("urn:ogc:def:crs:OGC:1.3:CRS84")
                 .unwrap()

@@ -220,3 +220,81 @@ fn projected_coordinates_are_transformed_and_unprojected_ones_refused_with_a_hin
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("but --crs EPSG:25833 was given"));
 }
+
+#[test]
+fn shapefiles_with_prj_cpg_and_language_driver() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.gpkg");
+    // UTM 32N from the .prj, Windows-1252 from the .cpg.
+    bin(&store)
+        .arg("import")
+        .arg(fixture("cp1252_districts.shp"))
+        .args(["--as", "districts"])
+        .assert()
+        .success();
+    let out = bin(&store)
+        .args(["-q", "districts", "--format", "json"])
+        .output()
+        .unwrap();
+    let d: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let t1 = d
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"] == "t1")
+        .unwrap();
+    assert_eq!(t1["name"], "Nördlicher Testhain");
+    assert_eq!(t1["population"], 1234);
+    // 3 km × 3 km in UTM, a little more on the ground (scale 1.00013 here).
+    let area = t1["area_km2"].as_f64().unwrap();
+    assert!((area - 9.0).abs() < 0.01, "{area}");
+    let t2 = d
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"] == "t2")
+        .unwrap();
+    assert_eq!(t2["name"], "Südliche Testaue");
+    assert!(t2["population"].is_null());
+    // WGS84 points, encoding from the language driver byte (0x57 = ANSI 1252).
+    bin(&store)
+        .arg("import")
+        .arg(fixture("ldid_partners.shp"))
+        .args(["--as", "partners"])
+        .assert()
+        .success();
+    let e = entity(&store, "buergerhaus-strassenbahndepot-fixture");
+    assert_eq!(e["name"], "Bürgerhaus Straßenbahndepot (Fixture)");
+    // KATEGORIE is the German column name of the category; other columns
+    // would be kept verbatim in `extra`.
+    assert_eq!(e["category"], "association_or_initiative");
+    // A .prj with a non-standard false easting (zone number prefixed): the
+    // same ground point as in crs_reference.csv (pyproj).
+    bin(&store)
+        .arg("import")
+        .arg(fixture("zone_prefixed.shp"))
+        .args(["--as", "partners"])
+        .assert()
+        .success();
+    let e = entity(&store, "punkt-mit-zonenkennung-fixture");
+    let (lon, lat) = (
+        e["location"][0].as_f64().unwrap(),
+        e["location"][1].as_f64().unwrap(),
+    );
+    assert!(
+        (lon - 12.0273646).abs() < 2e-7 && (lat - 51.4859279).abs() < 2e-7,
+        "{lon} {lat}"
+    );
+    let out = bin(&store)
+        .args([
+            "-q",
+            "where",
+            "punkt-mit-zonenkennung-fixture",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let w: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(w[0]["id"], "t1");
+}

@@ -6,6 +6,7 @@ use super::values::{date, list, period_bound};
 use super::{Batch, Issue, Origin};
 use crate::model::names::slug;
 use crate::model::{District, Entity, EntityKind, LonLat};
+use geo::orient::{Direction, Orient};
 use geo::{MultiPolygon, Validation};
 use serde_json::{Map, Value};
 
@@ -67,7 +68,9 @@ fn area(geometry: geo::Geometry<f64>) -> Result<MultiPolygon<f64>, String> {
     if let Some(first) = problems.first() {
         return Err(format!("invalid polygon: {first}"));
     }
-    Ok(mp)
+    // Shapefiles wind shells clockwise, GeoJSON counter-clockwise; geodesic
+    // areas and exports need one convention, so store RFC 7946's.
+    Ok(mp.orient(Direction::Default))
 }
 
 fn type_name(g: &geo::Geometry<f64>) -> &'static str {
@@ -207,6 +210,31 @@ pub fn districts(
     }
 }
 
+/// Property names an entity feature's fields are read from.
+const ENTITY_KEYS: &[&str] = &[
+    "id",
+    "name",
+    "bezeichnung",
+    "kind",
+    "category",
+    "kategorie",
+    "fields",
+    "address",
+    "adresse",
+    "website",
+    "description",
+    "success_story",
+    "tags",
+    "source",
+    "license",
+    "district",
+    "status",
+    "visibility",
+    "verified_on",
+    "start",
+    "end",
+];
+
 /// Entities from features: a point locates, a polygon is the area.
 pub fn entities(
     entry: &FileEntry,
@@ -256,12 +284,12 @@ pub fn entities(
                 continue;
             }
         }
-        e.category = text(&props, &["category"]).map(|c| c.to_lowercase());
+        e.category = text(&props, &["category", "kategorie"]).map(|c| c.to_lowercase());
         e.fields = strings(&props, "fields")
             .into_iter()
             .map(|f| f.to_lowercase())
             .collect();
-        e.address = text(&props, &["address"]);
+        e.address = text(&props, &["address", "adresse"]);
         e.website = text(&props, &["website"]);
         e.description = text(&props, &["description"]);
         e.success_story = text(&props, &["success_story"]);
@@ -299,6 +327,21 @@ pub fn entities(
         if !bad.is_empty() {
             issues.extend(bad.into_iter().map(|m| Issue::feature(&entry.path, n, m)));
             continue;
+        }
+        // Nothing lost: properties the model has no field for, verbatim.
+        for (k, v) in &props {
+            let known = ENTITY_KEYS
+                .iter()
+                .any(|key| crate::model::names::fold(key) == crate::model::names::fold(k));
+            let text = match v {
+                Value::Null => continue,
+                Value::String(s) if s.trim().is_empty() => continue,
+                Value::String(s) => s.trim().to_string(),
+                other => other.to_string(),
+            };
+            if !known {
+                e.extra.insert(k.clone(), text);
+            }
         }
         e.canonicalize();
         batch.entities.push((e, origin(entry, n)));

@@ -12,6 +12,7 @@ mod geojson_read;
 mod issue;
 pub mod manifest;
 mod plan;
+mod shapefile_read;
 mod sources;
 mod values;
 
@@ -248,6 +249,19 @@ fn read_file(entry: &manifest::FileEntry, batch: &mut Batch, issues: &mut Vec<Is
                 features::districts(entry, f, batch, issues);
             }
         }
+        ("shp", FileRole::Relations | FileRole::Contacts) => issues.push(Issue::file(
+            &entry.path,
+            "relations and contacts are read from CSV or spreadsheets",
+        )),
+        ("shp", role) => {
+            if let Some(f) = shapefile_read::read(entry, issues, &mut batch.notes) {
+                if role == FileRole::Districts {
+                    features::districts(entry, f, batch, issues);
+                } else {
+                    features::entities(entry, f, batch, issues);
+                }
+            }
+        }
         ("geojson" | "json", FileRole::Relations | FileRole::Contacts) => issues.push(Issue::file(
             &entry.path,
             "relations and contacts are read from CSV",
@@ -259,7 +273,7 @@ fn read_file(entry: &manifest::FileEntry, batch: &mut Batch, issues: &mut Vec<Is
         }
         _ => issues.push(Issue::file(
             &entry.path,
-            format!("unsupported file type '.{ext}' (CSV, XLSX, XLS, ODS and GeoJSON are read)"),
+            format!("unsupported file type '.{ext}' (CSV, XLSX, XLS, ODS, GeoJSON and Shapefile are read)"),
         )),
     }
 }

@@ -3,6 +3,7 @@
 use super::{Atlas, Filter, QueryError};
 use crate::districts::DistrictRef;
 use geo::GeodesicArea;
+use geo::orient::{Direction, Orient};
 use serde::Serialize;
 
 /// One district in the `districts` listing.
@@ -61,7 +62,7 @@ pub fn district_table(
             area_km2: d
                 .geometry
                 .as_ref()
-                .map(|g| g.geodesic_area_unsigned() / 1e6),
+                .map(|g| g.orient(Direction::Default).geodesic_area_unsigned() / 1e6),
             population: d.population,
             entities: counts[i],
             provisional: d.provisional,
