@@ -298,3 +298,64 @@ fn shapefiles_with_prj_cpg_and_language_driver() {
     let w: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(w[0]["id"], "t1");
 }
+
+#[test]
+fn invalid_polygons_are_located_and_repaired_only_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.gpkg");
+    let out = bin(&store)
+        .arg("import")
+        .arg(fixture("invalid_polygons.geojson"))
+        .args(["--as", "districts"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("feature 2: district 'bowtie': geometry invalid polygon: polygon at index 0 is invalid: exterior ring has a self-intersection at 12.020000,51.420000; import with --repair"), "{err}");
+    assert!(err.contains("feature 3: district 'open': ring 1 is not closed: it starts at 11.9,51.5 and ends at 11.9,51.55"), "{err}");
+    assert!(!store.exists(), "nothing written");
+    let out = bin(&store)
+        .arg("import")
+        .arg(fixture("invalid_polygons.geojson"))
+        .args(["--as", "districts", "--repair"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("repaired invalid polygon") && err.contains("closed an open ring"),
+        "{err}"
+    );
+    let out = bin(&store)
+        .args(["-q", "districts", "--format", "json"])
+        .output()
+        .unwrap();
+    let d: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(d.as_array().unwrap().len(), 3);
+    // The bowtie became its two triangles: half the bounding box.
+    let bowtie = d
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"] == "bowtie")
+        .unwrap();
+    let open = d
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"] == "open")
+        .unwrap();
+    let ratio = bowtie["area_km2"].as_f64().unwrap() / open["area_km2"].as_f64().unwrap();
+    assert!(
+        (ratio
+            - 0.5 * (0.04 * 0.04) / (0.05 * 0.05)
+                * (51.42f64.to_radians().cos() / 51.525f64.to_radians().cos()))
+        .abs()
+            < 0.01,
+        "{ratio}"
+    );
+}

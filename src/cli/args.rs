@@ -188,6 +188,10 @@ pub enum Command {
         /// Sheet of XLSX/ODS files (default: the first).
         #[arg(long)]
         sheet: Option<String>,
+        /// Repair invalid polygons (self-intersections, unclosed rings) where a
+        /// well-defined repair exists; otherwise such a file is refused.
+        #[arg(long)]
+        repair: bool,
         /// Report what would change, change nothing.
         #[arg(long)]
         dry_run: bool,

@@ -102,6 +102,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             crs,
             encoding,
             sheet,
+            repair,
             dry_run,
         } => {
             import_paths(
@@ -113,6 +114,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                     encoding,
                     sheet,
                     crs,
+                    repair,
                 },
                 dry_run,
                 &out,

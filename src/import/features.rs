@@ -6,8 +6,7 @@ use super::values::{date, list, period_bound};
 use super::{Batch, Issue, Origin};
 use crate::model::names::slug;
 use crate::model::{District, Entity, EntityKind, LonLat};
-use geo::orient::{Direction, Orient};
-use geo::{MultiPolygon, Validation};
+use geo::MultiPolygon;
 use serde_json::{Map, Value};
 
 /// One feature as a reader delivers it: properties, its own id, and its
@@ -53,7 +52,12 @@ fn strings(props: &Map<String, Value>, key: &str) -> Vec<String> {
     }
 }
 
-fn area(geometry: geo::Geometry<f64>) -> Result<MultiPolygon<f64>, String> {
+/// A feature's geometry as an area: a Polygon or MultiPolygon, valid (or
+/// repaired when `repair` is set; the note says what was repaired).
+fn area(
+    geometry: geo::Geometry<f64>,
+    repair: bool,
+) -> Result<(MultiPolygon<f64>, Option<String>), String> {
     let mp = match geometry {
         geo::Geometry::Polygon(p) => MultiPolygon(vec![p]),
         geo::Geometry::MultiPolygon(mp) => mp,
@@ -64,13 +68,7 @@ fn area(geometry: geo::Geometry<f64>) -> Result<MultiPolygon<f64>, String> {
             ));
         }
     };
-    let problems = mp.validation_errors();
-    if let Some(first) = problems.first() {
-        return Err(format!("invalid polygon: {first}"));
-    }
-    // Shapefiles wind shells clockwise, GeoJSON counter-clockwise; geodesic
-    // areas and exports need one convention, so store RFC 7946's.
-    Ok(mp.orient(Direction::Default))
+    super::geometry_check::checked_area(mp, repair)
 }
 
 fn type_name(g: &geo::Geometry<f64>) -> &'static str {
@@ -148,8 +146,16 @@ pub fn districts(
         };
         let geometry = match feature.geometry {
             None => None,
-            Some(Ok(g)) => match area(g) {
-                Ok(mp) => Some(mp),
+            Some(Ok(g)) => match area(g, entry.repair) {
+                Ok((mp, note)) => {
+                    if let Some(note) = note {
+                        batch.notes.push(format!(
+                            "{}: feature {n}: district '{id}': {note}",
+                            entry.path.display()
+                        ));
+                    }
+                    Some(mp)
+                }
                 Err(msg) => {
                     issues.push(Issue::feature(
                         &entry.path,
@@ -272,8 +278,15 @@ pub fn entities(
                     continue;
                 }
             },
-            Some(Ok(g)) => match area(g) {
-                Ok(mp) => e.area = Some(mp),
+            Some(Ok(g)) => match area(g, entry.repair) {
+                Ok((mp, note)) => {
+                    if let Some(note) = note {
+                        batch
+                            .notes
+                            .push(format!("{}: feature {n}: {note}", entry.path.display()));
+                    }
+                    e.area = Some(mp);
+                }
                 Err(msg) => {
                     issues.push(Issue::feature(&entry.path, n, format!("geometry {msg}")));
                     continue;

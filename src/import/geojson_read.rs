@@ -78,19 +78,67 @@ fn geometry(g: Option<geojson::Geometry>, crs: &Crs) -> Option<Result<geo::Geome
     )
 }
 
+/// The first ring that GeoJSON leaves open (its last position is not its
+/// first): `geo` would close it silently, so it is found here.
+fn unclosed_ring(g: &geojson::Geometry) -> Option<String> {
+    let polygons: Vec<&Vec<Vec<geojson::Position>>> = match &g.value {
+        geojson::GeometryValue::Polygon { coordinates } => vec![coordinates],
+        geojson::GeometryValue::MultiPolygon { coordinates } => coordinates.iter().collect(),
+        _ => return None,
+    };
+    polygons
+        .iter()
+        .flat_map(|p| p.iter().enumerate())
+        .find_map(|(k, ring)| {
+            let (first, last) = (ring.first()?, ring.last()?);
+            (first[0] != last[0] || first[1] != last[1]).then(|| {
+                format!(
+                    "ring {} is not closed: it starts at {},{} and ends at {},{}",
+                    k + 1,
+                    first[0],
+                    first[1],
+                    last[0],
+                    last[1]
+                )
+            })
+        })
+}
+
 /// Reads a GeoJSON file into features with WGS84 geometries.
-pub fn read(entry: &FileEntry, issues: &mut Vec<Issue>) -> Option<Vec<SourceFeature>> {
+pub fn read(
+    entry: &FileEntry,
+    issues: &mut Vec<Issue>,
+    notes: &mut Vec<String>,
+) -> Option<Vec<SourceFeature>> {
     let (fc, crs) = read_collection(entry, issues)?;
     Some(
         fc.features
             .into_iter()
-            .map(|f| SourceFeature {
-                props: f.properties.unwrap_or_default(),
-                id: f.id.map(|id| match id {
-                    geojson::feature::Id::String(s) => s,
-                    geojson::feature::Id::Number(n) => n.to_string(),
-                }),
-                geometry: geometry(f.geometry, &crs),
+            .enumerate()
+            .map(|(i, f)| {
+                let open = f.geometry.as_ref().and_then(unclosed_ring);
+                let geometry = match open {
+                    Some(problem) if !entry.repair => {
+                        Some(Err(format!("{problem}; import with --repair to close it")))
+                    }
+                    Some(problem) => {
+                        notes.push(format!(
+                            "{}: feature {}: closed an open ring ({problem})",
+                            entry.path.display(),
+                            i + 1
+                        ));
+                        geometry(f.geometry, &crs)
+                    }
+                    None => geometry(f.geometry, &crs),
+                };
+                SourceFeature {
+                    props: f.properties.unwrap_or_default(),
+                    id: f.id.map(|id| match id {
+                        geojson::feature::Id::String(s) => s,
+                        geojson::feature::Id::Number(n) => n.to_string(),
+                    }),
+                    geometry,
+                }
             })
             .collect(),
     )

@@ -52,6 +52,9 @@ pub struct FileEntry {
     /// Text encoding of a CSV file (`utf-8`, `windows-1252`); detected if absent.
     #[serde(default)]
     pub encoding: Option<String>,
+    /// Repair invalid polygons where a well-defined repair exists.
+    #[serde(default)]
+    pub repair: bool,
     /// Sheet of a spreadsheet; the first if absent.
     #[serde(default)]
     pub sheet: Option<String>,

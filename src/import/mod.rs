@@ -9,6 +9,7 @@ mod csv_entities;
 mod csv_links;
 mod features;
 mod geojson_read;
+mod geometry_check;
 mod issue;
 pub mod manifest;
 mod plan;
@@ -83,6 +84,8 @@ pub struct ImportOptions {
     pub crs: Option<String>,
     /// Sheet of spreadsheets; the first if `None`.
     pub sheet: Option<String>,
+    /// Repair invalid polygons where a well-defined repair exists.
+    pub repair: bool,
 }
 
 /// Where a parsed record came from, for error messages.
@@ -155,6 +158,7 @@ pub fn read_paths(paths: &[PathBuf], options: &ImportOptions) -> Result<Batch, I
                 encoding: options.encoding.clone(),
                 crs: options.crs.clone(),
                 sheet: options.sheet.clone(),
+                repair: options.repair,
                 source: None,
                 license: None,
                 columns: Default::default(),
@@ -245,7 +249,7 @@ fn read_file(entry: &manifest::FileEntry, batch: &mut Batch, issues: &mut Vec<Is
         )),
         ("csv" | "tsv" | "txt", _) => csv_entities::read(entry, batch, issues),
         ("geojson" | "json", FileRole::Districts) => {
-            if let Some(f) = geojson_read::read(entry, issues) {
+            if let Some(f) = geojson_read::read(entry, issues, &mut batch.notes) {
                 features::districts(entry, f, batch, issues);
             }
         }
@@ -267,7 +271,7 @@ fn read_file(entry: &manifest::FileEntry, batch: &mut Batch, issues: &mut Vec<Is
             "relations and contacts are read from CSV",
         )),
         ("geojson" | "json", _) => {
-            if let Some(f) = geojson_read::read(entry, issues) {
+            if let Some(f) = geojson_read::read(entry, issues, &mut batch.notes) {
                 features::entities(entry, f, batch, issues);
             }
         }
