@@ -359,3 +359,87 @@ fn invalid_polygons_are_located_and_repaired_only_on_request() {
         "{ratio}"
     );
 }
+
+#[test]
+fn geopackages_from_gdal_and_from_our_export_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    // Our own export: districts and entities back into a fresh store.
+    let halle = dir.path().join("halle.gpkg");
+    bin(&halle)
+        .arg("import")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/halle"))
+        .assert()
+        .success();
+    let export = dir.path().join("export.gpkg");
+    bin(&halle)
+        .args(["export", "gpkg", "--out"])
+        .arg(&export)
+        .assert()
+        .success();
+    let fresh = dir.path().join("fresh.gpkg");
+    bin(&fresh)
+        .arg("import")
+        .arg(&export)
+        .args(["--as", "districts", "--layer", "districts"])
+        .assert()
+        .success();
+    let out = bin(&fresh)
+        .arg("import")
+        .arg(&export)
+        .args(["--as", "partners", "--layer", "entities"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let list = |s: &Path| {
+        let out = bin(s)
+            .args(["-q", "list", "--format", "json"])
+            .output()
+            .unwrap();
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["id"].clone(),
+                    r["kind"].clone(),
+                    r["lon"].clone(),
+                    r["lat"].clone(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(list(&fresh), list(&halle));
+    // A GeoPackage written by GDAL in EPSG:25832.
+    if !Path::new("/usr/bin/ogr2ogr").exists() {
+        eprintln!("SKIPPED: GDAL is not installed; .ci/run installs it");
+        return;
+    }
+    let gdal = dir.path().join("gdal.gpkg");
+    let ok = std::process::Command::new("/usr/bin/ogr2ogr")
+        .args(["-f", "GPKG"])
+        .arg(&gdal)
+        .arg(fixture("utm32_districts.geojson"))
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let store = dir.path().join("s.gpkg");
+    bin(&store)
+        .arg("import")
+        .arg(&gdal)
+        .args(["--as", "districts"])
+        .assert()
+        .success();
+    let out = bin(&store)
+        .args(["-q", "districts", "--format", "json"])
+        .output()
+        .unwrap();
+    let d: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(d[0]["name"], "UTM-Testgebiet (Fixture)");
+    let area = d[0]["area_km2"].as_f64().unwrap();
+    assert!((area - 9.0).abs() < 0.01, "{area}");
+}

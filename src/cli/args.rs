@@ -185,8 +185,8 @@ pub enum Command {
         /// Text encoding of CSV files: utf-8 or windows-1252 (default: detected).
         #[arg(long)]
         encoding: Option<String>,
-        /// Sheet of XLSX/ODS files (default: the first).
-        #[arg(long)]
+        /// Sheet of XLSX/ODS files, or layer of a GeoPackage (default: the first).
+        #[arg(long, visible_alias = "layer")]
         sheet: Option<String>,
         /// Repair invalid polygons (self-intersections, unclosed rings) where a
         /// well-defined repair exists; otherwise such a file is refused.

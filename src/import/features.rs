@@ -234,6 +234,7 @@ const ENTITY_KEYS: &[&str] = &[
     "source",
     "license",
     "district",
+    "district_names",
     "status",
     "visibility",
     "verified_on",
@@ -310,6 +311,10 @@ pub fn entities(
         e.source = text(&props, &["source"]).or_else(|| entry.source.clone());
         e.license = text(&props, &["license"]).or_else(|| entry.license.clone());
         e.district_names = strings(&props, "district");
+        if e.district_names.is_empty() {
+            // The column name of a stadtatlas GeoPackage export.
+            e.district_names = strings(&props, "district_names");
+        }
         let mut bad = Vec::new();
         if let Some(s) = text(&props, &["status"]) {
             match s.parse() {

@@ -10,6 +10,7 @@ mod csv_links;
 mod features;
 mod geojson_read;
 mod geometry_check;
+mod gpkg_read;
 mod issue;
 pub mod manifest;
 mod plan;
@@ -223,6 +224,13 @@ fn guess_role(path: &std::path::Path) -> Option<FileRole> {
     .map(|(_, role)| role)
 }
 
+/// A reader that turns one geodata file into features.
+type FeatureReader = fn(
+    &manifest::FileEntry,
+    &mut Vec<Issue>,
+    &mut Vec<String>,
+) -> Option<Vec<features::SourceFeature>>;
+
 fn read_file(entry: &manifest::FileEntry, batch: &mut Batch, issues: &mut Vec<Issue>) {
     let ext = entry
         .path
@@ -231,53 +239,44 @@ fn read_file(entry: &manifest::FileEntry, batch: &mut Batch, issues: &mut Vec<Is
         .map(str::to_lowercase)
         .unwrap_or_default();
     batch.files.push(entry.path.clone());
-    let ext = if sources::SPREADSHEETS.contains(&ext.as_str()) {
-        "csv".to_string()
-    } else {
-        ext
+    let tabular = ext == "csv"
+        || ext == "tsv"
+        || ext == "txt"
+        || sources::SPREADSHEETS.contains(&ext.as_str());
+    if tabular {
+        return match entry.role {
+            FileRole::Relations => csv_links::read_relations(entry, batch, issues),
+            FileRole::Contacts => csv_links::read_contacts(entry, batch, issues),
+            FileRole::Districts => issues.push(Issue::file(
+                &entry.path,
+                "districts need geometry: give a GeoJSON, Shapefile or GeoPackage",
+            )),
+            _ => csv_entities::read(entry, batch, issues),
+        };
+    }
+    let reader: FeatureReader = match ext.as_str() {
+        "geojson" | "json" => geojson_read::read,
+        "shp" => shapefile_read::read,
+        "gpkg" => gpkg_read::read,
+        _ => {
+            return issues.push(Issue::file(
+                    &entry.path,
+                    format!("unsupported file type '.{ext}' (CSV, XLSX, XLS, ODS, GeoJSON, Shapefile and GeoPackage are read)"),
+                ));
+        }
     };
-    match (ext.as_str(), entry.role) {
-        ("csv" | "tsv" | "txt", FileRole::Relations) => {
-            csv_links::read_relations(entry, batch, issues)
-        }
-        ("csv" | "tsv" | "txt", FileRole::Contacts) => {
-            csv_links::read_contacts(entry, batch, issues)
-        }
-        ("csv" | "tsv" | "txt", FileRole::Districts) => issues.push(Issue::file(
-            &entry.path,
-            "districts need geometry: give a GeoJSON file",
-        )),
-        ("csv" | "tsv" | "txt", _) => csv_entities::read(entry, batch, issues),
-        ("geojson" | "json", FileRole::Districts) => {
-            if let Some(f) = geojson_read::read(entry, issues, &mut batch.notes) {
-                features::districts(entry, f, batch, issues);
-            }
-        }
-        ("shp", FileRole::Relations | FileRole::Contacts) => issues.push(Issue::file(
+    if matches!(entry.role, FileRole::Relations | FileRole::Contacts) {
+        return issues.push(Issue::file(
             &entry.path,
             "relations and contacts are read from CSV or spreadsheets",
-        )),
-        ("shp", role) => {
-            if let Some(f) = shapefile_read::read(entry, issues, &mut batch.notes) {
-                if role == FileRole::Districts {
-                    features::districts(entry, f, batch, issues);
-                } else {
-                    features::entities(entry, f, batch, issues);
-                }
-            }
-        }
-        ("geojson" | "json", FileRole::Relations | FileRole::Contacts) => issues.push(Issue::file(
-            &entry.path,
-            "relations and contacts are read from CSV",
-        )),
-        ("geojson" | "json", _) => {
-            if let Some(f) = geojson_read::read(entry, issues, &mut batch.notes) {
-                features::entities(entry, f, batch, issues);
-            }
-        }
-        _ => issues.push(Issue::file(
-            &entry.path,
-            format!("unsupported file type '.{ext}' (CSV, XLSX, XLS, ODS, GeoJSON and Shapefile are read)"),
-        )),
+        ));
+    }
+    let Some(found) = reader(entry, issues, &mut batch.notes) else {
+        return;
+    };
+    if entry.role == FileRole::Districts {
+        features::districts(entry, found, batch, issues);
+    } else {
+        features::entities(entry, found, batch, issues);
     }
 }

@@ -1,0 +1,148 @@
+//! GeoPackage feature tables (from GDAL, QGIS, or a stadtatlas export) as features.
+
+use super::Issue;
+use super::features::SourceFeature;
+use super::manifest::FileEntry;
+use crate::crs::Crs;
+use crate::store::sqlite::decode_geometry;
+use geo::MapCoords;
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, OpenFlags};
+use serde_json::{Map, Value};
+
+fn quoted(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+fn crs_of(conn: &Connection, srs_id: i64) -> Result<Crs, String> {
+    let (org, code, definition): (String, i64, String) = conn
+        .query_row(
+            "SELECT organization, organization_coordsys_id, definition FROM gpkg_spatial_ref_sys WHERE srs_id = ?1",
+            [srs_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .map_err(|e| format!("srs_id {srs_id} is not in gpkg_spatial_ref_sys: {e}"))?;
+    if org.eq_ignore_ascii_case("EPSG")
+        && let Ok(crs) = Crs::epsg(code as u32)
+    {
+        return Ok(crs);
+    }
+    Crs::from_wkt(&definition)
+        .map_err(|e| format!("{org}:{code} cannot be used: {e}; give the CRS with --crs"))
+}
+
+/// Reads one feature table (`--layer NAME`, else the first) into features.
+pub fn read(
+    entry: &FileEntry,
+    issues: &mut Vec<Issue>,
+    notes: &mut Vec<String>,
+) -> Option<Vec<SourceFeature>> {
+    let path = &entry.path;
+    let result = (|| -> Result<Vec<SourceFeature>, String> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| format!("cannot open: {e}"))?;
+        let mut stmt = conn
+            .prepare(
+                "SELECT c.table_name, g.column_name, g.srs_id FROM gpkg_contents c \
+                 JOIN gpkg_geometry_columns g ON g.table_name = c.table_name \
+                 WHERE c.data_type = 'features' ORDER BY c.table_name",
+            )
+            .map_err(|e| format!("is not a GeoPackage (no feature tables): {e}"))?;
+        let layers: Vec<(String, String, i64)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .and_then(Iterator::collect)
+            .map_err(|e| e.to_string())?;
+        let names: Vec<&str> = layers.iter().map(|l| l.0.as_str()).collect();
+        let (table, geom_col, srs_id) = match &entry.sheet {
+            Some(wanted) => layers
+                .iter()
+                .find(|l| l.0.eq_ignore_ascii_case(wanted))
+                .cloned()
+                .ok_or_else(|| {
+                    format!(
+                        "has no feature layer \"{wanted}\"; its layers are: {}",
+                        names.join(", ")
+                    )
+                })?,
+            None => {
+                let first = layers.first().cloned().ok_or("has no feature layers")?;
+                if layers.len() > 1 {
+                    notes.push(format!(
+                        "{}: read layer \"{}\" of {} (choose one with --layer: {})",
+                        path.display(),
+                        first.0,
+                        layers.len(),
+                        names.join(", ")
+                    ));
+                }
+                first
+            }
+        };
+        let crs = match &entry.crs {
+            Some(name) => Crs::parse(name).map_err(|e| e.to_string())?,
+            None => crs_of(&conn, srs_id)?,
+        };
+        let ours: bool = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'stadtatlas_meta'",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|n| n > 0)
+            .unwrap_or(false);
+        let query = format!("SELECT * FROM {}", quoted(&table));
+        let mut stmt = conn.prepare(&query).map_err(|e| e.to_string())?;
+        let columns: Vec<String> = stmt.column_names().iter().map(|c| c.to_string()).collect();
+        let mut rows = stmt.query([]).map_err(|e| e.to_string())?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(|e| e.to_string())? {
+            let mut props = Map::new();
+            let mut geometry = None;
+            for (k, name) in columns.iter().enumerate() {
+                let v = row.get_ref(k).map_err(|e| e.to_string())?;
+                if *name == geom_col {
+                    if let ValueRef::Blob(blob) = v {
+                        geometry = Some(decode_geometry(blob).map_err(|e| e.to_string()).and_then(
+                            |g| {
+                                g.try_map_coords(|c| crs.to_wgs84(c))
+                                    .map_err(|e| e.to_string())
+                            },
+                        ));
+                    }
+                    continue;
+                }
+                if name == "fid" || (ours && name == "record") {
+                    continue;
+                }
+                let value = match v {
+                    ValueRef::Null => Value::Null,
+                    ValueRef::Integer(i) => Value::from(i),
+                    ValueRef::Real(f) => {
+                        serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)
+                    }
+                    ValueRef::Text(t) => {
+                        Value::String(String::from_utf8_lossy(t).trim().to_string())
+                    }
+                    ValueRef::Blob(_) => continue,
+                };
+                props.insert(name.clone(), value);
+            }
+            out.push(SourceFeature {
+                props,
+                id: None,
+                geometry,
+            });
+        }
+        Ok(out)
+    })();
+    match result {
+        Ok(features) => Some(features),
+        Err(message) => {
+            issues.push(Issue::file(path, message));
+            None
+        }
+    }
+}
