@@ -377,3 +377,72 @@ fn likely_duplicates_are_reported_on_import_and_by_check() {
     let stale = f.iter().filter(|x| x["check"] == "stale").count();
     assert_eq!(stale, json(&store, &["list"]).as_array().unwrap().len());
 }
+
+#[test]
+fn hostile_names_are_stored_and_shown_verbatim() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.gpkg");
+    let csv = dir.path().join("p.csv");
+    let names = [
+        "Robert'); DROP TABLE entities; --",
+        "<script>alert('x')</script> & \"Söhne\"",
+        "=cmd|' /C calc'!A0",
+    ];
+    let mut text = String::from("id,name\n");
+    for (i, n) in names.iter().enumerate() {
+        text.push_str(&format!("h{i},\"{}\"\n", n.replace('"', "\"\"")));
+    }
+    std::fs::write(&csv, text).unwrap();
+    bin(&store)
+        .arg("import")
+        .arg(&csv)
+        .args(["--as", "partners"])
+        .assert()
+        .success();
+    let listed = json(&store, &["list"]);
+    let mut got: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    got.sort();
+    let mut want = names.to_vec();
+    want.sort();
+    assert_eq!(got, want);
+    let table = bin(&store).arg("list").output().unwrap();
+    assert!(String::from_utf8_lossy(&table.stdout).contains("Robert'); DROP TABLE entities; --"));
+}
+
+#[test]
+fn readers_keep_working_and_a_second_writer_waits_for_the_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = halle_store(dir.path());
+    // Another writer holds the write lock for a moment.
+    let conn = rusqlite::Connection::open(&store).unwrap();
+    conn.execute_batch(
+        "BEGIN IMMEDIATE; UPDATE stadtatlas_meta SET value = value WHERE key = 'schema_version';",
+    )
+    .unwrap();
+    // Readers are not blocked by it (WAL).
+    assert_eq!(json(&store, &["list"]).as_array().unwrap().len(), 98);
+    // A second writer waits (busy timeout) and goes through once the lock is gone.
+    let csv = dir.path().join("p.csv");
+    std::fs::write(&csv, "id,name\nwaiter,Wartender Verein\n").unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("stadtatlas"))
+        .arg("--store")
+        .arg(&store)
+        .args(["-q", "import"])
+        .arg(&csv)
+        .args(["--as", "partners"])
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the second writer waits instead of failing"
+    );
+    conn.execute_batch("COMMIT;").unwrap();
+    assert!(child.wait().unwrap().success());
+    assert_eq!(json(&store, &["list"]).as_array().unwrap().len(), 99);
+}

@@ -425,14 +425,27 @@ fn import_paths(
     dry_run: bool,
     out: &Out,
 ) -> Result<()> {
-    let batch = import::read_paths(paths, options)?;
-    let (snapshot, stored) = if store_path.exists() {
-        let store = SqliteStore::open_for_reading(store_path)?;
-        (store.snapshot()?, store.assignments()?)
+    // A spinner on a terminal (indicatif draws nothing when stderr is piped).
+    let spinner = if out.quiet {
+        indicatif::ProgressBar::hidden()
     } else {
-        Default::default()
+        indicatif::ProgressBar::new_spinner()
     };
-    let prepared = import::prepare(batch, &snapshot, &stored)?;
+    spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+    spinner.set_message(format!("reading {} path(s)", paths.len()));
+    let batch = import::read_paths(paths, options);
+    spinner.set_message("checking against the store");
+    let prepared = batch.map_err(anyhow::Error::from).and_then(|batch| {
+        let (snapshot, stored) = if store_path.exists() {
+            let store = SqliteStore::open_for_reading(store_path)?;
+            (store.snapshot()?, store.assignments()?)
+        } else {
+            Default::default()
+        };
+        Ok(import::prepare(batch, &snapshot, &stored)?)
+    });
+    spinner.finish_and_clear();
+    let prepared = prepared?;
     let s = &prepared.summary;
     for w in &s.warnings {
         out.warn(w);
@@ -454,10 +467,21 @@ fn import_paths(
         out.progress("nothing to change; the store is as it was");
         return Ok(());
     }
+    let spinner = if out.quiet {
+        indicatif::ProgressBar::hidden()
+    } else {
+        indicatif::ProgressBar::new_spinner()
+    };
+    spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+    spinner.set_message(format!(
+        "writing {} entities and {} districts in one transaction",
+        prepared.changes.entities.len(),
+        prepared.changes.districts.len()
+    ));
     let mut store = SqliteStore::open_or_create(store_path)?;
-    let id = store
-        .apply(&prepared.changes)
-        .context("writing the import")?;
+    let applied = store.apply(&prepared.changes);
+    spinner.finish_and_clear();
+    let id = applied.context("writing the import")?;
     out.progress(&format!("import #{id} written to {}", store_path.display()));
     Ok(())
 }

@@ -13,6 +13,12 @@ fn read_collection(
     entry: &FileEntry,
     issues: &mut Vec<Issue>,
 ) -> Option<(geojson::FeatureCollection, Crs)> {
+    if let Err(issue) = super::sources::check_size(&entry.path) {
+        issues.push(issue);
+        return None;
+    }
+    // serde_json refuses nesting deeper than 128 levels, so hostile nesting
+    // is an error, not a stack overflow.
     let text = match std::fs::read_to_string(&entry.path) {
         Ok(t) => t,
         Err(e) => {

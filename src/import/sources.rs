@@ -16,6 +16,27 @@ pub struct RawTable {
     pub sheet: Option<String>,
 }
 
+/// Largest file read (1 GiB): files are read whole, so this bounds memory.
+pub const MAX_FILE_BYTES: u64 = 1 << 30;
+
+/// Refuses files too large to read whole.
+///
+/// # Errors
+/// An [`Issue`] naming the file and its size.
+pub fn check_size(path: &Path) -> Result<(), Issue> {
+    match std::fs::metadata(path) {
+        Ok(m) if m.len() > MAX_FILE_BYTES => Err(Issue::file(
+            path,
+            format!(
+                "is {} MiB; files over {} MiB are not read (split it)",
+                m.len() >> 20,
+                MAX_FILE_BYTES >> 20
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Extensions read as spreadsheets.
 pub const SPREADSHEETS: &[&str] = &["xlsx", "xlsm", "xls", "ods"];
 
@@ -121,6 +142,7 @@ fn csv_issue(path: &Path, e: &csv::Error) -> Issue {
 
 fn csv_file(entry: &FileEntry, notes: &mut Vec<String>) -> Result<RawTable, Issue> {
     let path = &entry.path;
+    check_size(path)?;
     let bytes = std::fs::read(path).map_err(|e| Issue::file(path, format!("cannot read: {e}")))?;
     let text = decode(entry, &bytes, notes)?;
     let mut reader = csv::ReaderBuilder::new()
