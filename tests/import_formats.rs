@@ -443,3 +443,28 @@ fn geopackages_from_gdal_and_from_our_export_are_read() {
     let area = d[0]["area_km2"].as_f64().unwrap();
     assert!((area - 9.0).abs() < 0.01, "{area}");
 }
+
+#[test]
+fn swapped_coordinates_are_refused_with_a_hint() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.gpkg");
+    bin(&store)
+        .arg("import")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/halle"))
+        .assert()
+        .success();
+    let before = std::fs::read(&store).unwrap();
+    let csv = dir.path().join("p.csv");
+    // lat and lon exchanged: (51.48, 11.97) is a valid position in Ethiopia.
+    std::fs::write(&csv, "name,lat,lon\nVertauschter Verein,11.9697,51.4828\n").unwrap();
+    let out = bin(&store)
+        .arg("import")
+        .arg(&csv)
+        .args(["--as", "partners"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("p.csv:2: column 'lat': 51.4828,11.9697 (lon,lat) lies outside every district, but 11.9697,51.4828 would lie in Mitte: are lat and lon swapped?"), "{err}");
+    assert_eq!(before, std::fs::read(&store).unwrap());
+}

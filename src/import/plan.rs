@@ -207,6 +207,9 @@ pub fn prepare(
                 ));
             }
         }
+        if let Some(message) = e.location.and_then(|p| swapped_hint(&map, p)) {
+            issues.push(Issue::at(&origin.file, origin.line, "lat", message));
+        }
     }
 
     let lookup = EntityLookup::new(&entities);
@@ -373,6 +376,24 @@ pub fn prepare(
         &vocabulary,
     ));
     Ok(Prepared { changes, summary })
+}
+
+/// A point outside every district whose swapped coordinates would lie in
+/// one: almost surely lat and lon were exchanged.
+fn swapped_hint(map: &DistrictMap, p: crate::model::LonLat) -> Option<String> {
+    if map.hierarchy.levels().is_empty() || map.locate(p.point(), 0).is_some() {
+        return None;
+    }
+    let swapped = crate::model::LonLat::new(p.lat(), p.lon()).ok()?;
+    let d = map.locate(swapped.point(), 0)?;
+    Some(format!(
+        "{},{} (lon,lat) lies outside every district, but {},{} would lie in {}: are lat and lon swapped?",
+        p.lon(),
+        p.lat(),
+        swapped.lon(),
+        swapped.lat(),
+        map[d].name
+    ))
 }
 
 fn assignment_rows(entities: &[Entity], districts: &DistrictMap) -> Vec<AssignmentRow> {
