@@ -40,8 +40,10 @@ pub fn period_bound(cell: &str) -> Option<String> {
     let year_ok = |y: &str| y.len() == 4 && y.chars().all(|c| c.is_ascii_digit());
     let ok = match t.len() {
         4 => year_ok(t),
+        // `get`, not slicing: byte 4 may fall inside a multi-byte character
+        // (found by the csv fuzz target).
         7 => {
-            year_ok(&t[..4])
+            t.get(..4).is_some_and(year_ok)
                 && chrono::NaiveDate::parse_from_str(&format!("{t}-01"), "%Y-%m-%d").is_ok()
         }
         _ => date(t).is_some(),
@@ -87,6 +89,8 @@ mod tests {
         assert_eq!(period_bound("2021").as_deref(), Some("2021"));
         assert_eq!(period_bound("31.12.2027").as_deref(), Some("2027-12-31"));
         assert_eq!(period_bound("soon"), None);
+        // Regression: seven bytes with a two-byte character across byte 4.
+        assert_eq!(period_bound("202\u{e4}-1"), None);
     }
 
     #[test]
