@@ -17,6 +17,23 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// Runs an import that must be refused (exit 2); returns what it printed.
+fn refused(store: &Path, file: &Path, args: &[&str]) -> String {
+    let out = bin(store)
+        .arg("import")
+        .arg(file)
+        .args(args)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stderr).to_string()
+}
+
 fn entity(store: &Path, id: &str) -> Value {
     let out = bin(store)
         .args(["-q", "show", id, "--format", "json"])
@@ -54,14 +71,11 @@ fn german_excel_csv_in_windows_1252_is_detected_and_read() {
     assert_eq!(e["fields"], serde_json::json!(["kultur", "wirtschaft"]));
     // Declared UTF-8, the same file is refused, naming file and line.
     let other = dir.path().join("t.gpkg");
-    let out = bin(&other)
-        .arg("import")
-        .arg(fixture("german_excel.csv"))
-        .args(["--as", "partners", "--encoding", "utf-8"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = refused(
+        &other,
+        &fixture("german_excel.csv"),
+        &["--as", "partners", "--encoding", "utf-8"],
+    );
     assert!(err.contains("german_excel.csv:1: not UTF-8"), "{err}");
     assert!(!other.exists());
 }
@@ -71,14 +85,7 @@ fn xlsx_takes_a_sheet_by_name_and_ods_the_first() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("s.gpkg");
     // The first sheet holds notes only: a clear error, nothing written.
-    let out = bin(&store)
-        .arg("import")
-        .arg(fixture("partners.xlsx"))
-        .args(["--as", "partners"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = refused(&store, &fixture("partners.xlsx"), &["--as", "partners"]);
     assert!(
         err.contains("no name column") && err.contains("Hinweise"),
         "{err}"
@@ -140,14 +147,7 @@ fn a_bad_row_at_line_5000_refuses_the_whole_file() {
     }
     let file = dir.path().join("big.csv");
     std::fs::write(&file, csv).unwrap();
-    let out = bin(&store)
-        .arg("import")
-        .arg(&file)
-        .args(["--as", "partners"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = refused(&store, &file, &["--as", "partners"]);
     assert!(
         err.contains(&format!(
             "{}:5000: column 'lat': \"51,4O\" is not a number",
@@ -303,14 +303,11 @@ fn shapefiles_with_prj_cpg_and_language_driver() {
 fn invalid_polygons_are_located_and_repaired_only_on_request() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("s.gpkg");
-    let out = bin(&store)
-        .arg("import")
-        .arg(fixture("invalid_polygons.geojson"))
-        .args(["--as", "districts"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = refused(
+        &store,
+        &fixture("invalid_polygons.geojson"),
+        &["--as", "districts"],
+    );
     assert!(err.contains("feature 2: district 'bowtie': geometry invalid polygon: polygon at index 0 is invalid: exterior ring has a self-intersection at 12.020000,51.420000; import with --repair"), "{err}");
     assert!(err.contains("feature 3: district 'open': ring 1 is not closed: it starts at 11.9,51.5 and ends at 11.9,51.55"), "{err}");
     assert!(!store.exists(), "nothing written");
@@ -457,14 +454,7 @@ fn swapped_coordinates_are_refused_with_a_hint() {
     let csv = dir.path().join("p.csv");
     // lat and lon exchanged: (51.48, 11.97) is a valid position in Ethiopia.
     std::fs::write(&csv, "name,lat,lon\nVertauschter Verein,11.9697,51.4828\n").unwrap();
-    let out = bin(&store)
-        .arg("import")
-        .arg(&csv)
-        .args(["--as", "partners"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = refused(&store, &csv, &["--as", "partners"]);
     assert!(err.contains("p.csv:2: column 'lat': 51.4828,11.9697 (lon,lat) lies outside every district, but 11.9697,51.4828 would lie in Mitte: are lat and lon swapped?"), "{err}");
     assert_eq!(before, std::fs::read(&store).unwrap());
 }

@@ -216,13 +216,7 @@ pub fn network_grid(n: &governance::Network, lang: Lang) -> Grid {
 
 /// Writes an entity listing, GeoJSON included.
 pub fn emit_entities(out: &Out, atlas: &Atlas, rows: &[EntityRow]) -> Result<()> {
-    let levels: Vec<String> = atlas
-        .districts
-        .hierarchy
-        .levels()
-        .iter()
-        .map(|l| l.id.clone())
-        .collect();
+    let levels = atlas.districts.hierarchy.level_ids();
     match out.format {
         Format::Geojson => print(&serde_json::to_string(&export::geojson_out::entities(
             atlas,

@@ -75,6 +75,11 @@ impl Hierarchy {
         &self.levels
     }
 
+    /// Level ids, coarse to fine.
+    pub fn level_ids(&self) -> Vec<String> {
+        self.levels.iter().map(|l| l.id.clone()).collect()
+    }
+
     /// The level with this id.
     pub fn level(&self, id: &str) -> Option<&Level> {
         self.levels.iter().find(|l| l.id == id)

@@ -74,7 +74,7 @@ impl Resolver {
         {
             return Err(ResolveError::UnknownLevel {
                 level: level.to_string(),
-                known: hierarchy.levels().iter().map(|l| l.id.clone()).collect(),
+                known: hierarchy.level_ids(),
             });
         }
         let at_level = |i: &usize| level.is_none_or(|l| districts[*i].level == l);

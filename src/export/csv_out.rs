@@ -43,13 +43,7 @@ pub fn entities(
     profile: Profile,
     dialect: CsvDialect,
 ) -> Vec<u8> {
-    let levels: Vec<String> = atlas
-        .districts
-        .hierarchy
-        .levels()
-        .iter()
-        .map(|l| l.id.clone())
-        .collect();
+    let levels = atlas.districts.hierarchy.level_ids();
     let mut header: Vec<String> = [
         "id", "name", "kind", "category", "fields", "status", "lon", "lat",
     ]

@@ -109,7 +109,7 @@ impl Atlas {
         if self.districts.hierarchy.level(chosen).is_none() {
             return Err(ResolveError::UnknownLevel {
                 level: chosen.to_string(),
-                known: levels.iter().map(|l| l.id.clone()).collect(),
+                known: self.districts.hierarchy.level_ids(),
             }
             .into());
         }
