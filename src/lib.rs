@@ -10,4 +10,5 @@ pub mod import;
 pub mod metric;
 pub mod model;
 pub mod query;
+pub mod sql;
 pub mod store;
