@@ -87,6 +87,14 @@ fn decide(ctx: &AuthContext<'_>) -> Result<(), String> {
         )),
         AuthAction::Attach { .. } => Err("ATTACH opens another database".to_string()),
         AuthAction::Detach { .. } => Err("DETACH changes the connection".to_string()),
+        // CREATE, DROP and ALTER first ask to write the schema table.
+        AuthAction::Insert { table_name }
+        | AuthAction::Update { table_name, .. }
+        | AuthAction::Delete { table_name }
+            if table_name.starts_with("sqlite_") =>
+        {
+            Err("CREATE, DROP or ALTER changes the schema".to_string())
+        }
         AuthAction::Insert { table_name } => Err(format!("INSERT into {table_name}")),
         AuthAction::Update { table_name, .. } => Err(format!("UPDATE of {table_name}")),
         AuthAction::Delete { table_name } => Err(format!("DELETE from {table_name}")),
@@ -103,8 +111,10 @@ pub fn install(conn: &Connection, timeout: Duration) -> Refusal {
     conn.authorizer(Some(move |ctx: AuthContext<'_>| match decide(&ctx) {
         Ok(()) => Authorization::Allow,
         Err(why) => {
+            // Keep the first refusal: SQLite goes on to ask about the steps
+            // of the refused action (DROP TABLE also deletes from sqlite_master).
             if let Ok(mut slot) = seen.lock() {
-                *slot = Some(why);
+                slot.get_or_insert(why);
             }
             Authorization::Deny
         }

@@ -81,23 +81,18 @@ pub fn run_sql(
         Ok(_) => {}
     }
     let refusal = guard::install(conn, options.timeout);
-    let classify = |source: rusqlite::Error| match source.sqlite_error_code() {
-        Some(ErrorCode::OperationInterrupted) => SqlError::Timeout {
-            limit: options.timeout,
-        },
-        Some(ErrorCode::AuthorizationForStatementDenied) => SqlError::Denied {
-            detail: refusal
-                .lock()
-                .ok()
-                .and_then(|r| r.clone())
-                .unwrap_or_else(|| "refused by the authorizer".to_string()),
-            source,
-        },
-        _ if source.to_string().contains("not authorized") => SqlError::Denied {
-            detail: "loading extensions is disabled".to_string(),
-            source,
-        },
-        _ => SqlError::Sql { source },
+    // A refusal recorded by the authorizer explains the error, whatever code
+    // SQLite reports (a denied function surfaces as a plain SQL error).
+    let classify = |source: rusqlite::Error| {
+        if let Some(detail) = refusal.lock().ok().and_then(|r| r.clone()) {
+            return SqlError::Denied { detail, source };
+        }
+        match source.sqlite_error_code() {
+            Some(ErrorCode::OperationInterrupted) => SqlError::Timeout {
+                limit: options.timeout,
+            },
+            _ => SqlError::Sql { source },
+        }
     };
     let mut stmt = conn.prepare(sql).map_err(classify)?;
     if !stmt.readonly() {
