@@ -489,4 +489,7 @@ fn list_and_run_in_every_format() {
     let csv = String::from_utf8(out.stdout).unwrap();
     assert_eq!(csv.lines().count(), lib.rows.len() + 1);
     assert!(csv.starts_with(&lib.columns.join(",")));
+    for side in ["atlas.gpkg-wal", "atlas.gpkg-shm"] {
+        assert!(!dir.path().join(side).exists(), "{side} left behind");
+    }
 }

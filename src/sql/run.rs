@@ -67,6 +67,21 @@ pub fn run_sql(
     params: &[(String, Value)],
     options: RunOptions,
 ) -> Result<ResultTable, SqlError> {
+    let result = run_read_only(path, sql, params, options);
+    // A strictly read-only connection leaves the `-wal`/`-shm` side files of a
+    // WAL store behind; closing a reading connection that may checkpoint
+    // removes them (the data pages are untouched). Best effort: on read-only
+    // media the side files stay, which is harmless.
+    drop(SqliteStore::open_for_reading(path));
+    result
+}
+
+fn run_read_only(
+    path: &Path,
+    sql: &str,
+    params: &[(String, Value)],
+    options: RunOptions,
+) -> Result<ResultTable, SqlError> {
     let store = SqliteStore::open_read_only(path)?;
     let atlas = Arc::new(Atlas::new(store.snapshot()?));
     let conn = store.connection();
