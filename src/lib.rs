@@ -14,4 +14,5 @@ pub mod model;
 pub mod quality;
 pub mod query;
 pub mod report;
+pub mod sql;
 pub mod store;

@@ -120,6 +120,14 @@ fn parse_lonlat(s: &str) -> Result<LonLat, String> {
     s.parse()
 }
 
+/// `NAME=VALUE` of `--param`.
+fn parse_param(s: &str) -> Result<(String, String), String> {
+    s.split_once('=')
+        .map(|(n, v)| (n.trim().trim_start_matches(':').to_string(), v.to_string()))
+        .filter(|(n, _)| !n.is_empty())
+        .ok_or_else(|| format!("\"{s}\": write NAME=VALUE"))
+}
+
 fn parse_role(s: &str) -> Result<stadtatlas::import::FileRole, String> {
     s.parse()
 }
@@ -288,5 +296,36 @@ pub enum Command {
         by: ByArg,
         #[command(flatten)]
         filter: FilterArgs,
+    },
+    /// Saved questions (queries/*.sql) and ad-hoc read-only SQL with spatial functions.
+    Query {
+        /// Folder of saved questions (default: ./queries, else the crate's queries/).
+        #[arg(long, global = true)]
+        queries: Option<PathBuf>,
+        /// Stop a query after this many seconds.
+        #[arg(long, global = true, default_value_t = 10)]
+        timeout: u64,
+        #[command(subcommand)]
+        action: QueryCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QueryCommand {
+    /// The saved questions with their titles and parameters.
+    List,
+    /// Run a saved question.
+    Run {
+        name: String,
+        /// NAME=VALUE (repeatable); bound, never pasted into the SQL.
+        #[arg(long = "param", value_parser = parse_param)]
+        params: Vec<(String, String)>,
+    },
+    /// Run one ad-hoc SELECT statement.
+    Sql {
+        sql: String,
+        /// NAME=VALUE (repeatable), bound as text to :NAME.
+        #[arg(long = "param", value_parser = parse_param)]
+        params: Vec<(String, String)>,
     },
 }

@@ -2,6 +2,7 @@
 
 pub mod args;
 mod output;
+mod sql;
 
 use anyhow::{Context, Result, bail};
 use args::{
@@ -376,6 +377,14 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             emit(&out, &gaps, || {
                 export::gaps_grid(&gaps, &atlas.vocabulary, out.lang)
             })?;
+            Ok(Outcome::Ok)
+        }
+        Command::Query {
+            queries,
+            timeout,
+            action,
+        } => {
+            sql::run(&out, &cli.store, queries, timeout, action)?;
             Ok(Outcome::Ok)
         }
     }
