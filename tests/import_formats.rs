@@ -458,3 +458,23 @@ fn swapped_coordinates_are_refused_with_a_hint() {
     assert!(err.contains("p.csv:2: column 'lat': 51.4828,11.9697 (lon,lat) lies outside every district, but 11.9697,51.4828 would lie in Mitte: are lat and lon swapped?"), "{err}");
     assert_eq!(before, std::fs::read(&store).unwrap());
 }
+
+#[test]
+fn a_position_with_one_coordinate_is_refused_not_a_crash() {
+    // Regression: found by the geojson fuzz target (the geojson crate panics
+    // converting such a position).
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.gpkg");
+    let file = dir.path().join("short.geojson");
+    std::fs::write(
+        &file,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"Kurz","level":"teil"},
+        "geometry":{"type":"Polygon","coordinates":[[[12.0],[12.1,51.4],[12.1,51.5],[12.0]]]}}]}"#,
+    )
+    .unwrap();
+    let err = refused(&store, &file, &["--as", "districts"]);
+    assert!(
+        err.contains("feature 1") && err.contains("fewer than two coordinates"),
+        "{err}"
+    );
+}

@@ -71,9 +71,33 @@ fn read_collection(
     }
 }
 
+/// The first position with fewer than two coordinates: the geojson crate
+/// would panic converting it (found by the geojson fuzz target).
+fn short_position(g: &geojson::GeometryValue) -> Option<String> {
+    use geojson::GeometryValue as G;
+    let bad = |p: &geojson::Position| p.len() < 2;
+    let found = match g {
+        G::Point { coordinates } => bad(coordinates),
+        G::MultiPoint { coordinates } | G::LineString { coordinates } => {
+            coordinates.iter().any(bad)
+        }
+        G::MultiLineString { coordinates } | G::Polygon { coordinates } => {
+            coordinates.iter().flatten().any(bad)
+        }
+        G::MultiPolygon { coordinates } => coordinates.iter().flatten().flatten().any(bad),
+        G::GeometryCollection { geometries } => {
+            return geometries.iter().find_map(|g| short_position(&g.value));
+        }
+    };
+    found.then(|| "a position has fewer than two coordinates".to_string())
+}
+
 /// A feature's geometry in WGS84, with extra dimensions (z, m) dropped.
 fn geometry(g: Option<geojson::Geometry>, crs: &Crs) -> Option<Result<geo::Geometry<f64>, String>> {
     let g = g?;
+    if let Some(problem) = short_position(&g.value) {
+        return Some(Err(problem));
+    }
     Some(
         geo::Geometry::<f64>::try_from(g)
             .map_err(|e| e.to_string())
@@ -97,7 +121,9 @@ fn unclosed_ring(g: &geojson::Geometry) -> Option<String> {
         .flat_map(|p| p.iter().enumerate())
         .find_map(|(k, ring)| {
             let (first, last) = (ring.first()?, ring.last()?);
-            (first[0] != last[0] || first[1] != last[1]).then(|| {
+            // Short positions are reported by `short_position`.
+            let comparable = first.len() >= 2 && last.len() >= 2;
+            (comparable && (first[0] != last[0] || first[1] != last[1])).then(|| {
                 format!(
                     "ring {} is not closed: it starts at {},{} and ends at {},{}",
                     k + 1,
