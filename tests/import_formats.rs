@@ -478,3 +478,34 @@ fn a_position_with_one_coordinate_is_refused_not_a_crash() {
         "{err}"
     );
 }
+
+#[test]
+fn a_shapefile_whose_records_run_out_is_refused_not_read_forever() {
+    // Regression: found by the shapefile fuzz target, whose input format is
+    // [.shp length: u16 LE][.shp][.dbf][0xFF 0xFF .prj]. The reader failed on
+    // the same record forever and the issue list grew without bound.
+    let seed = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fuzz/seeds/shapefile/regression-endless-records.bin"),
+    )
+    .unwrap();
+    let n = (u16::from_le_bytes([seed[0], seed[1]]) as usize).min(seed.len() - 2);
+    let (shp, rest) = seed[2..].split_at(n);
+    let (dbf, prj) = match rest.windows(2).position(|w| w == [0xFF, 0xFF]) {
+        Some(k) => (&rest[..k], Some(&rest[k + 2..])),
+        None => (rest, None),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("broken.shp");
+    std::fs::write(&file, shp).unwrap();
+    std::fs::write(file.with_extension("dbf"), dbf).unwrap();
+    if let Some(prj) = prj {
+        std::fs::write(file.with_extension("prj"), prj).unwrap();
+    }
+    let err = refused(&dir.path().join("s.gpkg"), &file, &["--as", "partners"]);
+    assert!(err.contains("cannot be read"), "{err}");
+    assert!(
+        err.lines().count() < 10,
+        "one problem per broken record, not one per retry: {err}"
+    );
+}

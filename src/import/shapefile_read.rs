@@ -134,9 +134,12 @@ pub fn read(
     for (i, item) in reader.iter_shapes_and_records().enumerate() {
         let (shape, record) = match item {
             Ok(x) => x,
+            // A broken record may leave the reader where it was, so the
+            // iterator would fail forever (found by the shapefile fuzz target):
+            // report the first failure and stop.
             Err(e) => {
                 issues.push(Issue::feature(path, i + 1, format!("cannot be read: {e}")));
-                continue;
+                break;
             }
         };
         let props: Map<String, Value> = record.into_iter().map(|(k, v)| (k, value(v))).collect();
