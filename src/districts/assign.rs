@@ -79,8 +79,9 @@ impl DistrictMap {
         out
     }
 
-    /// Assigns every entity at every level.
+    /// Assigns every entity at every level, on every core.
     pub fn assign_all(&self, entities: &[Entity]) -> Vec<Assignment> {
-        entities.iter().map(|e| self.assign(e)).collect()
+        use rayon::prelude::*;
+        entities.par_iter().map(|e| self.assign(e)).collect()
     }
 }

@@ -1,21 +1,25 @@
 //! Point-in-district lookup: an R-tree over district envelopes, then an
 //! interval-tree polygon test (`geo::IntervalTreeMultiPolygon`), so a lookup
-//! touches only the edges that cross the point's latitude.
+//! touches only the edges that cross the point's latitude. Points on an edge
+//! are found through a second R-tree over the edges themselves.
 
 use crate::model::District;
 use geo::algorithm::indexed::IntervalTreeMultiPolygon;
 use geo::orient::{Direction, Orient};
-use geo::{BoundingRect, Contains, Intersects, MultiPolygon, Point};
+use geo::{BoundingRect, Contains, Intersects, Line, LinesIter, MultiPolygon, Point};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
 
 type Envelope = GeomWithData<Rectangle<[f64; 2]>, usize>;
+type Edge = GeomWithData<rstar::primitives::Line<[f64; 2]>, usize>;
 
 /// Spatial index of the districts that have a geometry.
 pub struct DistrictIndex {
     envelopes: RTree<Envelope>,
     prepared: Vec<Option<IntervalTreeMultiPolygon<f64>>>,
     shapes: Vec<Option<MultiPolygon<f64>>>,
+    /// Every ring segment, with its district.
+    edges: RTree<Edge>,
 }
 
 impl std::fmt::Debug for DistrictIndex {
@@ -30,6 +34,7 @@ impl DistrictIndex {
     /// Indexes the districts' geometries (those without one are skipped).
     pub fn new(districts: &[District]) -> Self {
         let mut items = Vec::new();
+        let mut edges = Vec::new();
         let mut prepared = Vec::with_capacity(districts.len());
         let mut shapes = Vec::with_capacity(districts.len());
         for (i, d) in districts.iter().enumerate() {
@@ -50,6 +55,15 @@ impl DistrictIndex {
                     // like its shell would count as inside: orient first.
                     let oriented = geometry.orient(Direction::Default);
                     prepared.push(Some(IntervalTreeMultiPolygon::new(&oriented)));
+                    edges.extend(geometry.lines_iter().map(|l| {
+                        GeomWithData::new(
+                            rstar::primitives::Line::new(
+                                [l.start.x, l.start.y],
+                                [l.end.x, l.end.y],
+                            ),
+                            i,
+                        )
+                    }));
                     shapes.push(Some(geometry.clone()));
                 }
                 None => {
@@ -62,34 +76,35 @@ impl DistrictIndex {
             envelopes: RTree::bulk_load(items),
             prepared,
             shapes,
+            edges: RTree::bulk_load(edges),
         }
     }
 
-    /// The districts among `candidates_of` whose area holds the point.
+    /// The district among those `accept`ed whose area holds the point.
     ///
-    /// A point exactly on a shared edge belongs to the first district (in
-    /// store order) that touches it, so a tiling still gives one answer.
+    /// A point exactly on an edge belongs to the lowest-numbered accepted
+    /// district (in store order) that touches it, so a tiling still gives one
+    /// answer. Only points inside no district pay for that edge lookup.
     pub fn locate(&self, point: Point<f64>, accept: impl Fn(usize) -> bool) -> Option<usize> {
-        let mut touching: Option<usize> = None;
-        for item in self.envelopes.locate_all_at_point(&[point.x(), point.y()]) {
-            let i = item.data;
-            if !accept(i) {
-                continue;
-            }
-            let Some(prepared) = &self.prepared[i] else {
-                continue;
-            };
-            if prepared.contains(&point) {
-                return Some(i);
-            }
-            if self.shapes[i]
-                .as_ref()
-                .is_some_and(|s| s.intersects(&point))
-            {
-                touching = Some(touching.map_or(i, |t: usize| t.min(i)));
-            }
+        let at = [point.x(), point.y()];
+        let inside = self.envelopes.locate_all_at_point(&at).find(|item| {
+            accept(item.data)
+                && self.prepared[item.data]
+                    .as_ref()
+                    .is_some_and(|p| p.contains(&point))
+        });
+        if let Some(item) = inside {
+            return Some(item.data);
         }
-        touching
+        self.edges
+            .locate_in_envelope_intersecting(&AABB::from_point(at))
+            .filter(|edge| accept(edge.data))
+            .filter(|edge| {
+                let (a, b) = (edge.geom().from, edge.geom().to);
+                Line::new((a[0], a[1]), (b[0], b[1])).intersects(&point)
+            })
+            .map(|edge| edge.data)
+            .min()
     }
 
     /// The districts whose geometry intersects an area.
@@ -144,5 +159,9 @@ mod tests {
         let index = DistrictIndex::new(&[d]);
         assert_eq!(index.locate(Point::new(5.0, 5.0), |_| true), None);
         assert_eq!(index.locate(Point::new(2.0, 2.0), |_| true), Some(0));
+        // On the hole's edge and on the shell's corner: touching counts.
+        assert_eq!(index.locate(Point::new(4.0, 5.0), |_| true), Some(0));
+        assert_eq!(index.locate(Point::new(10.0, 10.0), |_| true), Some(0));
+        assert_eq!(index.locate(Point::new(10.0, 10.5), |_| true), None);
     }
 }

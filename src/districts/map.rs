@@ -81,6 +81,12 @@ impl DistrictMap {
         self.index.locate(p, |i| self.tiles[level][i])
     }
 
+    /// [`DistrictMap::locate`] for many points, on every core.
+    pub fn locate_all(&self, points: &[Point<f64>], level: usize) -> Vec<Option<usize>> {
+        use rayon::prelude::*;
+        points.par_iter().map(|&p| self.locate(p, level)).collect()
+    }
+
     /// The districts of the level at position `level` that district `d` lies
     /// in; empty for levels not coarser than its own.
     pub fn containers(&self, d: usize, level: usize) -> &[usize] {
