@@ -142,15 +142,21 @@ impl Table {
     /// Several source columns are joined with ", ".
     pub fn get<'a>(&self, row: &'a [String], field: &str) -> Option<std::borrow::Cow<'a, str>> {
         let cols = self.mapped.get(field)?;
-        let parts: Vec<&str> = cols
+        let mut parts = cols
             .iter()
             .filter_map(|&i| row.get(i).map(String::as_str))
-            .filter(|c| !c.is_empty())
-            .collect();
-        match parts.as_slice() {
-            [] => None,
-            [one] => Some(std::borrow::Cow::Borrowed(one)),
-            many => Some(std::borrow::Cow::Owned(many.join(", "))),
+            .filter(|c| !c.is_empty());
+        let first = parts.next()?;
+        match parts.next() {
+            None => Some(std::borrow::Cow::Borrowed(first)),
+            Some(second) => {
+                let mut joined = format!("{first}, {second}");
+                for part in parts {
+                    joined.push_str(", ");
+                    joined.push_str(part);
+                }
+                Some(std::borrow::Cow::Owned(joined))
+            }
         }
     }
 

@@ -35,7 +35,7 @@ pub const FIELDS: &[&str] = &[
 ];
 
 pub fn read(entry: &FileEntry, batch: &mut Batch, issues: &mut Vec<Issue>) {
-    let table = match Table::read(entry, FIELDS, &mut batch.notes) {
+    let mut table = match Table::read(entry, FIELDS, &mut batch.notes) {
         Ok(t) => t,
         Err(issue) => return issues.push(issue),
     };
@@ -53,31 +53,52 @@ pub fn read(entry: &FileEntry, batch: &mut Batch, issues: &mut Vec<Issue>) {
             ),
         ));
     }
-    for (line, row) in &table.rows {
-        let mut row_issues = Vec::new();
-        if let Some(entity) = read_row(
-            entry,
-            crs.as_ref(),
-            &table,
-            *line,
-            row,
-            batch,
-            &mut row_issues,
-        ) && row_issues.is_empty()
-        {
-            {
-                batch.entities.push((
-                    entity,
-                    Origin {
-                        file: entry.path.clone(),
-                        line: *line,
-                        column: table.header_of("id"),
-                    },
-                ));
-            }
-        }
-        issues.append(&mut row_issues);
+    // Rows are independent: read them on every core, keep them in file order.
+    use rayon::prelude::*;
+    let id_column = table.header_of("id");
+    // Taken out of the table, so that each row's cells are freed on the
+    // thread that read them.
+    let raw = std::mem::take(&mut table.rows);
+    let table = &table;
+    let rows: Vec<RowResult> = raw
+        .into_par_iter()
+        .map(|(line, row)| {
+            let mut result = RowResult::default();
+            result.entity = read_row(
+                entry,
+                crs.as_ref(),
+                table,
+                line,
+                &row,
+                &mut result.relations,
+                &mut result.issues,
+            )
+            .filter(|_| result.issues.is_empty())
+            .map(|entity| {
+                let origin = Origin {
+                    file: entry.path.clone(),
+                    line,
+                    column: id_column.clone(),
+                };
+                (entity, origin)
+            });
+            result
+        })
+        .collect();
+    batch.entities.reserve(rows.len());
+    for mut row in rows {
+        batch.entities.extend(row.entity);
+        batch.relations.append(&mut row.relations);
+        issues.append(&mut row.issues);
     }
+}
+
+/// What one row gives.
+#[derive(Default)]
+struct RowResult {
+    entity: Option<(Entity, Origin)>,
+    relations: Vec<RelationRef>,
+    issues: Vec<Issue>,
 }
 
 fn read_row(
@@ -86,7 +107,7 @@ fn read_row(
     table: &Table,
     line: u64,
     row: &[String],
-    batch: &mut Batch,
+    relations: &mut Vec<RelationRef>,
     issues: &mut Vec<Issue>,
 ) -> Option<Entity> {
     let path = &entry.path;
@@ -199,7 +220,7 @@ fn read_row(
     e.canonicalize();
     for (field, role) in [("lead_org", Role::Lead), ("partner_orgs", Role::Partner)] {
         for org in table.get(row, field).map(|c| list(&c)).unwrap_or_default() {
-            batch.relations.push(RelationRef {
+            relations.push(RelationRef {
                 from: org,
                 to: e.id.clone(),
                 role,

@@ -6,7 +6,12 @@ use crate::model::names::fold;
 use crate::model::{Contact, District, Entity, Level, Relation, Vocabulary};
 use crate::store::{AssignmentRow, ChangeSet, Snapshot};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Hash maps keyed by ids; foldhash is several times faster than SipHash on
+/// a million short keys, and an import's own ids need no DoS resistance.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+type HashSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 
 /// Counts of what an import adds, changes and leaves alone.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
@@ -34,22 +39,24 @@ pub struct Prepared {
     pub summary: ImportSummary,
 }
 
-fn merge_by_id<T: Clone>(
-    current: &[T],
-    incoming: impl Iterator<Item = T>,
+/// The stored records with the incoming ones in place of those with the same
+/// id, and the new ones after them: the store as it will be, by reference.
+fn merge_by_id<'a, T>(
+    current: &'a [T],
+    incoming: impl Iterator<Item = &'a T>,
     id: impl Fn(&T) -> &str,
-) -> Vec<T> {
-    let mut merged: Vec<T> = current.to_vec();
-    let mut position: HashMap<String, usize> = merged
+) -> Vec<&'a T> {
+    let mut merged: Vec<&T> = current.iter().collect();
+    let mut position: HashMap<&str, usize> = current
         .iter()
         .enumerate()
-        .map(|(i, r)| (id(r).to_string(), i))
+        .map(|(i, r)| (id(r), i))
         .collect();
     for record in incoming {
-        match position.get(id(&record)) {
+        match position.get(id(record)) {
             Some(&i) => merged[i] = record,
             None => {
-                position.insert(id(&record).to_string(), merged.len());
+                position.insert(id(record), merged.len());
                 merged.push(record);
             }
         }
@@ -63,7 +70,7 @@ fn duplicates<'a, T: 'a>(
     what: &str,
     issues: &mut Vec<Issue>,
 ) {
-    let mut seen: HashMap<String, &Origin> = HashMap::new();
+    let mut seen: HashMap<&str, &Origin> = HashMap::default();
     for (record, origin) in records {
         if let Some(first) = seen.get(id(record)) {
             issues.push(Issue::line(
@@ -77,25 +84,25 @@ fn duplicates<'a, T: 'a>(
                 ),
             ));
         } else {
-            seen.insert(id(record).to_string(), origin);
+            seen.insert(id(record), origin);
         }
     }
 }
 
 /// Finds entities by id or by name.
-struct EntityLookup {
-    ids: BTreeSet<String>,
-    by_name: HashMap<String, Vec<String>>,
+struct EntityLookup<'a> {
+    ids: HashSet<&'a str>,
+    by_name: HashMap<String, Vec<&'a str>>,
 }
 
-impl EntityLookup {
-    fn new(entities: &[Entity]) -> Self {
-        let mut by_name: HashMap<String, Vec<String>> = HashMap::new();
+impl<'a> EntityLookup<'a> {
+    fn new(entities: &[&'a Entity]) -> Self {
+        let mut by_name: HashMap<String, Vec<&str>> = HashMap::default();
         for e in entities {
-            by_name.entry(fold(&e.name)).or_default().push(e.id.clone());
+            by_name.entry(fold(&e.name)).or_default().push(&e.id);
         }
         Self {
-            ids: entities.iter().map(|e| e.id.clone()).collect(),
+            ids: entities.iter().map(|e| e.id.as_str()).collect(),
             by_name,
         }
     }
@@ -105,7 +112,7 @@ impl EntityLookup {
             return Ok(reference.to_string());
         }
         match self.by_name.get(&fold(reference)).map(Vec::as_slice) {
-            Some([one]) => Ok(one.clone()),
+            Some([one]) => Ok(one.to_string()),
             Some(many) if !many.is_empty() => Err(format!(
                 "\"{reference}\" names several entities ({}); use the id",
                 many.join(", ")
@@ -152,11 +159,14 @@ pub fn prepare(
             })
             .collect()
     };
-    let districts = merge_by_id(
+    let districts: Vec<District> = merge_by_id(
         &snapshot.districts,
-        batch.districts.iter().map(|(d, _)| d.clone()),
+        batch.districts.iter().map(|(d, _)| d),
         |d| &d.id,
-    );
+    )
+    .into_iter()
+    .cloned()
+    .collect();
     let district_ids: BTreeSet<&str> = districts.iter().map(|d| d.id.as_str()).collect();
     for (d, origin) in &batch.districts {
         if !levels.is_empty() && !levels.iter().any(|l| l.id == d.level) {
@@ -193,7 +203,7 @@ pub fn prepare(
 
     let entities = merge_by_id(
         &snapshot.entities,
-        batch.entities.iter().map(|(e, _)| e.clone()),
+        batch.entities.iter().map(|(e, _)| e),
         |e| &e.id,
     );
     for (e, origin) in &batch.entities {
@@ -212,7 +222,12 @@ pub fn prepare(
         }
     }
 
-    let lookup = EntityLookup::new(&entities);
+    // Only relations and contacts refer to entities by name.
+    let lookup = if batch.relations.is_empty() && batch.contacts.is_empty() {
+        EntityLookup::new(&[])
+    } else {
+        EntityLookup::new(&entities)
+    };
     let mut relations = Vec::new();
     for r in &batch.relations {
         let ends = (lookup.find(&r.from), lookup.find(&r.to));
@@ -270,7 +285,8 @@ pub fn prepare(
         .iter()
         .map(|e| (e.id.as_str(), e))
         .collect();
-    for (e, _) in &batch.entities {
+    let mut changed = vec![false; batch.entities.len()];
+    for (k, (e, _)) in batch.entities.iter().enumerate() {
         match current.get(e.id.as_str()) {
             Some(old) if *old == e => summary.entities_unchanged += 1,
             found => {
@@ -280,7 +296,7 @@ pub fn prepare(
                     summary.entities_added += 1
                 }
                 summary.changed_ids.push(e.id.clone());
-                changes.entities.push(e.clone());
+                changed[k] = true;
             }
         }
     }
@@ -351,12 +367,13 @@ pub fn prepare(
         .unwrap_or_else(Vocabulary::default_vocabulary);
     summary.warnings = batch.notes.clone();
     let brought: Vec<usize> = {
-        let ids: BTreeSet<&str> = batch.entities.iter().map(|(e, _)| e.id.as_str()).collect();
+        let ids: HashSet<&str> = batch.entities.iter().map(|(e, _)| e.id.as_str()).collect();
         (0..entities.len())
             .filter(|&i| ids.contains(entities[i].id.as_str()))
             .collect()
     };
-    for d in crate::quality::likely_duplicates(&entities, Some(&brought)) {
+    let dups = crate::quality::likely_duplicates(&entities, Some(&brought));
+    for d in dups {
         summary.warnings.push(format!(
             "likely duplicate: '{}' ({}) and '{}' ({}) — {}; ids decide identity, both are kept",
             entities[d.a].name,
@@ -375,6 +392,12 @@ pub fn prepare(
         batch.entities.iter().map(|(e, _)| e),
         &vocabulary,
     ));
+    changes.entities = batch
+        .entities
+        .into_iter()
+        .zip(changed)
+        .filter_map(|((e, _), changed)| changed.then_some(e))
+        .collect();
     Ok(Prepared { changes, summary })
 }
 
@@ -396,19 +419,23 @@ fn swapped_hint(map: &DistrictMap, p: crate::model::LonLat) -> Option<String> {
     ))
 }
 
-fn assignment_rows(entities: &[Entity], districts: &DistrictMap) -> Vec<AssignmentRow> {
-    let mut rows = Vec::new();
-    for e in entities {
-        let assignment = districts.assign(e);
-        for (level, district) in districts.assignment_ids(&assignment) {
-            rows.push(AssignmentRow {
-                entity_id: e.id.clone(),
-                level: level.to_string(),
-                district_id: district.to_string(),
-            });
-        }
-    }
-    rows.sort();
+fn assignment_rows(entities: &[&Entity], districts: &DistrictMap) -> Vec<AssignmentRow> {
+    use rayon::prelude::*;
+    let mut rows: Vec<AssignmentRow> = entities
+        .par_iter()
+        .flat_map_iter(|e| {
+            let assignment = districts.assign(e);
+            districts
+                .assignment_ids(&assignment)
+                .map(|(level, district)| AssignmentRow {
+                    entity_id: e.id.clone(),
+                    level: level.to_string(),
+                    district_id: district.to_string(),
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    rows.par_sort_unstable();
     rows
 }
 
@@ -438,9 +465,15 @@ fn vocabulary_warnings<'a>(
     unknown
         .into_iter()
         .map(|(what, ids)| {
+            const SHOWN: usize = 10;
+            let count = ids.len();
+            let mut list: Vec<String> = ids.into_iter().take(SHOWN).collect();
+            if count > SHOWN {
+                list.push(format!("… ({count} in all)"));
+            }
             format!(
                 "unknown {what} (not in the vocabulary), used by: {}",
-                ids.into_iter().collect::<Vec<_>>().join(", ")
+                list.join(", ")
             )
         })
         .collect()

@@ -156,11 +156,14 @@ fn csv_file(entry: &FileEntry, notes: &mut Vec<String>) -> Result<RawTable, Issu
         .map(|h| h.trim().to_string())
         .collect();
     let mut rows = Vec::new();
-    for record in reader.records() {
-        let r = record.map_err(|e| csv_issue(path, &e))?;
+    let mut record = csv::StringRecord::new();
+    while reader
+        .read_record(&mut record)
+        .map_err(|e| csv_issue(path, &e))?
+    {
         rows.push((
-            r.position().map_or(0, |p| p.line()),
-            r.iter().map(|c| c.trim().to_string()).collect(),
+            record.position().map_or(0, |p| p.line()),
+            record.iter().map(|c| c.trim().to_string()).collect(),
         ));
     }
     Ok(RawTable {

@@ -7,6 +7,7 @@ use crate::model::{Entity, Meters};
 use rstar::primitives::GeomWithData;
 use rstar::{AABB, RTree};
 use serde::Serialize;
+use std::borrow::Borrow;
 use std::collections::HashMap;
 
 /// How close two points must be to count as "the same place".
@@ -41,54 +42,95 @@ fn website_key(url: &str) -> String {
         .to_string()
 }
 
+/// How many leading letters of the folded names two records must share to be
+/// compared at all. Jaro-Winkler weighs the first four letters most; pairs
+/// above [`SIMILAR`] that differ there are typos in the first letters, which
+/// this check accepts to miss.
+const PREFIX: usize = 4;
+
+/// The first [`PREFIX`] letters of a folded name.
+fn name_prefix(folded: &str) -> &str {
+    let end = folded
+        .char_indices()
+        .nth(PREFIX)
+        .map_or(folded.len(), |(i, _)| i);
+    &folded[..end]
+}
+
 /// Likely duplicate pairs. With `only`, just the pairs that involve one of
 /// those indices (the records an import brings).
-pub fn likely_duplicates(entities: &[Entity], only: Option<&[usize]>) -> Vec<Duplicate> {
-    let involved = |a: usize, b: usize| only.is_none_or(|o| o.contains(&a) || o.contains(&b));
-    let mut out = Vec::new();
-    let points: RTree<GeomWithData<[f64; 2], usize>> = RTree::bulk_load(
-        entities
-            .iter()
-            .enumerate()
-            .filter_map(|(i, e)| e.location.map(|p| GeomWithData::new([p.lon(), p.lat()], i)))
-            .collect(),
-    );
-    let folded: Vec<String> = entities.iter().map(|e| fold(&e.name)).collect();
-    let starts: Vec<usize> = match only {
-        Some(o) => o.to_vec(),
-        None => (0..entities.len()).collect(),
-    };
-    for &a in &starts {
-        let Some(p) = entities[a].location else {
-            continue;
-        };
-        let (dlon, dlat) = degree_margin(p.lat(), NEAR);
-        let envelope = AABB::from_corners(
-            [p.lon() - dlon, p.lat() - dlat],
-            [p.lon() + dlon, p.lat() + dlat],
-        );
-        for item in points.locate_in_envelope_intersecting(&envelope) {
-            let b = item.data;
-            // Each unordered pair once: the lower index reports it, unless
-            // only the higher one was asked about.
-            if b == a || (b < a && only.is_none_or(|o| o.contains(&b))) {
-                continue;
-            }
-            let q = entities[b].location.expect("indexed points exist");
-            let d = geodesic(p, q).get();
-            let similarity = strsim::jaro_winkler(&folded[a], &folded[b]);
-            if d <= NEAR.get() && similarity >= SIMILAR {
-                out.push(Duplicate {
-                    a: a.min(b),
-                    b: a.max(b),
-                    reason: DuplicateReason::NearAndSimilar {
-                        distance_m: d,
-                        similarity,
-                    },
-                });
-            }
+pub fn likely_duplicates<E>(entities: &[E], only: Option<&[usize]>) -> Vec<Duplicate>
+where
+    E: std::borrow::Borrow<Entity> + Sync,
+{
+    use rayon::prelude::*;
+    let entities: Vec<&Entity> = entities.iter().map(Borrow::borrow).collect();
+    let asked: Option<Vec<bool>> = only.map(|o| {
+        let mut mask = vec![false; entities.len()];
+        for &i in o {
+            mask[i] = true;
+        }
+        mask
+    });
+    let is_asked = |i: usize| asked.as_ref().is_none_or(|m| m[i]);
+    let involved = |a: usize, b: usize| is_asked(a) || is_asked(b);
+    // Similar names share their beginning (Jaro-Winkler rewards a common
+    // prefix), so only records whose folded names start alike are compared
+    // (see [`PREFIX`]):
+    // the work grows with the pairs of look-alikes within 100 m, not with
+    // every pair of neighbours in a dense city centre.
+    let folded: Vec<String> = entities.par_iter().map(|e| fold(&e.name)).collect();
+    let mut groups: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, e) in entities.iter().enumerate() {
+        if e.location.is_some() {
+            groups.entry(name_prefix(&folded[i])).or_default().push(i);
         }
     }
+    let mut out: Vec<Duplicate> = groups
+        .into_par_iter()
+        .flat_map_iter(|(_, members)| {
+            let located = |i: usize| entities[i].location.expect("grouped records have a point");
+            let points: RTree<GeomWithData<[f64; 2], usize>> = RTree::bulk_load(
+                members
+                    .iter()
+                    .map(|&i| GeomWithData::new([located(i).lon(), located(i).lat()], i))
+                    .collect(),
+            );
+            let mut found = Vec::new();
+            for &a in members.iter().filter(|&&a| is_asked(a)) {
+                let p = located(a);
+                let (dlon, dlat) = degree_margin(p.lat(), NEAR);
+                let envelope = AABB::from_corners(
+                    [p.lon() - dlon, p.lat() - dlat],
+                    [p.lon() + dlon, p.lat() + dlat],
+                );
+                for item in points.locate_in_envelope_intersecting(&envelope) {
+                    let b = item.data;
+                    // Each unordered pair once: the lower index reports it,
+                    // unless only the higher one was asked about.
+                    if b == a || (b < a && is_asked(b)) {
+                        continue;
+                    }
+                    let d = geodesic(p, located(b)).get();
+                    if d > NEAR.get() {
+                        continue;
+                    }
+                    let similarity = strsim::jaro_winkler(&folded[a], &folded[b]);
+                    if similarity >= SIMILAR {
+                        found.push(Duplicate {
+                            a: a.min(b),
+                            b: a.max(b),
+                            reason: DuplicateReason::NearAndSimilar {
+                                distance_m: d,
+                                similarity,
+                            },
+                        });
+                    }
+                }
+            }
+            found
+        })
+        .collect();
     let mut by_site: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, e) in entities.iter().enumerate() {
         if let Some(w) = e.website.as_deref().filter(|w| !w.trim().is_empty()) {
