@@ -245,14 +245,14 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             Ok(Outcome::Ok)
         }
         Command::Where { target } => {
-            let atlas = load(&cli.store)?;
+            let store = SqliteStore::open_for_reading(&cli.store)?;
             let rows = match target.parse::<LonLat>() {
-                Ok(p) => query::where_point(&atlas, p),
+                Ok(p) => query::where_point_in_store(&store, p)?,
                 Err(_) if target.contains(',') => bail!(
                     "\"{target}\" is not LON,LAT: {}",
                     target.parse::<LonLat>().err().unwrap_or_default()
                 ),
-                Err(_) => query::where_entity(&atlas, &target)?,
+                Err(_) => query::where_entity_in_store(&store, &target)?,
             };
             emit(&out, &rows, || export::where_grid(&rows, out.lang))?;
             Ok(Outcome::Ok)
@@ -279,10 +279,12 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             level,
             filter,
         } => {
-            let atlas = load(&cli.store)?;
+            let store = SqliteStore::open_for_reading(&cli.store)?;
             let target = match (at, target) {
                 (Some(p), _) => NearTarget::At(p),
-                (None, Some(t)) if atlas.entity_index(&t).is_ok() => NearTarget::Entity(t),
+                (None, Some(t)) if !store.entities_by_id(&[&t])?.is_empty() => {
+                    NearTarget::Entity(t)
+                }
                 (None, Some(t)) => NearTarget::District { name: t, level },
                 (None, None) => bail!("name a district or an entity, or give --at LON,LAT"),
             };
@@ -292,7 +294,10 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                 (None, Some(k)) => Reach::Nearest(k),
                 (None, None) => bail!("give --within METRES or --nearest K"),
             };
-            let rows = query::near(&atlas, &target, reach, &filter.to_filter())?;
+            let query::Around {
+                atlas,
+                answer: rows,
+            } = query::near_in_store(&store, &target, reach, &filter.to_filter())?;
             emit_entities(&out, &atlas, &rows)?;
             Ok(if rows.is_empty() {
                 Outcome::Nothing
@@ -306,9 +311,9 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             per_capita,
             filter,
         } => {
-            let atlas = load(&cli.store)?;
-            let m = query::matrix(
-                &atlas,
+            let store = SqliteStore::open_for_reading(&cli.store)?;
+            let query::Around { atlas, answer: m } = query::matrix_in_store(
+                &store,
                 level.as_deref(),
                 by(b),
                 per_capita,
@@ -456,8 +461,17 @@ fn import_paths(
     spinner.finish_and_clear();
     let prepared = prepared?;
     let s = &prepared.summary;
-    for w in &s.warnings {
+    // A big import can bring thousands of warnings; the first ones show the
+    // pattern, `--dry-run --format json` lists them all.
+    const SHOWN: usize = 25;
+    for w in s.warnings.iter().take(SHOWN) {
         out.warn(w);
+    }
+    if s.warnings.len() > SHOWN {
+        out.warn(&format!(
+            "… and {} more warnings; `import --dry-run --format json` lists them all",
+            s.warnings.len() - SHOWN
+        ));
     }
     let verb = if dry_run { "would change" } else { "changes" };
     out.progress(&format!(
@@ -487,8 +501,11 @@ fn import_paths(
         prepared.changes.entities.len(),
         prepared.changes.districts.len()
     ));
-    let mut store = SqliteStore::open_or_create(store_path)?;
-    let applied = store.apply(&prepared.changes);
+    let applied = if store_path.exists() {
+        SqliteStore::open(store_path).and_then(|mut store| store.apply(&prepared.changes))
+    } else {
+        SqliteStore::create_with(store_path, &prepared.changes).map(|(_, id)| id)
+    };
     spinner.finish_and_clear();
     let id = applied.context("writing the import")?;
     out.progress(&format!("import #{id} written to {}", store_path.display()));

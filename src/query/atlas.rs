@@ -22,6 +22,8 @@ pub enum QueryError {
     NoGeometry(String),
     #[error("the store has no districts; import some first")]
     NoDistricts,
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
 }
 
 /// A point of an entity in the R-tree: `[lon, lat]` with the entity's index.

@@ -1,7 +1,7 @@
 //! `matrix`: counts per district × column (field, category, kind or status).
 
 use super::{Atlas, Filter, QueryError};
-use crate::districts::DistrictRef;
+use crate::districts::{Assignment, DistrictRef};
 use crate::model::{Entity, EntityKind, Status};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -69,7 +69,8 @@ fn values(e: &Entity, by: MatrixBy) -> Vec<String> {
 /// Every district that tiles the level gets a row (zeros included, so gaps
 /// show); entities that name only a coarser district get that district's row;
 /// `city-wide` and `outside` rows appear when non-empty. An entity with several
-/// fields counts once per field and once in `total`.
+/// fields counts once per field and once in `total`. Values outside the
+/// vocabulary get columns after the vocabulary's, in alphabetical order.
 ///
 /// # Errors
 /// [`QueryError`] for an unknown level.
@@ -80,116 +81,175 @@ pub fn matrix(
     per_capita: bool,
     filter: &Filter,
 ) -> Result<Matrix, QueryError> {
-    let level = atlas.level(level)?.to_string();
-    let l = atlas.level_position(&level);
-    let mut columns: Vec<String> = match by {
-        MatrixBy::Field => atlas
-            .vocabulary
-            .fields
+    let mut counter = MatrixCounter::new(atlas, level, by, filter)?;
+    for (e, assignment) in atlas.entities.iter().zip(&atlas.assignments) {
+        counter.add(e, assignment);
+    }
+    Ok(counter.finish(atlas, per_capita))
+}
+
+/// A matrix being counted, one entity at a time: [`matrix`] feeds it the
+/// loaded entities, a store-backed question feeds it chunks read in turn.
+pub struct MatrixCounter {
+    level: String,
+    position: usize,
+    by: MatrixBy,
+    filter: Filter,
+    columns: Vec<String>,
+    extra_columns: std::collections::BTreeSet<String>,
+    cells: BTreeMap<DistrictRef, (BTreeMap<String, usize>, usize)>,
+    totals: BTreeMap<String, usize>,
+    total: usize,
+}
+
+impl MatrixCounter {
+    /// An empty count over the districts of `atlas` (its entities are not read).
+    ///
+    /// # Errors
+    /// [`QueryError`] for an unknown level.
+    pub fn new(
+        atlas: &Atlas,
+        level: Option<&str>,
+        by: MatrixBy,
+        filter: &Filter,
+    ) -> Result<Self, QueryError> {
+        let level = atlas.level(level)?.to_string();
+        let position = atlas.level_position(&level);
+        let columns: Vec<String> = match by {
+            MatrixBy::Field => atlas
+                .vocabulary
+                .fields
+                .iter()
+                .map(|t| t.id.clone())
+                .collect(),
+            MatrixBy::Category => atlas
+                .vocabulary
+                .categories
+                .iter()
+                .map(|t| t.id.clone())
+                .collect(),
+            MatrixBy::Kind => EntityKind::ALL
+                .iter()
+                .map(|k| k.as_str().to_string())
+                .collect(),
+            MatrixBy::Status => Status::ALL.iter().map(|s| s.as_str().to_string()).collect(),
+        };
+        let cells = atlas
+            .districts
+            .hierarchy
+            .tiling(&level)
             .iter()
-            .map(|t| t.id.clone())
-            .collect(),
-        MatrixBy::Category => atlas
-            .vocabulary
-            .categories
-            .iter()
-            .map(|t| t.id.clone())
-            .collect(),
-        MatrixBy::Kind => EntityKind::ALL
-            .iter()
-            .map(|k| k.as_str().to_string())
-            .collect(),
-        MatrixBy::Status => Status::ALL.iter().map(|s| s.as_str().to_string()).collect(),
-    };
-    let mut cells: BTreeMap<DistrictRef, (BTreeMap<String, usize>, usize)> = atlas
-        .districts
-        .hierarchy
-        .tiling(&level)
-        .iter()
-        .map(|&d| (DistrictRef::District(d), Default::default()))
-        .collect();
-    let mut totals: BTreeMap<String, usize> = BTreeMap::new();
-    let mut total = 0;
-    for (i, e) in atlas.entities.iter().enumerate() {
-        if !filter.matches(e) {
-            continue;
+            .map(|&d| (DistrictRef::District(d), Default::default()))
+            .collect();
+        Ok(Self {
+            level,
+            position,
+            by,
+            filter: filter.clone(),
+            columns,
+            extra_columns: Default::default(),
+            cells,
+            totals: BTreeMap::new(),
+            total: 0,
+        })
+    }
+
+    /// Counts one entity with its districts at every level.
+    pub fn add(&mut self, e: &Entity, assignment: &Assignment) {
+        if !self.filter.matches(e) {
+            return;
         }
-        let vals = values(e, by);
+        let vals = values(e, self.by);
         for v in &vals {
-            if !columns.contains(v) {
-                columns.push(v.clone());
+            if !self.columns.contains(v) {
+                self.extra_columns.insert(v.clone());
             }
-            *totals.entry(v.clone()).or_default() += 1;
+            *self.totals.entry(v.clone()).or_default() += 1;
         }
-        total += 1;
-        for r in &atlas.assignments[i][l] {
-            let (counts, row_total) = cells.entry(*r).or_default();
+        self.total += 1;
+        for r in &assignment[self.position] {
+            let (counts, row_total) = self.cells.entry(*r).or_default();
             *row_total += 1;
             for v in &vals {
                 *counts.entry(v.clone()).or_default() += 1;
             }
         }
     }
-    let rank = |r: &DistrictRef| match r {
-        DistrictRef::District(d) => (
-            0,
-            atlas.districts.hierarchy.rank(&atlas.districts[*d].level),
-            *d,
-        ),
-        DistrictRef::CityWide => (1, None, 0),
-        DistrictRef::Outside => (2, None, 0),
-    };
-    let mut keys: Vec<DistrictRef> = cells.keys().copied().collect();
-    keys.sort_by_key(|r| (rank(r).0, std::cmp::Reverse(rank(r).1), rank(r).2));
-    let rows = keys
-        .into_iter()
-        .filter_map(|r| {
-            let (mut counts, row_total) = cells.remove(&r)?;
-            if matches!(r, DistrictRef::CityWide | DistrictRef::Outside) && row_total == 0 {
-                return None;
-            }
-            for c in &columns {
-                counts.entry(c.clone()).or_insert(0);
-            }
-            let district = match r {
-                DistrictRef::District(d) => Some(&atlas.districts[d]),
-                _ => None,
-            };
-            let population = district.and_then(|d| d.population);
-            let per_10000 = per_capita.then(|| {
-                counts
-                    .iter()
-                    .map(|(c, n)| {
-                        (
-                            c.clone(),
-                            population
-                                .filter(|&p| p > 0)
-                                .map(|p| *n as f64 * 10_000.0 / p as f64),
-                        )
-                    })
-                    .collect()
-            });
-            Some(MatrixRow {
-                district_id: atlas.ref_id(r).to_string(),
-                district: atlas.ref_name(r).to_string(),
-                level: district.map(|d| d.level.clone()),
-                counts,
-                total: row_total,
-                population,
-                per_10000,
-                provisional: district.is_some_and(|d| d.provisional),
+
+    /// The finished matrix; `atlas` must have the districts given to [`MatrixCounter::new`].
+    pub fn finish(self, atlas: &Atlas, per_capita: bool) -> Matrix {
+        let Self {
+            level,
+            by,
+            mut columns,
+            extra_columns,
+            mut cells,
+            mut totals,
+            total,
+            ..
+        } = self;
+        columns.extend(extra_columns);
+        let rank = |r: &DistrictRef| match r {
+            DistrictRef::District(d) => (
+                0,
+                atlas.districts.hierarchy.rank(&atlas.districts[*d].level),
+                *d,
+            ),
+            DistrictRef::CityWide => (1, None, 0),
+            DistrictRef::Outside => (2, None, 0),
+        };
+        let mut keys: Vec<DistrictRef> = cells.keys().copied().collect();
+        keys.sort_by_key(|r| (rank(r).0, std::cmp::Reverse(rank(r).1), rank(r).2));
+        let rows = keys
+            .into_iter()
+            .filter_map(|r| {
+                let (mut counts, row_total) = cells.remove(&r)?;
+                if matches!(r, DistrictRef::CityWide | DistrictRef::Outside) && row_total == 0 {
+                    return None;
+                }
+                for c in &columns {
+                    counts.entry(c.clone()).or_insert(0);
+                }
+                let district = match r {
+                    DistrictRef::District(d) => Some(&atlas.districts[d]),
+                    _ => None,
+                };
+                let population = district.and_then(|d| d.population);
+                let per_10000 = per_capita.then(|| {
+                    counts
+                        .iter()
+                        .map(|(c, n)| {
+                            (
+                                c.clone(),
+                                population
+                                    .filter(|&p| p > 0)
+                                    .map(|p| *n as f64 * 10_000.0 / p as f64),
+                            )
+                        })
+                        .collect()
+                });
+                Some(MatrixRow {
+                    district_id: atlas.ref_id(r).to_string(),
+                    district: atlas.ref_name(r).to_string(),
+                    level: district.map(|d| d.level.clone()),
+                    counts,
+                    total: row_total,
+                    population,
+                    per_10000,
+                    provisional: district.is_some_and(|d| d.provisional),
+                })
             })
-        })
-        .collect();
-    for c in &columns {
-        totals.entry(c.clone()).or_insert(0);
+            .collect();
+        for c in &columns {
+            totals.entry(c.clone()).or_insert(0);
+        }
+        Matrix {
+            level,
+            by,
+            columns,
+            rows,
+            totals,
+            total,
+        }
     }
-    Ok(Matrix {
-        level,
-        by,
-        columns,
-        rows,
-        totals,
-        total,
-    })
 }

@@ -3,6 +3,7 @@
 //! [`Atlas`] joins the store's records with the spatial indices; every question
 //! is a function over it. Nothing here formats output or knows the command line.
 
+mod around;
 mod atlas;
 mod check;
 mod district_table;
@@ -14,13 +15,16 @@ mod near;
 mod rows;
 mod whereis;
 
+pub use around::{
+    Around, matrix_in_store, near_in_store, where_entity_in_store, where_point_in_store,
+};
 pub use atlas::{Atlas, QueryError};
 pub use check::{Finding, check};
 pub use district_table::{DistrictRow, district_table};
 pub use filter::Filter;
 pub use gaps::{Gap, gaps};
 pub use inside::inside;
-pub use matrix::{Matrix, MatrixBy, MatrixRow, matrix};
+pub use matrix::{Matrix, MatrixBy, MatrixCounter, MatrixRow, matrix};
 pub use near::{NearTarget, Reach, near};
 pub use rows::{EntityRow, Located};
 pub use whereis::{WhereRow, where_entity, where_point};

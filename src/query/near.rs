@@ -40,18 +40,29 @@ impl Source {
     }
 
     fn envelope(&self, m: Meters) -> AABB<[f64; 2]> {
-        let (min, max) = match self {
-            Source::Point(q) => ((q.lon(), q.lat()), (q.lon(), q.lat())),
-            Source::Area(_, r) => ((r.min().x, r.min().y), (r.max().x, r.max().y)),
+        let rect = match self {
+            Source::Point(q) => geo::Rect::new(q.point().0, q.point().0),
+            Source::Area(_, r) => *r,
         };
-        let lat = if min.1.abs() > max.1.abs() {
-            min.1
-        } else {
-            max.1
-        };
-        let (dlon, dlat) = degree_margin(lat, m);
-        AABB::from_corners([min.0 - dlon, min.1 - dlat], [max.0 + dlon, max.1 + dlat])
+        envelope(rect, m)
     }
+}
+
+/// A lon/lat box that surely holds everything within `m` of `rect`.
+pub(super) fn envelope(rect: geo::Rect<f64>, m: Meters) -> AABB<[f64; 2]> {
+    let (min, max) = ((rect.min().x, rect.min().y), (rect.max().x, rect.max().y));
+    let lat = if min.1.abs() > max.1.abs() {
+        min.1
+    } else {
+        max.1
+    };
+    let (dlon, dlat) = degree_margin(lat, m);
+    AABB::from_corners([min.0 - dlon, min.1 - dlat], [max.0 + dlon, max.1 + dlat])
+}
+
+/// The radii `Reach::Nearest` tries, in turn, until enough are found.
+pub(super) fn widening_radii() -> impl Iterator<Item = Meters> {
+    std::iter::successors(Some(50.0), |r| (*r <= 25_000_000.0).then_some(r * 4.0)).map(Meters)
 }
 
 /// Entities near a target, nearest first, with `distance_m`.
@@ -148,14 +159,14 @@ pub fn near(
     let mut found = match reach {
         Reach::Within(m) => measure(m),
         Reach::Nearest(k) => {
-            let mut radius = 1_000.0;
-            loop {
-                let found = measure(Meters(radius));
-                if found.len() >= k || radius > 25_000_000.0 {
-                    break found;
+            let mut found = Vec::new();
+            for radius in widening_radii() {
+                found = measure(radius);
+                if found.len() >= k {
+                    break;
                 }
-                radius *= 4.0;
             }
+            found
         }
     };
     found.sort_by(|a, b| {

@@ -151,4 +151,71 @@ pub trait Store {
     /// # Errors
     /// [`StoreError`] when the backend fails.
     fn assignments(&self) -> Result<Vec<AssignmentRow>, StoreError>;
+
+    // What follows lets a question about one place read only that place.
+    // The defaults read everything; a backend with a spatial index does better.
+
+    /// Everything but the entities, their relations and contacts.
+    ///
+    /// # Errors
+    /// As [`Store::snapshot`].
+    fn frame(&self) -> Result<Snapshot, StoreError> {
+        Ok(Snapshot {
+            entities: Vec::new(),
+            relations: Vec::new(),
+            contacts: Vec::new(),
+            ..self.snapshot()?
+        })
+    }
+
+    /// The entities with these ids; unknown ids are skipped.
+    ///
+    /// # Errors
+    /// As [`Store::snapshot`].
+    fn entities_by_id(&self, ids: &[&str]) -> Result<Vec<Entity>, StoreError> {
+        let mut all = self.snapshot()?.entities;
+        all.retain(|e| ids.contains(&e.id.as_str()));
+        Ok(all)
+    }
+
+    /// At least every entity whose point lies in the lon/lat box and every
+    /// entity with an area (more may come; callers measure).
+    ///
+    /// # Errors
+    /// As [`Store::snapshot`].
+    fn entities_in_box(&self, min: (f64, f64), max: (f64, f64)) -> Result<Vec<Entity>, StoreError> {
+        let mut all = self.snapshot()?.entities;
+        all.retain(|e| match e.location {
+            Some(p) => min.0 <= p.lon() && p.lon() <= max.0 && min.1 <= p.lat() && p.lat() <= max.1,
+            None => e.area.is_some(),
+        });
+        Ok(all)
+    }
+
+    /// Every entity without a point.
+    ///
+    /// # Errors
+    /// As [`Store::snapshot`].
+    fn entities_without_point(&self) -> Result<Vec<Entity>, StoreError> {
+        let mut all = self.snapshot()?.entities;
+        all.retain(|e| e.location.is_none());
+        Ok(all)
+    }
+
+    /// Hands every entity to `f`, at most `size` at a time, so that a
+    /// question over all of them needs memory for one chunk only.
+    ///
+    /// # Errors
+    /// As [`Store::snapshot`], or what `f` returns.
+    fn for_each_entity_chunk(
+        &self,
+        size: usize,
+        f: &mut dyn FnMut(Vec<Entity>) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let all = self.snapshot()?.entities;
+        for chunk in all.chunks(size.max(1)) {
+            f(chunk.to_vec())?;
+        }
+        Ok(())
+    }
 }

@@ -5,6 +5,7 @@
 //! GDAL, QGIS and SQL users.
 
 mod gpkg_blob;
+pub mod grid;
 mod read;
 mod schema;
 mod write;
@@ -16,6 +17,12 @@ use super::{AssignmentRow, ChangeSet, Revision, Snapshot, Store, StoreError};
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+/// Settings for building a new store file that nobody else sees yet.
+const BULK_PRAGMAS: &str = "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; \
+                            PRAGMA locking_mode = EXCLUSIVE; PRAGMA temp_store = MEMORY; \
+                            PRAGMA cache_size = -262144; PRAGMA foreign_keys = OFF; \
+                            PRAGMA threads = 4;";
 
 /// How long a writer waits for another writer before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -89,11 +96,70 @@ impl SqliteStore {
                     .conn
                     .pragma_update(None, "query_only", true)
                     .map_err(sql_err("PRAGMA query_only = ON"))?;
+
                 Ok(store)
             }
             Err(StoreError::Open { .. } | StoreError::Sql { .. }) => Self::open_read_only(path),
             Err(other) => Err(other),
         }
+    }
+
+    /// Creates a new store holding one import, written as fast as SQLite
+    /// writes: the file is built under a temporary name beside `path` with no
+    /// journal and no syncing (there is nothing to roll back to), and linked
+    /// into place only once complete. A failure or a crash never leaves a
+    /// half-written store at `path`; at worst a `.partial` file beside it.
+    ///
+    /// # Errors
+    /// [`StoreError::Exists`] when `path` exists (also when it appeared
+    /// meanwhile), else as [`SqliteStore::create`] and [`Store::apply`].
+    pub fn create_with(path: &Path, changes: &ChangeSet) -> Result<(Self, i64), StoreError> {
+        if path.exists() {
+            return Err(StoreError::Exists {
+                path: path.to_path_buf(),
+            });
+        }
+        let name = path
+            .file_name()
+            .map_or_else(|| "store".into(), |n| n.to_string_lossy().into_owned());
+        let partial = path.with_file_name(format!(".{name}.partial-{}", std::process::id()));
+        let _ = std::fs::remove_file(&partial);
+        let built = (|| {
+            let mut store = Self::connect(
+                &partial,
+                OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+            )?;
+            store
+                .conn
+                .execute_batch(BULK_PRAGMAS)
+                .map_err(sql_err(BULK_PRAGMAS))?;
+            store.create_tables()?;
+            // Filled first, indexed once; the foreign keys are checked after.
+            let id = write::apply_to_new(&mut store.conn, changes)?;
+            store
+                .conn
+                .execute_batch(schema::BULK_INDEXES)
+                .map_err(sql_err("CREATE INDEX"))?;
+            store.check_foreign_keys()?;
+            Ok(id)
+        })();
+        let linked = built.and_then(|id| {
+            // A hard link never replaces a file that appeared meanwhile.
+            std::fs::hard_link(&partial, path)
+                .map(|()| id)
+                .map_err(|e| match e.kind() {
+                    std::io::ErrorKind::AlreadyExists => StoreError::Exists {
+                        path: path.to_path_buf(),
+                    },
+                    _ => StoreError::Open {
+                        path: path.to_path_buf(),
+                        source: rusqlite::Error::ToSqlConversionFailure(Box::new(e)),
+                    },
+                })
+        });
+        let _ = std::fs::remove_file(&partial);
+        let id = linked?;
+        Ok((Self::open(path)?, id))
     }
 
     /// Opens the store, creating it when the file does not exist.
@@ -206,6 +272,13 @@ impl SqliteStore {
     }
 
     fn create_schema(&self) -> Result<(), StoreError> {
+        self.create_tables()?;
+        self.conn
+            .execute_batch(schema::BULK_INDEXES)
+            .map_err(sql_err("CREATE INDEX"))
+    }
+
+    fn create_tables(&self) -> Result<(), StoreError> {
         let setup = format!(
             "BEGIN; PRAGMA application_id = {}; PRAGMA user_version = {}; {} \
              INSERT INTO stadtatlas_meta (key, value) VALUES ('schema_version', '{}'); COMMIT;",
@@ -217,6 +290,25 @@ impl SqliteStore {
         self.conn
             .execute_batch(&setup)
             .map_err(sql_err("CREATE schema"))
+    }
+
+    /// Fails when a row refers to a record that does not exist.
+    fn check_foreign_keys(&self) -> Result<(), StoreError> {
+        const Q: &str = "PRAGMA foreign_key_check";
+        let mut stmt = self.conn.prepare(Q).map_err(sql_err(Q))?;
+        let mut rows = stmt.query([]).map_err(sql_err(Q))?;
+        match rows.next().map_err(sql_err(Q))? {
+            None => Ok(()),
+            Some(row) => {
+                let table: String = row.get(0).map_err(sql_err(Q))?;
+                let rowid: i64 = row.get(1).map_err(sql_err(Q))?;
+                Err(StoreError::Corrupt {
+                    what: "reference",
+                    id: format!("{table} row {rowid}"),
+                    source: "refers to a record that does not exist".into(),
+                })
+            }
+        }
     }
 
     fn check_version(&self) -> Result<(), StoreError> {
@@ -241,6 +333,9 @@ impl SqliteStore {
             .meta("schema_version")?
             .and_then(|v| v.parse().ok())
             .unwrap_or(0);
+        if found == 1 && !self.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(true) {
+            return self.upgrade_from_v1();
+        }
         if found != SCHEMA_VERSION {
             return Err(StoreError::SchemaVersion {
                 path: self.path.clone(),
@@ -249,6 +344,43 @@ impl SqliteStore {
             });
         }
         Ok(())
+    }
+
+    /// Version 1 had no point columns and no grid index: add and fill them
+    /// in one transaction (nothing else changes).
+    fn upgrade_from_v1(&self) -> Result<(), StoreError> {
+        let tx = self
+            .conn
+            .unchecked_transaction()
+            .map_err(sql_err("BEGIN"))?;
+        tx.execute_batch(schema::V1_TO_V2)
+            .map_err(sql_err(schema::V1_TO_V2))?;
+        const POINTS: &str = "SELECT fid, geom FROM entities WHERE geom IS NOT NULL";
+        let points: Vec<(i64, Vec<u8>)> = tx
+            .prepare(POINTS)
+            .and_then(|mut stmt| {
+                stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect()
+            })
+            .map_err(sql_err(POINTS))?;
+        const SET: &str = "UPDATE entities SET lon = ?2, lat = ?3, cell = ?4 WHERE fid = ?1";
+        let mut set = tx.prepare(SET).map_err(sql_err(SET))?;
+        for (fid, blob) in points {
+            if let Ok(geo::Geometry::Point(p)) = gpkg_blob::decode(&blob) {
+                set.execute(rusqlite::params![
+                    fid,
+                    p.x(),
+                    p.y(),
+                    grid::cell(p.x(), p.y())
+                ])
+                .map_err(sql_err(SET))?;
+            }
+        }
+        drop(set);
+        const VERSION: &str = "UPDATE stadtatlas_meta SET value = ?1 WHERE key = 'schema_version'";
+        tx.execute(VERSION, [SCHEMA_VERSION.to_string()])
+            .map_err(sql_err(VERSION))?;
+        tx.commit().map_err(sql_err("COMMIT"))
     }
 
     pub(crate) fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
@@ -276,5 +408,33 @@ impl Store for SqliteStore {
 
     fn assignments(&self) -> Result<Vec<AssignmentRow>, StoreError> {
         read::assignments(&self.conn)
+    }
+
+    fn frame(&self) -> Result<Snapshot, StoreError> {
+        read::frame(self)
+    }
+
+    fn entities_by_id(&self, ids: &[&str]) -> Result<Vec<crate::model::Entity>, StoreError> {
+        read::entities_by_id(&self.conn, ids)
+    }
+
+    fn entities_in_box(
+        &self,
+        min: (f64, f64),
+        max: (f64, f64),
+    ) -> Result<Vec<crate::model::Entity>, StoreError> {
+        read::entities_in_box(&self.conn, min, max)
+    }
+
+    fn entities_without_point(&self) -> Result<Vec<crate::model::Entity>, StoreError> {
+        read::entities_without_point(&self.conn)
+    }
+
+    fn for_each_entity_chunk(
+        &self,
+        size: usize,
+        f: &mut dyn FnMut(Vec<crate::model::Entity>) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        read::for_each_entity_chunk(&self.conn, size, f)
     }
 }

@@ -177,3 +177,173 @@ pub(super) fn assignments(conn: &Connection) -> Result<Vec<AssignmentRow>, Store
     .collect::<Result<Vec<_>, _>>()
     .map_err(sql_err(Q))
 }
+
+/// Everything but the entities, their relations and contacts.
+pub(super) fn frame(store: &SqliteStore) -> Result<Snapshot, StoreError> {
+    let conn = &store.conn;
+    let districts: Vec<District> = records(
+        conn,
+        "district",
+        "SELECT id, record FROM districts ORDER BY fid",
+    )?;
+    const LEVELS: &str = "SELECT level, rank FROM district_levels ORDER BY rank";
+    let mut stmt = conn.prepare(LEVELS).map_err(sql_err(LEVELS))?;
+    let levels = stmt
+        .query_map([], |r| {
+            Ok(Level {
+                id: r.get(0)?,
+                rank: r.get(1)?,
+            })
+        })
+        .map_err(sql_err(LEVELS))?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(sql_err(LEVELS))?;
+    let vocabulary = match store.meta("vocabulary")? {
+        Some(json) => Some(parse_record::<Vocabulary>(
+            "vocabulary",
+            "vocabulary",
+            &json,
+        )?),
+        None => None,
+    };
+    Ok(Snapshot {
+        districts,
+        levels,
+        vocabulary,
+        default_level: store.meta("default_level")?,
+        ..Snapshot::default()
+    })
+}
+
+/// Parses `(id, record)` rows on every core.
+fn parse_entities(rows: Vec<(String, String)>) -> Result<Vec<Entity>, StoreError> {
+    use rayon::prelude::*;
+    rows.into_par_iter()
+        .map(|(id, json)| parse_record("entity", &id, &json))
+        .collect()
+}
+
+/// The entities with these ids (unknown ids are skipped), in the order asked.
+pub(super) fn entities_by_id(conn: &Connection, ids: &[&str]) -> Result<Vec<Entity>, StoreError> {
+    use rusqlite::OptionalExtension;
+    const Q: &str = "SELECT record FROM entities WHERE id = ?1";
+    // One read transaction for all lookups, not one per statement.
+    let tx = conn.unchecked_transaction().map_err(sql_err("BEGIN"))?;
+    let mut stmt = tx.prepare(Q).map_err(sql_err(Q))?;
+    let mut rows = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(json) = stmt
+            .query_row([id], |r| r.get::<_, String>(0))
+            .optional()
+            .map_err(sql_err(Q))?
+        {
+            rows.push((id.to_string(), json));
+        }
+    }
+    drop(stmt);
+    tx.finish().map_err(sql_err("COMMIT"))?;
+    parse_entities(rows)
+}
+
+/// Entities whose point lies in the lon/lat box, found through the grid
+/// index (see [`super::grid`]), and every entity with an area whose bounding
+/// box meets it.
+pub(super) fn entities_in_box(
+    conn: &Connection,
+    min: (f64, f64),
+    max: (f64, f64),
+) -> Result<Vec<Entity>, StoreError> {
+    const ALL: &str = "SELECT fid, lon, lat FROM entities WHERE cell IS NOT NULL";
+    const RANGE: &str = "SELECT fid, lon, lat FROM entities WHERE cell BETWEEN ?1 AND ?2";
+    let inside = |lon: f64, lat: f64| min.0 <= lon && lon <= max.0 && min.1 <= lat && lat <= max.1;
+    // One read transaction for all lookups, not one per statement.
+    let tx = conn.unchecked_transaction().map_err(sql_err("BEGIN"))?;
+    let mut fids: Vec<i64> = Vec::new();
+    let mut scan = |q: &str, params: &[&dyn rusqlite::ToSql]| -> Result<(), StoreError> {
+        let mut stmt = tx.prepare_cached(q).map_err(sql_err(q))?;
+        let mut rows = stmt.query(params).map_err(sql_err(q))?;
+        while let Some(row) = rows.next().map_err(sql_err(q))? {
+            let (fid, lon, lat): (i64, f64, f64) = (
+                row.get(0).map_err(sql_err(q))?,
+                row.get(1).map_err(sql_err(q))?,
+                row.get(2).map_err(sql_err(q))?,
+            );
+            if inside(lon, lat) {
+                fids.push(fid);
+            }
+        }
+        Ok(())
+    };
+    match super::grid::ranges(min, max) {
+        Some(ranges) => {
+            for (a, b) in ranges {
+                scan(RANGE, &[&a, &b])?;
+            }
+        }
+        None => scan(ALL, &[])?,
+    }
+    // In file order, so that neighbouring records share pages.
+    fids.sort_unstable();
+    const BY_FID: &str = "SELECT id, record FROM entities WHERE fid = ?1";
+    let mut rows = Vec::with_capacity(fids.len());
+    {
+        let mut stmt = tx.prepare(BY_FID).map_err(sql_err(BY_FID))?;
+        for fid in fids {
+            rows.push(
+                stmt.query_row([fid], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .map_err(sql_err(BY_FID))?,
+            );
+        }
+    }
+    // CROSS JOIN keeps SQLite from scanning all entities for the few areas.
+    const AREAS: &str = "SELECT e.id, e.record FROM entity_areas a CROSS JOIN entities e \
+                         ON e.id = a.entity_id WHERE e.geom IS NULL ORDER BY e.fid";
+    let mut stmt = tx.prepare(AREAS).map_err(sql_err(AREAS))?;
+    let areas = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .map_err(sql_err(AREAS))?
+        .collect::<Result<Vec<(String, String)>, _>>()
+        .map_err(sql_err(AREAS))?;
+    drop(stmt);
+    tx.finish().map_err(sql_err("COMMIT"))?;
+    rows.extend(areas);
+    parse_entities(rows)
+}
+
+/// Entities without a point (areas, named districts, city-wide).
+pub(super) fn entities_without_point(conn: &Connection) -> Result<Vec<Entity>, StoreError> {
+    const Q: &str = "SELECT id, record FROM entities INDEXED BY entities_unpointed \
+                     WHERE geom IS NULL AND kind >= '' ORDER BY fid";
+    let mut stmt = conn.prepare(Q).map_err(sql_err(Q))?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .map_err(sql_err(Q))?
+        .collect::<Result<Vec<(String, String)>, _>>()
+        .map_err(sql_err(Q))?;
+    parse_entities(rows)
+}
+
+/// All entities, `size` at a time, in id order.
+pub(super) fn for_each_entity_chunk(
+    conn: &Connection,
+    size: usize,
+    f: &mut dyn FnMut(Vec<Entity>) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    const Q: &str = "SELECT id, record FROM entities ORDER BY fid";
+    let mut stmt = conn.prepare(Q).map_err(sql_err(Q))?;
+    let mut rows = stmt.query([]).map_err(sql_err(Q))?;
+    let mut chunk = Vec::with_capacity(size);
+    while let Some(row) = rows.next().map_err(sql_err(Q))? {
+        chunk.push((
+            row.get(0).map_err(sql_err(Q))?,
+            row.get(1).map_err(sql_err(Q))?,
+        ));
+        if chunk.len() == size {
+            f(parse_entities(std::mem::take(&mut chunk))?)?;
+        }
+    }
+    if !chunk.is_empty() {
+        f(parse_entities(chunk)?)?;
+    }
+    Ok(())
+}

@@ -4,14 +4,24 @@
 //! lives in `stadtatlas_meta`.
 
 /// The schema version this build writes and reads.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// `application_id` of a GeoPackage ("GPKG").
 pub const GPKG_APPLICATION_ID: i32 = 0x4750_4B47;
 /// `user_version` for GeoPackage 1.3.
 pub const GPKG_USER_VERSION: i32 = 10300;
 
-/// Creates every table of an empty store.
+/// The keys of the tables that grow with the entities, as indexes of
+/// their own: a new store is filled first and indexed once (sorting beats a
+/// million index inserts). The import makes these rows unique by construction.
+pub const BULK_INDEXES: &str = r#"
+CREATE UNIQUE INDEX entities_id ON entities (id);
+CREATE INDEX entities_cell ON entities (cell, lon, lat);
+CREATE INDEX entities_unpointed ON entities (kind) WHERE geom IS NULL;
+CREATE UNIQUE INDEX entity_districts_key ON entity_districts (entity_id, level, district_id);
+"#;
+
+/// Creates every table of an empty store, and the keys not in [`BULK_INDEXES`].
 pub const CREATE: &str = r#"
 CREATE TABLE gpkg_spatial_ref_sys (
   srs_name TEXT NOT NULL,
@@ -65,7 +75,7 @@ CREATE TABLE imports (
 
 CREATE TABLE entities (
   fid INTEGER PRIMARY KEY AUTOINCREMENT,
-  id TEXT NOT NULL UNIQUE,
+  id TEXT NOT NULL,
   name TEXT NOT NULL,
   kind TEXT NOT NULL CHECK (kind IN ('partner','initiative','project','body')),
   category TEXT,
@@ -78,12 +88,15 @@ CREATE TABLE entities (
   verified_on TEXT,
   visibility TEXT NOT NULL DEFAULT 'public',
   record TEXT NOT NULL,
-  geom POINT
+  geom POINT,
+  lon REAL,
+  lat REAL,
+  cell INTEGER
 );
 
 CREATE TABLE entity_areas (
   fid INTEGER PRIMARY KEY AUTOINCREMENT,
-  entity_id TEXT NOT NULL UNIQUE REFERENCES entities(id),
+  entity_id TEXT NOT NULL REFERENCES entities(id),
   name TEXT NOT NULL,
   geom MULTIPOLYGON NOT NULL
 );
@@ -95,7 +108,7 @@ CREATE TABLE district_levels (
 
 CREATE TABLE districts (
   fid INTEGER PRIMARY KEY AUTOINCREMENT,
-  id TEXT NOT NULL UNIQUE,
+  id TEXT NOT NULL,
   name TEXT NOT NULL,
   level TEXT NOT NULL,
   parent TEXT,
@@ -114,8 +127,7 @@ CREATE TABLE relations (
   to_id TEXT NOT NULL REFERENCES entities(id),
   role TEXT NOT NULL,
   field TEXT NOT NULL DEFAULT '',
-  source TEXT,
-  UNIQUE (from_id, to_id, role, field)
+  source TEXT
 );
 
 CREATE TABLE contacts (
@@ -124,16 +136,14 @@ CREATE TABLE contacts (
   name TEXT NOT NULL,
   role TEXT,
   email TEXT,
-  phone TEXT,
-  UNIQUE (entity_id, name)
+  phone TEXT
 );
 
 CREATE TABLE entity_districts (
   fid INTEGER PRIMARY KEY AUTOINCREMENT,
   entity_id TEXT NOT NULL REFERENCES entities(id),
   level TEXT NOT NULL,
-  district_id TEXT NOT NULL,
-  UNIQUE (entity_id, level, district_id)
+  district_id TEXT NOT NULL
 );
 
 CREATE TABLE revisions (
@@ -143,7 +153,12 @@ CREATE TABLE revisions (
   import_id INTEGER NOT NULL REFERENCES imports(id),
   record TEXT NOT NULL,
   PRIMARY KEY (record_kind, record_id, rev)
-);
+) WITHOUT ROWID;
+
+CREATE UNIQUE INDEX entity_areas_entity ON entity_areas (entity_id);
+CREATE UNIQUE INDEX districts_id ON districts (id);
+CREATE UNIQUE INDEX relations_key ON relations (from_id, to_id, role, field);
+CREATE UNIQUE INDEX contacts_key ON contacts (entity_id, name);
 
 INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) VALUES
  ('entities', 'features', 'entities', 'Smart City actors: partners, initiatives, projects, bodies (points; none = city-wide)', 4326),
@@ -155,4 +170,25 @@ INSERT INTO gpkg_geometry_columns VALUES
  ('entities', 'geom', 'POINT', 4326, 0, 0),
  ('entity_areas', 'geom', 'MULTIPOLYGON', 4326, 0, 0),
  ('districts', 'geom', 'MULTIPOLYGON', 4326, 0, 0);
+"#;
+
+/// Upgrades a version-1 store: point columns and the grid index
+/// (see [`super::grid`]); the values are filled by the caller.
+pub const V1_TO_V2: &str = r#"
+ALTER TABLE entities ADD COLUMN lon REAL;
+ALTER TABLE entities ADD COLUMN lat REAL;
+ALTER TABLE entities ADD COLUMN cell INTEGER;
+CREATE INDEX entities_cell ON entities (cell, lon, lat);
+CREATE INDEX entities_unpointed ON entities (kind) WHERE geom IS NULL;
+CREATE TABLE revisions_v2 (
+  record_kind TEXT NOT NULL CHECK (record_kind IN ('entity','district')),
+  record_id TEXT NOT NULL,
+  rev INTEGER NOT NULL,
+  import_id INTEGER NOT NULL REFERENCES imports(id),
+  record TEXT NOT NULL,
+  PRIMARY KEY (record_kind, record_id, rev)
+) WITHOUT ROWID;
+INSERT INTO revisions_v2 SELECT record_kind, record_id, rev, import_id, record FROM revisions;
+DROP TABLE revisions;
+ALTER TABLE revisions_v2 RENAME TO revisions;
 "#;

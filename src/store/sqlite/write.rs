@@ -5,20 +5,96 @@ use super::sql_err;
 use crate::model::{District, Entity};
 use crate::store::{ChangeSet, StoreError};
 use geo::{BoundingRect, Geometry};
+use rayon::prelude::*;
 use rusqlite::{Connection, Transaction, TransactionBehavior, params};
 
+/// An entity encoded for its rows, ahead of the (single-threaded) writing.
+struct EncodedEntity<'a> {
+    entity: &'a Entity,
+    record: String,
+    point: Option<Vec<u8>>,
+    area: Option<Vec<u8>>,
+}
+
+impl<'a> EncodedEntity<'a> {
+    fn new(entity: &'a Entity) -> Self {
+        Self {
+            entity,
+            record: serde_json::to_string(entity).expect("entities serialise"),
+            point: entity.location.map(|p| encode(&Geometry::Point(p.point()))),
+            area: entity
+                .area
+                .as_ref()
+                .map(|a| encode(&Geometry::MultiPolygon(a.clone()))),
+        }
+    }
+}
+
+/// Whether the store already holds records.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Target {
+    /// Records may exist: upsert, number revisions after the stored ones.
+    Existing,
+    /// A store just made, without [`super::schema::BULK_INDEXES`] yet:
+    /// plain inserts, every record at revision 1.
+    New,
+}
+
 pub(super) fn apply(conn: &mut Connection, changes: &ChangeSet) -> Result<i64, StoreError> {
+    apply_as(conn, changes, Target::Existing)
+}
+
+/// [`apply`] into a store just created without its bulk indexes.
+pub(super) fn apply_to_new(conn: &mut Connection, changes: &ChangeSet) -> Result<i64, StoreError> {
+    apply_as(conn, changes, Target::New)
+}
+
+fn apply_as(conn: &mut Connection, changes: &ChangeSet, target: Target) -> Result<i64, StoreError> {
+    // JSON and geometry blobs are made on every core; SQLite writes on one.
+    let encoded: Vec<EncodedEntity<'_>> = changes
+        .entities
+        .par_iter()
+        .map(EncodedEntity::new)
+        .collect();
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(sql_err("BEGIN IMMEDIATE"))?;
     let import_id = log_import(&tx, changes)?;
-    for entity in &changes.entities {
-        upsert_entity(&tx, entity)?;
-        add_revision(&tx, "entity", &entity.id, import_id, entity)?;
+    // With no areas stored yet there are none to drop for entities without one.
+    let areas_stored: bool = tx
+        .query_row("SELECT EXISTS (SELECT 1 FROM entity_areas)", [], |r| {
+            r.get(0)
+        })
+        .map_err(sql_err("SELECT EXISTS entity_areas"))?;
+    {
+        let q = match target {
+            Target::Existing => UPSERT_ENTITY,
+            Target::New => INSERT_ENTITY,
+        };
+        let mut stmt = tx.prepare(q).map_err(sql_err(q))?;
+        for e in &encoded {
+            write_entity(&mut stmt, q, e)?;
+            write_area(&tx, e, areas_stored)?;
+        }
+    }
+    {
+        // In key order, so that the revisions' B-tree grows at its end.
+        let mut by_id: Vec<&EncodedEntity<'_>> = encoded.iter().collect();
+        by_id.par_sort_unstable_by_key(|e| e.entity.id.as_str());
+        let q = match target {
+            Target::Existing => NEXT_REVISION,
+            Target::New => FIRST_REVISION,
+        };
+        let mut stmt = tx.prepare(q).map_err(sql_err(q))?;
+        for e in by_id {
+            stmt.execute(params!["entity", e.entity.id, import_id, e.record])
+                .map_err(sql_err(q))?;
+        }
     }
     for district in &changes.districts {
-        upsert_district(&tx, district)?;
-        add_revision(&tx, "district", &district.id, import_id, district)?;
+        let record = serde_json::to_string(district).expect("districts serialise");
+        upsert_district(&tx, district, &record)?;
+        add_revision(&tx, "district", &district.id, import_id, &record, target)?;
     }
     if let Some(levels) = &changes.levels {
         exec(&tx, "DELETE FROM district_levels", [])?;
@@ -52,7 +128,9 @@ pub(super) fn apply(conn: &mut Connection, changes: &ChangeSet) -> Result<i64, S
         set_meta(&tx, "default_level", level)?;
     }
     if let Some(rows) = &changes.assignments {
-        exec(&tx, "DELETE FROM entity_districts", [])?;
+        if target == Target::Existing {
+            exec(&tx, "DELETE FROM entity_districts", [])?;
+        }
         const Q: &str =
             "INSERT INTO entity_districts (entity_id, level, district_id) VALUES (?1, ?2, ?3)";
         let mut stmt = tx.prepare_cached(Q).map_err(sql_err(Q))?;
@@ -96,74 +174,96 @@ fn log_import(tx: &Transaction<'_>, changes: &ChangeSet) -> Result<i64, StoreErr
     Ok(tx.last_insert_rowid())
 }
 
-fn add_revision<T: serde::Serialize>(
+const NEXT_REVISION: &str = "INSERT INTO revisions (record_kind, record_id, rev, import_id, record) \
+                             SELECT ?1, ?2, coalesce(max(rev), 0) + 1, ?3, ?4 FROM revisions \
+                             WHERE record_kind = ?1 AND record_id = ?2";
+const FIRST_REVISION: &str = "INSERT INTO revisions (record_kind, record_id, rev, import_id, record) \
+                              VALUES (?1, ?2, 1, ?3, ?4)";
+
+fn add_revision(
     tx: &Transaction<'_>,
     kind: &str,
     id: &str,
     import_id: i64,
-    record: &T,
+    record: &str,
+    target: Target,
 ) -> Result<(), StoreError> {
-    const Q: &str = "INSERT INTO revisions (record_kind, record_id, rev, import_id, record) \
-                     SELECT ?1, ?2, coalesce(max(rev), 0) + 1, ?3, ?4 FROM revisions \
-                     WHERE record_kind = ?1 AND record_id = ?2";
-    let json = serde_json::to_string(record).expect("records serialise");
-    exec(tx, Q, params![kind, id, import_id, json])
+    let q = match target {
+        Target::Existing => NEXT_REVISION,
+        Target::New => FIRST_REVISION,
+    };
+    exec(tx, q, params![kind, id, import_id, record])
 }
 
-fn upsert_entity(tx: &Transaction<'_>, e: &Entity) -> Result<(), StoreError> {
-    const Q: &str = "INSERT INTO entities (id, name, kind, category, fields, status, address, website, \
-                     district_names, source, verified_on, visibility, record, geom) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) \
+const INSERT_ENTITY: &str = "INSERT INTO entities (id, name, kind, category, fields, status, address, website, \
+                             district_names, source, verified_on, visibility, record, geom, lon, lat, cell) \
+                             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
+const UPSERT_ENTITY: &str = "INSERT INTO entities (id, name, kind, category, fields, status, address, website, \
+                     district_names, source, verified_on, visibility, record, geom, lon, lat, cell) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) \
                      ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind, \
                      category = excluded.category, fields = excluded.fields, status = excluded.status, \
                      address = excluded.address, website = excluded.website, \
                      district_names = excluded.district_names, source = excluded.source, \
                      verified_on = excluded.verified_on, visibility = excluded.visibility, \
-                     record = excluded.record, geom = excluded.geom";
-    let record = serde_json::to_string(e).expect("entities serialise");
-    let geom = e.location.map(|p| encode(&Geometry::Point(p.point())));
-    exec(
-        tx,
-        Q,
-        params![
-            e.id,
-            e.name,
-            e.kind.as_str(),
-            e.category,
-            e.fields.join(";"),
-            e.status.map(|s| s.as_str()),
-            e.address,
-            e.website,
-            e.district_names.join(";"),
-            e.source,
-            e.verified_on.map(|d| d.to_string()),
-            e.visibility.as_str(),
-            record,
-            geom
-        ],
-    )?;
-    match &e.area {
+                     record = excluded.record, geom = excluded.geom, lon = excluded.lon, \
+                     lat = excluded.lat, cell = excluded.cell";
+
+fn write_entity(
+    stmt: &mut rusqlite::Statement<'_>,
+    query: &str,
+    encoded: &EncodedEntity<'_>,
+) -> Result<(), StoreError> {
+    let e = encoded.entity;
+    let (lon, lat) = (e.location.map(|p| p.lon()), e.location.map(|p| p.lat()));
+    let cell = e.location.map(|p| super::grid::cell(p.lon(), p.lat()));
+    stmt.execute(params![
+        e.id,
+        e.name,
+        e.kind.as_str(),
+        e.category,
+        e.fields.join(";"),
+        e.status.map(|s| s.as_str()),
+        e.address,
+        e.website,
+        e.district_names.join(";"),
+        e.source,
+        e.verified_on.map(|d| d.to_string()),
+        e.visibility.as_str(),
+        encoded.record,
+        encoded.point,
+        lon,
+        lat,
+        cell
+    ])
+    .map(|_| ())
+    .map_err(sql_err(query))
+}
+
+fn write_area(
+    tx: &Transaction<'_>,
+    encoded: &EncodedEntity<'_>,
+    areas_stored: bool,
+) -> Result<(), StoreError> {
+    let e = encoded.entity;
+    match &encoded.area {
         Some(area) => {
             const Q: &str = "INSERT INTO entity_areas (entity_id, name, geom) VALUES (?1, ?2, ?3) \
                              ON CONFLICT (entity_id) DO UPDATE SET name = excluded.name, geom = excluded.geom";
-            exec(
-                tx,
-                Q,
-                params![e.id, e.name, encode(&Geometry::MultiPolygon(area.clone()))],
-            )
+            exec(tx, Q, params![e.id, e.name, area])
         }
-        None => exec(tx, "DELETE FROM entity_areas WHERE entity_id = ?1", [&e.id]),
+        None if areas_stored => exec(tx, "DELETE FROM entity_areas WHERE entity_id = ?1", [&e.id]),
+        None => Ok(()),
     }
 }
 
-fn upsert_district(tx: &Transaction<'_>, d: &District) -> Result<(), StoreError> {
+fn upsert_district(tx: &Transaction<'_>, d: &District, record: &str) -> Result<(), StoreError> {
     const Q: &str = "INSERT INTO districts (id, name, level, parent, aliases, population, provisional, \
                      method, source, record, geom) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
                      ON CONFLICT (id) DO UPDATE SET name = excluded.name, level = excluded.level, \
                      parent = excluded.parent, aliases = excluded.aliases, population = excluded.population, \
                      provisional = excluded.provisional, method = excluded.method, source = excluded.source, \
                      record = excluded.record, geom = excluded.geom";
-    let record = serde_json::to_string(d).expect("districts serialise");
     let geom = d
         .geometry
         .as_ref()

@@ -1,0 +1,169 @@
+//! Questions answered from the store through its grid index (`*_in_store`)
+//! give exactly the answers of the same questions on the whole inventory
+//! loaded in memory, on the seeded oracle inventory; also after upgrading a
+//! version-1 store.
+
+mod common;
+
+use common::fixture;
+use stadtatlas::model::{LonLat, Meters};
+use stadtatlas::query::{self, Atlas, Filter, MatrixBy, NearTarget, Reach};
+use stadtatlas::store::{ChangeSet, Snapshot, SqliteStore, Store};
+use std::path::Path;
+
+fn write_store(path: &Path, s: &Snapshot) -> SqliteStore {
+    let changes = ChangeSet {
+        entities: s.entities.clone(),
+        districts: s.districts.clone(),
+        levels: Some(s.levels.clone()),
+        ..ChangeSet::default()
+    };
+    SqliteStore::create_with(path, &changes)
+        .expect("store written")
+        .0
+}
+
+fn json<T: serde::Serialize>(v: &T) -> serde_json::Value {
+    serde_json::to_value(v).expect("serialises")
+}
+
+fn targets(s: &Snapshot) -> Vec<NearTarget> {
+    let mut out: Vec<NearTarget> = [
+        (11.97, 51.42),
+        (11.85, 51.40),
+        (12.11, 51.61),
+        (11.70, 51.30),
+    ]
+    .into_iter()
+    .map(|(x, y)| NearTarget::At(LonLat::new(x, y).unwrap()))
+    .collect();
+    let pointed = s.entities.iter().find(|e| e.location.is_some()).unwrap();
+    let with_area = s.entities.iter().find(|e| e.area.is_some()).unwrap();
+    out.push(NearTarget::Entity(pointed.id.clone()));
+    out.push(NearTarget::Entity(with_area.id.clone()));
+    for name in ["District b3", "alias-t1", "b1"] {
+        out.push(NearTarget::District {
+            name: name.into(),
+            level: None,
+        });
+    }
+    out
+}
+
+fn assert_same_answers(store: &SqliteStore, snapshot: &Snapshot) {
+    let atlas = Atlas::new(snapshot.clone());
+    let filters = [
+        Filter::default(),
+        Filter {
+            fields: vec!["kultur".into()],
+            ..Filter::default()
+        },
+    ];
+    for target in targets(snapshot) {
+        for reach in [
+            Reach::Within(Meters(0.0)),
+            Reach::Within(Meters(300.0)),
+            Reach::Within(Meters(4_000.0)),
+            Reach::Nearest(1),
+            Reach::Nearest(25),
+        ] {
+            for filter in &filters {
+                let whole = query::near(&atlas, &target, reach, filter).unwrap();
+                let lazy = query::near_in_store(store, &target, reach, filter).unwrap();
+                let (whole, lazy) = (json(&whole), json(&lazy.answer));
+                if whole != lazy {
+                    let (w, l) = (whole.as_array().unwrap(), lazy.as_array().unwrap());
+                    let first = w.iter().zip(l).position(|(a, b)| a != b);
+                    panic!(
+                        "{target:?} {reach:?} {filter:?}: {} vs {} rows, first difference at {first:?}: {:?} vs {:?}",
+                        w.len(),
+                        l.len(),
+                        first.map(|i| &w[i]),
+                        first.map(|i| &l[i]),
+                    );
+                }
+            }
+        }
+    }
+    for (x, y) in [(11.97, 51.42), (11.85, 51.40), (11.99, 51.41), (13.0, 52.0)] {
+        let p = LonLat::new(x, y).unwrap();
+        assert_eq!(
+            query::where_point(&atlas, p),
+            query::where_point_in_store(store, p).unwrap()
+        );
+    }
+    for e in snapshot.entities.iter().step_by(997) {
+        assert_eq!(
+            query::where_entity(&atlas, &e.id).unwrap(),
+            query::where_entity_in_store(store, &e.id).unwrap(),
+            "{}",
+            e.id
+        );
+    }
+    for level in ["bezirk", "teil"] {
+        for by in [MatrixBy::Field, MatrixBy::Kind] {
+            let whole = query::matrix(&atlas, Some(level), by, true, &filters[0]).unwrap();
+            let lazy = query::matrix_in_store(store, Some(level), by, true, &filters[0]).unwrap();
+            assert_eq!(json(&whole), json(&lazy.answer), "{level} {by:?}");
+        }
+    }
+}
+
+#[test]
+fn store_backed_questions_answer_like_the_whole_inventory() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("atlas.gpkg");
+    let snapshot = fixture();
+    let store = write_store(&path, &snapshot);
+    // What the store gives back is what went in (ordered by id).
+    let mut expected = snapshot.clone();
+    expected.entities.sort_by(|a, b| a.id.cmp(&b.id));
+    let stored = store.snapshot().unwrap().entities;
+    assert_eq!(stored.len(), expected.entities.len());
+    for (a, b) in stored.iter().zip(&expected.entities) {
+        assert_eq!(a, b);
+    }
+    assert_same_answers(&store, &expected);
+    // Nothing is left beside the store once it is closed.
+    drop(store);
+    let files: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+}
+
+#[test]
+fn a_new_store_is_never_written_over_an_existing_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("atlas.gpkg");
+    std::fs::write(&path, b"not a store").unwrap();
+    let err = SqliteStore::create_with(&path, &ChangeSet::default()).unwrap_err();
+    assert!(err.to_string().contains("already exists"), "{err}");
+    assert_eq!(std::fs::read(&path).unwrap(), b"not a store");
+}
+
+#[test]
+fn a_version_1_store_is_upgraded_when_opened_for_writing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("atlas.gpkg");
+    let mut snapshot = fixture();
+    snapshot.entities.truncate(3_000);
+    drop(write_store(&path, &snapshot));
+    // Make it look like version 1: no point columns, no grid index.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "DROP INDEX entities_cell; DROP INDEX entities_unpointed;
+         ALTER TABLE entities DROP COLUMN cell; ALTER TABLE entities DROP COLUMN lon;
+         ALTER TABLE entities DROP COLUMN lat;
+         UPDATE stadtatlas_meta SET value = '1' WHERE key = 'schema_version';",
+    )
+    .unwrap();
+    drop(conn);
+    let read_only = SqliteStore::open_read_only(&path).unwrap_err();
+    assert!(
+        read_only.to_string().contains("schema version 1"),
+        "{read_only}"
+    );
+
+    let store = SqliteStore::open(&path).unwrap();
+    snapshot.entities.sort_by(|a, b| a.id.cmp(&b.id));
+    assert_same_answers(&store, &snapshot);
+}
