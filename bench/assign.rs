@@ -61,13 +61,31 @@ fn main() {
         runs_s.push(t.elapsed().as_secs_f64());
         matched = std::hint::black_box(found).iter().flatten().count();
     }
-    let mut sorted = runs_s.clone();
-    sorted.sort_by(f64::total_cmp);
-    let median_s = sorted[sorted.len() / 2];
+    let median = |runs: &[f64]| {
+        let mut sorted = runs.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        sorted[sorted.len() / 2]
+    };
+    let median_s = median(&runs_s);
+    // The same on one core, for a like-for-like comparison with sjoin.
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("a one-thread pool");
+    let single_runs: Vec<f64> = (0..runs)
+        .map(|_| {
+            one.install(|| {
+                let t = Instant::now();
+                std::hint::black_box(map.locate_all(&points, 0));
+                t.elapsed().as_secs_f64()
+            })
+        })
+        .collect();
+    let median_1thread_s = median(&single_runs);
     let runs_json: Vec<String> = runs_s.iter().map(|s| format!("{s:.6}")).collect();
     println!(
         "{{\"suite\":\"assign\",\"tool\":\"stadtatlas\",\"n\":{},\"polygons\":{polygons},\"vertices\":{vertices},\
-         \"index_s\":{index_s:.6},\"runs_s\":[{}],\"median_s\":{median_s:.6},\"matched\":{matched},\"threads\":{}}}",
+         \"index_s\":{index_s:.6},\"runs_s\":[{}],\"median_s\":{median_s:.6},\"median_1thread_s\":{median_1thread_s:.6},\"matched\":{matched},\"threads\":{}}}",
         points.len(),
         runs_json.join(","),
         std::thread::available_parallelism().map_or(1, |n| n.get())

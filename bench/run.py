@@ -1,0 +1,718 @@
+"""Benchmark harness of stadtatlas: measures each suite for each size N.
+
+Usually started by bench/run.sh, which installs the prerequisites, builds the
+binaries and generates bench/data/N/. Writes one JSON object per line to
+bench/results/results.jsonl (overwritten at the start unless --append) and
+prints progress to stderr.
+
+Suites (in this order):
+  assign            stadtatlas `bench_assign` (in-process) vs GeoPandas sjoin
+  import            whole-process `stadtatlas import` vs `ogr2ogr` (CSV -> GPKG)
+  near_cold         `stadtatlas near --at POINT --within 500`, new process per run
+                    (POINT: the Marktplatz, the densest place: the worst case)
+  near_cold_typical the same at TYPICAL_POINT, an ordinary neighbourhood
+  where_point_cold  `stadtatlas where POINT`, new process per run
+  where_id_cold     `stadtatlas where ID` (first id of partners.csv)
+  matrix            `stadtatlas matrix --level gebiet --by field`
+
+"cold" means a new process per run; the OS page cache is warm (the harness
+does not drop caches).
+
+Peak RSS: a child's own rusage (os.wait4) is not usable as such on Linux,
+because exec() carries the parent's high-water RSS into the child's
+ru_maxrss: a child of this Python process never reports less than this
+process's peak. Each command is therefore started through GNU time
+(/usr/bin/time, a ~1 MB process), which forks, execs the command and reports
+the command's own ru_maxrss (from its wait4). Without GNU time the harness
+falls back to os.wait4 on the child and marks the records with
+"rss_source": "wait4-inflated".
+"""
+
+import argparse
+import csv
+import datetime
+import importlib.metadata
+import json
+import os
+import platform
+import shlex
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+BENCH = REPO / "bench"
+DEFAULT_SIZES = [1000, 10000, 100000, 1000000]
+SUITES = [
+    "assign",
+    "import",
+    "near_cold",
+    "near_cold_typical",
+    "where_point_cold",
+    "where_id_cold",
+    "matrix",
+]
+QUERY_SUITES = ["near_cold", "near_cold_typical", "where_point_cold", "where_id_cold", "matrix"]
+# The Marktplatz: the centre of the densest cluster (the worst case).
+POINT = "11.9697,51.4828"
+# A residential edge of Halle-Neustadt: an ordinary neighbourhood.
+TYPICAL_POINT = "11.90,51.50"
+NEAR_METRES = "500"
+MIN_QUERY_RUNS = 7
+GNU_TIME = Path("/usr/bin/time")
+RSS_MARKER = "peak_rss_kb="
+# Exit codes of `near`/`where` that are answers, not failures (1: found nothing).
+QUERY_OK_CODES = (0, 1)
+
+
+# ---------------------------------------------------------------- processes
+
+
+class CommandFailed(Exception):
+    """A measured command exited with an unexpected code or timed out."""
+
+    def __init__(self, cmd, reason, stderr):
+        self.cmd = [str(part) for part in cmd]
+        self.reason = reason
+        self.stderr = stderr
+        super().__init__(self.describe())
+
+    def describe(self):
+        """The command, what went wrong, and the end of its stderr."""
+        tail = self.stderr.strip()[-4000:] or "(no stderr)"
+        return f"command {self.reason}: {shlex.join(self.cmd)}\n--- its stderr ---\n{tail}"
+
+
+@dataclass
+class Measurement:
+    """One finished child process."""
+
+    wall_s: float
+    peak_rss_kb: int
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def launcher_prefix(rss_file):
+    """The GNU time prefix that writes the child's peak RSS to rss_file."""
+    if not GNU_TIME.exists():
+        return []
+    return [str(GNU_TIME), "-f", RSS_MARKER + "%M", "-o", str(rss_file), "--"]
+
+
+def rss_source():
+    """How peak RSS is measured on this machine (recorded in each record)."""
+    return "gnu-time" if GNU_TIME.exists() else "wait4-inflated"
+
+
+def read_gnu_time_rss(rss_file):
+    """Peak RSS in KiB that GNU time wrote, or None."""
+    try:
+        text = Path(rss_file).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    for line in text.splitlines():
+        if line.startswith(RSS_MARKER):
+            return int(line[len(RSS_MARKER):])
+    return None
+
+
+def kill_group(pid):
+    """Kill a timed-out child and whatever it started."""
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def start_deadline(pid, timeout, expired):
+    """A timer that sets `expired` and kills the child after `timeout` seconds."""
+    if not timeout:
+        return None
+
+    def on_timeout():
+        expired.set()
+        kill_group(pid)
+
+    timer = threading.Timer(timeout, on_timeout)
+    timer.daemon = True
+    timer.start()
+    return timer
+
+
+def read_back(handle):
+    """Everything a temporary file received, as text."""
+    handle.seek(0)
+    return handle.read().decode("utf-8", errors="replace")
+
+
+def run_measured(cmd, ok_codes=(0,), timeout=None):
+    """Run cmd once; return its wall time, peak RSS, exit code and output.
+
+    Raises CommandFailed when the exit code is not in ok_codes or the command
+    runs longer than `timeout` seconds.
+    """
+    cmd = [str(part) for part in cmd]
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.NamedTemporaryFile(prefix="rss-") as rss_file:
+        full_cmd = launcher_prefix(rss_file.name) + cmd
+        start = time.perf_counter()
+        try:
+            child = subprocess.Popen(full_cmd, stdin=subprocess.DEVNULL, stdout=out,
+                                     stderr=err, start_new_session=True)
+        except OSError as error:
+            raise CommandFailed(cmd, f"could not start ({error})", "") from error
+        expired = threading.Event()
+        timer = start_deadline(child.pid, timeout, expired)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall_s = time.perf_counter() - start
+        if timer is not None:
+            timer.cancel()
+        child.returncode = os.waitstatus_to_exitcode(status)
+        peak_kb = read_gnu_time_rss(rss_file.name)
+        if peak_kb is None:
+            peak_kb = usage.ru_maxrss
+        result = Measurement(wall_s, peak_kb, child.returncode, read_back(out), read_back(err))
+    if expired.is_set():
+        raise CommandFailed(cmd, f"timed out after {timeout} s", result.stderr)
+    if result.returncode not in ok_codes:
+        raise CommandFailed(cmd, f"failed (exit code {result.returncode})", result.stderr)
+    return result
+
+
+def run_plain(cmd):
+    """Run a short helper command; its stdout, or None when it fails."""
+    try:
+        done = subprocess.run([str(part) for part in cmd], capture_output=True, text=True,
+                              timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if done.returncode != 0:
+        return None
+    return done.stdout.strip()
+
+
+# ---------------------------------------------------------------- records
+
+
+def log(message):
+    """Progress line on stderr."""
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def kib_to_mb(kib):
+    """KiB (ru_maxrss on Linux) to MiB, one decimal."""
+    return round(kib / 1024, 1)
+
+
+def summarise(durations):
+    """runs_s, median_s, min_s and max_s of a list of durations."""
+    return {
+        "runs_s": [round(value, 6) for value in durations],
+        "median_s": round(statistics.median(durations), 6),
+        "min_s": round(min(durations), 6),
+        "max_s": round(max(durations), 6),
+    }
+
+
+def base_record(suite, tool, n):
+    """The fields that every measurement record starts with."""
+    return {"suite": suite, "tool": tool, "n": n}
+
+
+def parse_json_line(stdout, cmd):
+    """The last line of stdout that is a JSON object."""
+    for line in reversed(stdout.strip().splitlines()):
+        line = line.strip()
+        if line.startswith("{"):
+            try:
+                return json.loads(line)
+            except json.JSONDecodeError:
+                break
+    raise CommandFailed(cmd, "printed no JSON line", "stdout was:\n" + stdout[-2000:])
+
+
+def count_hits(stdout):
+    """Number of rows in a `--format json` answer (a list, or a FeatureCollection)."""
+    text = stdout.strip()
+    if not text:
+        return 0
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        return None
+    if isinstance(data, list):
+        return len(data)
+    if isinstance(data, dict):
+        for key in ("features", "rows", "results", "entities", "items", "hits"):
+            if isinstance(data.get(key), list):
+                return len(data[key])
+    return None
+
+
+# ---------------------------------------------------------------- harness
+
+
+@dataclass
+class Harness:
+    """Paths, options, the results file and the failures so far."""
+
+    args: argparse.Namespace
+    stadtatlas: Path
+    bench_assign: Path
+    tmp: Path
+    results: object
+    failures: list = field(default_factory=list)
+    stores_built: set = field(default_factory=set)
+    stores_failed: set = field(default_factory=set)
+
+    def write(self, record):
+        """Append one record to results.jsonl."""
+        self.results.write(json.dumps(record) + "\n")
+        self.results.flush()
+
+    def attempt(self, suite, tool, n, measure):
+        """Run one measurement; on failure log it and write an error record."""
+        log(f"n={n} {suite}/{tool} ...")
+        try:
+            record = measure()
+        except CommandFailed as failure:
+            log(f"ERROR n={n} {suite}/{tool}: {failure.describe()}")
+            self.failures.append((suite, tool, n))
+            self.write({**base_record(suite, tool, n), "error": failure.describe()})
+            return None
+        record["rss_source"] = rss_source()
+        self.write(record)
+        log(f"n={n} {suite}/{tool}: median {record['median_s']:.4f} s, "
+            f"peak RSS {record.get('peak_rss_mb')} MB")
+        return record
+
+    def repeat(self, label, cmd, runs, ok_codes=(0,), before_each=None):
+        """Run cmd `runs` times (before_each() ahead of each); the measurements."""
+        measurements = []
+        for index in range(1, runs + 1):
+            if before_each is not None:
+                before_each()
+            measurement = run_measured(cmd, ok_codes, self.args.timeout)
+            log(f"  {label} run {index}/{runs}: {measurement.wall_s:.4f} s, "
+                f"{kib_to_mb(measurement.peak_rss_kb)} MB")
+            measurements.append(measurement)
+        return measurements
+
+
+def process_record(suite, tool, n, measurements):
+    """A record of whole-process wall times and the highest peak RSS."""
+    record = base_record(suite, tool, n)
+    record.update(summarise([m.wall_s for m in measurements]))
+    record["peak_rss_mb"] = kib_to_mb(max(m.peak_rss_kb for m in measurements))
+    return record
+
+
+def remove_store(path):
+    """Delete a GeoPackage and its SQLite sidecar files, if present."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+def store_bytes(path):
+    """Size of a GeoPackage including any sidecar files left behind."""
+    total = 0
+    for suffix in ("", "-wal", "-shm"):
+        candidate = Path(str(path) + suffix)
+        if candidate.exists():
+            total += candidate.stat().st_size
+    return total
+
+
+def keep_store(harness, n, built, data_dir):
+    """Move a freshly imported store to data_dir/store.gpkg for the query suites."""
+    target = data_dir / "store.gpkg"
+    remove_store(target)
+    for suffix in ("", "-wal", "-shm"):
+        source = Path(str(built) + suffix)
+        if source.exists():
+            shutil.move(source, Path(str(target) + suffix))
+    harness.stores_built.add(n)
+
+
+# ---------------------------------------------------------------- suites
+
+
+def measure_assign_tool(harness, tool, n, cmd):
+    """Run one assign tool once (it times itself) and build its record."""
+    measurement = run_measured(cmd, (0,), harness.args.timeout)
+    reported = parse_json_line(measurement.stdout, cmd)
+    record = base_record("assign", tool, n)
+    record.update({key: value for key, value in reported.items()
+                   if key not in ("suite", "tool", "n", "runs_s", "median_s")})
+    record["n_reported"] = reported.get("n")
+    record.update(summarise(reported["runs_s"]))
+    record["median_s_reported"] = reported.get("median_s")
+    record["peak_rss_mb"] = kib_to_mb(measurement.peak_rss_kb)
+    record["peak_rss_scope"] = "whole process, loading the data included"
+    record["process_wall_s"] = round(measurement.wall_s, 6)
+    if reported.get("n") != n:
+        log(f"WARNING n={n} assign/{tool}: the tool reports n={reported.get('n')}")
+    return record
+
+
+def counts_agree(ours, theirs):
+    """Whether both tools matched as many points; None when ours has no record."""
+    if ours is None:
+        return None
+    return ours.get("matched") == theirs.get("matched")
+
+
+def suite_assign(harness, n, data_dir):
+    """stadtatlas bench_assign vs geopandas.sjoin on the same files."""
+    runs = str(harness.args.runs)
+    ours_cmd = [harness.bench_assign, data_dir, "--runs", runs]
+    ours = harness.attempt("assign", "stadtatlas", n,
+                           lambda: measure_assign_tool(harness, "stadtatlas", n, ours_cmd))
+    theirs_cmd = [sys.executable, BENCH / "assign_geopandas.py", data_dir, "--runs", runs]
+
+    def measure_theirs():
+        record = measure_assign_tool(harness, "geopandas", n, theirs_cmd)
+        record["agree"] = counts_agree(ours, record)
+        if ours is not None:
+            record["matched_stadtatlas"] = ours.get("matched")
+        if record["agree"] is False:
+            record["warning"] = (f"MATCHED COUNTS DISAGREE: stadtatlas {ours.get('matched')}, "
+                                 f"geopandas {record.get('matched')}")
+            log("!" * 72)
+            log(f"WARNING n={n}: {record['warning']}")
+            log("!" * 72)
+        return record
+
+    harness.attempt("assign", "geopandas", n, measure_theirs)
+
+
+def suite_import(harness, n, data_dir):
+    """Whole-process import: stadtatlas (manifest, both files) vs ogr2ogr (CSV)."""
+    store = harness.tmp / "s.gpkg"
+    ours_cmd = [harness.stadtatlas, "--store", store, "import", data_dir]
+
+    def measure_ours():
+        measurements = harness.repeat("import/stadtatlas", ours_cmd, harness.args.runs,
+                                      before_each=lambda: remove_store(store))
+        record = process_record("import", "stadtatlas", n, measurements)
+        record["output_bytes"] = store_bytes(store)
+        record["imports"] = "partners.csv and districts.geojson (atlas.toml)"
+        keep_store(harness, n, store, data_dir)
+        return record
+
+    harness.attempt("import", "stadtatlas", n, measure_ours)
+
+    out = harness.tmp / "o.gpkg"
+    ogr_cmd = ["ogr2ogr", "-f", "GPKG", out, data_dir / "partners.csv",
+               "-oo", "X_POSSIBLE_NAMES=lon", "-oo", "Y_POSSIBLE_NAMES=lat",
+               "-a_srs", "EPSG:4326", "-nln", "partners"]
+
+    def measure_ogr():
+        measurements = harness.repeat("import/ogr2ogr", ogr_cmd, harness.args.runs,
+                                      before_each=lambda: remove_store(out))
+        record = process_record("import", "ogr2ogr", n, measurements)
+        record["output_bytes"] = store_bytes(out)
+        record["imports"] = "partners.csv only"
+        remove_store(out)
+        return record
+
+    harness.attempt("import", "ogr2ogr", n, measure_ogr)
+
+
+def ensure_store(harness, n, data_dir):
+    """Make sure data_dir/store.gpkg was built by this run of the harness."""
+    if n in harness.stores_built:
+        return
+    if n in harness.stores_failed:
+        raise CommandFailed(["stadtatlas", "import", data_dir],
+                            "failed earlier (no query store for this size)", "")
+    built = harness.tmp / "query-store.gpkg"
+    remove_store(built)
+    log(f"n={n} building the query store (untimed import)")
+    try:
+        run_measured([harness.stadtatlas, "--store", built, "import", data_dir],
+                     (0,), harness.args.timeout)
+    except CommandFailed:
+        harness.stores_failed.add(n)
+        raise
+    keep_store(harness, n, built, data_dir)
+
+
+def first_partner_id(data_dir):
+    """The id in the first data row of partners.csv."""
+    with open(data_dir / "partners.csv", newline="", encoding="utf-8-sig") as handle:
+        row = next(csv.DictReader(handle), None)
+    if row is None or not row.get("id"):
+        raise CommandFailed(["read", data_dir / "partners.csv"], "found no first id", "")
+    return row["id"]
+
+
+def query_arguments(suite, data_dir):
+    """The subcommand and arguments of a query suite."""
+    if suite == "near_cold":
+        return ["near", "--at", POINT, "--within", NEAR_METRES, "--format", "json"]
+    if suite == "near_cold_typical":
+        return ["near", "--at", TYPICAL_POINT, "--within", NEAR_METRES, "--format", "json"]
+    if suite == "where_point_cold":
+        return ["where", POINT, "--format", "json"]
+    if suite == "where_id_cold":
+        return ["where", first_partner_id(data_dir), "--format", "json"]
+    if suite == "matrix":
+        return ["matrix", "--level", "gebiet", "--by", "field", "--format", "json"]
+    raise ValueError(f"unknown query suite {suite}")
+
+
+def query_runs(harness, suite):
+    """Runs of a query suite: at least MIN_QUERY_RUNS for the cold lookups."""
+    if suite == "matrix":
+        return harness.args.runs
+    return max(harness.args.runs, MIN_QUERY_RUNS)
+
+
+def measure_query(harness, suite, n, data_dir):
+    """Time one query suite against data_dir/store.gpkg."""
+    ensure_store(harness, n, data_dir)
+    store = data_dir / "store.gpkg"
+    cmd = [harness.stadtatlas, "--store", store] + query_arguments(suite, data_dir)
+    ok_codes = (0,) if suite == "matrix" else QUERY_OK_CODES
+    measurements = harness.repeat(f"{suite}/stadtatlas", cmd, query_runs(harness, suite), ok_codes)
+    record = process_record(suite, "stadtatlas", n, measurements)
+    record["command"] = shlex.join(str(part) for part in cmd[3:])
+    record["exit_codes"] = sorted({m.returncode for m in measurements})
+    record["stdout_bytes"] = len(measurements[-1].stdout.encode("utf-8"))
+    if suite != "matrix":
+        hits = [count_hits(m.stdout) for m in measurements]
+        record["hits"] = hits[-1]
+        if len(set(hits)) > 1:
+            record["hits_per_run"] = hits
+    record["cache"] = "new process per run; OS page cache warm"
+    return record
+
+
+def run_suite(harness, suite, n, data_dir):
+    """Dispatch one suite for one size."""
+    if suite == "assign":
+        suite_assign(harness, n, data_dir)
+    elif suite == "import":
+        suite_import(harness, n, data_dir)
+    else:
+        harness.attempt(suite, "stadtatlas", n,
+                        lambda: measure_query(harness, suite, n, data_dir))
+
+
+# ---------------------------------------------------------------- machine
+
+
+def cpu_model():
+    """The first 'model name' of /proc/cpuinfo."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def ram_gib():
+    """MemTotal of /proc/meminfo in GiB."""
+    try:
+        with open("/proc/meminfo", encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("MemTotal:"):
+                    return round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    return None
+
+
+def package_version(name):
+    """Installed version of a Python distribution, or None."""
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def geos_version():
+    """GEOS version that shapely uses."""
+    try:
+        import shapely
+    except ImportError:
+        return None
+    return shapely.geos_version_string
+
+
+def pyogrio_gdal_version():
+    """GDAL version bundled with pyogrio (used by geopandas.read_file)."""
+    try:
+        import pyogrio
+    except ImportError:
+        return None
+    return pyogrio.__gdal_version_string__
+
+
+def git_state():
+    """Commit of the work tree and whether tracked files differ from it."""
+    commit = run_plain(["git", "-C", REPO, "rev-parse", "HEAD"])
+    status = run_plain(["git", "--no-optional-locks", "-C", REPO, "status", "--porcelain",
+                        "--untracked-files=no"])
+    dirty = None if status is None else bool(status)
+    return commit, dirty
+
+
+def machine_record(harness):
+    """The machine and the versions of everything measured."""
+    commit, dirty = git_state()
+    return {
+        "suite": "machine",
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "cpu": cpu_model(),
+        "cores": os.cpu_count(),
+        "ram_gib": ram_gib(),
+        "kernel": platform.release(),
+        "os": platform.platform(),
+        "rustc": run_plain(["rustc", "--version"]),
+        "stadtatlas": run_plain([harness.stadtatlas, "--version"]),
+        "git_commit": commit,
+        "git_dirty": dirty,
+        "python": platform.python_version(),
+        "geopandas": package_version("geopandas"),
+        "shapely": package_version("shapely"),
+        "geos": geos_version(),
+        "pyogrio": package_version("pyogrio"),
+        "gdal_pyogrio": pyogrio_gdal_version(),
+        "pandas": package_version("pandas"),
+        "numpy": package_version("numpy"),
+        "matplotlib": package_version("matplotlib"),
+        "gdal_ogr2ogr": run_plain(["ogr2ogr", "--version"]),
+        "rss_source": rss_source(),
+        "sizes": harness.args.sizes,
+        "runs": harness.args.runs,
+        "seed": harness.args.seed,
+        "suites": harness.args.only,
+    }
+
+
+# ---------------------------------------------------------------- main
+
+
+def parse_sizes(values):
+    """Sizes from `--sizes 1000 10000` or `--sizes 1000,10000`."""
+    sizes = []
+    for value in values:
+        for part in value.split(","):
+            if part.strip():
+                sizes.append(int(part))
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError("sizes must be positive integers")
+    return sizes
+
+
+def parse_only(value):
+    """Suites from `--only near_cold,matrix`."""
+    suites = [part.strip() for part in value.split(",") if part.strip()]
+    unknown = [suite for suite in suites if suite not in SUITES]
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"unknown suite(s) {', '.join(unknown)}; known: {', '.join(SUITES)}")
+    return suites
+
+
+def parse_args(argv):
+    """Command-line options."""
+    parser = argparse.ArgumentParser(
+        description="Benchmark harness of stadtatlas (see bench/run.sh).",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", nargs="+", default=[str(s) for s in DEFAULT_SIZES],
+                        help="entity counts N (bench/data/N must exist)")
+    parser.add_argument("--runs", type=int, default=5,
+                        help="runs per measurement (default 5; cold queries use at least 7)")
+    parser.add_argument("--only", type=parse_only, default=list(SUITES),
+                        help="comma-separated subset of: " + ",".join(SUITES))
+    parser.add_argument("--data-root", type=Path, default=BENCH / "data",
+                        help="folder holding N/ per size (default bench/data)")
+    parser.add_argument("--results", type=Path, default=BENCH / "results" / "results.jsonl",
+                        help="JSON-lines output (default bench/results/results.jsonl)")
+    parser.add_argument("--append", action="store_true",
+                        help="append to the results instead of overwriting them")
+    parser.add_argument("--bin-dir", type=Path, default=REPO / "target" / "release",
+                        help="cargo's release folder (default target/release)")
+    parser.add_argument("--seed", type=int, default=42, help="seed of the data (recorded)")
+    parser.add_argument("--timeout", type=float, default=3600,
+                        help="seconds before one command is killed (default 3600)")
+    args = parser.parse_args(argv)
+    try:
+        args.sizes = parse_sizes(args.sizes)
+    except (ValueError, argparse.ArgumentTypeError) as error:
+        parser.error(f"--sizes: {error}")
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    if args.runs < 5:
+        log(f"WARNING: --runs {args.runs} is below 5; medians will be noisy")
+    args.only = [suite for suite in SUITES if suite in args.only]
+    return args
+
+
+def missing_prerequisites(args, stadtatlas, bench_assign):
+    """Human-readable list of what the selected suites need but is missing."""
+    missing = []
+    needs_cli = any(suite in args.only for suite in ["import"] + QUERY_SUITES)
+    if needs_cli and not stadtatlas.exists():
+        missing.append(f"{stadtatlas} (cargo build --release --bin stadtatlas)")
+    if "assign" in args.only and not bench_assign.exists():
+        missing.append(f"{bench_assign} (cargo build --release --examples)")
+    if "import" in args.only and shutil.which("ogr2ogr") is None:
+        missing.append("ogr2ogr (Debian package gdal-bin)")
+    for n in args.sizes:
+        for name in ("partners.csv", "districts.geojson", "atlas.toml"):
+            path = args.data_root / str(n) / name
+            if not path.exists():
+                missing.append(f"{path} (bench/run.sh generates it)")
+    return missing
+
+
+def main(argv=None):
+    """Measure every selected suite for every size."""
+    args = parse_args(argv)
+    args.data_root = args.data_root.resolve()
+    stadtatlas = args.bin_dir.resolve() / "stadtatlas"
+    bench_assign = args.bin_dir.resolve() / "examples" / "bench_assign"
+    missing = missing_prerequisites(args, stadtatlas, bench_assign)
+    if missing:
+        for item in missing:
+            log(f"ERROR: missing {item}")
+        return 2
+    if not GNU_TIME.exists():
+        log(f"WARNING: {GNU_TIME} is missing (Debian package 'time'); peak RSS falls back "
+            "to os.wait4, which includes this Python process's own peak")
+    args.results.parent.mkdir(parents=True, exist_ok=True)
+    mode = "a" if args.append else "w"
+    with open(args.results, mode, encoding="utf-8") as results, \
+            tempfile.TemporaryDirectory(prefix="stadtatlas-bench-") as tmp:
+        harness = Harness(args, stadtatlas, bench_assign, Path(tmp), results)
+        harness.write(machine_record(harness))
+        for n in args.sizes:
+            data_dir = args.data_root / str(n)
+            for suite in args.only:
+                run_suite(harness, suite, n, data_dir)
+    log(f"results in {args.results}")
+    if harness.failures:
+        listed = ", ".join(f"{suite}/{tool} n={n}" for suite, tool, n in harness.failures)
+        log(f"{len(harness.failures)} measurement(s) failed: {listed}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
