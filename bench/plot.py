@@ -156,6 +156,8 @@ def detail(record):
             parts.append("**DISAGREES**")
         if record.get("threads") is not None:
             parts.append(f"{record['threads']} thread(s)")
+        if record.get("median_1thread_s") is not None:
+            parts.append(f"one core {format_seconds(record['median_1thread_s'])}")
         if record.get("index_s") is not None:
             parts.append(f"index build {format_seconds(record['index_s'])} untimed")
         return "; ".join(parts)
@@ -206,10 +208,12 @@ def speedup_table(measured, suite, other, title):
                format_seconds(theirs.get("median_s")),
                format_speedup(theirs.get("median_s"), ours.get("median_s"))]
         if suite == "assign":
+            row.append(format_speedup(theirs.get("median_s"), ours.get("median_1thread_s")))
             row.append(agreement_cell(theirs))
         rows.append(row)
     headers = ["n", OURS, other, f"speed-up ({other} / {OURS})"]
     if suite == "assign":
+        headers.append(f"speed-up, {OURS} on one core")
         headers.append("matched counts agree")
     return f"### {title}\n\n" + markdown_table(headers, rows)
 
@@ -317,6 +321,8 @@ def plot_scaling(machine, measured, out_path):
     axes.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=9, frameon=False)
     figure.tight_layout()
     figure.savefig(out_path, metadata={"Date": None})
+    # A PNG beside the SVG, for viewers without SVG.
+    figure.savefig(out_path.with_suffix(".png"), dpi=110, metadata={"Software": None})
     plt.close(figure)
 
 

@@ -134,7 +134,7 @@ main() {
     mkdir -p "$RESULTS"
     MPLBACKEND=Agg "$VENV/bin/python" "$BENCH/plot.py" > "$RESULTS/tables.md"
     cat "$RESULTS/tables.md"
-    say "wrote bench/results/results.jsonl, scaling.svg and tables.md"
+    say "wrote bench/results/results.jsonl, scaling.svg, scaling.png and tables.md"
     return "$status"
 }
 
