@@ -28,11 +28,20 @@ impl DistrictMap {
     /// nothing → city-wide. Named districts that do not resolve are skipped
     /// here (the importer refuses them before they are stored).
     pub fn assign(&self, entity: &Entity) -> Assignment {
+        self.assign_with(entity, &|p, l| self.locate(p, l))
+    }
+
+    /// [`DistrictMap::assign`], placing points with `locate(point, level)`.
+    fn assign_with(
+        &self,
+        entity: &Entity,
+        locate: &(dyn Fn(geo::Point<f64>, usize) -> Option<usize> + Sync),
+    ) -> Assignment {
         let levels = self.hierarchy.levels();
         let mut out: Assignment = vec![BTreeSet::new(); levels.len()];
         if let Some(p) = entity.location {
             for (l, set) in out.iter_mut().enumerate() {
-                let found = self.locate(p.point(), l);
+                let found = locate(p.point(), l);
                 set.insert(found.map_or(DistrictRef::Outside, DistrictRef::District));
             }
         } else if let Some(area) = &entity.area {
@@ -79,9 +88,23 @@ impl DistrictMap {
         out
     }
 
-    /// Assigns every entity at every level, on every core.
-    pub fn assign_all(&self, entities: &[Entity]) -> Vec<Assignment> {
+    /// Assigns every entity at every level, on every core, placing points
+    /// through a [`super::LocateGrid`] per level when there are many.
+    pub fn assign_all<E>(&self, entities: &[E]) -> Vec<Assignment>
+    where
+        E: std::borrow::Borrow<Entity> + Sync,
+    {
         use rayon::prelude::*;
-        entities.par_iter().map(|e| self.assign(e)).collect()
+        let grids: Vec<Option<super::LocateGrid>> = (0..self.hierarchy.levels().len())
+            .map(|l| self.grid_for(entities.len(), l))
+            .collect();
+        let locate = |p: geo::Point<f64>, l: usize| match &grids[l] {
+            Some(grid) => grid.locate(self, p),
+            None => self.locate(p, l),
+        };
+        entities
+            .par_iter()
+            .map(|e| self.assign_with(e.borrow(), &locate))
+            .collect()
     }
 }

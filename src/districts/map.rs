@@ -2,7 +2,8 @@
 //! them, built once per snapshot and shared by the importer and the questions.
 
 use super::{
-    Assignment, CITY_WIDE, DistrictIndex, DistrictRef, Hierarchy, OUTSIDE, ResolveError, Resolver,
+    Assignment, CITY_WIDE, DistrictIndex, DistrictRef, Hierarchy, LocateGrid, OUTSIDE,
+    ResolveError, Resolver,
 };
 use crate::model::{District, Level};
 use geo::Point;
@@ -81,10 +82,23 @@ impl DistrictMap {
         self.index.locate(p, |i| self.tiles[level][i])
     }
 
-    /// [`DistrictMap::locate`] for many points, on every core.
+    /// [`DistrictMap::locate`] for many points, on every core, through a
+    /// [`LocateGrid`] when there are enough points to pay for one.
     pub fn locate_all(&self, points: &[Point<f64>], level: usize) -> Vec<Option<usize>> {
         use rayon::prelude::*;
-        points.par_iter().map(|&p| self.locate(p, level)).collect()
+        match self.grid_for(points.len(), level) {
+            Some(grid) => points.par_iter().map(|&p| grid.locate(self, p)).collect(),
+            None => points.par_iter().map(|&p| self.locate(p, level)).collect(),
+        }
+    }
+
+    /// A lookup grid for placing `points` points at a level, when that many
+    /// pay for building it (about one cell per four points).
+    pub(super) fn grid_for(&self, points: usize, level: usize) -> Option<LocateGrid> {
+        const WORTH_IT: usize = 4_096;
+        (points >= WORTH_IT)
+            .then(|| LocateGrid::new(self, level, (points / 4).clamp(1_024, 262_144)))
+            .flatten()
     }
 
     /// The districts of the level at position `level` that district `d` lies

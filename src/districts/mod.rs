@@ -2,12 +2,14 @@
 //! resolution, bundled in [`DistrictMap`]. Speaks `geo` and `rstar`, never SQL.
 
 mod assign;
+mod grid;
 mod hierarchy;
 mod index;
 mod map;
 mod resolve;
 
 pub use assign::{Assignment, DistrictRef};
+pub use grid::LocateGrid;
 pub use hierarchy::Hierarchy;
 pub use index::DistrictIndex;
 pub use map::DistrictMap;

@@ -421,12 +421,13 @@ fn swapped_hint(map: &DistrictMap, p: crate::model::LonLat) -> Option<String> {
 
 fn assignment_rows(entities: &[&Entity], districts: &DistrictMap) -> Vec<AssignmentRow> {
     use rayon::prelude::*;
+    let assignments = districts.assign_all(entities);
     let mut rows: Vec<AssignmentRow> = entities
         .par_iter()
-        .flat_map_iter(|e| {
-            let assignment = districts.assign(e);
+        .zip(&assignments)
+        .flat_map_iter(|(e, assignment)| {
             districts
-                .assignment_ids(&assignment)
+                .assignment_ids(assignment)
                 .map(|(level, district)| AssignmentRow {
                     entity_id: e.id.clone(),
                     level: level.to_string(),

@@ -134,14 +134,10 @@ pub fn matrix_in_store(
     per_capita: bool,
     filter: &Filter,
 ) -> Result<Around<Matrix>, QueryError> {
-    use rayon::prelude::*;
     let districts = Atlas::new(store.frame()?);
     let mut counter = MatrixCounter::new(&districts, level, by, filter)?;
     store.for_each_entity_chunk(CHUNK, &mut |chunk| {
-        let assignments: Vec<_> = chunk
-            .par_iter()
-            .map(|e| districts.districts.assign(e))
-            .collect();
+        let assignments = districts.districts.assign_all(&chunk);
         for (e, a) in chunk.iter().zip(&assignments) {
             counter.add(e, a);
         }
