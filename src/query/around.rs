@@ -23,10 +23,11 @@ pub struct Around<T> {
     pub answer: T,
 }
 
-/// The atlas of the store's districts and the given entities.
+/// The atlas of the store's districts and the given entities (each id once;
+/// the order does not matter, answers are sorted by their own keys).
 fn atlas_of(frame: &Snapshot, mut entities: Vec<Entity>) -> Atlas {
-    entities.sort_by(|a, b| a.id.cmp(&b.id));
-    entities.dedup_by(|a, b| a.id == b.id);
+    let mut seen = std::collections::HashSet::with_capacity(entities.len());
+    entities.retain(|e| seen.insert(e.id.clone()));
     Atlas::new(Snapshot {
         entities,
         ..frame.clone()

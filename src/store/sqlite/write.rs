@@ -51,11 +51,22 @@ pub(super) fn apply_to_new(conn: &mut Connection, changes: &ChangeSet) -> Result
 
 fn apply_as(conn: &mut Connection, changes: &ChangeSet, target: Target) -> Result<i64, StoreError> {
     // JSON and geometry blobs are made on every core; SQLite writes on one.
-    let encoded: Vec<EncodedEntity<'_>> = changes
+    let mut encoded: Vec<EncodedEntity<'_>> = changes
         .entities
         .par_iter()
         .map(EncodedEntity::new)
         .collect();
+    if target == Target::New {
+        // Neighbours on neighbouring pages: a question about one place then
+        // reads few pages (see `grid`). Entities without a point go last.
+        encoded.par_sort_by_cached_key(|e| {
+            let cell = e
+                .entity
+                .location
+                .map(|p| super::grid::cell(p.lon(), p.lat()));
+            (cell.is_none(), cell, e.entity.id.clone())
+        });
+    }
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(sql_err("BEGIN IMMEDIATE"))?;
