@@ -27,15 +27,7 @@ fn main() {
             std::process::exit(2);
         }
     };
-    let levels: Vec<Level> = batch
-        .levels
-        .iter()
-        .enumerate()
-        .map(|(rank, id)| Level {
-            id: id.clone(),
-            rank: rank as u32,
-        })
-        .collect();
+    let levels = Level::ranked(&batch.levels);
     let districts: Vec<_> = batch.districts.into_iter().map(|(d, _)| d).collect();
     let vertices: usize = districts
         .iter()

@@ -23,15 +23,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402 (the backend is chosen first)
 
 BENCH = Path(__file__).resolve().parent
-SUITE_ORDER = [
-    "assign",
-    "import",
-    "near_cold",
-    "near_cold_typical",
-    "where_point_cold",
-    "where_id_cold",
-    "matrix",
-]
+from run import SUITES  # noqa: E402 (one list of suites, kept in run.py)
+SUITE_ORDER = SUITES
 SUITE_TITLES = {
     "assign": "assign: points to districts (in process, data loaded)",
     "import": "import: whole process, fresh output file per run",

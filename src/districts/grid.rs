@@ -145,25 +145,11 @@ mod tests {
     use rand::{Rng, SeedableRng};
 
     fn district(id: &str, rings: Vec<Vec<(f64, f64)>>) -> District {
-        District {
-            id: id.into(),
-            name: id.into(),
-            level: "l".into(),
-            parent: None,
-            aliases: vec![],
-            population: None,
-            provisional: false,
-            method: None,
-            source: None,
-            license: None,
-            geometry: Some(MultiPolygon(
-                rings
-                    .into_iter()
-                    .map(|r| Polygon::new(r.into(), vec![]))
-                    .collect(),
-            )),
-            extra: Default::default(),
-        }
+        let polygons = rings
+            .into_iter()
+            .map(|r| Polygon::new(r.into(), vec![]))
+            .collect();
+        District::new(id, id, "l", Some(MultiPolygon(polygons)))
     }
 
     #[test]

@@ -139,23 +139,15 @@ mod tests {
     fn hole_wound_like_its_shell_is_not_inside() {
         // Both rings counter-clockwise, as much real data has them.
         let ring = |a: f64, b: f64| LineString::from(vec![(a, a), (b, a), (b, b), (a, b), (a, a)]);
-        let d = District {
-            id: "d".into(),
-            name: "D".into(),
-            level: "l".into(),
-            parent: None,
-            aliases: vec![],
-            population: None,
-            provisional: false,
-            method: None,
-            source: None,
-            license: None,
-            geometry: Some(MultiPolygon(vec![Polygon::new(
+        let d = District::new(
+            "d",
+            "D",
+            "l",
+            Some(MultiPolygon(vec![Polygon::new(
                 ring(0.0, 10.0),
                 vec![ring(4.0, 6.0)],
             )])),
-            extra: Default::default(),
-        };
+        );
         let index = DistrictIndex::new(&[d]);
         assert_eq!(index.locate(Point::new(5.0, 5.0), |_| true), None);
         assert_eq!(index.locate(Point::new(2.0, 2.0), |_| true), Some(0));

@@ -149,15 +149,7 @@ pub fn prepare(
     let levels: Vec<Level> = if batch.levels.is_empty() {
         snapshot.levels.clone()
     } else {
-        batch
-            .levels
-            .iter()
-            .enumerate()
-            .map(|(rank, id)| Level {
-                id: id.clone(),
-                rank: rank as u32,
-            })
-            .collect()
+        Level::ranked(&batch.levels)
     };
     let districts: Vec<District> = merge_by_id(
         &snapshot.districts,

@@ -48,3 +48,41 @@ pub struct Level {
     pub id: String,
     pub rank: u32,
 }
+
+impl District {
+    /// A district with only its identity, level and boundary; the rest empty.
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        level: impl Into<String>,
+        geometry: Option<MultiPolygon<f64>>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            level: level.into(),
+            parent: None,
+            aliases: Vec::new(),
+            population: None,
+            provisional: false,
+            method: None,
+            source: None,
+            license: None,
+            geometry,
+            extra: BTreeMap::new(),
+        }
+    }
+}
+
+impl Level {
+    /// Levels from their ids, coarse to fine.
+    pub fn ranked(ids: &[String]) -> Vec<Level> {
+        ids.iter()
+            .enumerate()
+            .map(|(rank, id)| Level {
+                id: id.clone(),
+                rank: rank as u32,
+            })
+            .collect()
+    }
+}

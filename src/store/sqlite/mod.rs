@@ -280,11 +280,12 @@ impl SqliteStore {
 
     fn create_tables(&self) -> Result<(), StoreError> {
         let setup = format!(
-            "BEGIN; PRAGMA application_id = {}; PRAGMA user_version = {}; {} \
+            "BEGIN; PRAGMA application_id = {}; PRAGMA user_version = {}; {} {} \
              INSERT INTO stadtatlas_meta (key, value) VALUES ('schema_version', '{}'); COMMIT;",
             schema::GPKG_APPLICATION_ID,
             schema::GPKG_USER_VERSION,
             schema::CREATE,
+            schema::REVISIONS,
             SCHEMA_VERSION
         );
         self.conn
@@ -353,8 +354,13 @@ impl SqliteStore {
             .conn
             .unchecked_transaction()
             .map_err(sql_err("BEGIN"))?;
-        tx.execute_batch(schema::V1_TO_V2)
-            .map_err(sql_err(schema::V1_TO_V2))?;
+        for step in [
+            schema::V1_TO_V2,
+            schema::REVISIONS,
+            schema::V1_REVISIONS_MOVED,
+        ] {
+            tx.execute_batch(step).map_err(sql_err(step))?;
+        }
         const POINTS: &str = "SELECT fid, geom FROM entities WHERE geom IS NOT NULL";
         let points: Vec<(i64, Vec<u8>)> = tx
             .prepare(POINTS)

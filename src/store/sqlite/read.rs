@@ -42,25 +42,6 @@ pub(super) fn snapshot(store: &SqliteStore) -> Result<Snapshot, StoreError> {
         "entity",
         "SELECT id, record FROM entities ORDER BY id",
     )?;
-    let districts: Vec<District> = records(
-        conn,
-        "district",
-        "SELECT id, record FROM districts ORDER BY fid",
-    )?;
-
-    const LEVELS: &str = "SELECT level, rank FROM district_levels ORDER BY rank";
-    let mut stmt = conn.prepare(LEVELS).map_err(sql_err(LEVELS))?;
-    let levels = stmt
-        .query_map([], |r| {
-            Ok(Level {
-                id: r.get(0)?,
-                rank: r.get(1)?,
-            })
-        })
-        .map_err(sql_err(LEVELS))?
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(sql_err(LEVELS))?;
-
     const RELATIONS: &str =
         "SELECT from_id, to_id, role, field, source FROM relations ORDER BY fid";
     let mut stmt = conn.prepare(RELATIONS).map_err(sql_err(RELATIONS))?;
@@ -110,22 +91,11 @@ pub(super) fn snapshot(store: &SqliteStore) -> Result<Snapshot, StoreError> {
         .collect::<Result<Vec<_>, _>>()
         .map_err(sql_err(CONTACTS))?;
 
-    let vocabulary = match store.meta("vocabulary")? {
-        Some(json) => Some(parse_record::<Vocabulary>(
-            "vocabulary",
-            "vocabulary",
-            &json,
-        )?),
-        None => None,
-    };
     Ok(Snapshot {
         entities,
-        districts,
-        levels,
         relations,
         contacts,
-        vocabulary,
-        default_level: store.meta("default_level")?,
+        ..frame(store)?
     })
 }
 

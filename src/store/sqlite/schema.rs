@@ -21,7 +21,8 @@ CREATE INDEX entities_unpointed ON entities (kind) WHERE geom IS NULL;
 CREATE UNIQUE INDEX entity_districts_key ON entity_districts (entity_id, level, district_id);
 "#;
 
-/// Creates every table of an empty store, and the keys not in [`BULK_INDEXES`].
+/// Creates every table of an empty store but [`REVISIONS`], and the keys not
+/// in [`BULK_INDEXES`].
 pub const CREATE: &str = r#"
 CREATE TABLE gpkg_spatial_ref_sys (
   srs_name TEXT NOT NULL,
@@ -146,14 +147,6 @@ CREATE TABLE entity_districts (
   district_id TEXT NOT NULL
 );
 
-CREATE TABLE revisions (
-  record_kind TEXT NOT NULL CHECK (record_kind IN ('entity','district')),
-  record_id TEXT NOT NULL,
-  rev INTEGER NOT NULL,
-  import_id INTEGER NOT NULL REFERENCES imports(id),
-  record TEXT NOT NULL,
-  PRIMARY KEY (record_kind, record_id, rev)
-) WITHOUT ROWID;
 
 CREATE UNIQUE INDEX entity_areas_entity ON entity_areas (entity_id);
 CREATE UNIQUE INDEX districts_id ON districts (id);
@@ -172,15 +165,9 @@ INSERT INTO gpkg_geometry_columns VALUES
  ('districts', 'geom', 'MULTIPOLYGON', 4326, 0, 0);
 "#;
 
-/// Upgrades a version-1 store: point columns and the grid index
-/// (see [`super::grid`]); the values are filled by the caller.
-pub const V1_TO_V2: &str = r#"
-ALTER TABLE entities ADD COLUMN lon REAL;
-ALTER TABLE entities ADD COLUMN lat REAL;
-ALTER TABLE entities ADD COLUMN cell INTEGER;
-CREATE INDEX entities_cell ON entities (cell, lon, lat);
-CREATE INDEX entities_unpointed ON entities (kind) WHERE geom IS NULL;
-CREATE TABLE revisions_v2 (
+/// Every revision of every record, one B-tree keyed by record and number.
+pub const REVISIONS: &str = r#"
+CREATE TABLE revisions (
   record_kind TEXT NOT NULL CHECK (record_kind IN ('entity','district')),
   record_id TEXT NOT NULL,
   rev INTEGER NOT NULL,
@@ -188,7 +175,22 @@ CREATE TABLE revisions_v2 (
   record TEXT NOT NULL,
   PRIMARY KEY (record_kind, record_id, rev)
 ) WITHOUT ROWID;
-INSERT INTO revisions_v2 SELECT record_kind, record_id, rev, import_id, record FROM revisions;
-DROP TABLE revisions;
-ALTER TABLE revisions_v2 RENAME TO revisions;
+"#;
+
+/// Upgrades a version-1 store: point columns and the grid index
+/// (see [`super::grid`]), filled by the caller; `revisions` moves to the
+/// [`REVISIONS`] layout through `revisions_v1` (renamed first).
+pub const V1_TO_V2: &str = r#"
+ALTER TABLE entities ADD COLUMN lon REAL;
+ALTER TABLE entities ADD COLUMN lat REAL;
+ALTER TABLE entities ADD COLUMN cell INTEGER;
+CREATE INDEX entities_cell ON entities (cell, lon, lat);
+CREATE INDEX entities_unpointed ON entities (kind) WHERE geom IS NULL;
+ALTER TABLE revisions RENAME TO revisions_v1;
+"#;
+
+/// After [`V1_TO_V2`] and [`REVISIONS`]: the old revisions moved over.
+pub const V1_REVISIONS_MOVED: &str = r#"
+INSERT INTO revisions SELECT record_kind, record_id, rev, import_id, record FROM revisions_v1;
+DROP TABLE revisions_v1;
 "#;
