@@ -95,7 +95,7 @@ impl DistrictMap {
     /// A lookup grid for placing `points` points at a level, when that many
     /// pay for building it (about one cell per four points).
     pub(super) fn grid_for(&self, points: usize, level: usize) -> Option<LocateGrid> {
-        const WORTH_IT: usize = 4_096;
+        const WORTH_IT: usize = 10_000;
         (points >= WORTH_IT)
             .then(|| LocateGrid::new(self, level, (points / 4).clamp(1_024, 262_144)))
             .flatten()
