@@ -59,12 +59,17 @@ fn apply_as(conn: &mut Connection, changes: &ChangeSet, target: Target) -> Resul
     if target == Target::New {
         // Neighbours on neighbouring pages: a question about one place then
         // reads few pages (see `grid`). Entities without a point go last.
-        encoded.par_sort_by_cached_key(|e| {
+        let key = |e: &EncodedEntity<'_>| {
             let cell = e
                 .entity
                 .location
                 .map(|p| super::grid::cell(p.lon(), p.lat()));
-            (cell.is_none(), cell, e.entity.id.clone())
+            (cell.is_none(), cell)
+        };
+        encoded.par_sort_unstable_by(|a, b| {
+            key(a)
+                .cmp(&key(b))
+                .then_with(|| a.entity.id.cmp(&b.entity.id))
         });
     }
     let tx = conn
