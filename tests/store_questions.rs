@@ -167,3 +167,40 @@ fn a_version_1_store_is_upgraded_when_opened_for_writing() {
     snapshot.entities.sort_by(|a, b| a.id.cmp(&b.id));
     assert_same_answers(&store, &snapshot);
 }
+
+#[test]
+fn every_version_stays_readable_while_the_current_one_is_stored_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("atlas.gpkg");
+    let mut e =
+        stadtatlas::model::Entity::new("x", "Verein X", stadtatlas::model::EntityKind::Partner);
+    let changes = |e: &stadtatlas::model::Entity| ChangeSet {
+        entities: vec![e.clone()],
+        ..ChangeSet::default()
+    };
+    let (mut store, _) = SqliteStore::create_with(&path, &changes(&e)).unwrap();
+    for name in ["Verein X e.V.", "Verein X (Halle) e.V."] {
+        e.name = name.into();
+        store.apply(&changes(&e)).unwrap();
+    }
+    let names: Vec<String> = store
+        .history("x")
+        .unwrap()
+        .iter()
+        .map(|r| r.record["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        names,
+        ["Verein X", "Verein X e.V.", "Verein X (Halle) e.V."]
+    );
+    // Only the superseded versions keep a copy in `revisions`.
+    let copies: i64 = store
+        .connection()
+        .query_row(
+            "SELECT count(record) FROM revisions WHERE record_id = 'x'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(copies, 2);
+}

@@ -104,7 +104,10 @@ pub(super) fn history(
     record_kind: &str,
     id: &str,
 ) -> Result<Vec<Revision>, StoreError> {
-    const Q: &str = "SELECT r.rev, i.at, r.import_id, i.files, r.record \
+    // The current revision's record lives in its table (see write.rs).
+    const Q: &str = "SELECT r.rev, i.at, r.import_id, i.files, coalesce(r.record, \
+                     CASE r.record_kind WHEN 'entity' THEN (SELECT record FROM entities WHERE id = r.record_id) \
+                     ELSE (SELECT record FROM districts WHERE id = r.record_id) END) \
                      FROM revisions r JOIN imports i ON i.id = r.import_id \
                      WHERE r.record_kind = ?1 AND r.record_id = ?2 ORDER BY r.rev";
     let mut stmt = conn.prepare(Q).map_err(sql_err(Q))?;

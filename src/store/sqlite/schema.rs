@@ -166,13 +166,15 @@ INSERT INTO gpkg_geometry_columns VALUES
 "#;
 
 /// Every revision of every record, one B-tree keyed by record and number.
+/// `record` is NULL for the current revision: the record is then the row's
+/// `record` in `entities` or `districts` (kept once, not twice).
 pub const REVISIONS: &str = r#"
 CREATE TABLE revisions (
   record_kind TEXT NOT NULL CHECK (record_kind IN ('entity','district')),
   record_id TEXT NOT NULL,
   rev INTEGER NOT NULL,
   import_id INTEGER NOT NULL REFERENCES imports(id),
-  record TEXT NOT NULL,
+  record TEXT,
   PRIMARY KEY (record_kind, record_id, rev)
 ) WITHOUT ROWID;
 "#;

@@ -51,27 +51,11 @@ pub(super) fn apply_to_new(conn: &mut Connection, changes: &ChangeSet) -> Result
 
 fn apply_as(conn: &mut Connection, changes: &ChangeSet, target: Target) -> Result<i64, StoreError> {
     // JSON and geometry blobs are made on every core; SQLite writes on one.
-    let mut encoded: Vec<EncodedEntity<'_>> = changes
+    let encoded: Vec<EncodedEntity<'_>> = changes
         .entities
         .par_iter()
         .map(EncodedEntity::new)
         .collect();
-    if target == Target::New {
-        // Neighbours on neighbouring pages: a question about one place then
-        // reads few pages (see `grid`). Entities without a point go last.
-        let key = |e: &EncodedEntity<'_>| {
-            let cell = e
-                .entity
-                .location
-                .map(|p| super::grid::cell(p.lon(), p.lat()));
-            (cell.is_none(), cell)
-        };
-        encoded.par_sort_unstable_by(|a, b| {
-            key(a)
-                .cmp(&key(b))
-                .then_with(|| a.entity.id.cmp(&b.entity.id))
-        });
-    }
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(sql_err("BEGIN IMMEDIATE"))?;
@@ -82,6 +66,15 @@ fn apply_as(conn: &mut Connection, changes: &ChangeSet, target: Target) -> Resul
             r.get(0)
         })
         .map_err(sql_err("SELECT EXISTS entity_areas"))?;
+    if target == Target::Existing {
+        let mut stmt = tx
+            .prepare(KEEP_ENTITY_REVISION)
+            .map_err(sql_err(KEEP_ENTITY_REVISION))?;
+        for e in &encoded {
+            stmt.execute([&e.entity.id])
+                .map_err(sql_err(KEEP_ENTITY_REVISION))?;
+        }
+    }
     {
         let q = match target {
             Target::Existing => UPSERT_ENTITY,
@@ -103,14 +96,17 @@ fn apply_as(conn: &mut Connection, changes: &ChangeSet, target: Target) -> Resul
         };
         let mut stmt = tx.prepare(q).map_err(sql_err(q))?;
         for e in by_id {
-            stmt.execute(params!["entity", e.entity.id, import_id, e.record])
+            stmt.execute(params!["entity", e.entity.id, import_id])
                 .map_err(sql_err(q))?;
         }
     }
     for district in &changes.districts {
         let record = serde_json::to_string(district).expect("districts serialise");
+        if target == Target::Existing {
+            exec(&tx, KEEP_DISTRICT_REVISION, [&district.id])?;
+        }
         upsert_district(&tx, district, &record)?;
-        add_revision(&tx, "district", &district.id, import_id, &record, target)?;
+        add_revision(&tx, "district", &district.id, import_id, target)?;
     }
     if let Some(levels) = &changes.levels {
         exec(&tx, "DELETE FROM district_levels", [])?;
@@ -190,25 +186,33 @@ fn log_import(tx: &Transaction<'_>, changes: &ChangeSet) -> Result<i64, StoreErr
     Ok(tx.last_insert_rowid())
 }
 
+// A revision's `record` is NULL while it is the current one: the record is
+// then the row in `entities`/`districts` (stored once, not twice). Before a
+// record changes, its current revision gets a copy of it.
 const NEXT_REVISION: &str = "INSERT INTO revisions (record_kind, record_id, rev, import_id, record) \
-                             SELECT ?1, ?2, coalesce(max(rev), 0) + 1, ?3, ?4 FROM revisions \
+                             SELECT ?1, ?2, coalesce(max(rev), 0) + 1, ?3, NULL FROM revisions \
                              WHERE record_kind = ?1 AND record_id = ?2";
 const FIRST_REVISION: &str = "INSERT INTO revisions (record_kind, record_id, rev, import_id, record) \
-                              VALUES (?1, ?2, 1, ?3, ?4)";
+                              VALUES (?1, ?2, 1, ?3, NULL)";
+const KEEP_ENTITY_REVISION: &str = "UPDATE revisions SET record = \
+                                    (SELECT record FROM entities WHERE id = ?1) \
+                                    WHERE record_kind = 'entity' AND record_id = ?1 AND record IS NULL";
+const KEEP_DISTRICT_REVISION: &str = "UPDATE revisions SET record = \
+                                      (SELECT record FROM districts WHERE id = ?1) \
+                                      WHERE record_kind = 'district' AND record_id = ?1 AND record IS NULL";
 
 fn add_revision(
     tx: &Transaction<'_>,
     kind: &str,
     id: &str,
     import_id: i64,
-    record: &str,
     target: Target,
 ) -> Result<(), StoreError> {
     let q = match target {
         Target::Existing => NEXT_REVISION,
         Target::New => FIRST_REVISION,
     };
-    exec(tx, q, params![kind, id, import_id, record])
+    exec(tx, q, params![kind, id, import_id])
 }
 
 const INSERT_ENTITY: &str = "INSERT INTO entities (id, name, kind, category, fields, status, address, website, \
