@@ -9,6 +9,7 @@ use super::{
     Atlas, EntityRow, Filter, Matrix, MatrixBy, MatrixCounter, NearTarget, QueryError, Reach,
     WhereRow, near, where_entity, where_point,
 };
+use crate::metric::geodesic;
 use crate::model::{Entity, LonLat, Meters};
 use crate::store::{Snapshot, Store};
 use geo::BoundingRect;
@@ -74,10 +75,22 @@ pub fn near_in_store(
             (rect, store.entities_without_point()?)
         }
     };
+    // From a point, points farther than the radius need not be read at all.
+    let centre = match target {
+        NearTarget::At(p) => Some(*p),
+        _ => always
+            .first()
+            .filter(|_| matches!(target, NearTarget::Entity(_)))
+            .and_then(|e| e.location),
+    };
     let load = |radius: Meters, always: &[Entity]| -> Result<Atlas, QueryError> {
         let b = envelope(rect, radius);
         let (min, max) = (b.lower(), b.upper());
-        let mut entities = store.entities_in_box((min[0], min[1]), (max[0], max[1]))?;
+        let keep = |lon: f64, lat: f64| match (centre, LonLat::new(lon, lat)) {
+            (Some(c), Ok(q)) => geodesic(c, q).get() <= radius.get(),
+            _ => true,
+        };
+        let mut entities = store.entities_in_box((min[0], min[1]), (max[0], max[1]), &keep)?;
         entities.extend(always.iter().cloned());
         Ok(atlas_of(&frame, entities))
     };

@@ -178,15 +178,28 @@ pub trait Store {
         Ok(all)
     }
 
-    /// At least every entity whose point lies in the lon/lat box and every
-    /// entity with an area (more may come; callers measure).
+    /// At least every entity whose point lies in the lon/lat box and passes
+    /// `keep(lon, lat)`, and every entity with an area (more may come;
+    /// callers measure). `keep` lets a caller drop points it can rule out from
+    /// their coordinates alone before their records are read.
     ///
     /// # Errors
     /// As [`Store::snapshot`].
-    fn entities_in_box(&self, min: (f64, f64), max: (f64, f64)) -> Result<Vec<Entity>, StoreError> {
+    fn entities_in_box(
+        &self,
+        min: (f64, f64),
+        max: (f64, f64),
+        keep: &dyn Fn(f64, f64) -> bool,
+    ) -> Result<Vec<Entity>, StoreError> {
         let mut all = self.snapshot()?.entities;
         all.retain(|e| match e.location {
-            Some(p) => min.0 <= p.lon() && p.lon() <= max.0 && min.1 <= p.lat() && p.lat() <= max.1,
+            Some(p) => {
+                min.0 <= p.lon()
+                    && p.lon() <= max.0
+                    && min.1 <= p.lat()
+                    && p.lat() <= max.1
+                    && keep(p.lon(), p.lat())
+            }
             None => e.area.is_some(),
         });
         Ok(all)

@@ -428,8 +428,9 @@ impl Store for SqliteStore {
         &self,
         min: (f64, f64),
         max: (f64, f64),
+        keep: &dyn Fn(f64, f64) -> bool,
     ) -> Result<Vec<crate::model::Entity>, StoreError> {
-        read::entities_in_box(&self.conn, min, max)
+        read::entities_in_box(&self.conn, min, max, keep)
     }
 
     fn entities_without_point(&self) -> Result<Vec<crate::model::Entity>, StoreError> {

@@ -218,17 +218,20 @@ pub(super) fn entities_by_id(conn: &Connection, ids: &[&str]) -> Result<Vec<Enti
     parse_entities(rows)
 }
 
-/// Entities whose point lies in the lon/lat box, found through the grid
+/// Entities whose point lies in the lon/lat box and passes `keep`, found through the grid
 /// index (see [`super::grid`]), and every entity with an area whose bounding
 /// box meets it.
 pub(super) fn entities_in_box(
     conn: &Connection,
     min: (f64, f64),
     max: (f64, f64),
+    keep: &dyn Fn(f64, f64) -> bool,
 ) -> Result<Vec<Entity>, StoreError> {
     const ALL: &str = "SELECT fid, lon, lat FROM entities WHERE cell IS NOT NULL";
     const RANGE: &str = "SELECT fid, lon, lat FROM entities WHERE cell BETWEEN ?1 AND ?2";
-    let inside = |lon: f64, lat: f64| min.0 <= lon && lon <= max.0 && min.1 <= lat && lat <= max.1;
+    let inside = |lon: f64, lat: f64| {
+        min.0 <= lon && lon <= max.0 && min.1 <= lat && lat <= max.1 && keep(lon, lat)
+    };
     // One read transaction for all lookups, not one per statement.
     let tx = conn.unchecked_transaction().map_err(sql_err("BEGIN"))?;
     let mut fids: Vec<i64> = Vec::new();
