@@ -364,8 +364,7 @@ pub fn prepare(
             .filter(|&i| ids.contains(entities[i].id.as_str()))
             .collect()
     };
-    let dups = crate::quality::likely_duplicates(&entities, Some(&brought));
-    for d in dups {
+    for d in crate::quality::likely_duplicates(&entities, Some(&brought)) {
         summary.warnings.push(format!(
             "likely duplicate: '{}' ({}) and '{}' ({}) — {}; ids decide identity, both are kept",
             entities[d.a].name,

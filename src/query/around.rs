@@ -9,10 +9,12 @@ use super::{
     Atlas, EntityRow, Filter, Matrix, MatrixBy, MatrixCounter, NearTarget, QueryError, Reach,
     WhereRow, near, where_entity, where_point,
 };
+use crate::districts::DistrictMap;
 use crate::metric::geodesic;
 use crate::model::{Entity, LonLat, Meters};
 use crate::store::{Snapshot, Store};
 use geo::BoundingRect;
+use std::sync::Arc;
 
 /// How many entities a streamed question holds in memory at once.
 const CHUNK: usize = 50_000;
@@ -24,15 +26,36 @@ pub struct Around<T> {
     pub answer: T,
 }
 
-/// The atlas of the store's districts and the given entities (each id once;
-/// the order does not matter, answers are sorted by their own keys).
-fn atlas_of(frame: &Snapshot, mut entities: Vec<Entity>) -> Atlas {
-    let mut seen = std::collections::HashSet::with_capacity(entities.len());
-    entities.retain(|e| seen.insert(e.id.clone()));
-    Atlas::new(Snapshot {
-        entities,
-        ..frame.clone()
-    })
+/// The store's districts, indexed once per question, and everything else of
+/// its frame (levels, vocabulary, default level) for the small atlases.
+struct Frame {
+    districts: Arc<DistrictMap>,
+    rest: Snapshot,
+}
+
+impl Frame {
+    fn read(store: &dyn Store) -> Result<Self, QueryError> {
+        let mut rest = store.frame()?;
+        let districts = DistrictMap::new(&rest.levels, std::mem::take(&mut rest.districts));
+        Ok(Self {
+            districts: Arc::new(districts),
+            rest,
+        })
+    }
+
+    /// The atlas of these districts and the given entities (each id once;
+    /// the order does not matter, answers are sorted by their own keys).
+    fn atlas(&self, mut entities: Vec<Entity>) -> Atlas {
+        let mut seen = std::collections::HashSet::with_capacity(entities.len());
+        entities.retain(|e| seen.insert(e.id.clone()));
+        Atlas::with_districts(
+            Arc::clone(&self.districts),
+            Snapshot {
+                entities,
+                ..self.rest.clone()
+            },
+        )
+    }
 }
 
 /// [`near`], reading only the entities around the target.
@@ -45,65 +68,57 @@ pub fn near_in_store(
     reach: Reach,
     filter: &Filter,
 ) -> Result<Around<Vec<EntityRow>>, QueryError> {
-    let frame = store.frame()?;
-    // What is measured from, and which entities the answer needs besides
-    // those near it: the target entity itself, and for a district the
-    // entities that only name a district.
-    let (rect, always) = match target {
-        NearTarget::At(p) => (geo::Rect::new(p.point().0, p.point().0), Vec::new()),
+    let frame = Frame::read(store)?;
+    // What is measured from (a box, and a point when it is one), and which
+    // entities the answer needs besides those near it: the target entity
+    // itself, and for a district the entities that only name a district.
+    let point_rect = |p: LonLat| geo::Rect::new(p.point().0, p.point().0);
+    let (rect, centre, always) = match target {
+        NearTarget::At(p) => (point_rect(*p), Some(*p), Vec::new()),
         NearTarget::Entity(id) => {
             let e = store
                 .entities_by_id(&[id])?
                 .pop()
                 .ok_or_else(|| QueryError::UnknownEntity(id.clone()))?;
             let rect = match (e.location, &e.area) {
-                (Some(p), _) => geo::Rect::new(p.point().0, p.point().0),
+                (Some(p), _) => point_rect(p),
                 (None, Some(area)) => area.bounding_rect().expect("non-empty area"),
                 (None, None) => return Err(QueryError::NotLocated(id.clone())),
             };
-            (rect, vec![e])
+            (rect, e.location, vec![e])
         }
         NearTarget::District { name, level } => {
-            let districts = Atlas::new(frame.clone());
-            let d = districts.district(name, level.as_deref())?;
-            let shape = districts
-                .districts
-                .index
-                .shape(d)
-                .ok_or_else(|| QueryError::NoGeometry(districts.districts[d].name.clone()))?;
-            let rect = shape.bounding_rect().expect("indexed shapes are non-empty");
-            (rect, store.entities_without_point()?)
+            let rect = frame
+                .atlas(Vec::new())
+                .district_shape(name, level.as_deref())?
+                .1
+                .bounding_rect()
+                .expect("indexed shapes are non-empty");
+            (rect, None, store.entities_without_point()?)
         }
     };
-    // From a point, points farther than the radius need not be read at all.
-    let centre = match target {
-        NearTarget::At(p) => Some(*p),
-        _ => always
-            .first()
-            .filter(|_| matches!(target, NearTarget::Entity(_)))
-            .and_then(|e| e.location),
-    };
-    let load = |radius: Meters, always: &[Entity]| -> Result<Atlas, QueryError> {
+    let load = |radius: Meters| -> Result<Atlas, QueryError> {
         let b = envelope(rect, radius);
         let (min, max) = (b.lower(), b.upper());
+        // From a point, points farther than the radius need not be read at all.
         let keep = |lon: f64, lat: f64| match (centre, LonLat::new(lon, lat)) {
             (Some(c), Ok(q)) => geodesic(c, q).get() <= radius.get(),
             _ => true,
         };
         let mut entities = store.entities_in_box((min[0], min[1]), (max[0], max[1]), &keep)?;
         entities.extend(always.iter().cloned());
-        Ok(atlas_of(&frame, entities))
+        Ok(frame.atlas(entities))
     };
     match reach {
         Reach::Within(m) => {
-            let atlas = load(m, &always)?;
+            let atlas = load(m)?;
             let answer = near(&atlas, target, reach, filter)?;
             Ok(Around { atlas, answer })
         }
         Reach::Nearest(k) => {
             let mut last = None;
             for radius in widening_radii() {
-                let atlas = load(radius, &always)?;
+                let atlas = load(radius)?;
                 let mut answer = near(&atlas, target, Reach::Within(radius), filter)?;
                 let enough = answer.len() >= k;
                 answer.truncate(k);
@@ -122,7 +137,7 @@ pub fn near_in_store(
 /// # Errors
 /// [`QueryError`] when the store fails.
 pub fn where_point_in_store(store: &dyn Store, p: LonLat) -> Result<Vec<WhereRow>, QueryError> {
-    let atlas = Atlas::new(store.frame()?);
+    let atlas = Frame::read(store)?.atlas(Vec::new());
     Ok(where_point(&atlas, p))
 }
 
@@ -131,8 +146,7 @@ pub fn where_point_in_store(store: &dyn Store, p: LonLat) -> Result<Vec<WhereRow
 /// # Errors
 /// [`QueryError::UnknownEntity`], or when the store fails.
 pub fn where_entity_in_store(store: &dyn Store, id: &str) -> Result<Vec<WhereRow>, QueryError> {
-    let frame = store.frame()?;
-    let atlas = atlas_of(&frame, store.entities_by_id(&[id])?);
+    let atlas = Frame::read(store)?.atlas(store.entities_by_id(&[id])?);
     where_entity(&atlas, id)
 }
 
@@ -148,7 +162,7 @@ pub fn matrix_in_store(
     per_capita: bool,
     filter: &Filter,
 ) -> Result<Around<Matrix>, QueryError> {
-    let districts = Atlas::new(store.frame()?);
+    let districts = Frame::read(store)?.atlas(Vec::new());
     let mut counter = MatrixCounter::new(&districts, level, by, filter)?;
     store.for_each_entity_chunk(CHUNK, &mut |chunk| {
         let assignments = districts.districts.assign_all(&chunk);

@@ -7,6 +7,7 @@ use crate::store::Snapshot;
 use rstar::RTree;
 use rstar::primitives::GeomWithData;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Errors of a question (bad names, unknown ids).
 #[derive(Debug, thiserror::Error)]
@@ -33,7 +34,8 @@ pub type EntityPoint = GeomWithData<[f64; 2], usize>;
 pub struct Atlas {
     pub entities: Vec<Entity>,
     /// The districts with their hierarchy and indices; `districts[i]` is district `i`.
-    pub districts: DistrictMap,
+    /// Shared, so that several small atlases of one store index it once.
+    pub districts: Arc<DistrictMap>,
     pub relations: Vec<Relation>,
     pub contacts: Vec<Contact>,
     pub vocabulary: Vocabulary,
@@ -49,8 +51,14 @@ pub struct Atlas {
 
 impl Atlas {
     /// Indexes a snapshot.
-    pub fn new(snapshot: Snapshot) -> Self {
-        let districts = DistrictMap::new(&snapshot.levels, snapshot.districts);
+    pub fn new(mut snapshot: Snapshot) -> Self {
+        let districts = DistrictMap::new(&snapshot.levels, std::mem::take(&mut snapshot.districts));
+        Self::with_districts(Arc::new(districts), snapshot)
+    }
+
+    /// Indexes a snapshot's entities on districts already indexed (the
+    /// snapshot's own districts and levels are not looked at).
+    pub fn with_districts(districts: Arc<DistrictMap>, snapshot: Snapshot) -> Self {
         let assignments = districts.assign_all(&snapshot.entities);
         let points = RTree::bulk_load(
             snapshot
@@ -134,6 +142,24 @@ impl Atlas {
     /// [`QueryError::District`] when the name is unknown or ambiguous.
     pub fn district(&self, name: &str, level: Option<&str>) -> Result<usize, QueryError> {
         Ok(self.districts.resolve(name, level)?)
+    }
+
+    /// A district by name with its boundary, for measuring from it.
+    ///
+    /// # Errors
+    /// As [`Atlas::district`], and [`QueryError::NoGeometry`].
+    pub fn district_shape(
+        &self,
+        name: &str,
+        level: Option<&str>,
+    ) -> Result<(usize, &geo::MultiPolygon<f64>), QueryError> {
+        let d = self.district(name, level)?;
+        let shape = self
+            .districts
+            .index
+            .shape(d)
+            .ok_or_else(|| QueryError::NoGeometry(self.districts[d].name.clone()))?;
+        Ok((d, shape))
     }
 
     /// The display row of an entity.

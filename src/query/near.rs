@@ -101,12 +101,7 @@ pub fn near(
             }
         }
         NearTarget::District { name, level } => {
-            let d = atlas.district(name, level.as_deref())?;
-            let shape = atlas
-                .districts
-                .index
-                .shape(d)
-                .ok_or_else(|| QueryError::NoGeometry(atlas.districts[d].name.clone()))?;
+            let (d, shape) = atlas.district_shape(name, level.as_deref())?;
             let rect = shape.bounding_rect().expect("indexed shapes are non-empty");
             (
                 Source::Area(Box::new(AreaDistance::new(shape)), rect),

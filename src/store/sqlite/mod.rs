@@ -21,8 +21,7 @@ use std::time::Duration;
 /// Settings for building a new store file that nobody else sees yet.
 const BULK_PRAGMAS: &str = "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; \
                             PRAGMA locking_mode = EXCLUSIVE; PRAGMA temp_store = MEMORY; \
-                            PRAGMA cache_size = -262144; PRAGMA foreign_keys = OFF; \
-                            PRAGMA threads = 4;";
+                            PRAGMA cache_size = -262144; PRAGMA foreign_keys = OFF;";
 
 /// How long a writer waits for another writer before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -96,7 +95,6 @@ impl SqliteStore {
                     .conn
                     .pragma_update(None, "query_only", true)
                     .map_err(sql_err("PRAGMA query_only = ON"))?;
-
                 Ok(store)
             }
             Err(StoreError::Open { .. } | StoreError::Sql { .. }) => Self::open_read_only(path),

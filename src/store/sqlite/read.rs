@@ -18,21 +18,33 @@ fn parse_record<T: DeserializeOwned>(
     })
 }
 
-fn records<T: DeserializeOwned>(
+/// The `(id, record)` rows a query returns, not yet parsed.
+fn id_records(conn: &Connection, query: &str) -> Result<Vec<(String, String)>, StoreError> {
+    let mut stmt = conn.prepare(query).map_err(sql_err(query))?;
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .map_err(sql_err(query))?
+        .collect::<Result<_, _>>()
+        .map_err(sql_err(query))
+}
+
+/// Parses `(id, record)` rows on every core, in their order.
+fn parse_all<T: DeserializeOwned + Send>(
+    what: &'static str,
+    rows: Vec<(String, String)>,
+) -> Result<Vec<T>, StoreError> {
+    use rayon::prelude::*;
+    rows.into_par_iter()
+        .map(|(id, json)| parse_record(what, &id, &json))
+        .collect()
+}
+
+/// The records an `(id, record)` query returns.
+fn records<T: DeserializeOwned + Send>(
     conn: &Connection,
     what: &'static str,
     query: &str,
 ) -> Result<Vec<T>, StoreError> {
-    let mut stmt = conn.prepare(query).map_err(sql_err(query))?;
-    let rows = stmt
-        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
-        .map_err(sql_err(query))?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (id, json) = row.map_err(sql_err(query))?;
-        out.push(parse_record(what, &id, &json)?);
-    }
-    Ok(out)
+    parse_all(what, id_records(conn, query)?)
 }
 
 pub(super) fn snapshot(store: &SqliteStore) -> Result<Snapshot, StoreError> {
@@ -188,14 +200,6 @@ pub(super) fn frame(store: &SqliteStore) -> Result<Snapshot, StoreError> {
     })
 }
 
-/// Parses `(id, record)` rows on every core.
-fn parse_entities(rows: Vec<(String, String)>) -> Result<Vec<Entity>, StoreError> {
-    use rayon::prelude::*;
-    rows.into_par_iter()
-        .map(|(id, json)| parse_record("entity", &id, &json))
-        .collect()
-}
-
 /// The entities with these ids (unknown ids are skipped), in the order asked.
 pub(super) fn entities_by_id(conn: &Connection, ids: &[&str]) -> Result<Vec<Entity>, StoreError> {
     use rusqlite::OptionalExtension;
@@ -215,12 +219,12 @@ pub(super) fn entities_by_id(conn: &Connection, ids: &[&str]) -> Result<Vec<Enti
     }
     drop(stmt);
     tx.finish().map_err(sql_err("COMMIT"))?;
-    parse_entities(rows)
+    parse_all("entity", rows)
 }
 
-/// Entities whose point lies in the lon/lat box and passes `keep`, found through the grid
-/// index (see [`super::grid`]), and every entity with an area whose bounding
-/// box meets it.
+/// Entities whose point lies in the lon/lat box and passes `keep`, found
+/// through the grid index (see [`super::grid`]), and every entity located by
+/// an area only (few; the caller measures them).
 pub(super) fn entities_in_box(
     conn: &Connection,
     min: (f64, f64),
@@ -274,32 +278,19 @@ pub(super) fn entities_in_box(
     // CROSS JOIN keeps SQLite from scanning all entities for the few areas.
     const AREAS: &str = "SELECT e.id, e.record FROM entity_areas a CROSS JOIN entities e \
                          ON e.id = a.entity_id WHERE e.geom IS NULL ORDER BY e.fid";
-    let mut stmt = tx.prepare(AREAS).map_err(sql_err(AREAS))?;
-    let areas = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .map_err(sql_err(AREAS))?
-        .collect::<Result<Vec<(String, String)>, _>>()
-        .map_err(sql_err(AREAS))?;
-    drop(stmt);
+    rows.extend(id_records(&tx, AREAS)?);
     tx.finish().map_err(sql_err("COMMIT"))?;
-    rows.extend(areas);
-    parse_entities(rows)
+    parse_all("entity", rows)
 }
 
 /// Entities without a point (areas, named districts, city-wide).
 pub(super) fn entities_without_point(conn: &Connection) -> Result<Vec<Entity>, StoreError> {
     const Q: &str = "SELECT id, record FROM entities INDEXED BY entities_unpointed \
                      WHERE geom IS NULL AND kind >= '' ORDER BY fid";
-    let mut stmt = conn.prepare(Q).map_err(sql_err(Q))?;
-    let rows = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .map_err(sql_err(Q))?
-        .collect::<Result<Vec<(String, String)>, _>>()
-        .map_err(sql_err(Q))?;
-    parse_entities(rows)
+    records(conn, "entity", Q)
 }
 
-/// All entities, `size` at a time, in id order.
+/// All entities, `size` at a time, in store (fid) order.
 pub(super) fn for_each_entity_chunk(
     conn: &Connection,
     size: usize,
@@ -315,11 +306,11 @@ pub(super) fn for_each_entity_chunk(
             row.get(1).map_err(sql_err(Q))?,
         ));
         if chunk.len() == size {
-            f(parse_entities(std::mem::take(&mut chunk))?)?;
+            f(parse_all("entity", std::mem::take(&mut chunk))?)?;
         }
     }
     if !chunk.is_empty() {
-        f(parse_entities(chunk)?)?;
+        f(parse_all("entity", chunk)?)?;
     }
     Ok(())
 }

@@ -90,10 +90,7 @@ fn apply_as(conn: &mut Connection, changes: &ChangeSet, target: Target) -> Resul
         // In key order, so that the revisions' B-tree grows at its end.
         let mut by_id: Vec<&EncodedEntity<'_>> = encoded.iter().collect();
         by_id.par_sort_unstable_by_key(|e| e.entity.id.as_str());
-        let q = match target {
-            Target::Existing => NEXT_REVISION,
-            Target::New => FIRST_REVISION,
-        };
+        let q = target.revision_query();
         let mut stmt = tx.prepare(q).map_err(sql_err(q))?;
         for e in by_id {
             stmt.execute(params!["entity", e.entity.id, import_id])
@@ -201,6 +198,16 @@ const KEEP_DISTRICT_REVISION: &str = "UPDATE revisions SET record = \
                                       (SELECT record FROM districts WHERE id = ?1) \
                                       WHERE record_kind = 'district' AND record_id = ?1 AND record IS NULL";
 
+impl Target {
+    /// The statement adding a record's next revision.
+    fn revision_query(self) -> &'static str {
+        match self {
+            Target::Existing => NEXT_REVISION,
+            Target::New => FIRST_REVISION,
+        }
+    }
+}
+
 fn add_revision(
     tx: &Transaction<'_>,
     kind: &str,
@@ -208,11 +215,7 @@ fn add_revision(
     import_id: i64,
     target: Target,
 ) -> Result<(), StoreError> {
-    let q = match target {
-        Target::Existing => NEXT_REVISION,
-        Target::New => FIRST_REVISION,
-    };
-    exec(tx, q, params![kind, id, import_id])
+    exec(tx, target.revision_query(), params![kind, id, import_id])
 }
 
 const INSERT_ENTITY: &str = "INSERT INTO entities (id, name, kind, category, fields, status, address, website, \
