@@ -204,3 +204,75 @@ fn every_version_stays_readable_while_the_current_one_is_stored_once() {
         .unwrap();
     assert_eq!(copies, 2);
 }
+
+/// `gpkg_contents` gives QGIS the extent of each layer: the box of the entity
+/// points, for a new store and after an import moved the outermost point in.
+#[test]
+fn the_geopackage_extent_follows_the_entity_points() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("atlas.gpkg");
+    let mut snapshot = fixture();
+    let store = write_store(&path, &snapshot);
+    let extent = |store: &SqliteStore| -> [f64; 4] {
+        store
+            .connection()
+            .query_row(
+                "SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = 'entities'",
+                [],
+                |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?]),
+            )
+            .unwrap()
+    };
+    let points = |s: &Snapshot| -> [f64; 4] {
+        let located = s.entities.iter().filter_map(|e| e.location);
+        located.fold(
+            [
+                f64::INFINITY,
+                f64::INFINITY,
+                f64::NEG_INFINITY,
+                f64::NEG_INFINITY,
+            ],
+            |[a, b, c, d], p| {
+                [
+                    a.min(p.lon()),
+                    b.min(p.lat()),
+                    c.max(p.lon()),
+                    d.max(p.lat()),
+                ]
+            },
+        )
+    };
+    assert_eq!(extent(&store), points(&snapshot));
+    drop(store);
+
+    // The westernmost point moves to the middle of the box: the box shrinks.
+    let box_before = points(&snapshot);
+    let west = snapshot
+        .entities
+        .iter_mut()
+        .filter(|e| e.location.is_some())
+        .min_by(|a, b| {
+            a.location
+                .unwrap()
+                .lon()
+                .total_cmp(&b.location.unwrap().lon())
+        })
+        .unwrap();
+    west.location = Some(
+        LonLat::new(
+            (box_before[0] + box_before[2]) / 2.0,
+            (box_before[1] + box_before[3]) / 2.0,
+        )
+        .unwrap(),
+    );
+    let moved = west.clone();
+    let mut store = SqliteStore::open(&path).unwrap();
+    store
+        .apply(&ChangeSet {
+            entities: vec![moved],
+            ..ChangeSet::default()
+        })
+        .unwrap();
+    assert!(points(&snapshot)[0] > box_before[0]);
+    assert_eq!(extent(&store), points(&snapshot));
+}

@@ -6,11 +6,14 @@ use crate::model::{District, Entity};
 use crate::store::{ChangeSet, StoreError};
 use geo::{BoundingRect, Geometry};
 use rayon::prelude::*;
-use rusqlite::{Connection, Transaction, TransactionBehavior, params};
+use rusqlite::{Connection, Statement, ToSql, Transaction, TransactionBehavior, params};
 
 /// An entity encoded for its rows, ahead of the (single-threaded) writing.
 struct EncodedEntity<'a> {
     entity: &'a Entity,
+    fields: String,
+    district_names: String,
+    verified_on: Option<String>,
     record: String,
     point: Option<Vec<u8>>,
     area: Option<Vec<u8>>,
@@ -20,6 +23,9 @@ impl<'a> EncodedEntity<'a> {
     fn new(entity: &'a Entity) -> Self {
         Self {
             entity,
+            fields: entity.fields.join(";"),
+            district_names: entity.district_names.join(";"),
+            verified_on: entity.verified_on.map(|d| d.to_string()),
             record: serde_json::to_string(entity).expect("entities serialise"),
             point: entity.location.map(|p| encode(&Geometry::Point(p.point()))),
             area: entity
@@ -28,6 +34,99 @@ impl<'a> EncodedEntity<'a> {
                 .map(|a| encode(&Geometry::MultiPolygon(a.clone()))),
         }
     }
+
+    /// Binds the values of [`ENTITY_COLUMNS`] from parameter `first` on.
+    fn bind(&self, stmt: &mut Statement<'_>, first: usize) -> rusqlite::Result<()> {
+        let e = self.entity;
+        let location = e.location;
+        let values: [&dyn ToSql; ENTITY_COLUMNS.len()] = [
+            &e.id,
+            &e.name,
+            &e.kind.as_str(),
+            &e.category,
+            &self.fields,
+            &e.status.map(|s| s.as_str()),
+            &e.address,
+            &e.website,
+            &self.district_names,
+            &e.source,
+            &self.verified_on,
+            &e.visibility.as_str(),
+            &self.record,
+            &self.point,
+            &location.map(|p| p.lon()),
+            &location.map(|p| p.lat()),
+            &location.map(|p| super::grid::cell(p.lon(), p.lat())),
+        ];
+        for (k, value) in values.into_iter().enumerate() {
+            stmt.raw_bind_parameter(first + k, value)?;
+        }
+        Ok(())
+    }
+}
+
+/// The columns an entity row is written with, in [`EncodedEntity::bind`]'s order.
+const ENTITY_COLUMNS: [&str; 17] = [
+    "id",
+    "name",
+    "kind",
+    "category",
+    "fields",
+    "status",
+    "address",
+    "website",
+    "district_names",
+    "source",
+    "verified_on",
+    "visibility",
+    "record",
+    "geom",
+    "lon",
+    "lat",
+    "cell",
+];
+
+/// Rows per `INSERT` in [`insert_rows`].
+const ROWS_PER_STATEMENT: usize = 32;
+
+/// Inserts one row per item, [`ROWS_PER_STATEMENT`] rows per statement:
+/// SQLite spends more on running a statement than on the row it inserts.
+/// `bind(stmt, first, item)` binds an item's `columns.len()` values from
+/// parameter `first` on; `conflict` is an `ON CONFLICT` clause or empty.
+fn insert_rows<T>(
+    tx: &Transaction<'_>,
+    table: &str,
+    columns: &[&str],
+    conflict: &str,
+    items: &[T],
+    bind: impl Fn(&mut Statement<'_>, usize, &T) -> rusqlite::Result<()>,
+) -> Result<(), StoreError> {
+    // (SQL, what an error names: the statement of one row is long enough.)
+    let statement = |rows: usize| {
+        let head = format!("INSERT INTO {table} ({})", columns.join(", "));
+        let row = format!("({})", vec!["?"; columns.len()].join(", "));
+        let sql = format!(
+            "{head} VALUES {} {conflict}",
+            vec![row.as_str(); rows].join(", ")
+        );
+        (sql, format!("{head} VALUES … ({rows} rows)"))
+    };
+    let run = |(sql, label): &(String, String), rows: &[T]| -> Result<(), StoreError> {
+        let mut stmt = tx.prepare_cached(sql).map_err(sql_err(label))?;
+        for (r, item) in rows.iter().enumerate() {
+            bind(&mut stmt, 1 + r * columns.len(), item).map_err(sql_err(label))?;
+        }
+        stmt.raw_execute().map(|_| ()).map_err(sql_err(label))
+    };
+    let (many, one) = (statement(ROWS_PER_STATEMENT), statement(1));
+    let mut chunks = items.chunks_exact(ROWS_PER_STATEMENT);
+    for chunk in chunks.by_ref() {
+        run(&many, chunk)?;
+    }
+    for item in chunks.remainder() {
+        run(&one, std::slice::from_ref(item))?;
+    }
+    Ok(())
 }
 
 /// Whether the store already holds records.
@@ -75,26 +174,46 @@ fn apply_as(conn: &mut Connection, changes: &ChangeSet, target: Target) -> Resul
                 .map_err(sql_err(KEEP_ENTITY_REVISION))?;
         }
     }
-    {
-        let q = match target {
-            Target::Existing => UPSERT_ENTITY,
-            Target::New => INSERT_ENTITY,
-        };
-        let mut stmt = tx.prepare(q).map_err(sql_err(q))?;
-        for e in &encoded {
-            write_entity(&mut stmt, q, e)?;
-            write_area(&tx, e, areas_stored)?;
-        }
+    let conflict = match target {
+        Target::Existing => ENTITY_CONFLICT.as_str(),
+        Target::New => "",
+    };
+    insert_rows(
+        &tx,
+        "entities",
+        &ENTITY_COLUMNS,
+        conflict,
+        &encoded,
+        |stmt, first, e| e.bind(stmt, first),
+    )?;
+    for e in &encoded {
+        write_area(&tx, e, areas_stored)?;
     }
     {
         // In key order, so that the revisions' B-tree grows at its end.
         let mut by_id: Vec<&EncodedEntity<'_>> = encoded.iter().collect();
         by_id.par_sort_unstable_by_key(|e| e.entity.id.as_str());
-        let q = target.revision_query();
-        let mut stmt = tx.prepare(q).map_err(sql_err(q))?;
-        for e in by_id {
-            stmt.execute(params!["entity", e.entity.id, import_id])
-                .map_err(sql_err(q))?;
+        match target {
+            Target::New => insert_rows(
+                &tx,
+                "revisions",
+                &["record_kind", "record_id", "rev", "import_id"],
+                "",
+                &by_id,
+                |stmt, first, e| {
+                    stmt.raw_bind_parameter(first, "entity")?;
+                    stmt.raw_bind_parameter(first + 1, &e.entity.id)?;
+                    stmt.raw_bind_parameter(first + 2, 1)?;
+                    stmt.raw_bind_parameter(first + 3, import_id)
+                },
+            )?,
+            Target::Existing => {
+                let mut stmt = tx.prepare(NEXT_REVISION).map_err(sql_err(NEXT_REVISION))?;
+                for e in by_id {
+                    stmt.execute(params!["entity", e.entity.id, import_id])
+                        .map_err(sql_err(NEXT_REVISION))?;
+                }
+            }
         }
     }
     for district in &changes.districts {
@@ -140,15 +259,26 @@ fn apply_as(conn: &mut Connection, changes: &ChangeSet, target: Target) -> Resul
         if target == Target::Existing {
             exec(&tx, "DELETE FROM entity_districts", [])?;
         }
-        const Q: &str =
-            "INSERT INTO entity_districts (entity_id, level, district_id) VALUES (?1, ?2, ?3)";
-        let mut stmt = tx.prepare_cached(Q).map_err(sql_err(Q))?;
-        for row in rows {
-            stmt.execute(params![row.entity_id, row.level, row.district_id])
-                .map_err(sql_err(Q))?;
-        }
+        insert_rows(
+            &tx,
+            "entity_districts",
+            &["entity_id", "level", "district_id"],
+            "",
+            rows,
+            |stmt, first, row| {
+                stmt.raw_bind_parameter(first, &row.entity_id)?;
+                stmt.raw_bind_parameter(first + 1, &row.level)?;
+                stmt.raw_bind_parameter(first + 2, &row.district_id)
+            },
+        )?;
     }
-    refresh_contents(&tx)?;
+    // A new store's entities are all in hand; an existing one's may have
+    // moved away from the old extent.
+    let entity_extent = match target {
+        Target::New => Some(extent(encoded.iter().filter_map(|e| e.entity.location))),
+        Target::Existing => None,
+    };
+    refresh_contents(&tx, entity_extent)?;
     tx.commit().map_err(sql_err("COMMIT"))?;
     Ok(import_id)
 }
@@ -218,50 +348,14 @@ fn add_revision(
     exec(tx, target.revision_query(), params![kind, id, import_id])
 }
 
-const INSERT_ENTITY: &str = "INSERT INTO entities (id, name, kind, category, fields, status, address, website, \
-                             district_names, source, verified_on, visibility, record, geom, lon, lat, cell) \
-                             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
-const UPSERT_ENTITY: &str = "INSERT INTO entities (id, name, kind, category, fields, status, address, website, \
-                     district_names, source, verified_on, visibility, record, geom, lon, lat, cell) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) \
-                     ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind, \
-                     category = excluded.category, fields = excluded.fields, status = excluded.status, \
-                     address = excluded.address, website = excluded.website, \
-                     district_names = excluded.district_names, source = excluded.source, \
-                     verified_on = excluded.verified_on, visibility = excluded.visibility, \
-                     record = excluded.record, geom = excluded.geom, lon = excluded.lon, \
-                     lat = excluded.lat, cell = excluded.cell";
-
-fn write_entity(
-    stmt: &mut rusqlite::Statement<'_>,
-    query: &str,
-    encoded: &EncodedEntity<'_>,
-) -> Result<(), StoreError> {
-    let e = encoded.entity;
-    let (lon, lat) = (e.location.map(|p| p.lon()), e.location.map(|p| p.lat()));
-    let cell = e.location.map(|p| super::grid::cell(p.lon(), p.lat()));
-    stmt.execute(params![
-        e.id,
-        e.name,
-        e.kind.as_str(),
-        e.category,
-        e.fields.join(";"),
-        e.status.map(|s| s.as_str()),
-        e.address,
-        e.website,
-        e.district_names.join(";"),
-        e.source,
-        e.verified_on.map(|d| d.to_string()),
-        e.visibility.as_str(),
-        encoded.record,
-        encoded.point,
-        lon,
-        lat,
-        cell
-    ])
-    .map(|_| ())
-    .map_err(sql_err(query))
-}
+/// Upserting an entity row: every column but `id` takes the new value.
+static ENTITY_CONFLICT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let set: Vec<String> = ENTITY_COLUMNS[1..]
+        .iter()
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect();
+    format!("ON CONFLICT (id) DO UPDATE SET {}", set.join(", "))
+});
 
 fn write_area(
     tx: &Transaction<'_>,
@@ -310,9 +404,53 @@ fn upsert_district(tx: &Transaction<'_>, d: &District, record: &str) -> Result<(
     )
 }
 
+/// The bounding box `[min_x, min_y, max_x, max_y]` of points; `None` for none.
+fn extent(points: impl Iterator<Item = crate::model::LonLat>) -> Option<[f64; 4]> {
+    points.fold(None, |acc, p| {
+        let [x0, y0, x1, y1] = acc.unwrap_or([
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        ]);
+        Some([
+            x0.min(p.lon()),
+            y0.min(p.lat()),
+            x1.max(p.lon()),
+            y1.max(p.lat()),
+        ])
+    })
+}
+
 /// Keeps `gpkg_contents` extents and `last_change` true after a write.
-fn refresh_contents(tx: &Transaction<'_>) -> Result<(), StoreError> {
-    for table in ["entities", "entity_areas", "districts"] {
+/// `entities`: the extent of the stored entity points when known, else it
+/// is read from their `lon`/`lat` columns.
+fn refresh_contents(
+    tx: &Transaction<'_>,
+    entities: Option<Option<[f64; 4]>>,
+) -> Result<(), StoreError> {
+    const UPDATE: &str = "UPDATE gpkg_contents SET min_x = ?2, min_y = ?3, max_x = ?4, max_y = ?5, \
+                          last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = ?1";
+    let set = |table: &str, extent: Option<[f64; 4]>| {
+        let [a, b, c, d] = extent.map_or([None; 4], |e| e.map(Some));
+        exec(tx, UPDATE, params![table, a, b, c, d])
+    };
+    let entities = match entities {
+        Some(known) => known,
+        None => {
+            const Q: &str = "SELECT min(lon), min(lat), max(lon), max(lat) FROM entities";
+            let row: [Option<f64>; 4] = tx
+                .query_row(Q, [], |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?]))
+                .map_err(sql_err(Q))?;
+            match row {
+                [Some(a), Some(b), Some(c), Some(d)] => Some([a, b, c, d]),
+                _ => None,
+            }
+        }
+    };
+    set("entities", entities)?;
+    // Areas and districts are few; their extents come from their geometries.
+    for table in ["entity_areas", "districts"] {
         let query = format!("SELECT geom FROM {table} WHERE geom IS NOT NULL");
         let mut stmt = tx.prepare(&query).map_err(sql_err(&query))?;
         let mut rows = stmt.query([]).map_err(sql_err(&query))?;
@@ -330,10 +468,7 @@ fn refresh_contents(tx: &Transaction<'_>) -> Result<(), StoreError> {
                 e[3] = e[3].max(r.max().y);
             }
         }
-        const Q: &str = "UPDATE gpkg_contents SET min_x = ?2, min_y = ?3, max_x = ?4, max_y = ?5, \
-                         last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = ?1";
-        let [a, b, c, d] = extent.map_or([None; 4], |e| e.map(Some));
-        exec(tx, Q, params![table, a, b, c, d])?;
+        set(table, extent)?;
     }
     Ok(())
 }
