@@ -449,30 +449,18 @@ fn import_paths(
     spinner.set_message(format!("reading {} path(s)", paths.len()));
     let batch = import::read_paths(paths, options);
     spinner.set_message("checking against the store");
-    let prepared = batch.map_err(anyhow::Error::from).and_then(|batch| {
-        let (snapshot, stored) = if store_path.exists() {
-            let store = SqliteStore::open_for_reading(store_path)?;
-            (store.snapshot()?, store.assignments()?)
-        } else {
-            Default::default()
-        };
-        Ok(import::prepare(batch, &snapshot, &stored)?)
-    });
+    let (snapshot, stored) = if store_path.exists() {
+        let store = SqliteStore::open_for_reading(store_path)?;
+        (store.snapshot()?, store.assignments()?)
+    } else {
+        Default::default()
+    };
+    let prepared = batch
+        .and_then(|batch| import::prepare(batch, &snapshot, &stored))
+        .map_err(anyhow::Error::from);
     spinner.finish_and_clear();
-    let prepared = prepared?;
+    let mut prepared = prepared?;
     let s = &prepared.summary;
-    // A big import can bring thousands of warnings; the first ones show the
-    // pattern, `--dry-run --format json` lists them all.
-    const SHOWN: usize = 25;
-    for w in s.warnings.iter().take(SHOWN) {
-        out.warn(w);
-    }
-    if s.warnings.len() > SHOWN {
-        out.warn(&format!(
-            "… and {} more warnings; `import --dry-run --format json` lists them all",
-            s.warnings.len() - SHOWN
-        ));
-    }
     let verb = if dry_run { "would change" } else { "changes" };
     out.progress(&format!(
         "import {verb}: entities +{} ~{} ={}; districts +{} ~{} ={}; relations +{} ={}; contacts +{} ={}",
@@ -481,12 +469,18 @@ fn import_paths(
         s.relations_added, s.relations_unchanged, s.contacts_added, s.contacts_unchanged,
     ));
     if dry_run {
+        let advice = prepared.advice(&snapshot);
+        prepared.summary.warnings.extend(advice);
+        show_warnings(&prepared.summary.warnings, out);
         if out.format == Format::Json {
-            output::print(&serde_json::to_string_pretty(s)?)?;
+            output::print(&serde_json::to_string_pretty(&prepared.summary)?)?;
         }
         return Ok(());
     }
     if prepared.changes.is_empty() {
+        let advice = prepared.advice(&snapshot);
+        prepared.summary.warnings.extend(advice);
+        show_warnings(&prepared.summary.warnings, out);
         out.progress("nothing to change; the store is as it was");
         return Ok(());
     }
@@ -501,15 +495,46 @@ fn import_paths(
         prepared.changes.entities.len(),
         prepared.changes.districts.len()
     ));
-    let applied = if store_path.exists() {
-        SqliteStore::open(store_path).and_then(|mut store| store.apply(&prepared.changes))
-    } else {
-        SqliteStore::create_with(store_path, &prepared.changes).map(|(_, id)| id)
-    };
+    // The advice needs a core, the writing (SQLite) one: both at once.
+    let (applied, advice) = std::thread::scope(|scope| {
+        let advice = scope.spawn(|| prepared.advice(&snapshot));
+        let applied = if store_path.exists() {
+            SqliteStore::open(store_path).and_then(|mut store| store.apply(&prepared.changes))
+        } else {
+            SqliteStore::create_with(store_path, &prepared.changes).map(|(_, id)| id)
+        };
+        let advice = advice
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (applied, advice)
+    });
     spinner.finish_and_clear();
+    let warnings: Vec<String> = prepared
+        .summary
+        .warnings
+        .iter()
+        .cloned()
+        .chain(advice)
+        .collect();
+    show_warnings(&warnings, out);
     let id = applied.context("writing the import")?;
     out.progress(&format!("import #{id} written to {}", store_path.display()));
     Ok(())
+}
+
+/// Prints an import's warnings; a big import can bring thousands, the first
+/// ones show the pattern and `import --dry-run --format json` lists them all.
+fn show_warnings(warnings: &[String], out: &Out) {
+    const SHOWN: usize = 25;
+    for w in warnings.iter().take(SHOWN) {
+        out.warn(w);
+    }
+    if warnings.len() > SHOWN {
+        out.warn(&format!(
+            "… and {} more warnings; `import --dry-run --format json` lists them all",
+            warnings.len() - SHOWN
+        ));
+    }
 }
 
 /// Used by `show`: names of an entity's districts per level.

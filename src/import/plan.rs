@@ -36,7 +36,13 @@ pub struct ImportSummary {
 #[derive(Debug, Clone)]
 pub struct Prepared {
     pub changes: ChangeSet,
+    /// What changes; its warnings are the readers' notes until
+    /// [`Prepared::advice`] adds its own.
     pub summary: ImportSummary,
+    /// Ids of the entities brought that the store holds unchanged.
+    unchanged_ids: Vec<String>,
+    /// The vocabulary the store will have.
+    vocabulary: Vocabulary,
 }
 
 /// The stored records with the incoming ones in place of those with the same
@@ -198,7 +204,8 @@ pub fn prepare(
         batch.entities.iter().map(|(e, _)| e),
         |e| &e.id,
     );
-    for (e, origin) in &batch.entities {
+    let outside = outside_every_district(&map, &batch.entities);
+    for ((e, origin), outside) in batch.entities.iter().zip(outside) {
         for name in &e.district_names {
             if let Err(err) = map.resolve(name, None) {
                 issues.push(Issue::at(
@@ -209,7 +216,11 @@ pub fn prepare(
                 ));
             }
         }
-        if let Some(message) = e.location.and_then(|p| swapped_hint(&map, p)) {
+        if let Some(message) = e
+            .location
+            .filter(|_| outside)
+            .and_then(|p| swapped_hint(&map, p))
+        {
             issues.push(Issue::at(&origin.file, origin.line, "lat", message));
         }
     }
@@ -358,46 +369,91 @@ pub fn prepare(
         .or_else(|| snapshot.vocabulary.clone())
         .unwrap_or_else(Vocabulary::default_vocabulary);
     summary.warnings = batch.notes.clone();
-    let brought: Vec<usize> = {
-        let ids: HashSet<&str> = batch.entities.iter().map(|(e, _)| e.id.as_str()).collect();
-        (0..entities.len())
-            .filter(|&i| ids.contains(entities[i].id.as_str()))
-            .collect()
-    };
-    for d in crate::quality::likely_duplicates(&entities, Some(&brought)) {
-        summary.warnings.push(format!(
-            "likely duplicate: '{}' ({}) and '{}' ({}) — {}; ids decide identity, both are kept",
-            entities[d.a].name,
-            entities[d.a].id,
-            entities[d.b].name,
-            entities[d.b].id,
-            match d.reason {
-                crate::quality::DuplicateReason::NearAndSimilar { distance_m, .. } =>
-                    format!("{distance_m:.0} m apart with similar names"),
-                crate::quality::DuplicateReason::SameWebsite { website } =>
-                    format!("same website {website}"),
-            }
-        ));
-    }
-    summary.warnings.extend(vocabulary_warnings(
-        batch.entities.iter().map(|(e, _)| e),
-        &vocabulary,
-    ));
+    let mut unchanged_ids = Vec::new();
     changes.entities = batch
         .entities
         .into_iter()
         .zip(changed)
-        .filter_map(|((e, _), changed)| changed.then_some(e))
+        .filter_map(|((e, _), changed)| {
+            if !changed {
+                unchanged_ids.push(e.id.clone());
+            }
+            changed.then_some(e)
+        })
         .collect();
-    Ok(Prepared { changes, summary })
+    Ok(Prepared {
+        changes,
+        summary,
+        unchanged_ids,
+        vocabulary,
+    })
 }
 
-/// A point outside every district whose swapped coordinates would lie in
-/// one: almost surely lat and lon were exchanged.
-fn swapped_hint(map: &DistrictMap, p: crate::model::LonLat) -> Option<String> {
-    if map.hierarchy.levels().is_empty() || map.locate(p.point(), 0).is_some() {
-        return None;
+impl Prepared {
+    /// What is worth a look in the entities this import brings, without
+    /// stopping it: likely duplicates (among them and against the store) and
+    /// fields of action or categories the vocabulary does not know. Needs the
+    /// snapshot [`prepare`] was given. It takes seconds on a million records,
+    /// so a caller may run it while the changes are written.
+    pub fn advice(&self, snapshot: &Snapshot) -> Vec<String> {
+        let entities = merge_by_id(&snapshot.entities, self.changes.entities.iter(), |e| &e.id);
+        let brought: Vec<usize> = {
+            let ids: HashSet<&str> = self
+                .changes
+                .entities
+                .iter()
+                .map(|e| e.id.as_str())
+                .chain(self.unchanged_ids.iter().map(String::as_str))
+                .collect();
+            (0..entities.len())
+                .filter(|&i| ids.contains(entities[i].id.as_str()))
+                .collect()
+        };
+        let mut warnings = Vec::new();
+        for d in crate::quality::likely_duplicates(&entities, Some(&brought)) {
+            warnings.push(format!(
+                "likely duplicate: '{}' ({}) and '{}' ({}) — {}; ids decide identity, both are kept",
+                entities[d.a].name,
+                entities[d.a].id,
+                entities[d.b].name,
+                entities[d.b].id,
+                match d.reason {
+                    crate::quality::DuplicateReason::NearAndSimilar { distance_m, .. } =>
+                        format!("{distance_m:.0} m apart with similar names"),
+                    crate::quality::DuplicateReason::SameWebsite { website } =>
+                        format!("same website {website}"),
+                }
+            ));
+        }
+        warnings.extend(vocabulary_warnings(
+            brought.iter().map(|&i| entities[i]),
+            &self.vocabulary,
+        ));
+        warnings
     }
+}
+
+/// Which entities have a point outside every district of the coarsest level
+/// (none when there are no levels).
+fn outside_every_district(map: &DistrictMap, entities: &[(Entity, Origin)]) -> Vec<bool> {
+    let mut outside = vec![false; entities.len()];
+    if map.hierarchy.levels().is_empty() {
+        return outside;
+    }
+    let (located, points): (Vec<usize>, Vec<geo::Point<f64>>) = entities
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (e, _))| e.location.map(|p| (i, p.point())))
+        .unzip();
+    for (i, district) in located.into_iter().zip(map.locate_all(&points, 0)) {
+        outside[i] = district.is_none();
+    }
+    outside
+}
+
+/// For a point outside every district: a hint when its swapped coordinates
+/// would lie in one (almost surely lat and lon were exchanged).
+fn swapped_hint(map: &DistrictMap, p: crate::model::LonLat) -> Option<String> {
     let swapped = crate::model::LonLat::new(p.lat(), p.lon()).ok()?;
     let d = map.locate(swapped.point(), 0)?;
     Some(format!(
