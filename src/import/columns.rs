@@ -5,6 +5,7 @@ use super::Issue;
 use super::manifest::{ColumnSource, FileEntry};
 use super::sources::{self, RawTable};
 use crate::model::names::fold;
+use csv::StringRecord;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -92,17 +93,20 @@ const ALIASES: &[(&str, &[&str])] = &[
     ("phone", &["phone", "telefon", "tel"]),
 ];
 
+/// Model field → the source columns it is read from. Looked up for every
+/// cell of a million rows: hashed, with a fast hash.
+type Mapped = std::collections::HashMap<String, Vec<usize>, foldhash::fast::RandomState>;
+
 /// A table read whole, with its header mapped onto model fields.
 pub struct Table {
-    /// Model field → the source columns it is read from.
-    mapped: BTreeMap<String, Vec<usize>>,
+    mapped: Mapped,
     /// Source columns no model field claims: (header, index).
     pub extra: Vec<(String, usize)>,
     pub headers: Vec<String>,
     /// The sheet read, for spreadsheets.
     pub sheet: Option<String>,
-    /// (line number, cells).
-    pub rows: Vec<(u64, Vec<String>)>,
+    /// (line number, trimmed cells).
+    pub rows: Vec<(u64, StringRecord)>,
 }
 
 impl Table {
@@ -140,11 +144,11 @@ impl Table {
 
     /// The cell of a model field in a row, `None` when absent or empty.
     /// Several source columns are joined with ", ".
-    pub fn get<'a>(&self, row: &'a [String], field: &str) -> Option<std::borrow::Cow<'a, str>> {
+    pub fn get<'a>(&self, row: &'a StringRecord, field: &str) -> Option<std::borrow::Cow<'a, str>> {
         let cols = self.mapped.get(field)?;
         let mut parts = cols
             .iter()
-            .filter_map(|&i| row.get(i).map(String::as_str))
+            .filter_map(|&i| row.get(i))
             .filter(|c| !c.is_empty());
         let first = parts.next()?;
         match parts.next() {
@@ -187,13 +191,13 @@ fn map_headers(
     columns: &BTreeMap<String, ColumnSource>,
     fields: &[&str],
     path: &Path,
-) -> Result<BTreeMap<String, Vec<usize>>, Issue> {
+) -> Result<Mapped, Issue> {
     let folded: Vec<String> = headers.iter().map(|h| fold(h)).collect();
     let position = |name: &str| {
         let key = fold(name);
         folded.iter().position(|h| *h == key)
     };
-    let mut mapped: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut mapped = Mapped::default();
     for (field, source) in columns {
         let mut idx = Vec::new();
         for name in source.names() {

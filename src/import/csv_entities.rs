@@ -60,20 +60,20 @@ pub fn read(entry: &FileEntry, batch: &mut Batch, issues: &mut Vec<Issue>) {
     // thread that read them.
     let raw = std::mem::take(&mut table.rows);
     let table = &table;
-    let rows: Vec<RowResult> = raw
+    let (entities, others): (Vec<Option<(Entity, Origin)>>, Vec<RowOthers>) = raw
         .into_par_iter()
         .map(|(line, row)| {
-            let mut result = RowResult::default();
-            result.entity = read_row(
+            let mut others = RowOthers::default();
+            let entity = read_row(
                 entry,
                 crs.as_ref(),
                 table,
                 line,
                 &row,
-                &mut result.relations,
-                &mut result.issues,
+                &mut others.relations,
+                &mut others.issues,
             )
-            .filter(|_| result.issues.is_empty())
+            .filter(|_| others.issues.is_empty())
             .map(|entity| {
                 let origin = Origin {
                     file: entry.path.clone(),
@@ -82,21 +82,25 @@ pub fn read(entry: &FileEntry, batch: &mut Batch, issues: &mut Vec<Issue>) {
                 };
                 (entity, origin)
             });
-            result
+            (entity, others)
         })
-        .collect();
-    batch.entities.reserve(rows.len());
-    for mut row in rows {
-        batch.entities.extend(row.entity);
+        .unzip();
+    for mut row in others {
         batch.relations.append(&mut row.relations);
         issues.append(&mut row.issues);
     }
+    // Collected in place: a million entities are not copied into a new vector.
+    let entities = entities.into_iter().flatten();
+    if batch.entities.is_empty() {
+        batch.entities = entities.collect();
+    } else {
+        batch.entities.extend(entities);
+    }
 }
 
-/// What one row gives.
+/// What one row gives besides its entity.
 #[derive(Default)]
-struct RowResult {
-    entity: Option<(Entity, Origin)>,
+struct RowOthers {
     relations: Vec<RelationRef>,
     issues: Vec<Issue>,
 }
@@ -106,7 +110,7 @@ fn read_row(
     crs: Option<&Crs>,
     table: &Table,
     line: u64,
-    row: &[String],
+    row: &csv::StringRecord,
     relations: &mut Vec<RelationRef>,
     issues: &mut Vec<Issue>,
 ) -> Option<Entity> {
@@ -214,7 +218,7 @@ fn read_row(
         .unwrap_or_default();
     for (header, col) in &table.extra {
         if let Some(v) = row.get(*col).filter(|v| !v.is_empty()) {
-            e.extra.insert(header.clone(), v.clone());
+            e.extra.insert(header.clone(), v.to_string());
         }
     }
     e.canonicalize();

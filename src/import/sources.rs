@@ -5,13 +5,17 @@
 use super::Issue;
 use super::manifest::FileEntry;
 use calamine::{Data, Reader};
+use csv::StringRecord;
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
+use std::borrow::Cow;
 use std::path::Path;
 
 /// A header and rows of text; `rows` are `(line or sheet row, cells)`.
+/// A row is one [`StringRecord`] (one buffer for all its cells): a million
+/// rows are a million allocations, not one per cell.
 pub struct RawTable {
     pub headers: Vec<String>,
-    pub rows: Vec<(u64, Vec<String>)>,
+    pub rows: Vec<(u64, StringRecord)>,
     /// The sheet read, for spreadsheets.
     pub sheet: Option<String>,
 }
@@ -76,7 +80,12 @@ pub fn encoding(name: &str) -> Result<&'static Encoding, String> {
     }
 }
 
-fn decode(entry: &FileEntry, bytes: &[u8], notes: &mut Vec<String>) -> Result<String, Issue> {
+/// The file's text: borrowed when it is UTF-8 already (no copy of a big file).
+fn decode<'a>(
+    entry: &FileEntry,
+    bytes: &'a [u8],
+    notes: &mut Vec<String>,
+) -> Result<Cow<'a, str>, Issue> {
     let path = &entry.path;
     let declared = match &entry.encoding {
         Some(name) => Some(encoding(name).map_err(|m| Issue::file(path, m))?),
@@ -84,11 +93,8 @@ fn decode(entry: &FileEntry, bytes: &[u8], notes: &mut Vec<String>) -> Result<St
     };
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match declared {
-        Some(enc) if enc == WINDOWS_1252 => Ok(WINDOWS_1252
-            .decode_without_bom_handling(bytes)
-            .0
-            .into_owned()),
-        Some(_) => std::str::from_utf8(bytes).map(str::to_string).map_err(|e| {
+        Some(enc) if enc == WINDOWS_1252 => Ok(WINDOWS_1252.decode_without_bom_handling(bytes).0),
+        Some(_) => std::str::from_utf8(bytes).map(Cow::Borrowed).map_err(|e| {
             let line = 1 + bytes[..e.valid_up_to()]
                 .iter()
                 .filter(|&&b| b == b'\n')
@@ -103,17 +109,14 @@ fn decode(entry: &FileEntry, bytes: &[u8], notes: &mut Vec<String>) -> Result<St
             )
         }),
         None => match std::str::from_utf8(bytes) {
-            Ok(text) => Ok(text.to_string()),
+            Ok(text) => Ok(Cow::Borrowed(text)),
             Err(_) => {
                 // Not UTF-8: German Excel and older systems write Windows-1252.
                 notes.push(format!(
                     "{}: not UTF-8, read as Windows-1252 (say --encoding utf-8 to refuse instead)",
                     path.display()
                 ));
-                Ok(WINDOWS_1252
-                    .decode_without_bom_handling(bytes)
-                    .0
-                    .into_owned())
+                Ok(WINDOWS_1252.decode_without_bom_handling(bytes).0)
             }
         },
     }
@@ -156,15 +159,17 @@ fn csv_file(entry: &FileEntry, notes: &mut Vec<String>) -> Result<RawTable, Issu
         .map(|h| h.trim().to_string())
         .collect();
     let mut rows = Vec::new();
-    let mut record = csv::StringRecord::new();
+    let mut record = StringRecord::new();
     while reader
         .read_record(&mut record)
         .map_err(|e| csv_issue(path, &e))?
     {
-        rows.push((
-            record.position().map_or(0, |p| p.line()),
-            record.iter().map(|c| c.trim().to_string()).collect(),
-        ));
+        // Sized to the row; `record` is read into again.
+        let mut row = StringRecord::with_capacity(record.as_slice().len(), record.len());
+        for cell in &record {
+            row.push_field(cell.trim());
+        }
+        rows.push((record.position().map_or(0, |p| p.line()), row));
     }
     Ok(RawTable {
         headers,
@@ -247,6 +252,7 @@ fn spreadsheet(entry: &FileEntry, notes: &mut Vec<String>) -> Result<RawTable, I
     };
     let rows = rows
         .filter(|(_, cells)| cells.iter().any(|c| !c.is_empty()))
+        .map(|(line, cells)| (line, StringRecord::from(cells)))
         .collect();
     Ok(RawTable {
         headers,

@@ -139,6 +139,15 @@ impl SqliteStore {
                 .execute_batch(schema::BULK_INDEXES)
                 .map_err(sql_err("CREATE INDEX"))?;
             store.check_foreign_keys()?;
+            drop(store);
+            // On disk before it has its name: a crash never leaves a store
+            // at `path` whose pages were still in the OS's cache.
+            std::fs::File::open(&partial)
+                .and_then(|file| file.sync_all())
+                .map_err(|e| StoreError::Open {
+                    path: partial.clone(),
+                    source: rusqlite::Error::ToSqlConversionFailure(Box::new(e)),
+                })?;
             Ok(id)
         })();
         let linked = built.and_then(|id| {
