@@ -364,7 +364,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             match out.format {
                 Format::Dot => output::print(&net.to_dot())?,
                 Format::Graphml => output::print(&net.to_graphml())?,
-                Format::Geojson => output::print(&serde_json::to_string(&net.to_geojson())?)?,
+                Format::Geojson => output::print_json(&net.to_geojson(), false)?,
                 _ => emit(&out, &net, || output::network_grid(&net, out.lang))?,
             }
             Ok(Outcome::Ok)
@@ -473,7 +473,7 @@ fn import_paths(
         prepared.summary.warnings.extend(advice);
         show_warnings(&prepared.summary.warnings, out);
         if out.format == Format::Json {
-            output::print(&serde_json::to_string_pretty(&prepared.summary)?)?;
+            output::print_json(&prepared.summary, true)?;
         }
         return Ok(());
     }

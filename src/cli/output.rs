@@ -42,6 +42,21 @@ pub fn print(text: &str) -> Result<()> {
     Ok(())
 }
 
+/// Writes JSON to stdout as it is serialised: a big answer is never one
+/// string in memory. Indented when `pretty` (GeoJSON is written compact).
+pub fn print_json<T: Serialize + ?Sized>(data: &T, pretty: bool) -> Result<()> {
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    // io::Error keeps a closed pipe recognisable (exit 0, see main.rs).
+    if pretty {
+        serde_json::to_writer_pretty(&mut stdout, data).map_err(std::io::Error::from)?;
+    } else {
+        serde_json::to_writer(&mut stdout, data).map_err(std::io::Error::from)?;
+    }
+    stdout.write_all(b"\n")?;
+    stdout.flush()?;
+    Ok(())
+}
+
 fn grid_text(out: &Out, grid: &Grid) -> Result<String> {
     Ok(match out.format {
         Format::Table => grid.to_table(),
@@ -59,7 +74,7 @@ fn grid_text(out: &Out, grid: &Grid) -> Result<String> {
 /// Writes a result: JSON as its serde form, tables from its grid.
 pub fn emit<T: Serialize + ?Sized>(out: &Out, data: &T, grid: impl FnOnce() -> Grid) -> Result<()> {
     match out.format {
-        Format::Json => print(&serde_json::to_string_pretty(data)?),
+        Format::Json => print_json(data, true),
         Format::Geojson => {
             bail!("--format geojson is for entity listings (list, in, near) and network")
         }
@@ -218,11 +233,10 @@ pub fn network_grid(n: &governance::Network, lang: Lang) -> Grid {
 pub fn emit_entities(out: &Out, atlas: &Atlas, rows: &[EntityRow]) -> Result<()> {
     let levels = atlas.districts.hierarchy.level_ids();
     match out.format {
-        Format::Geojson => print(&serde_json::to_string(&export::geojson_out::entities(
-            atlas,
-            rows,
-            export::Profile::Public,
-        ))?),
+        Format::Geojson => print_json(
+            &export::geojson_out::entities(atlas, rows, export::Profile::Public),
+            false,
+        ),
         _ => emit(out, rows, || {
             export::entity_grid(rows, &levels, &atlas.vocabulary, out.lang)
         }),
