@@ -147,7 +147,7 @@ fn bad_rows_refuse_the_whole_import_and_leave_the_store_byte_identical() {
     let bad = dir.path().join("partners.csv");
     std::fs::write(
         &bad,
-        "name,category,fields,lat,lon\nGood One,company,wirtschaft,51.48,11.97\nBad Lat,company,wirtschaft,5l.48,11.97\nBad Range,company,wirtschaft,95,11.97\n,company,,,\n",
+        "name,category,fields,lat,lon\nGood One,company,wirtschaft,51.48,11.97\nBad Lat,company,wirtschaft,5l.48,11.97\nBad Range,company,wirtschaft,95,11.97\n,company,,,\nBad Lon,company,wirtschaft,51.48,197.5\n",
     )
     .unwrap();
     let before = bytes(&store);
@@ -167,7 +167,13 @@ fn bad_rows_refuse_the_whole_import_and_leave_the_store_byte_identical() {
         err.contains(&format!("{file}:5: column 'name': is empty")),
         "{err}"
     );
-    assert!(err.contains("3 problems"), "{err}");
+    assert!(
+        err.contains(&format!(
+            "{file}:6: column 'lon': \"197.5\": longitude 197.5 is outside -180..180"
+        )),
+        "{err}"
+    );
+    assert!(err.contains("4 problems"), "{err}");
     assert_eq!(before, bytes(&store));
     // A reference to an unknown partner is refused the same way.
     let rel = dir.path().join("relations.csv");

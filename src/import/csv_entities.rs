@@ -154,9 +154,15 @@ fn read_row(
                     Some(crs) => crs.to_wgs84(geo::Coord { x, y }).map_err(|e| e.to_string()),
                     None => Ok(geo::Coord { x, y }),
                 };
-                match wgs84.and_then(|c| lon_lat(c.x, c.y)) {
-                    Ok(p) => e.location = Some(p),
-                    Err(msg) => issues.push(at("lat", format!("\"{lat}\": {msg}"))),
+                match wgs84.map(|c| (c, lon_lat(c.x, c.y))) {
+                    Ok((_, Ok(p))) => e.location = Some(p),
+                    // Named after the value out of range.
+                    Ok((c, Err(msg))) if !(-180.0..=180.0).contains(&c.x) => {
+                        issues.push(at("lon", format!("\"{lon}\": {msg}")))
+                    }
+                    Ok((_, Err(msg))) | Err(msg) => {
+                        issues.push(at("lat", format!("\"{lat}\": {msg}")))
+                    }
                 }
             }
             (None, _) => issues.push(at("lon", format!("\"{lon}\" is not a number"))),
