@@ -1,7 +1,7 @@
 //! Questions answered from the store through its grid index (`*_in_store`)
 //! give exactly the answers of the same questions on the whole inventory
-//! loaded in memory, on the seeded oracle inventory; also after upgrading a
-//! version-1 store.
+//! loaded in memory, on the seeded oracle inventory; also after upgrading
+//! stores of older schema versions.
 
 mod common;
 
@@ -140,32 +140,62 @@ fn a_new_store_is_never_written_over_an_existing_file() {
     assert_eq!(std::fs::read(&path).unwrap(), b"not a store");
 }
 
-#[test]
-fn a_version_1_store_is_upgraded_when_opened_for_writing() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("atlas.gpkg");
-    let mut snapshot = fixture();
-    snapshot.entities.truncate(3_000);
-    drop(write_store(&path, &snapshot));
-    // Make it look like version 1: no point columns, no grid index.
-    let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.execute_batch(
-        "DROP INDEX entities_cell; DROP INDEX entities_unpointed;
+/// SQL that turns a current store into one of an older schema version.
+const DOWNGRADES: [(u32, &str); 2] = [
+    // Version 1: no point columns, no grid index.
+    (
+        1,
+        "DROP TRIGGER entity_cells_insert; DROP TRIGGER entity_cells_update;
+         DROP TRIGGER entity_cells_delete; DROP TABLE entity_cells;
+         DROP INDEX entities_unpointed;
          ALTER TABLE entities DROP COLUMN cell; ALTER TABLE entities DROP COLUMN lon;
          ALTER TABLE entities DROP COLUMN lat;
          UPDATE stadtatlas_meta SET value = '1' WHERE key = 'schema_version';",
-    )
-    .unwrap();
-    drop(conn);
-    let read_only = SqliteStore::open_read_only(&path).unwrap_err();
-    assert!(
-        read_only.to_string().contains("schema version 1"),
-        "{read_only}"
-    );
+    ),
+    // Version 2: the grid index is an index on `entities`.
+    (
+        2,
+        "DROP TRIGGER entity_cells_insert; DROP TRIGGER entity_cells_update;
+         DROP TRIGGER entity_cells_delete; DROP TABLE entity_cells;
+         CREATE INDEX entities_cell ON entities (cell, lon, lat);
+         UPDATE stadtatlas_meta SET value = '2' WHERE key = 'schema_version';",
+    ),
+];
 
-    let store = SqliteStore::open(&path).unwrap();
-    snapshot.entities.sort_by(|a, b| a.id.cmp(&b.id));
-    assert_same_answers(&store, &snapshot);
+#[test]
+fn older_stores_are_upgraded_when_opened_for_writing() {
+    for (version, downgrade) in DOWNGRADES {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("atlas.gpkg");
+        let mut snapshot = fixture();
+        snapshot.entities.truncate(3_000);
+        drop(write_store(&path, &snapshot));
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(downgrade).unwrap();
+        drop(conn);
+        let read_only = SqliteStore::open_read_only(&path).unwrap_err();
+        assert!(
+            read_only
+                .to_string()
+                .contains(&format!("schema version {version}")),
+            "{read_only}"
+        );
+
+        let store = SqliteStore::open(&path).unwrap();
+        snapshot.entities.sort_by(|a, b| a.id.cmp(&b.id));
+        assert_same_answers(&store, &snapshot);
+        let (cells, located, old_index): (i64, i64, i64) = store
+            .connection()
+            .query_row(
+                "SELECT (SELECT count(*) FROM entity_cells), \
+                 (SELECT count(*) FROM entities WHERE geom IS NOT NULL), \
+                 (SELECT count(*) FROM sqlite_master WHERE name = 'entities_cell')",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!((cells, old_index), (located, 0), "from version {version}");
+    }
 }
 
 #[test]
@@ -266,6 +296,7 @@ fn the_geopackage_extent_follows_the_entity_points() {
         .unwrap(),
     );
     let moved = west.clone();
+    let (west_id, moved_to) = (moved.id.clone(), moved.location.unwrap());
     let mut store = SqliteStore::open(&path).unwrap();
     store
         .apply(&ChangeSet {
@@ -275,4 +306,17 @@ fn the_geopackage_extent_follows_the_entity_points() {
         .unwrap();
     assert!(points(&snapshot)[0] > box_before[0]);
     assert_eq!(extent(&store), points(&snapshot));
+    // The grid index followed the move (triggers keep it on every write).
+    let cells: Vec<(f64, f64)> = store
+        .connection()
+        .prepare(
+            "SELECT c.lon, c.lat FROM entity_cells c JOIN entities e ON e.fid = c.fid \
+             WHERE e.id = ?1",
+        )
+        .unwrap()
+        .query_map([&west_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(cells, [(moved_to.lon(), moved_to.lat())]);
 }

@@ -67,6 +67,8 @@ pub fn run_sql(
     params: &[(String, Value)],
     options: RunOptions,
 ) -> Result<ResultTable, SqlError> {
+    // A store of an older schema version is upgraded first where writable.
+    drop(SqliteStore::open_for_reading(path));
     let result = run_read_only(path, sql, params, options);
     // A strictly read-only connection leaves the `-wal`/`-shm` side files of a
     // WAL store behind; closing a reading connection that may checkpoint

@@ -101,7 +101,10 @@ pub enum StoreError {
         "{path} is not a stadtatlas store (no stadtatlas_meta table); run `stadtatlas init` for a new one"
     )]
     NotAStore { path: PathBuf },
-    #[error("store {path} has schema version {found}, this build reads version {expected}")]
+    #[error(
+        "store {path} has schema version {found}, this build reads version {expected} \
+         (this build upgrades an older store when it can write the file)"
+    )]
     SchemaVersion {
         path: PathBuf,
         found: u32,

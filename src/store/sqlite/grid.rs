@@ -1,9 +1,10 @@
 //! The store's own spatial index: every entity point falls in a cell of a
 //! fixed lon/lat grid (1/512°, about 217 m north–south and 135 m east–west in
-//! Halle), and `entities_cell` indexes `(cell, lon, lat)`. A box becomes one
-//! range of cell numbers per grid row, and the index alone answers which
-//! points lie in it, so a question about one neighbourhood reads only that
-//! neighbourhood. Unlike an R-tree it costs one sorted index build on import.
+//! Halle), and the table `entity_cells` keeps `(cell, fid, lon, lat)` in cell
+//! order. A box becomes one range of cell numbers per grid row, and that
+//! table alone answers which points lie in it, so a question about one
+//! neighbourhood reads only that neighbourhood. Unlike an R-tree it costs a
+//! new store one in-memory sort and an append.
 
 /// Cells per degree.
 const PER_DEGREE: f64 = 512.0;

@@ -134,10 +134,7 @@ impl SqliteStore {
             store.create_tables()?;
             // Filled first, indexed once; the foreign keys are checked after.
             let id = write::apply_to_new(&mut store.conn, changes)?;
-            store
-                .conn
-                .execute_batch(schema::BULK_INDEXES)
-                .map_err(sql_err("CREATE INDEX"))?;
+            store.create_bulk_keys()?;
             store.check_foreign_keys()?;
             drop(store);
             // On disk before it has its name: a crash never leaves a store
@@ -280,19 +277,28 @@ impl SqliteStore {
 
     fn create_schema(&self) -> Result<(), StoreError> {
         self.create_tables()?;
+        self.create_bulk_keys()
+    }
+
+    /// What [`SqliteStore::create_tables`] leaves for after a bulk load.
+    fn create_bulk_keys(&self) -> Result<(), StoreError> {
         self.conn
             .execute_batch(schema::BULK_INDEXES)
-            .map_err(sql_err("CREATE INDEX"))
+            .map_err(sql_err("CREATE INDEX"))?;
+        self.conn
+            .execute_batch(schema::TRIGGERS)
+            .map_err(sql_err("CREATE TRIGGER"))
     }
 
     fn create_tables(&self) -> Result<(), StoreError> {
         let setup = format!(
             "BEGIN; PRAGMA application_id = {}; PRAGMA user_version = {}; {} {} \
-             INSERT INTO stadtatlas_meta (key, value) VALUES ('schema_version', '{}'); COMMIT;",
+             {} INSERT INTO stadtatlas_meta (key, value) VALUES ('schema_version', '{}'); COMMIT;",
             schema::GPKG_APPLICATION_ID,
             schema::GPKG_USER_VERSION,
             schema::CREATE,
             schema::REVISIONS,
+            schema::ENTITY_CELLS,
             SCHEMA_VERSION
         );
         self.conn
@@ -346,8 +352,10 @@ impl SqliteStore {
             .meta("schema_version")?
             .and_then(|v| v.parse().ok())
             .unwrap_or(0);
-        if found == 1 && !self.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(true) {
-            return self.upgrade_from_v1();
+        if (1..SCHEMA_VERSION).contains(&found)
+            && !self.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(true)
+        {
+            return self.upgrade(found);
         }
         if found != SCHEMA_VERSION {
             return Err(StoreError::SchemaVersion {
@@ -361,11 +369,26 @@ impl SqliteStore {
 
     /// Version 1 had no point columns and no grid index: add and fill them
     /// in one transaction (nothing else changes).
-    fn upgrade_from_v1(&self) -> Result<(), StoreError> {
+    /// Brings a store of an older schema version to this one, in one
+    /// transaction.
+    fn upgrade(&self, from: u32) -> Result<(), StoreError> {
         let tx = self
             .conn
             .unchecked_transaction()
             .map_err(sql_err("BEGIN"))?;
+        if from == 1 {
+            Self::upgrade_v1_to_v2(&tx)?;
+        }
+        for step in [schema::ENTITY_CELLS, schema::V2_TO_V3, schema::TRIGGERS] {
+            tx.execute_batch(step).map_err(sql_err(step))?;
+        }
+        const VERSION: &str = "UPDATE stadtatlas_meta SET value = ?1 WHERE key = 'schema_version'";
+        tx.execute(VERSION, [SCHEMA_VERSION.to_string()])
+            .map_err(sql_err(VERSION))?;
+        tx.commit().map_err(sql_err("COMMIT"))
+    }
+
+    fn upgrade_v1_to_v2(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
         for step in [
             schema::V1_TO_V2,
             schema::REVISIONS,
@@ -394,11 +417,7 @@ impl SqliteStore {
                 .map_err(sql_err(SET))?;
             }
         }
-        drop(set);
-        const VERSION: &str = "UPDATE stadtatlas_meta SET value = ?1 WHERE key = 'schema_version'";
-        tx.execute(VERSION, [SCHEMA_VERSION.to_string()])
-            .map_err(sql_err(VERSION))?;
-        tx.commit().map_err(sql_err("COMMIT"))
+        Ok(())
     }
 
     pub(crate) fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {

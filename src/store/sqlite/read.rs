@@ -231,8 +231,8 @@ pub(super) fn entities_in_box(
     max: (f64, f64),
     keep: &dyn Fn(f64, f64) -> bool,
 ) -> Result<Vec<Entity>, StoreError> {
-    const ALL: &str = "SELECT fid, lon, lat FROM entities WHERE cell IS NOT NULL";
-    const RANGE: &str = "SELECT fid, lon, lat FROM entities WHERE cell BETWEEN ?1 AND ?2";
+    const ALL: &str = "SELECT fid, lon, lat FROM entity_cells";
+    const RANGE: &str = "SELECT fid, lon, lat FROM entity_cells WHERE cell BETWEEN ?1 AND ?2";
     let inside = |lon: f64, lat: f64| {
         min.0 <= lon && lon <= max.0 && min.1 <= lat && lat <= max.1 && keep(lon, lat)
     };

@@ -4,7 +4,7 @@
 //! lives in `stadtatlas_meta`.
 
 /// The schema version this build writes and reads.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// `application_id` of a GeoPackage ("GPKG").
 pub const GPKG_APPLICATION_ID: i32 = 0x4750_4B47;
@@ -16,13 +16,46 @@ pub const GPKG_USER_VERSION: i32 = 10300;
 /// million index inserts). The import makes these rows unique by construction.
 pub const BULK_INDEXES: &str = r#"
 CREATE UNIQUE INDEX entities_id ON entities (id);
-CREATE INDEX entities_cell ON entities (cell, lon, lat);
 CREATE INDEX entities_unpointed ON entities (kind) WHERE geom IS NULL;
 CREATE UNIQUE INDEX entity_districts_key ON entity_districts (entity_id, level, district_id);
 "#;
 
-/// Creates every table of an empty store but [`REVISIONS`], and the keys not
-/// in [`BULK_INDEXES`].
+/// Keep [`ENTITY_CELLS`] true whatever writes `entities`; made after a new
+/// store's bulk load, which fills `entity_cells` itself (in key order).
+pub const TRIGGERS: &str = r#"
+CREATE TRIGGER entity_cells_insert AFTER INSERT ON entities WHEN NEW.cell IS NOT NULL
+BEGIN
+  INSERT INTO entity_cells (cell, fid, lon, lat) VALUES (NEW.cell, NEW.fid, NEW.lon, NEW.lat);
+END;
+CREATE TRIGGER entity_cells_update AFTER UPDATE OF cell, lon, lat ON entities
+BEGIN
+  DELETE FROM entity_cells WHERE cell = OLD.cell AND fid = OLD.fid;
+  INSERT INTO entity_cells (cell, fid, lon, lat)
+    SELECT NEW.cell, NEW.fid, NEW.lon, NEW.lat WHERE NEW.cell IS NOT NULL;
+END;
+CREATE TRIGGER entity_cells_delete AFTER DELETE ON entities
+BEGIN
+  DELETE FROM entity_cells WHERE cell = OLD.cell AND fid = OLD.fid;
+END;
+"#;
+
+/// The store's spatial index (see [`super::grid`]): the point of every
+/// located entity by grid cell. A table clustered by its key rather than an
+/// index on `entities`, because a new store writes it in key order (a sort
+/// of a million small tuples in memory) instead of having SQLite sort the
+/// entity rows' keys.
+pub const ENTITY_CELLS: &str = r#"
+CREATE TABLE entity_cells (
+  cell INTEGER NOT NULL,
+  fid INTEGER NOT NULL,
+  lon REAL NOT NULL,
+  lat REAL NOT NULL,
+  PRIMARY KEY (cell, fid)
+) WITHOUT ROWID;
+"#;
+
+/// Creates every table of an empty store but [`REVISIONS`] and
+/// [`ENTITY_CELLS`], and the keys not in [`BULK_INDEXES`].
 pub const CREATE: &str = r#"
 CREATE TABLE gpkg_spatial_ref_sys (
   srs_name TEXT NOT NULL,
@@ -179,14 +212,13 @@ CREATE TABLE revisions (
 ) WITHOUT ROWID;
 "#;
 
-/// Upgrades a version-1 store: point columns and the grid index
-/// (see [`super::grid`]), filled by the caller; `revisions` moves to the
-/// [`REVISIONS`] layout through `revisions_v1` (renamed first).
+/// Upgrades a version-1 store: point columns, filled by the caller (the grid
+/// index follows in [`V2_TO_V3`]); `revisions` moves to the [`REVISIONS`]
+/// layout through `revisions_v1` (renamed first).
 pub const V1_TO_V2: &str = r#"
 ALTER TABLE entities ADD COLUMN lon REAL;
 ALTER TABLE entities ADD COLUMN lat REAL;
 ALTER TABLE entities ADD COLUMN cell INTEGER;
-CREATE INDEX entities_cell ON entities (cell, lon, lat);
 CREATE INDEX entities_unpointed ON entities (kind) WHERE geom IS NULL;
 ALTER TABLE revisions RENAME TO revisions_v1;
 "#;
@@ -195,4 +227,12 @@ ALTER TABLE revisions RENAME TO revisions_v1;
 pub const V1_REVISIONS_MOVED: &str = r#"
 INSERT INTO revisions SELECT record_kind, record_id, rev, import_id, record FROM revisions_v1;
 DROP TABLE revisions_v1;
+"#;
+
+/// Upgrades a version-2 store (after [`ENTITY_CELLS`]): the grid index
+/// moves from an index on `entities` to `entity_cells`; [`TRIGGERS`] follow.
+pub const V2_TO_V3: &str = r#"
+INSERT INTO entity_cells (cell, fid, lon, lat)
+  SELECT cell, fid, lon, lat FROM entities WHERE cell IS NOT NULL ORDER BY cell, fid;
+DROP INDEX IF EXISTS entities_cell;
 "#;

@@ -189,6 +189,9 @@ fn apply_as(conn: &mut Connection, changes: &ChangeSet, target: Target) -> Resul
     for e in &encoded {
         write_area(&tx, e, areas_stored)?;
     }
+    if target == Target::New {
+        fill_entity_cells(&tx, &encoded)?;
+    }
     {
         // In key order, so that the revisions' B-tree grows at its end.
         let mut by_id: Vec<&EncodedEntity<'_>> = encoded.iter().collect();
@@ -401,6 +404,54 @@ fn upsert_district(tx: &Transaction<'_>, d: &District, record: &str) -> Result<(
             record,
             geom
         ],
+    )
+}
+
+/// Writes `entity_cells` of a new store in key order (see
+/// [`super::schema::ENTITY_CELLS`]); existing stores keep it by triggers.
+fn fill_entity_cells(
+    tx: &Transaction<'_>,
+    encoded: &[EncodedEntity<'_>],
+) -> Result<(), StoreError> {
+    // A table made for this import numbers its rows 1, 2, … in insert order;
+    // checked, since the cells name rows by that number.
+    const NUMBERS: &str =
+        "SELECT count(*), coalesce(min(fid), 1), coalesce(max(fid), 0) FROM entities";
+    let (count, first, last): (usize, i64, i64) = tx
+        .query_row(NUMBERS, [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .map_err(sql_err(NUMBERS))?;
+    if count != encoded.len() || first != 1 || last != count as i64 {
+        return Err(StoreError::Corrupt {
+            what: "entity table",
+            id: format!("{count} rows numbered {first}..{last}"),
+            source: format!(
+                "a new store's {} entity rows are not numbered from 1",
+                encoded.len()
+            )
+            .into(),
+        });
+    }
+    let mut cells: Vec<(i64, i64, f64, f64)> = encoded
+        .iter()
+        .zip(1..)
+        .filter_map(|(e, fid)| {
+            let p = e.entity.location?;
+            Some((super::grid::cell(p.lon(), p.lat()), fid, p.lon(), p.lat()))
+        })
+        .collect();
+    cells.par_sort_unstable_by_key(|&(cell, fid, _, _)| (cell, fid));
+    insert_rows(
+        tx,
+        "entity_cells",
+        &["cell", "fid", "lon", "lat"],
+        "",
+        &cells,
+        |stmt, first, &(cell, fid, lon, lat)| {
+            stmt.raw_bind_parameter(first, cell)?;
+            stmt.raw_bind_parameter(first + 1, fid)?;
+            stmt.raw_bind_parameter(first + 2, lon)?;
+            stmt.raw_bind_parameter(first + 3, lat)
+        },
     )
 }
 
