@@ -136,6 +136,12 @@ impl SqliteStore {
             let id = write::apply_to_new(&mut store.conn, changes)?;
             store.create_bulk_keys()?;
             store.check_foreign_keys()?;
+            // In the mode every later connection uses, so that opening the
+            // store does not rewrite (and sync) its header again.
+            store
+                .conn
+                .query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
+                .map_err(sql_err("PRAGMA journal_mode = WAL"))?;
             drop(store);
             // On disk before it has its name: a crash never leaves a store
             // at `path` whose pages were still in the OS's cache.
