@@ -315,7 +315,7 @@ impl SqliteStore {
     /// Fails when a relation or contact refers to an entity that does not
     /// exist: those references come from the files. (`entity_districts` and
     /// `entity_areas` rows are made from the entities written with them;
-    /// checking their million references would cost a tenth of an import.)
+    /// checking their million references cost 0.3 s of a 10⁶ import.)
     fn check_foreign_keys(&self) -> Result<(), StoreError> {
         for q in [
             "PRAGMA foreign_key_check(relations)",
@@ -373,8 +373,6 @@ impl SqliteStore {
         Ok(())
     }
 
-    /// Version 1 had no point columns and no grid index: add and fill them
-    /// in one transaction (nothing else changes).
     /// Brings a store of an older schema version to this one, in one
     /// transaction.
     fn upgrade(&self, from: u32) -> Result<(), StoreError> {
@@ -394,6 +392,8 @@ impl SqliteStore {
         tx.commit().map_err(sql_err("COMMIT"))
     }
 
+    /// Version 1 had no point columns: add and fill them, and move
+    /// `revisions` to its version-2 layout.
     fn upgrade_v1_to_v2(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
         for step in [
             schema::V1_TO_V2,

@@ -475,7 +475,7 @@ fn extent(points: impl Iterator<Item = crate::model::LonLat>) -> Option<[f64; 4]
 
 /// Keeps `gpkg_contents` extents and `last_change` true after a write.
 /// `entities`: the extent of the stored entity points when known, else it
-/// is read from their `lon`/`lat` columns.
+/// is read from the grid table (a tenth of the entity table's pages).
 fn refresh_contents(
     tx: &Transaction<'_>,
     entities: Option<Option<[f64; 4]>>,
@@ -489,7 +489,7 @@ fn refresh_contents(
     let entities = match entities {
         Some(known) => known,
         None => {
-            const Q: &str = "SELECT min(lon), min(lat), max(lon), max(lat) FROM entities";
+            const Q: &str = "SELECT min(lon), min(lat), max(lon), max(lat) FROM entity_cells";
             let row: [Option<f64>; 4] = tx
                 .query_row(Q, [], |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?]))
                 .map_err(sql_err(Q))?;
