@@ -468,20 +468,15 @@ fn import_paths(
         s.districts_added, s.districts_changed, s.districts_unchanged,
         s.relations_added, s.relations_unchanged, s.contacts_added, s.contacts_unchanged,
     ));
-    if dry_run {
+    if dry_run || prepared.changes.is_empty() {
         let advice = prepared.advice(&snapshot);
         prepared.summary.warnings.extend(advice);
         show_warnings(&prepared.summary.warnings, out);
-        if out.format == Format::Json {
+        if !dry_run {
+            out.progress("nothing to change; the store is as it was");
+        } else if out.format == Format::Json {
             output::print_json(&prepared.summary, true)?;
         }
-        return Ok(());
-    }
-    if prepared.changes.is_empty() {
-        let advice = prepared.advice(&snapshot);
-        prepared.summary.warnings.extend(advice);
-        show_warnings(&prepared.summary.warnings, out);
-        out.progress("nothing to change; the store is as it was");
         return Ok(());
     }
     let spinner = if out.quiet {
@@ -509,14 +504,8 @@ fn import_paths(
         (applied, advice)
     });
     spinner.finish_and_clear();
-    let warnings: Vec<String> = prepared
-        .summary
-        .warnings
-        .iter()
-        .cloned()
-        .chain(advice)
-        .collect();
-    show_warnings(&warnings, out);
+    prepared.summary.warnings.extend(advice);
+    show_warnings(&prepared.summary.warnings, out);
     let id = applied.context("writing the import")?;
     out.progress(&format!("import #{id} written to {}", store_path.display()));
     Ok(())
