@@ -1,7 +1,7 @@
 //! Planning an import: check references against the store, then keep only what changes.
 
 use super::{Batch, ImportError, Issue, Origin};
-use crate::districts::DistrictMap;
+use crate::districts::{Assignment, DistrictMap, DistrictRef};
 use crate::model::names::fold;
 use crate::model::{Contact, District, Entity, Level, Relation, Vocabulary};
 use crate::store::{AssignmentRow, ChangeSet, Snapshot};
@@ -52,22 +52,36 @@ fn merge_by_id<'a, T>(
     incoming: impl Iterator<Item = &'a T>,
     id: impl Fn(&T) -> &str,
 ) -> Vec<&'a T> {
+    merge_by_id_at(current, incoming, id).0
+}
+
+/// [`merge_by_id`], and where each incoming record ended up in it.
+fn merge_by_id_at<'a, T>(
+    current: &'a [T],
+    incoming: impl Iterator<Item = &'a T>,
+    id: impl Fn(&T) -> &str,
+) -> (Vec<&'a T>, Vec<usize>) {
     let mut merged: Vec<&T> = current.iter().collect();
     let mut position: HashMap<&str, usize> = current
         .iter()
         .enumerate()
         .map(|(i, r)| (id(r), i))
         .collect();
+    let mut at = Vec::new();
     for record in incoming {
         match position.get(id(record)) {
-            Some(&i) => merged[i] = record,
+            Some(&i) => {
+                merged[i] = record;
+                at.push(i);
+            }
             None => {
                 position.insert(id(record), merged.len());
+                at.push(merged.len());
                 merged.push(record);
             }
         }
     }
-    merged
+    (merged, at)
 }
 
 fn duplicates<'a, T: 'a>(
@@ -199,13 +213,17 @@ pub fn prepare(
     let map = DistrictMap::new(&levels, districts);
     let levels = map.hierarchy.levels().to_vec();
 
-    let entities = merge_by_id(
+    let (entities, merged_at) = merge_by_id_at(
         &snapshot.entities,
         batch.entities.iter().map(|(e, _)| e),
         |e| &e.id,
     );
-    let outside = outside_every_district(&map, &batch.entities);
-    for ((e, origin), outside) in batch.entities.iter().zip(outside) {
+    // Every entity placed once, at every level: for the stored assignment
+    // rows and, at the coarsest level, for the swapped-coordinates check.
+    let assignments = map.assign_all(&entities);
+    let has_levels = !map.hierarchy.levels().is_empty();
+    for ((e, origin), &i) in batch.entities.iter().zip(&merged_at) {
+        let outside = has_levels && assignments[i][0].contains(&DistrictRef::Outside);
         for name in &e.district_names {
             if let Err(err) = map.resolve(name, None) {
                 issues.push(Issue::at(
@@ -356,7 +374,7 @@ pub fn prepare(
         changes.default_level.clone_from(&batch.default_level);
     }
 
-    let rows = assignment_rows(&entities, &map);
+    let rows = assignment_rows(&entities, &assignments, &map);
     let mut stored_sorted = stored.to_vec();
     stored_sorted.sort();
     if rows != stored_sorted {
@@ -433,24 +451,6 @@ impl Prepared {
     }
 }
 
-/// Which entities have a point outside every district of the coarsest level
-/// (none when there are no levels).
-fn outside_every_district(map: &DistrictMap, entities: &[(Entity, Origin)]) -> Vec<bool> {
-    let mut outside = vec![false; entities.len()];
-    if map.hierarchy.levels().is_empty() {
-        return outside;
-    }
-    let (located, points): (Vec<usize>, Vec<geo::Point<f64>>) = entities
-        .iter()
-        .enumerate()
-        .filter_map(|(i, (e, _))| e.location.map(|p| (i, p.point())))
-        .unzip();
-    for (i, district) in located.into_iter().zip(map.locate_all(&points, 0)) {
-        outside[i] = district.is_none();
-    }
-    outside
-}
-
 /// For a point outside every district: a hint when its swapped coordinates
 /// would lie in one (almost surely lat and lon were exchanged).
 fn swapped_hint(map: &DistrictMap, p: crate::model::LonLat) -> Option<String> {
@@ -466,12 +466,15 @@ fn swapped_hint(map: &DistrictMap, p: crate::model::LonLat) -> Option<String> {
     ))
 }
 
-fn assignment_rows(entities: &[&Entity], districts: &DistrictMap) -> Vec<AssignmentRow> {
+fn assignment_rows(
+    entities: &[&Entity],
+    assignments: &[Assignment],
+    districts: &DistrictMap,
+) -> Vec<AssignmentRow> {
     use rayon::prelude::*;
-    let assignments = districts.assign_all(entities);
     let mut rows: Vec<AssignmentRow> = entities
         .par_iter()
-        .zip(&assignments)
+        .zip(assignments)
         .flat_map_iter(|(e, assignment)| {
             districts
                 .assignment_ids(assignment)

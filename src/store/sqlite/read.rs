@@ -18,13 +18,22 @@ fn parse_record<T: DeserializeOwned>(
     })
 }
 
-/// The `(id, record)` rows a query returns, not yet parsed.
-fn id_records(conn: &Connection, query: &str) -> Result<Vec<(String, String)>, StoreError> {
+/// Every row of a query without parameters, mapped by `row`.
+fn rows<T>(
+    conn: &Connection,
+    query: &str,
+    row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>, StoreError> {
     let mut stmt = conn.prepare(query).map_err(sql_err(query))?;
-    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+    stmt.query_map([], row)
         .map_err(sql_err(query))?
         .collect::<Result<_, _>>()
         .map_err(sql_err(query))
+}
+
+/// The `(id, record)` rows a query returns, not yet parsed.
+fn id_records(conn: &Connection, query: &str) -> Result<Vec<(String, String)>, StoreError> {
+    rows(conn, query, |r| Ok((r.get(0)?, r.get(1)?)))
 }
 
 /// Parses `(id, record)` rows on every core, in their order.
@@ -56,20 +65,15 @@ pub(super) fn snapshot(store: &SqliteStore) -> Result<Snapshot, StoreError> {
     )?;
     const RELATIONS: &str =
         "SELECT from_id, to_id, role, field, source FROM relations ORDER BY fid";
-    let mut stmt = conn.prepare(RELATIONS).map_err(sql_err(RELATIONS))?;
-    let raw = stmt
-        .query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, Option<String>>(4)?,
-            ))
-        })
-        .map_err(sql_err(RELATIONS))?
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(sql_err(RELATIONS))?;
+    let raw = rows(conn, RELATIONS, |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, Option<String>>(4)?,
+        ))
+    })?;
     let mut relations = Vec::with_capacity(raw.len());
     for (from, to, role, field, source) in raw {
         let role = role.parse().map_err(|e: String| StoreError::Corrupt {
@@ -88,20 +92,15 @@ pub(super) fn snapshot(store: &SqliteStore) -> Result<Snapshot, StoreError> {
 
     const CONTACTS: &str =
         "SELECT entity_id, name, role, email, phone FROM contacts ORDER BY entity_id, name";
-    let mut stmt = conn.prepare(CONTACTS).map_err(sql_err(CONTACTS))?;
-    let contacts = stmt
-        .query_map([], |r| {
-            Ok(Contact {
-                entity: r.get(0)?,
-                name: r.get(1)?,
-                role: r.get(2)?,
-                email: r.get(3)?,
-                phone: r.get(4)?,
-            })
+    let contacts = rows(conn, CONTACTS, |r| {
+        Ok(Contact {
+            entity: r.get(0)?,
+            name: r.get(1)?,
+            role: r.get(2)?,
+            email: r.get(3)?,
+            phone: r.get(4)?,
         })
-        .map_err(sql_err(CONTACTS))?
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(sql_err(CONTACTS))?;
+    })?;
 
     Ok(Snapshot {
         entities,
@@ -150,17 +149,13 @@ pub(super) fn history(
 
 pub(super) fn assignments(conn: &Connection) -> Result<Vec<AssignmentRow>, StoreError> {
     const Q: &str = "SELECT entity_id, level, district_id FROM entity_districts ORDER BY fid";
-    let mut stmt = conn.prepare(Q).map_err(sql_err(Q))?;
-    stmt.query_map([], |r| {
+    rows(conn, Q, |r| {
         Ok(AssignmentRow {
             entity_id: r.get(0)?,
             level: r.get(1)?,
             district_id: r.get(2)?,
         })
     })
-    .map_err(sql_err(Q))?
-    .collect::<Result<Vec<_>, _>>()
-    .map_err(sql_err(Q))
 }
 
 /// Everything but the entities, their relations and contacts.
@@ -172,17 +167,12 @@ pub(super) fn frame(store: &SqliteStore) -> Result<Snapshot, StoreError> {
         "SELECT id, record FROM districts ORDER BY fid",
     )?;
     const LEVELS: &str = "SELECT level, rank FROM district_levels ORDER BY rank";
-    let mut stmt = conn.prepare(LEVELS).map_err(sql_err(LEVELS))?;
-    let levels = stmt
-        .query_map([], |r| {
-            Ok(Level {
-                id: r.get(0)?,
-                rank: r.get(1)?,
-            })
+    let levels = rows(conn, LEVELS, |r| {
+        Ok(Level {
+            id: r.get(0)?,
+            rank: r.get(1)?,
         })
-        .map_err(sql_err(LEVELS))?
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(sql_err(LEVELS))?;
+    })?;
     let vocabulary = match store.meta("vocabulary")? {
         Some(json) => Some(parse_record::<Vocabulary>(
             "vocabulary",

@@ -14,6 +14,8 @@ struct EncodedEntity<'a> {
     fields: String,
     district_names: String,
     verified_on: Option<String>,
+    /// The grid cell of its point (see [`super::grid`]).
+    cell: Option<i64>,
     record: String,
     point: Option<Vec<u8>>,
     area: Option<Vec<u8>>,
@@ -26,6 +28,7 @@ impl<'a> EncodedEntity<'a> {
             fields: entity.fields.join(";"),
             district_names: entity.district_names.join(";"),
             verified_on: entity.verified_on.map(|d| d.to_string()),
+            cell: entity.location.map(|p| super::grid::cell(p.lon(), p.lat())),
             record: serde_json::to_string(entity).expect("entities serialise"),
             point: entity.location.map(|p| encode(&Geometry::Point(p.point()))),
             area: entity
@@ -56,7 +59,7 @@ impl<'a> EncodedEntity<'a> {
             &self.point,
             &location.map(|p| p.lon()),
             &location.map(|p| p.lat()),
-            &location.map(|p| super::grid::cell(p.lon(), p.lat())),
+            &self.cell,
         ];
         for (k, value) in values.into_iter().enumerate() {
             stmt.raw_bind_parameter(first + k, value)?;
@@ -435,8 +438,8 @@ fn fill_entity_cells(
         .iter()
         .zip(1..)
         .filter_map(|(e, fid)| {
-            let p = e.entity.location?;
-            Some((super::grid::cell(p.lon(), p.lat()), fid, p.lon(), p.lat()))
+            let (p, cell) = (e.entity.location?, e.cell?);
+            Some((cell, fid, p.lon(), p.lat()))
         })
         .collect();
     cells.par_sort_unstable_by_key(|&(cell, fid, _, _)| (cell, fid));
@@ -455,34 +458,31 @@ fn fill_entity_cells(
     )
 }
 
-/// The bounding box `[min_x, min_y, max_x, max_y]` of points; `None` for none.
-fn extent(points: impl Iterator<Item = crate::model::LonLat>) -> Option<[f64; 4]> {
-    points.fold(None, |acc, p| {
-        let [x0, y0, x1, y1] = acc.unwrap_or([
-            f64::INFINITY,
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-            f64::NEG_INFINITY,
-        ]);
-        Some([
-            x0.min(p.lon()),
-            y0.min(p.lat()),
-            x1.max(p.lon()),
-            y1.max(p.lat()),
-        ])
-    })
+/// A bounding box `[min_x, min_y, max_x, max_y]`, `None` while empty.
+type Extent = Option<[f64; 4]>;
+
+/// Grows an extent to cover `[min_x, min_y, max_x, max_y]`.
+fn grow(extent: &mut Extent, [x0, y0, x1, y1]: [f64; 4]) {
+    let e = extent.get_or_insert([x0, y0, x1, y1]);
+    *e = [e[0].min(x0), e[1].min(y0), e[2].max(x1), e[3].max(y1)];
+}
+
+/// The extent of points.
+fn extent(points: impl Iterator<Item = crate::model::LonLat>) -> Extent {
+    let mut extent = None;
+    for p in points {
+        grow(&mut extent, [p.lon(), p.lat(), p.lon(), p.lat()]);
+    }
+    extent
 }
 
 /// Keeps `gpkg_contents` extents and `last_change` true after a write.
 /// `entities`: the extent of the stored entity points when known, else it
 /// is read from the grid table (a tenth of the entity table's pages).
-fn refresh_contents(
-    tx: &Transaction<'_>,
-    entities: Option<Option<[f64; 4]>>,
-) -> Result<(), StoreError> {
+fn refresh_contents(tx: &Transaction<'_>, entities: Option<Extent>) -> Result<(), StoreError> {
     const UPDATE: &str = "UPDATE gpkg_contents SET min_x = ?2, min_y = ?3, max_x = ?4, max_y = ?5, \
                           last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = ?1";
-    let set = |table: &str, extent: Option<[f64; 4]>| {
+    let set = |table: &str, extent: Extent| {
         let [a, b, c, d] = extent.map_or([None; 4], |e| e.map(Some));
         exec(tx, UPDATE, params![table, a, b, c, d])
     };
@@ -505,18 +505,14 @@ fn refresh_contents(
         let query = format!("SELECT geom FROM {table} WHERE geom IS NOT NULL");
         let mut stmt = tx.prepare(&query).map_err(sql_err(&query))?;
         let mut rows = stmt.query([]).map_err(sql_err(&query))?;
-        let mut extent: Option<[f64; 4]> = None;
+        let mut extent: Extent = None;
         while let Some(row) = rows.next().map_err(sql_err(&query))? {
             let blob: Vec<u8> = row.get(0).map_err(sql_err(&query))?;
             let Ok(geometry) = super::gpkg_blob::decode(&blob) else {
                 continue;
             };
             if let Some(r) = geometry.bounding_rect() {
-                let e = extent.get_or_insert([r.min().x, r.min().y, r.max().x, r.max().y]);
-                e[0] = e[0].min(r.min().x);
-                e[1] = e[1].min(r.min().y);
-                e[2] = e[2].max(r.max().x);
-                e[3] = e[3].max(r.max().y);
+                grow(&mut extent, [r.min().x, r.min().y, r.max().x, r.max().y]);
             }
         }
         set(table, extent)?;
