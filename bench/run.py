@@ -395,37 +395,33 @@ def suite_assign(harness, n, data_dir):
     harness.attempt("assign", "geopandas", n, measure_theirs)
 
 
+def measure_import(harness, tool, n, cmd, out, imports, after):
+    """Times one import command into `out` (removed before each run); after(out) last."""
+    def measure():
+        measurements = harness.repeat(f"import/{tool}", cmd, harness.args.runs,
+                                      before_each=lambda: remove_store(out))
+        record = process_record("import", tool, n, measurements)
+        record["output_bytes"] = store_bytes(out)
+        record["imports"] = imports
+        after(out)
+        return record
+
+    harness.attempt("import", tool, n, measure)
+
+
 def suite_import(harness, n, data_dir):
     """Whole-process import: stadtatlas (manifest, both files) vs ogr2ogr (CSV)."""
     store = harness.tmp / "s.gpkg"
-    ours_cmd = [harness.stadtatlas, "--store", store, "import", data_dir]
-
-    def measure_ours():
-        measurements = harness.repeat("import/stadtatlas", ours_cmd, harness.args.runs,
-                                      before_each=lambda: remove_store(store))
-        record = process_record("import", "stadtatlas", n, measurements)
-        record["output_bytes"] = store_bytes(store)
-        record["imports"] = "partners.csv and districts.geojson (atlas.toml)"
-        keep_store(harness, n, store, data_dir)
-        return record
-
-    harness.attempt("import", "stadtatlas", n, measure_ours)
-
+    measure_import(harness, "stadtatlas", n,
+                   [harness.stadtatlas, "--store", store, "import", data_dir], store,
+                   "partners.csv and districts.geojson (atlas.toml)",
+                   after=lambda built: keep_store(harness, n, built, data_dir))
     out = harness.tmp / "o.gpkg"
-    ogr_cmd = ["ogr2ogr", "-f", "GPKG", out, data_dir / "partners.csv",
-               "-oo", "X_POSSIBLE_NAMES=lon", "-oo", "Y_POSSIBLE_NAMES=lat",
-               "-a_srs", "EPSG:4326", "-nln", "partners"]
-
-    def measure_ogr():
-        measurements = harness.repeat("import/ogr2ogr", ogr_cmd, harness.args.runs,
-                                      before_each=lambda: remove_store(out))
-        record = process_record("import", "ogr2ogr", n, measurements)
-        record["output_bytes"] = store_bytes(out)
-        record["imports"] = "partners.csv only"
-        remove_store(out)
-        return record
-
-    harness.attempt("import", "ogr2ogr", n, measure_ogr)
+    measure_import(harness, "ogr2ogr", n,
+                   ["ogr2ogr", "-f", "GPKG", out, data_dir / "partners.csv",
+                    "-oo", "X_POSSIBLE_NAMES=lon", "-oo", "Y_POSSIBLE_NAMES=lat",
+                    "-a_srs", "EPSG:4326", "-nln", "partners"], out,
+                   "partners.csv only", after=remove_store)
 
 
 def ensure_store(harness, n, data_dir):
