@@ -320,3 +320,19 @@ fn the_geopackage_extent_follows_the_entity_points() {
         .unwrap();
     assert_eq!(cells, [(moved_to.lon(), moved_to.lat())]);
 }
+
+/// Both ways of making a store give it SQLite's largest pages (see
+/// `PAGE_SIZE` in the SQLite backend), which a file keeps for life.
+#[test]
+fn new_stores_have_64_kib_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let page_size = |store: &SqliteStore| -> i64 {
+        store
+            .connection()
+            .query_row("PRAGMA page_size", [], |r| r.get(0))
+            .unwrap()
+    };
+    let empty = SqliteStore::create(&dir.path().join("empty.gpkg")).unwrap();
+    let filled = write_store(&dir.path().join("filled.gpkg"), &fixture());
+    assert_eq!((page_size(&empty), page_size(&filled)), (65536, 65536));
+}
