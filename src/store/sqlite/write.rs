@@ -152,53 +152,18 @@ pub(super) fn apply_to_new(conn: &mut Connection, changes: &ChangeSet) -> Result
 }
 
 fn apply_as(conn: &mut Connection, changes: &ChangeSet, target: Target) -> Result<i64, StoreError> {
-    // JSON and geometry blobs are made on every core; SQLite writes on one.
-    let encoded: Vec<EncodedEntity<'_>> = changes
-        .entities
-        .par_iter()
-        .map(EncodedEntity::new)
-        .collect();
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(sql_err("BEGIN IMMEDIATE"))?;
     let import_id = log_import(&tx, changes)?;
-    // With no areas stored yet there are none to drop for entities without one.
-    let areas_stored: bool = tx
-        .query_row("SELECT EXISTS (SELECT 1 FROM entity_areas)", [], |r| {
-            r.get(0)
-        })
-        .map_err(sql_err("SELECT EXISTS entity_areas"))?;
-    if target == Target::Existing {
-        let mut stmt = tx
-            .prepare(KEEP_ENTITY_REVISION)
-            .map_err(sql_err(KEEP_ENTITY_REVISION))?;
-        for e in &encoded {
-            stmt.execute([&e.entity.id])
-                .map_err(sql_err(KEEP_ENTITY_REVISION))?;
-        }
-    }
-    let conflict = match target {
-        Target::Existing => ENTITY_CONFLICT.as_str(),
-        Target::New => "",
-    };
-    insert_rows(
-        &tx,
-        "entities",
-        &ENTITY_COLUMNS,
-        conflict,
-        &encoded,
-        |stmt, first, e| e.bind(stmt, first),
-    )?;
-    for e in &encoded {
-        write_area(&tx, e, areas_stored)?;
-    }
+    let cells = write_entities(&tx, &changes.entities, target)?;
     if target == Target::New {
-        fill_entity_cells(&tx, &encoded)?;
+        fill_entity_cells(&tx, &changes.entities, &cells)?;
     }
     {
         // In key order, so that the revisions' B-tree grows at its end.
-        let mut by_id: Vec<&EncodedEntity<'_>> = encoded.iter().collect();
-        by_id.par_sort_unstable_by_key(|e| e.entity.id.as_str());
+        let mut by_id: Vec<&Entity> = changes.entities.iter().collect();
+        by_id.par_sort_unstable_by_key(|e| e.id.as_str());
         match target {
             Target::New => insert_rows(
                 &tx,
@@ -208,7 +173,7 @@ fn apply_as(conn: &mut Connection, changes: &ChangeSet, target: Target) -> Resul
                 &by_id,
                 |stmt, first, e| {
                     stmt.raw_bind_parameter(first, "entity")?;
-                    stmt.raw_bind_parameter(first + 1, &e.entity.id)?;
+                    stmt.raw_bind_parameter(first + 1, &e.id)?;
                     stmt.raw_bind_parameter(first + 2, 1)?;
                     stmt.raw_bind_parameter(first + 3, import_id)
                 },
@@ -216,7 +181,7 @@ fn apply_as(conn: &mut Connection, changes: &ChangeSet, target: Target) -> Resul
             Target::Existing => {
                 let mut stmt = tx.prepare(NEXT_REVISION).map_err(sql_err(NEXT_REVISION))?;
                 for e in by_id {
-                    stmt.execute(params!["entity", e.entity.id, import_id])
+                    stmt.execute(params!["entity", e.id, import_id])
                         .map_err(sql_err(NEXT_REVISION))?;
                 }
             }
@@ -281,12 +246,80 @@ fn apply_as(conn: &mut Connection, changes: &ChangeSet, target: Target) -> Resul
     // A new store's entities are all in hand; an existing one's may have
     // moved away from the old extent.
     let entity_extent = match target {
-        Target::New => Some(extent(encoded.iter().filter_map(|e| e.entity.location))),
+        Target::New => Some(extent(changes.entities.iter().filter_map(|e| e.location))),
         Target::Existing => None,
     };
     refresh_contents(&tx, entity_extent)?;
     tx.commit().map_err(sql_err("COMMIT"))?;
     Ok(import_id)
+}
+
+/// Entities per chunk of [`write_entities`]: large enough to keep every
+/// core busy encoding, small enough that encoded rows do not pile up.
+const ENTITY_CHUNK: usize = 4_096;
+
+/// Writes the entity rows and their areas; returns each entity's grid cell.
+///
+/// Encoding (JSON, geometry blobs) runs on the other cores one chunk ahead
+/// of SQLite, which writes on this thread: the two overlap, and only two
+/// chunks of encoded rows exist at a time instead of a copy of the whole
+/// import.
+fn write_entities(
+    tx: &Transaction<'_>,
+    entities: &[Entity],
+    target: Target,
+) -> Result<Vec<Option<i64>>, StoreError> {
+    // With no areas stored yet there are none to drop for entities without one.
+    let areas_stored: bool = tx
+        .query_row("SELECT EXISTS (SELECT 1 FROM entity_areas)", [], |r| {
+            r.get(0)
+        })
+        .map_err(sql_err("SELECT EXISTS entity_areas"))?;
+    let conflict = match target {
+        Target::Existing => ENTITY_CONFLICT.as_str(),
+        Target::New => "",
+    };
+    let write = |encoded: &[EncodedEntity<'_>]| -> Result<(), StoreError> {
+        if target == Target::Existing {
+            let mut stmt = tx
+                .prepare_cached(KEEP_ENTITY_REVISION)
+                .map_err(sql_err(KEEP_ENTITY_REVISION))?;
+            for e in encoded {
+                stmt.execute([&e.entity.id])
+                    .map_err(sql_err(KEEP_ENTITY_REVISION))?;
+            }
+        }
+        insert_rows(
+            tx,
+            "entities",
+            &ENTITY_COLUMNS,
+            conflict,
+            encoded,
+            |stmt, first, e| e.bind(stmt, first),
+        )?;
+        encoded
+            .iter()
+            .try_for_each(|e| write_area(tx, e, areas_stored))
+    };
+    fn encode(chunk: &[Entity]) -> Vec<EncodedEntity<'_>> {
+        chunk.par_iter().map(EncodedEntity::new).collect()
+    }
+    let mut cells = Vec::with_capacity(entities.len());
+    let mut chunks = entities.chunks(ENTITY_CHUNK);
+    let mut next = chunks.next().map(encode);
+    while let Some(current) = next.take() {
+        let upcoming = chunks.next();
+        let mut written = Ok(());
+        rayon::in_place_scope(|s| {
+            if let Some(chunk) = upcoming {
+                s.spawn(|_| next = Some(encode(chunk)));
+            }
+            written = write(&current);
+        });
+        written?;
+        cells.extend(current.iter().map(|e| e.cell));
+    }
+    Ok(cells)
 }
 
 fn exec(tx: &Transaction<'_>, query: &str, p: impl rusqlite::Params) -> Result<(), StoreError> {
@@ -414,7 +447,8 @@ fn upsert_district(tx: &Transaction<'_>, d: &District, record: &str) -> Result<(
 /// [`super::schema::ENTITY_CELLS`]); existing stores keep it by triggers.
 fn fill_entity_cells(
     tx: &Transaction<'_>,
-    encoded: &[EncodedEntity<'_>],
+    entities: &[Entity],
+    cells: &[Option<i64>],
 ) -> Result<(), StoreError> {
     // A table made for this import numbers its rows 1, 2, … in insert order;
     // checked, since the cells name rows by that number.
@@ -423,22 +457,23 @@ fn fill_entity_cells(
     let (count, first, last): (usize, i64, i64) = tx
         .query_row(NUMBERS, [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .map_err(sql_err(NUMBERS))?;
-    if count != encoded.len() || first != 1 || last != count as i64 {
+    if count != entities.len() || first != 1 || last != count as i64 {
         return Err(StoreError::Corrupt {
             what: "entity table",
             id: format!("{count} rows numbered {first}..{last}"),
             source: format!(
                 "a new store's {} entity rows are not numbered from 1",
-                encoded.len()
+                entities.len()
             )
             .into(),
         });
     }
-    let mut cells: Vec<(i64, i64, f64, f64)> = encoded
+    let mut cells: Vec<(i64, i64, f64, f64)> = entities
         .iter()
+        .zip(cells)
         .zip(1..)
-        .filter_map(|(e, fid)| {
-            let (p, cell) = (e.entity.location?, e.cell?);
+        .filter_map(|((e, cell), fid)| {
+            let (p, cell) = (e.location?, (*cell)?);
             Some((cell, fid, p.lon(), p.lat()))
         })
         .collect();
