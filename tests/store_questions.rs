@@ -140,8 +140,10 @@ fn a_new_store_is_never_written_over_an_existing_file() {
     assert_eq!(std::fs::read(&path).unwrap(), b"not a store");
 }
 
-/// SQL that turns a current store into one of an older schema version.
-const DOWNGRADES: [(u32, &str); 2] = [
+/// SQL that turns a current store into one of an older schema version, once
+/// each entity's `record` holds the whole entity as JSON, as in all of them
+/// (see `whole_records`).
+const DOWNGRADES: [(u32, &str); 3] = [
     // Version 1: no point columns, no grid index.
     (
         1,
@@ -160,7 +162,25 @@ const DOWNGRADES: [(u32, &str); 2] = [
          CREATE INDEX entities_cell ON entities (cell, lon, lat);
          UPDATE stadtatlas_meta SET value = '2' WHERE key = 'schema_version';",
     ),
+    // Version 3: the same tables.
+    (
+        3,
+        "UPDATE stadtatlas_meta SET value = '3' WHERE key = 'schema_version';",
+    ),
 ];
+
+/// Puts the whole entity into each row's `record`, as versions 1 to 3 kept
+/// it, and blanks the columns that version 4 reads but older versions only
+/// wrote: the upgrade must take them from the record.
+fn whole_records(conn: &rusqlite::Connection, s: &Snapshot) {
+    let mut stmt = conn
+        .prepare("UPDATE entities SET record = ?2, name = '', category = NULL WHERE id = ?1")
+        .unwrap();
+    for e in &s.entities {
+        stmt.execute((&e.id, serde_json::to_string(e).unwrap()))
+            .unwrap();
+    }
+}
 
 #[test]
 fn older_stores_are_upgraded_when_opened_for_writing() {
@@ -171,6 +191,7 @@ fn older_stores_are_upgraded_when_opened_for_writing() {
         snapshot.entities.truncate(3_000);
         drop(write_store(&path, &snapshot));
         let conn = rusqlite::Connection::open(&path).unwrap();
+        whole_records(&conn, &snapshot);
         conn.execute_batch(downgrade).unwrap();
         drop(conn);
         let read_only = SqliteStore::open_read_only(&path).unwrap_err();
@@ -183,6 +204,10 @@ fn older_stores_are_upgraded_when_opened_for_writing() {
 
         let store = SqliteStore::open(&path).unwrap();
         snapshot.entities.sort_by(|a, b| a.id.cmp(&b.id));
+        assert!(
+            store.snapshot().unwrap().entities == snapshot.entities,
+            "from version {version}: the entities read back differ"
+        );
         assert_same_answers(&store, &snapshot);
         let (cells, located, old_index): (i64, i64, i64) = store
             .connection()
@@ -335,4 +360,99 @@ fn new_stores_have_64_kib_pages() {
     let empty = SqliteStore::create(&dir.path().join("empty.gpkg")).unwrap();
     let filled = write_store(&dir.path().join("filled.gpkg"), &fixture());
     assert_eq!((page_size(&empty), page_size(&filled)), (65536, 65536));
+}
+
+/// An entity with every field set comes back equal from a new store, from
+/// an existing one it was written into, and as a superseded revision.
+#[test]
+fn an_entity_with_every_field_comes_back_whole() {
+    use geo::polygon;
+    use stadtatlas::model::{Entity, EntityKind, Status, Visibility};
+    let mut e = Entity::new("full", "Verein; mit Semikolon", EntityKind::Project);
+    e.category = Some("association".into());
+    e.fields = vec!["bildung".into(), "a;b".into()];
+    e.location = Some(LonLat::new(11.969_712_345_678_9, 51.482_812_345_678_9).unwrap());
+    e.area = Some(geo::MultiPolygon(vec![polygon![
+        (x: 11.96, y: 51.48), (x: 11.98, y: 51.48), (x: 11.97, y: 51.49)
+    ]]));
+    e.district_names = vec!["Altstadt".into(), "Nord;Süd".into()];
+    e.address = Some("Marktplatz 1, 06108 Halle (Saale)".into());
+    e.website = Some("https://example.org/".into());
+    e.description = Some("Mehrzeilig\nmit \"Anführungszeichen\"".into());
+    e.status = Some(Status::Running);
+    e.start = Some("2024".into());
+    e.end = Some("2026-12-31".into());
+    e.success_story = Some("ja".into());
+    e.tags = vec!["digital".into(), "quartier".into()];
+    e.source = Some("https://example.org/quelle".into());
+    e.verified_on = Some("2026-11-01".parse().unwrap());
+    e.license = Some("CC-BY-4.0".into());
+    e.visibility = Visibility::Internal;
+    e.extra = [("spalte".to_string(), "wert".to_string())].into();
+    e.canonicalize();
+    let changes = |e: &Entity| ChangeSet {
+        entities: vec![e.clone()],
+        ..ChangeSet::default()
+    };
+
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, _) =
+        SqliteStore::create_with(&dir.path().join("new.gpkg"), &changes(&e)).unwrap();
+    assert_eq!(store.snapshot().unwrap().entities, [e.clone()]);
+    let mut moved = e.clone();
+    moved.location = Some(LonLat::new(11.95, 51.47).unwrap());
+    moved.tags.clear();
+    store.apply(&changes(&moved)).unwrap();
+    assert_eq!(store.snapshot().unwrap().entities, [moved.clone()]);
+    let history = store.history("full").unwrap();
+    let records: Vec<Entity> = history
+        .iter()
+        .map(|r| serde_json::from_value(r.record.clone()).unwrap())
+        .collect();
+    assert_eq!(records, [e.clone(), moved]);
+
+    let mut existing = SqliteStore::create(&dir.path().join("existing.gpkg")).unwrap();
+    existing.apply(&changes(&e)).unwrap();
+    assert_eq!(existing.snapshot().unwrap().entities, [e]);
+}
+
+/// Chunks come in store order and complete; an error of the consumer stops
+/// the reading and is what the call returns.
+#[test]
+fn entity_chunks_come_in_order_and_stop_at_the_first_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let snapshot = fixture();
+    let store = write_store(&dir.path().join("atlas.gpkg"), &snapshot);
+    let mut ids = Vec::new();
+    let mut sizes = Vec::new();
+    store
+        .for_each_entity_chunk(1_000, &mut |chunk| {
+            sizes.push(chunk.len());
+            ids.extend(chunk.into_iter().map(|e| e.id));
+            Ok(())
+        })
+        .unwrap();
+    let written: Vec<String> = snapshot.entities.iter().map(|e| e.id.clone()).collect();
+    assert_eq!(ids, written);
+    assert!(
+        sizes.len() > 2 && sizes.iter().all(|&n| n <= 1_000),
+        "{sizes:?}"
+    );
+
+    let mut calls = 0;
+    let err = store
+        .for_each_entity_chunk(1_000, &mut |_| {
+            calls += 1;
+            if calls == 3 {
+                return Err(stadtatlas::store::StoreError::Corrupt {
+                    what: "test",
+                    id: "third chunk".into(),
+                    source: "stop".into(),
+                });
+            }
+            Ok(())
+        })
+        .unwrap_err();
+    assert!(err.to_string().contains("third chunk"), "{err}");
+    assert_eq!(calls, 3);
 }

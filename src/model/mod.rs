@@ -2,7 +2,7 @@
 
 mod district;
 mod entity;
-mod geometry_json;
+pub(crate) mod geometry_json;
 mod lonlat;
 pub mod names;
 mod relation;

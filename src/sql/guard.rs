@@ -50,8 +50,7 @@ pub fn create_views(conn: &Connection) -> rusqlite::Result<()> {
         .collect();
     conn.execute_batch(&format!(
         "CREATE TEMP VIEW v_entities AS SELECT e.id, e.name, e.kind, e.category, e.fields, \
-         e.status, json_extract(e.record, '$.location[0]') AS lon, \
-         json_extract(e.record, '$.location[1]') AS lat, e.source, e.visibility, \
+         e.status, e.lon, e.lat, e.source, e.visibility, \
          e.verified_on{level_columns}\n FROM main.entities e;
          CREATE TEMP VIEW v_relations AS SELECT r.from_id, f.name AS from_name, r.role, \
          r.to_id, t.name AS to_name, r.field, r.source FROM main.relations r \

@@ -226,7 +226,7 @@ pub trait Store {
     fn for_each_entity_chunk(
         &self,
         size: usize,
-        f: &mut dyn FnMut(Vec<Entity>) -> Result<(), StoreError>,
+        f: &mut (dyn FnMut(Vec<Entity>) -> Result<(), StoreError> + Send),
     ) -> Result<(), StoreError> {
         let all = self.snapshot()?.entities;
         for chunk in all.chunks(size.max(1)) {

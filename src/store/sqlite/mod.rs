@@ -1,9 +1,11 @@
 //! The SQLite backend: one file that is a valid OGC GeoPackage.
 //!
-//! Each table row keeps its record's canonical JSON (`record`), which is what the
-//! library reads back; the flat columns and GeoPackage geometries are there for
-//! GDAL, QGIS and SQL users.
+//! An entity is read back from its row's flat columns plus `record`, the
+//! JSON of what has no column (see [`entity_row`]); a district row keeps its
+//! whole record as JSON. Flat columns and GeoPackage geometries serve GDAL,
+//! QGIS and SQL users.
 
+mod entity_row;
 mod gpkg_blob;
 pub mod grid;
 mod read;
@@ -393,11 +395,16 @@ impl SqliteStore {
             .conn
             .unchecked_transaction()
             .map_err(sql_err("BEGIN"))?;
-        if from == 1 {
+        if from < 2 {
             Self::upgrade_v1_to_v2(&tx)?;
         }
-        for step in [schema::ENTITY_CELLS, schema::V2_TO_V3, schema::TRIGGERS] {
-            tx.execute_batch(step).map_err(sql_err(step))?;
+        if from < 3 {
+            for step in [schema::ENTITY_CELLS, schema::V2_TO_V3, schema::TRIGGERS] {
+                tx.execute_batch(step).map_err(sql_err(step))?;
+            }
+        }
+        if from < 4 {
+            write::rewrite_entities_from_records(&tx)?;
         }
         const VERSION: &str = "UPDATE stadtatlas_meta SET value = ?1 WHERE key = 'schema_version'";
         tx.execute(VERSION, [SCHEMA_VERSION.to_string()])
@@ -490,7 +497,7 @@ impl Store for SqliteStore {
     fn for_each_entity_chunk(
         &self,
         size: usize,
-        f: &mut dyn FnMut(Vec<crate::model::Entity>) -> Result<(), StoreError>,
+        f: &mut (dyn FnMut(Vec<crate::model::Entity>) -> Result<(), StoreError> + Send),
     ) -> Result<(), StoreError> {
         read::for_each_entity_chunk(&self.conn, size, f)
     }

@@ -4,7 +4,7 @@
 //! lives in `stadtatlas_meta`.
 
 /// The schema version this build writes and reads.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// `application_id` of a GeoPackage ("GPKG").
 pub const GPKG_APPLICATION_ID: i32 = 0x4750_4B47;
@@ -199,8 +199,8 @@ INSERT INTO gpkg_geometry_columns VALUES
 "#;
 
 /// Every revision of every record, one B-tree keyed by record and number.
-/// `record` is NULL for the current revision: the record is then the row's
-/// `record` in `entities` or `districts` (kept once, not twice).
+/// `record` is NULL for the current revision: the record is then its row in
+/// `entities` or `districts` (kept once, not twice).
 pub const REVISIONS: &str = r#"
 CREATE TABLE revisions (
   record_kind TEXT NOT NULL CHECK (record_kind IN ('entity','district')),

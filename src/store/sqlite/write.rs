@@ -29,7 +29,7 @@ impl<'a> EncodedEntity<'a> {
             district_names: entity.district_names.join(";"),
             verified_on: entity.verified_on.map(|d| d.to_string()),
             cell: entity.location.map(|p| super::grid::cell(p.lon(), p.lat())),
-            record: serde_json::to_string(entity).expect("entities serialise"),
+            record: super::entity_row::record(entity),
             point: entity.location.map(|p| encode(&Geometry::Point(p.point()))),
             area: entity
                 .area
@@ -281,12 +281,8 @@ fn write_entities(
     };
     let write = |encoded: &[EncodedEntity<'_>]| -> Result<(), StoreError> {
         if target == Target::Existing {
-            let mut stmt = tx
-                .prepare_cached(KEEP_ENTITY_REVISION)
-                .map_err(sql_err(KEEP_ENTITY_REVISION))?;
             for e in encoded {
-                stmt.execute([&e.entity.id])
-                    .map_err(sql_err(KEEP_ENTITY_REVISION))?;
+                keep_entity_revision(tx, &e.entity.id)?;
             }
         }
         insert_rows(
@@ -360,9 +356,6 @@ const NEXT_REVISION: &str = "INSERT INTO revisions (record_kind, record_id, rev,
                              WHERE record_kind = ?1 AND record_id = ?2";
 const FIRST_REVISION: &str = "INSERT INTO revisions (record_kind, record_id, rev, import_id, record) \
                               VALUES (?1, ?2, 1, ?3, NULL)";
-const KEEP_ENTITY_REVISION: &str = "UPDATE revisions SET record = \
-                                    (SELECT record FROM entities WHERE id = ?1) \
-                                    WHERE record_kind = 'entity' AND record_id = ?1 AND record IS NULL";
 const KEEP_DISTRICT_REVISION: &str = "UPDATE revisions SET record = \
                                       (SELECT record FROM districts WHERE id = ?1) \
                                       WHERE record_kind = 'district' AND record_id = ?1 AND record IS NULL";
@@ -375,6 +368,67 @@ impl Target {
             Target::New => FIRST_REVISION,
         }
     }
+}
+
+/// Before an entity's row changes: a copy of the stored entity for its
+/// current revision, which until now was the row itself.
+fn keep_entity_revision(tx: &Transaction<'_>, id: &str) -> Result<(), StoreError> {
+    use super::read::{BY_ID, entity_rows};
+    let mut stmt = tx.prepare_cached(&BY_ID).map_err(sql_err(&BY_ID))?;
+    let Some(stored) = entity_rows(&mut stmt, id).map_err(sql_err(&BY_ID))?.pop() else {
+        return Ok(());
+    };
+    let json = serde_json::to_string(&stored.into_entity()?).expect("entities serialise");
+    const KEEP: &str = "UPDATE revisions SET record = ?2 \
+                        WHERE record_kind = 'entity' AND record_id = ?1 AND record IS NULL";
+    exec(tx, KEEP, params![id, json])
+}
+
+/// Upgrades the entity rows of a store of schema version 3 or older, whose
+/// `record` holds the whole entity, to version 4 (see [`super::entity_row`]):
+/// every row is written again from its record, the columns too, since the
+/// record was what the library read.
+pub(super) fn rewrite_entities_from_records(tx: &Transaction<'_>) -> Result<(), StoreError> {
+    const ALL: &str = "SELECT fid, id, record FROM entities";
+    let rows: Vec<(i64, String, String)> = tx
+        .prepare(ALL)
+        .and_then(|mut stmt| {
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect()
+        })
+        .map_err(sql_err(ALL))?;
+    let entities: Vec<(i64, Entity)> = rows
+        .into_par_iter()
+        .map(|(fid, id, json)| {
+            serde_json::from_str(&json)
+                .map(|e| (fid, e))
+                .map_err(|e| StoreError::Corrupt {
+                    what: "entity",
+                    id,
+                    source: Box::new(e),
+                })
+        })
+        .collect::<Result<_, _>>()?;
+    let set: Vec<String> = ENTITY_COLUMNS
+        .iter()
+        .enumerate()
+        .map(|(k, c)| format!("{c} = ?{}", k + 1))
+        .collect();
+    let update = format!(
+        "UPDATE entities SET {} WHERE fid = ?{}",
+        set.join(", "),
+        ENTITY_COLUMNS.len() + 1
+    );
+    let mut stmt = tx.prepare(&update).map_err(sql_err(&update))?;
+    for (fid, entity) in &entities {
+        let encoded = EncodedEntity::new(entity);
+        encoded
+            .bind(&mut stmt, 1)
+            .and_then(|()| stmt.raw_bind_parameter(ENTITY_COLUMNS.len() + 1, fid))
+            .and_then(|()| stmt.raw_execute())
+            .map_err(sql_err(&update))?;
+    }
+    Ok(())
 }
 
 fn add_revision(
