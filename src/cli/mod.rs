@@ -490,9 +490,18 @@ fn import_paths(
         prepared.changes.entities.len(),
         prepared.changes.districts.len()
     ));
-    // The advice needs a core, the writing (SQLite) one: both at once.
+    // The advice needs a core, the writing (SQLite) one: both at once. The
+    // advice gets a one-thread pool of its own: in the global pool its
+    // parallel jobs would queue ahead of the encoding of entity rows that
+    // the writer waits for, and take both cores (10^6 import, A/B: 6.7 s →
+    // 5.4 s; its entity rows took 3.1 s beside the advice, now 1.9 s).
     let (applied, advice) = std::thread::scope(|scope| {
-        let advice = scope.spawn(|| prepared.advice(&snapshot));
+        let advice = scope.spawn(
+            || match rayon::ThreadPoolBuilder::new().num_threads(1).build() {
+                Ok(pool) => pool.install(|| prepared.advice(&snapshot)),
+                Err(_) => prepared.advice(&snapshot),
+            },
+        );
         let applied = if store_path.exists() {
             SqliteStore::open(store_path).and_then(|mut store| store.apply(&prepared.changes))
         } else {
