@@ -517,6 +517,10 @@ fn import_paths(
     show_warnings(&prepared.summary.warnings, out);
     let id = applied.context("writing the import")?;
     out.progress(&format!("import #{id} written to {}", store_path.display()));
+    // A million records take 0.15 s to free one by one: on a thread of
+    // their own, the command does not wait for that (and when it ends the
+    // OS takes the memory back at once).
+    std::thread::spawn(move || drop((prepared, snapshot)));
     Ok(())
 }
 

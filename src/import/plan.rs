@@ -61,13 +61,13 @@ fn merge_by_id_at<'a, T>(
     incoming: impl Iterator<Item = &'a T>,
     id: impl Fn(&T) -> &str,
 ) -> (Vec<&'a T>, Vec<usize>) {
-    let mut merged: Vec<&T> = current.iter().collect();
-    let mut position: HashMap<&str, usize> = current
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (id(r), i))
-        .collect();
-    let mut at = Vec::new();
+    let size = current.len() + incoming.size_hint().0;
+    let mut merged: Vec<&T> = Vec::with_capacity(size);
+    merged.extend(current);
+    let mut position: HashMap<&str, usize> =
+        HashMap::with_capacity_and_hasher(size, Default::default());
+    position.extend(current.iter().enumerate().map(|(i, r)| (id(r), i)));
+    let mut at = Vec::with_capacity(incoming.size_hint().0);
     for record in incoming {
         match position.get(id(record)) {
             Some(&i) => {
@@ -90,7 +90,8 @@ fn duplicates<'a, T: 'a>(
     what: &str,
     issues: &mut Vec<Issue>,
 ) {
-    let mut seen: HashMap<&str, &Origin> = HashMap::default();
+    let mut seen: HashMap<&str, &Origin> =
+        HashMap::with_capacity_and_hasher(records.size_hint().0, Default::default());
     for (record, origin) in records {
         if let Some(first) = seen.get(id(record)) {
             issues.push(Issue::line(
