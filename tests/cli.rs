@@ -188,6 +188,29 @@ fn bad_rows_refuse_the_whole_import_and_leave_the_store_byte_identical() {
         String::from_utf8_lossy(&out.stderr).contains("no entity has the id or name \"nobody\"")
     );
     assert_eq!(before, bytes(&store));
+    // So is an id given twice in one import (an id the store has is an update).
+    let twice = dir.path().join("twice.csv");
+    std::fs::write(
+        &twice,
+        "id,name,category,lat,lon\nx,Verein X,company,51.48,11.97\nstadt-halle-saale-stadtverwaltung-ratshof,Ratshof,public_authority,51.48,11.97\nx,Verein X e.V.,company,51.49,11.97\n",
+    )
+    .unwrap();
+    let out = bin(&store)
+        .args(["import", "--as", "partners"])
+        .arg(&twice)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let file = twice.display().to_string();
+    assert!(
+        err.contains(&format!(
+            "{file}:4: entity id 'x' is already used at {file}:2"
+        )),
+        "{err}"
+    );
+    assert!(err.contains("1 problem"), "{err}");
+    assert_eq!(before, bytes(&store));
     // A failed import into a store that does not exist yet creates no file.
     let fresh = dir.path().join("fresh.gpkg");
     bin(&fresh).arg("import").arg(&bad).assert().code(2);

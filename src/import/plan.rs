@@ -84,28 +84,31 @@ fn merge_by_id_at<'a, T>(
     (merged, at)
 }
 
-fn duplicates<'a, T: 'a>(
-    records: impl Iterator<Item = &'a (T, Origin)>,
+/// An issue for every record whose id an earlier record of the batch has.
+/// `merged_at[k]` is where record `k` landed in a merge ([`merge_by_id_at`]
+/// of `merged_len` records), which puts the records of one id in one place.
+fn duplicates<T>(
+    records: &[(T, Origin)],
+    merged_at: &[usize],
+    merged_len: usize,
     id: impl Fn(&T) -> &str,
     what: &str,
     issues: &mut Vec<Issue>,
 ) {
-    let mut seen: HashMap<&str, &Origin> =
-        HashMap::with_capacity_and_hasher(records.size_hint().0, Default::default());
-    for (record, origin) in records {
-        if let Some(first) = seen.get(id(record)) {
-            issues.push(Issue::line(
+    let mut first: Vec<Option<&Origin>> = vec![None; merged_len];
+    for ((record, origin), &i) in records.iter().zip(merged_at) {
+        match first[i] {
+            Some(earlier) => issues.push(Issue::line(
                 &origin.file,
                 origin.line,
                 format!(
                     "{what} id '{}' is already used at {}:{}",
                     id(record),
-                    first.file.display(),
-                    first.line
+                    earlier.file.display(),
+                    earlier.line
                 ),
-            ));
-        } else {
-            seen.insert(id(record), origin);
+            )),
+            None => first[i] = Some(origin),
         }
     }
 }
@@ -154,32 +157,26 @@ pub fn prepare(
 ) -> Result<Prepared, ImportError> {
     let mut issues = Vec::new();
     let mut summary = ImportSummary::default();
-    duplicates(
-        batch.entities.iter(),
-        |e: &Entity| &e.id,
-        "entity",
-        &mut issues,
-    );
-    duplicates(
-        batch.districts.iter(),
-        |d: &District| &d.id,
-        "district",
-        &mut issues,
-    );
 
     let levels: Vec<Level> = if batch.levels.is_empty() {
         snapshot.levels.clone()
     } else {
         Level::ranked(&batch.levels)
     };
-    let districts: Vec<District> = merge_by_id(
+    let (districts, districts_at) = merge_by_id_at(
         &snapshot.districts,
         batch.districts.iter().map(|(d, _)| d),
         |d| &d.id,
-    )
-    .into_iter()
-    .cloned()
-    .collect();
+    );
+    duplicates(
+        &batch.districts,
+        &districts_at,
+        districts.len(),
+        |d: &District| &d.id,
+        "district",
+        &mut issues,
+    );
+    let districts: Vec<District> = districts.into_iter().cloned().collect();
     let district_ids: BTreeSet<&str> = districts.iter().map(|d| d.id.as_str()).collect();
     for (d, origin) in &batch.districts {
         if !levels.is_empty() && !levels.iter().any(|l| l.id == d.level) {
@@ -218,6 +215,14 @@ pub fn prepare(
         &snapshot.entities,
         batch.entities.iter().map(|(e, _)| e),
         |e| &e.id,
+    );
+    duplicates(
+        &batch.entities,
+        &merged_at,
+        entities.len(),
+        |e: &Entity| &e.id,
+        "entity",
+        &mut issues,
     );
     // Every entity placed once, at every level: for the stored assignment
     // rows and, at the coarsest level, for the swapped-coordinates check.
