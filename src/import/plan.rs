@@ -489,7 +489,6 @@ fn assignment_rows(
                     level: level.to_string(),
                     district_id: district.to_string(),
                 })
-                .collect::<Vec<_>>()
         })
         .collect();
     rows.par_sort_unstable();
