@@ -559,10 +559,11 @@ def pyogrio_gdal_version():
 
 
 def git_state():
-    """Commit of the work tree and whether tracked files differ from it."""
+    """Commit of the work tree and whether tracked files differ from it
+    (bench/results aside: this run is rewriting it)."""
     commit = run_plain(["git", "-C", REPO, "rev-parse", "HEAD"])
     status = run_plain(["git", "--no-optional-locks", "-C", REPO, "status", "--porcelain",
-                        "--untracked-files=no"])
+                        "--untracked-files=no", "--", ".", ":(exclude)bench/results"])
     dirty = None if status is None else bool(status)
     return commit, dirty
 
