@@ -65,16 +65,14 @@ fn parse_entities(rows: Vec<StoredEntity>) -> Result<Vec<Entity>, StoreError> {
         .collect()
 }
 
-/// The entities a query returns; `{COLUMNS}` in it stands for the
-/// columns an entity is read from.
+/// The entities a query selecting [`COLUMNS`] returns.
 fn entities(conn: &Connection, query: &str) -> Result<Vec<Entity>, StoreError> {
-    let query = query.replace("{COLUMNS}", COLUMNS);
-    parse_entities(rows(conn, &query, StoredEntity::from_row)?)
+    parse_entities(rows(conn, query, StoredEntity::from_row)?)
 }
 
 pub(super) fn snapshot(store: &SqliteStore) -> Result<Snapshot, StoreError> {
     let conn = &store.conn;
-    let entities = entities(conn, "SELECT {COLUMNS} FROM entities ORDER BY id")?;
+    let entities = entities(conn, &format!("SELECT {COLUMNS} FROM entities ORDER BY id"))?;
     const RELATIONS: &str =
         "SELECT from_id, to_id, role, field, source FROM relations ORDER BY fid";
     let raw = rows(conn, RELATIONS, |r| {
@@ -283,9 +281,10 @@ pub(super) fn entities_in_box(
         }
     }
     // CROSS JOIN keeps SQLite from scanning all entities for the few areas.
-    let areas = "SELECT {COLUMNS} FROM entity_areas a CROSS JOIN entities e \
-                 ON e.id = a.entity_id WHERE e.geom IS NULL ORDER BY e.fid"
-        .replace("{COLUMNS}", &qualified("e"));
+    let areas = format!(
+        "SELECT {COLUMNS} FROM entities WHERE fid IN (SELECT e.fid FROM entity_areas a \
+         CROSS JOIN entities e ON e.id = a.entity_id WHERE e.geom IS NULL) ORDER BY fid"
+    );
     rows.extend(self::rows(&tx, &areas, StoredEntity::from_row)?);
     tx.finish().map_err(sql_err("COMMIT"))?;
     parse_entities(rows)
@@ -293,9 +292,11 @@ pub(super) fn entities_in_box(
 
 /// Entities without a point (areas, named districts, city-wide).
 pub(super) fn entities_without_point(conn: &Connection) -> Result<Vec<Entity>, StoreError> {
-    const Q: &str = "SELECT {COLUMNS} FROM entities INDEXED BY entities_unpointed \
-                     WHERE geom IS NULL AND kind >= '' ORDER BY fid";
-    entities(conn, Q)
+    let query = format!(
+        "SELECT {COLUMNS} FROM entities INDEXED BY entities_unpointed \
+         WHERE geom IS NULL AND kind >= '' ORDER BY fid"
+    );
+    entities(conn, &query)
 }
 
 /// All entities, `size` at a time, in store (fid) order.
@@ -356,12 +357,3 @@ pub(super) fn entity_rows(
 /// Selecting [`COLUMNS`] of the entity with this id (`?1`).
 pub(super) static BY_ID: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(|| format!("SELECT {COLUMNS} FROM entities WHERE id = ?1"));
-
-/// [`COLUMNS`] of the table aliased `alias`.
-fn qualified(alias: &str) -> String {
-    COLUMNS
-        .split(", ")
-        .map(|c| format!("{alias}.{c}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
