@@ -398,13 +398,21 @@ impl SqliteStore {
         if from < 2 {
             Self::upgrade_v1_to_v2(&tx)?;
         }
-        if from < 3 {
-            for step in [schema::ENTITY_CELLS, schema::V2_TO_V3, schema::TRIGGERS] {
-                tx.execute_batch(step).map_err(sql_err(step))?;
-            }
+        // Version 3 moved the grid index into `entity_cells`; version 4
+        // reads an entity from its columns, so every row is written again
+        // from its whole record. The grid table is filled once after that,
+        // not by a trigger per rewritten row.
+        let before_v4 = if from < 3 {
+            [schema::ENTITY_CELLS, schema::V2_TO_V3].as_slice()
+        } else {
+            [schema::DROP_TRIGGERS].as_slice()
+        };
+        for step in before_v4 {
+            tx.execute_batch(step).map_err(sql_err(step))?;
         }
-        if from < 4 {
-            write::rewrite_entities_from_records(&tx)?;
+        write::rewrite_entities_from_records(&tx)?;
+        for step in [schema::FILL_ENTITY_CELLS, schema::TRIGGERS] {
+            tx.execute_batch(step).map_err(sql_err(step))?;
         }
         const VERSION: &str = "UPDATE stadtatlas_meta SET value = ?1 WHERE key = 'schema_version'";
         tx.execute(VERSION, [SCHEMA_VERSION.to_string()])

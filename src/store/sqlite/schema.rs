@@ -230,9 +230,22 @@ DROP TABLE revisions_v1;
 "#;
 
 /// Upgrades a version-2 store (after [`ENTITY_CELLS`]): the grid index
-/// moves from an index on `entities` to `entity_cells`; [`TRIGGERS`] follow.
-pub const V2_TO_V3: &str = r#"
+/// moves from an index on `entities` to `entity_cells` (filled with
+/// [`FILL_ENTITY_CELLS`]); [`TRIGGERS`] follow.
+pub const V2_TO_V3: &str = "DROP INDEX IF EXISTS entities_cell;";
+
+/// Drops [`TRIGGERS`], before every entity row is written again: the grid
+/// table is refilled once after ([`FILL_ENTITY_CELLS`]) instead of by a
+/// trigger per row.
+pub const DROP_TRIGGERS: &str = r#"
+DROP TRIGGER entity_cells_insert;
+DROP TRIGGER entity_cells_update;
+DROP TRIGGER entity_cells_delete;
+"#;
+
+/// Fills [`ENTITY_CELLS`] from `entities`, in key order.
+pub const FILL_ENTITY_CELLS: &str = r#"
+DELETE FROM entity_cells;
 INSERT INTO entity_cells (cell, fid, lon, lat)
   SELECT cell, fid, lon, lat FROM entities WHERE cell IS NOT NULL ORDER BY cell, fid;
-DROP INDEX IF EXISTS entities_cell;
 "#;

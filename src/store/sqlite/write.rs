@@ -419,9 +419,12 @@ pub(super) fn rewrite_entities_from_records(tx: &Transaction<'_>) -> Result<(), 
         set.join(", "),
         ENTITY_COLUMNS.len() + 1
     );
+    let encoded: Vec<(i64, EncodedEntity<'_>)> = entities
+        .par_iter()
+        .map(|(fid, entity)| (*fid, EncodedEntity::new(entity)))
+        .collect();
     let mut stmt = tx.prepare(&update).map_err(sql_err(&update))?;
-    for (fid, entity) in &entities {
-        let encoded = EncodedEntity::new(entity);
+    for (fid, encoded) in &encoded {
         encoded
             .bind(&mut stmt, 1)
             .and_then(|()| stmt.raw_bind_parameter(ENTITY_COLUMNS.len() + 1, fid))
