@@ -420,8 +420,8 @@ impl SqliteStore {
         tx.commit().map_err(sql_err("COMMIT"))
     }
 
-    /// Version 1 had no point columns: add and fill them, and move
-    /// `revisions` to its version-2 layout.
+    /// Version 1 had no point columns: add them (the rewrite to version 4
+    /// fills them), and move `revisions` to its version-2 layout.
     fn upgrade_v1_to_v2(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
         for step in [
             schema::V1_TO_V2,
@@ -429,27 +429,6 @@ impl SqliteStore {
             schema::V1_REVISIONS_MOVED,
         ] {
             tx.execute_batch(step).map_err(sql_err(step))?;
-        }
-        const POINTS: &str = "SELECT fid, geom FROM entities WHERE geom IS NOT NULL";
-        let points: Vec<(i64, Vec<u8>)> = tx
-            .prepare(POINTS)
-            .and_then(|mut stmt| {
-                stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-                    .collect()
-            })
-            .map_err(sql_err(POINTS))?;
-        const SET: &str = "UPDATE entities SET lon = ?2, lat = ?3, cell = ?4 WHERE fid = ?1";
-        let mut set = tx.prepare(SET).map_err(sql_err(SET))?;
-        for (fid, blob) in points {
-            if let Ok(geo::Geometry::Point(p)) = gpkg_blob::decode(&blob) {
-                set.execute(rusqlite::params![
-                    fid,
-                    p.x(),
-                    p.y(),
-                    grid::cell(p.x(), p.y())
-                ])
-                .map_err(sql_err(SET))?;
-            }
         }
         Ok(())
     }

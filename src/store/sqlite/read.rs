@@ -20,7 +20,7 @@ fn parse_record<T: DeserializeOwned>(
 }
 
 /// Every row of a query without parameters, mapped by `row`.
-fn rows<T>(
+pub(super) fn rows<T>(
     conn: &Connection,
     query: &str,
     row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
@@ -149,15 +149,11 @@ pub(super) fn history(
         let record = match record {
             Some(json) => parse_record("revision", id, &json)?,
             None => {
-                let mut stmt = conn.prepare_cached(&BY_ID).map_err(sql_err(&BY_ID))?;
-                let current = entity_rows(&mut stmt, id).map_err(sql_err(&BY_ID))?;
-                let entity = parse_entities(current)?
-                    .pop()
-                    .ok_or_else(|| StoreError::Corrupt {
-                        what: "revision",
-                        id: format!("{id} #{rev}"),
-                        source: "the current revision has no record".into(),
-                    })?;
+                let entity = stored_entity(conn, id)?.ok_or_else(|| StoreError::Corrupt {
+                    what: "revision",
+                    id: format!("{id} #{rev}"),
+                    source: "the current revision has no record".into(),
+                })?;
                 serde_json::to_value(entity).expect("entities serialise")
             }
         };
@@ -219,15 +215,12 @@ pub(super) fn frame(store: &SqliteStore) -> Result<Snapshot, StoreError> {
 pub(super) fn entities_by_id(conn: &Connection, ids: &[&str]) -> Result<Vec<Entity>, StoreError> {
     // One read transaction for all lookups, not one per statement.
     let tx = conn.unchecked_transaction().map_err(sql_err("BEGIN"))?;
-    let mut rows = Vec::with_capacity(ids.len());
-    {
-        let mut stmt = tx.prepare(&BY_ID).map_err(sql_err(&BY_ID))?;
-        for id in ids {
-            rows.extend(entity_rows(&mut stmt, id).map_err(sql_err(&BY_ID))?);
-        }
+    let mut found = Vec::with_capacity(ids.len());
+    for id in ids {
+        found.extend(stored_entity(&tx, id)?);
     }
     tx.finish().map_err(sql_err("COMMIT"))?;
-    parse_entities(rows)
+    Ok(found)
 }
 
 /// Entities whose point lies in the lon/lat box and passes `keep`, found
@@ -347,13 +340,19 @@ pub(super) fn for_each_entity_chunk(
 
 /// The entity rows `stmt` (selecting [`COLUMNS`]) returns for `param`, not
 /// yet parsed.
-pub(super) fn entity_rows(
+fn entity_rows(
     stmt: &mut rusqlite::Statement<'_>,
     param: impl rusqlite::ToSql,
 ) -> rusqlite::Result<Vec<StoredEntity>> {
     stmt.query_map([param], StoredEntity::from_row)?.collect()
 }
 
-/// Selecting [`COLUMNS`] of the entity with this id (`?1`).
-pub(super) static BY_ID: std::sync::LazyLock<String> =
-    std::sync::LazyLock::new(|| format!("SELECT {COLUMNS} FROM entities WHERE id = ?1"));
+/// The stored entity with this id, if any (within the caller's transaction,
+/// if it has one).
+pub(super) fn stored_entity(conn: &Connection, id: &str) -> Result<Option<Entity>, StoreError> {
+    static BY_ID: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| format!("SELECT {COLUMNS} FROM entities WHERE id = ?1"));
+    let mut stmt = conn.prepare_cached(&BY_ID).map_err(sql_err(&BY_ID))?;
+    let row = entity_rows(&mut stmt, id).map_err(sql_err(&BY_ID))?.pop();
+    row.map(StoredEntity::into_entity).transpose()
+}

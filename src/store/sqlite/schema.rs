@@ -212,8 +212,8 @@ CREATE TABLE revisions (
 ) WITHOUT ROWID;
 "#;
 
-/// Upgrades a version-1 store: point columns, filled by the caller (the grid
-/// index follows in [`V2_TO_V3`]); `revisions` moves to the [`REVISIONS`]
+/// Upgrades a version-1 store: point columns, filled when every entity row
+/// is rewritten for version 4 (the grid index follows in [`V2_TO_V3`]); `revisions` moves to the [`REVISIONS`]
 /// layout through `revisions_v1` (renamed first).
 pub const V1_TO_V2: &str = r#"
 ALTER TABLE entities ADD COLUMN lon REAL;

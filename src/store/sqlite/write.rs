@@ -373,12 +373,10 @@ impl Target {
 /// Before an entity's row changes: a copy of the stored entity for its
 /// current revision, which until now was the row itself.
 fn keep_entity_revision(tx: &Transaction<'_>, id: &str) -> Result<(), StoreError> {
-    use super::read::{BY_ID, entity_rows};
-    let mut stmt = tx.prepare_cached(&BY_ID).map_err(sql_err(&BY_ID))?;
-    let Some(stored) = entity_rows(&mut stmt, id).map_err(sql_err(&BY_ID))?.pop() else {
+    let Some(stored) = super::read::stored_entity(tx, id)? else {
         return Ok(());
     };
-    let json = serde_json::to_string(&stored.into_entity()?).expect("entities serialise");
+    let json = serde_json::to_string(&stored).expect("entities serialise");
     const KEEP: &str = "UPDATE revisions SET record = ?2 \
                         WHERE record_kind = 'entity' AND record_id = ?1 AND record IS NULL";
     exec(tx, KEEP, params![id, json])
@@ -390,13 +388,8 @@ fn keep_entity_revision(tx: &Transaction<'_>, id: &str) -> Result<(), StoreError
 /// record was what the library read.
 pub(super) fn rewrite_entities_from_records(tx: &Transaction<'_>) -> Result<(), StoreError> {
     const ALL: &str = "SELECT fid, id, record FROM entities";
-    let rows: Vec<(i64, String, String)> = tx
-        .prepare(ALL)
-        .and_then(|mut stmt| {
-            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-                .collect()
-        })
-        .map_err(sql_err(ALL))?;
+    let rows: Vec<(i64, String, String)> =
+        super::read::rows(tx, ALL, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     let entities: Vec<(i64, Entity)> = rows
         .into_par_iter()
         .map(|(fid, id, json)| {
