@@ -39,23 +39,18 @@ pub struct Prepared {
     /// What changes; its warnings are the readers' notes until
     /// [`Prepared::advice`] adds its own.
     pub summary: ImportSummary,
-    /// Ids of the entities brought that the store holds unchanged.
-    unchanged_ids: Vec<String>,
+    /// Where every entity of the batch stands in the store as it will be
+    /// (the snapshot with the batch merged in by id, new ones at the end).
+    brought: Vec<usize>,
+    /// Where each of `changes.entities` stands there.
+    changed_at: Vec<usize>,
     /// The vocabulary the store will have.
     vocabulary: Vocabulary,
 }
 
 /// The stored records with the incoming ones in place of those with the same
-/// id, and the new ones after them: the store as it will be, by reference.
-fn merge_by_id<'a, T>(
-    current: &'a [T],
-    incoming: impl Iterator<Item = &'a T>,
-    id: impl Fn(&T) -> &str,
-) -> Vec<&'a T> {
-    merge_by_id_at(current, incoming, id).0
-}
-
-/// [`merge_by_id`], and where each incoming record ended up in it.
+/// id, and the new ones after them (the store as it will be, by reference),
+/// and where each incoming record ended up in it.
 fn merge_by_id_at<'a, T>(
     current: &'a [T],
     incoming: impl Iterator<Item = &'a T>,
@@ -393,22 +388,22 @@ pub fn prepare(
         .or_else(|| snapshot.vocabulary.clone())
         .unwrap_or_else(Vocabulary::default_vocabulary);
     summary.warnings = batch.notes.clone();
-    let mut unchanged_ids = Vec::new();
+    let changed_at = merged_at
+        .iter()
+        .zip(&changed)
+        .filter_map(|(&i, &changed)| changed.then_some(i))
+        .collect();
     changes.entities = batch
         .entities
         .into_iter()
         .zip(changed)
-        .filter_map(|((e, _), changed)| {
-            if !changed {
-                unchanged_ids.push(e.id.clone());
-            }
-            changed.then_some(e)
-        })
+        .filter_map(|((e, _), changed)| changed.then_some(e))
         .collect();
     Ok(Prepared {
         changes,
         summary,
-        unchanged_ids,
+        brought: merged_at,
+        changed_at,
         vocabulary,
     })
 }
@@ -420,21 +415,21 @@ impl Prepared {
     /// snapshot [`prepare`] was given. It takes seconds on a million records,
     /// so a caller may run it while the changes are written.
     pub fn advice(&self, snapshot: &Snapshot) -> Vec<String> {
-        let entities = merge_by_id(&snapshot.entities, self.changes.entities.iter(), |e| &e.id);
-        let brought: Vec<usize> = {
-            let ids: HashSet<&str> = self
-                .changes
-                .entities
-                .iter()
-                .map(|e| e.id.as_str())
-                .chain(self.unchanged_ids.iter().map(String::as_str))
-                .collect();
-            (0..entities.len())
-                .filter(|&i| ids.contains(entities[i].id.as_str()))
-                .collect()
-        };
+        // The store as it will be, rebuilt from the places `prepare` found
+        // (an unchanged entity is the stored one): no second merge by id.
+        let mut entities: Vec<&Entity> = snapshot.entities.iter().collect();
+        for (e, &i) in self.changes.entities.iter().zip(&self.changed_at) {
+            match entities.get_mut(i) {
+                Some(slot) => *slot = e,
+                None => {
+                    assert_eq!(i, entities.len(), "advice needs the snapshot prepare had");
+                    entities.push(e);
+                }
+            }
+        }
+        let brought = &self.brought;
         let mut warnings = Vec::new();
-        for d in crate::quality::likely_duplicates(&entities, Some(&brought)) {
+        for d in crate::quality::likely_duplicates(&entities, Some(brought)) {
             warnings.push(format!(
                 "likely duplicate: '{}' ({}) and '{}' ({}) — {}; ids decide identity, both are kept",
                 entities[d.a].name,
