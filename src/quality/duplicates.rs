@@ -4,6 +4,7 @@
 use crate::metric::{degree_margin, geodesic};
 use crate::model::names::fold;
 use crate::model::{Entity, Meters};
+use geo::{Distance, Haversine};
 use rstar::primitives::GeomWithData;
 use rstar::{AABB, RTree};
 use serde::Serialize;
@@ -48,13 +49,9 @@ fn website_key(url: &str) -> String {
 /// this check accepts to miss.
 const PREFIX: usize = 4;
 
-/// The first [`PREFIX`] letters of a folded name.
-fn name_prefix(folded: &str) -> &str {
-    let end = folded
-        .char_indices()
-        .nth(PREFIX)
-        .map_or(folded.len(), |(i, _)| i);
-    &folded[..end]
+/// The first [`PREFIX`] letters of a folded name (ASCII: a letter is a byte).
+fn name_prefix(folded: &[u8]) -> &[u8] {
+    &folded[..folded.len().min(PREFIX)]
 }
 
 /// Likely duplicate pairs. With `only`, just the pairs that involve one of
@@ -79,8 +76,13 @@ where
     // (see [`PREFIX`]):
     // the work grows with the pairs of look-alikes within 100 m, not with
     // every pair of neighbours in a dense city centre.
-    let folded: Vec<String> = entities.par_iter().map(|e| fold(&e.name)).collect();
-    let mut groups: HashMap<&str, Vec<usize>> = HashMap::new();
+    // Folded names are ASCII: compared byte by byte, the same as letter by
+    // letter, and cheaper.
+    let folded: Vec<Vec<u8>> = entities
+        .par_iter()
+        .map(|e| fold(&e.name).into_bytes())
+        .collect();
+    let mut groups: HashMap<&[u8], Vec<usize>> = HashMap::new();
     for (i, e) in entities.iter().enumerate() {
         if e.location.is_some() {
             groups.entry(name_prefix(&folded[i])).or_default().push(i);
@@ -111,12 +113,20 @@ where
                     if b == a || (b < a && is_asked(b)) {
                         continue;
                     }
-                    let d = geodesic(p, located(b)).get();
-                    if d > NEAR.get() {
+                    // The cheap tests first: a distance on the sphere rules
+                    // out the envelope's corners (it is within 0.6 % of the
+                    // geodesic one), then the names; the geodesic distance
+                    // only for what is left.
+                    let q = geo::Point::from(*item.geom());
+                    if Haversine.distance(p.point(), q) > NEAR.get() * 1.01 {
                         continue;
                     }
-                    let similarity = strsim::jaro_winkler(&folded[a], &folded[b]);
-                    if similarity >= SIMILAR {
+                    let similarity = strsim::generic_jaro_winkler(&folded[a], &folded[b]);
+                    if similarity < SIMILAR {
+                        continue;
+                    }
+                    let d = geodesic(p, located(b)).get();
+                    if d <= NEAR.get() {
                         found.push(Duplicate {
                             a: a.min(b),
                             b: a.max(b),
