@@ -211,6 +211,39 @@ fn bad_rows_refuse_the_whole_import_and_leave_the_store_byte_identical() {
     );
     assert!(err.contains("1 problem"), "{err}");
     assert_eq!(before, bytes(&store));
+    // Lines are those an editor shows, also in Excel's CRLF files, with a
+    // blank line, with quotes (read in order) or without (read in pieces),
+    // and for a row of the wrong width.
+    for (text, line, problem) in [
+        (
+            "name,category,lat,lon\r\nGood,company,51.48,11.97\r\n\r\nBad,company,5l.48,11.97\r\n",
+            4,
+            "column 'lat': \"5l.48\" is not a number",
+        ),
+        (
+            "name,category,lat,lon\r\n\"Good, One\",company,51.48,11.97\r\n\r\nBad,company,5l.48,11.97\r\n",
+            4,
+            "column 'lat': \"5l.48\" is not a number",
+        ),
+        (
+            "name,category,lat,lon\r\nGood,company,51.48,11.97\r\nShort,company,51.48\r\n",
+            3,
+            "the row has 3 cells, the header 4",
+        ),
+    ] {
+        let excel = dir.path().join("excel.csv");
+        std::fs::write(&excel, text).unwrap();
+        let out = bin(&store)
+            .args(["import", "--as", "partners"])
+            .arg(&excel)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        let file = excel.display().to_string();
+        assert!(err.contains(&format!("{file}:{line}: {problem}")), "{err}");
+        assert_eq!(before, bytes(&store));
+    }
     // A failed import into a store that does not exist yet creates no file.
     let fresh = dir.path().join("fresh.gpkg");
     bin(&fresh).arg("import").arg(&bad).assert().code(2);

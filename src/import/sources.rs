@@ -15,10 +15,13 @@ use std::path::Path;
 /// rows are a million allocations, not one per cell.
 pub struct RawTable {
     pub headers: Vec<String>,
-    pub rows: Vec<(u64, StringRecord)>,
+    pub rows: Rows,
     /// The sheet read, for spreadsheets.
     pub sheet: Option<String>,
 }
+
+/// Rows of text: `(line or sheet row, cells)`.
+pub type Rows = Vec<(u64, StringRecord)>;
 
 /// Largest file read (1 GiB): files are read whole, so this bounds memory.
 pub const MAX_FILE_BYTES: u64 = 1 << 30;
@@ -136,10 +139,17 @@ pub fn sniff_delimiter(text: &str) -> u8 {
     }
 }
 
-fn csv_issue(path: &Path, e: &csv::Error) -> Issue {
+fn csv_issue(path: &Path, text: &str, e: &csv::Error) -> Issue {
+    // The reader's own message names its own line (see [`line_of`]).
+    let message = match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("the row has {len} cells, the header {expected_len}"),
+        _ => e.to_string(),
+    };
     match e.position() {
-        Some(p) => Issue::line(path, p.line(), e.to_string()),
-        None => Issue::file(path, e.to_string()),
+        Some(p) => Issue::line(path, line_of(text.as_bytes(), p), message),
+        None => Issue::file(path, message),
     }
 }
 
@@ -148,34 +158,133 @@ fn csv_file(entry: &FileEntry, notes: &mut Vec<String>) -> Result<RawTable, Issu
     check_size(path)?;
     let bytes = std::fs::read(path).map_err(|e| Issue::file(path, format!("cannot read: {e}")))?;
     let text = decode(entry, &bytes, notes)?;
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(sniff_delimiter(&text))
-        .flexible(false)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| csv_issue(path, &e))?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
-    let mut rows = Vec::new();
-    let mut record = StringRecord::new();
-    while reader
-        .read_record(&mut record)
-        .map_err(|e| csv_issue(path, &e))?
-    {
-        // Sized to the row; `record` is read into again.
-        let mut row = StringRecord::with_capacity(record.as_slice().len(), record.len());
-        for cell in &record {
-            row.push_field(cell.trim());
-        }
-        rows.push((record.position().map_or(0, |p| p.line()), row));
-    }
+    let (headers, rows) = csv_text(&text).map_err(|e| csv_issue(path, &text, &e))?;
     Ok(RawTable {
         headers,
         rows,
         sheet: None,
     })
+}
+
+/// The header and the rows of a CSV text, each row with its line.
+fn csv_text(text: &str) -> Result<(Vec<String>, Rows), csv::Error> {
+    let delimiter = sniff_delimiter(text);
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(false)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    let start = reader.position().clone();
+    // Without quotes no record spans lines: the body is cut at line ends
+    // and read on every core. Anything amiss is read again in order below,
+    // for the csv reader's own message.
+    let body = usize::try_from(start.byte())
+        .ok()
+        .and_then(|at| text.get(at..))
+        .filter(|body| !body.contains('"'));
+    if let Some(rows) = body.and_then(|body| {
+        rows_in_parallel(body, start.line(), delimiter, headers.len(), PIECE_BYTES)
+    }) {
+        return Ok((headers, rows));
+    }
+    let mut rows = Vec::new();
+    let mut record = StringRecord::new();
+    while reader.read_record(&mut record)? {
+        rows.push((line(text.as_bytes(), &record), trimmed(&record)));
+    }
+    Ok((headers, rows))
+}
+
+/// The line a record at `position` starts on. The csv reader numbers it where the
+/// previous record ended: before the `\n` of a `\r\n` and before blank
+/// lines, which it skips (every row of an Excel export would be reported
+/// one line early).
+fn line_of(text: &[u8], position: &csv::Position) -> u64 {
+    let skipped = usize::try_from(position.byte())
+        .ok()
+        .and_then(|at| text.get(at..))
+        .unwrap_or_default()
+        .iter()
+        .take_while(|&&b| b == b'\r' || b == b'\n')
+        .filter(|&&b| b == b'\n')
+        .count();
+    position.line() + skipped as u64
+}
+
+/// [`line_of`] a record read from `text`.
+fn line(text: &[u8], record: &StringRecord) -> u64 {
+    record.position().map_or(0, |p| line_of(text, p))
+}
+
+/// A row with its cells trimmed, sized to them (`record` is read into again).
+fn trimmed(record: &StringRecord) -> StringRecord {
+    let mut row = StringRecord::with_capacity(record.as_slice().len(), record.len());
+    for cell in record {
+        row.push_field(cell.trim());
+    }
+    row
+}
+
+/// Bytes of CSV body per piece read on one core.
+const PIECE_BYTES: usize = 1 << 20;
+
+/// The rows of a CSV body in which no record spans lines, read in pieces
+/// of about `piece_bytes` cut at line ends, on every core; `first_line` is
+/// the body's first line in the file. `None` when a row does not have
+/// `width` cells.
+fn rows_in_parallel(
+    body: &str,
+    first_line: u64,
+    delimiter: u8,
+    width: usize,
+    piece_bytes: usize,
+) -> Option<Rows> {
+    use rayon::prelude::*;
+    let mut pieces = Vec::new();
+    let mut rest = body;
+    while let Some(end) = rest
+        .as_bytes()
+        .get(piece_bytes..)
+        .and_then(|tail| tail.iter().position(|&b| b == b'\n'))
+    {
+        let (piece, after) = rest.split_at(piece_bytes + end + 1);
+        pieces.push(piece);
+        rest = after;
+    }
+    pieces.push(rest);
+    // Each piece's rows numbered from its own first line, and its line count.
+    let read: Vec<Option<(Rows, u64)>> = pieces
+        .par_iter()
+        .map(|piece| {
+            let mut reader = csv::ReaderBuilder::new()
+                .delimiter(delimiter)
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(piece.as_bytes());
+            let mut rows = Vec::new();
+            let mut record = StringRecord::new();
+            while reader.read_record(&mut record).ok()? {
+                if record.len() != width {
+                    return None;
+                }
+                rows.push((line(piece.as_bytes(), &record), trimmed(&record)));
+            }
+            let lines = piece.bytes().filter(|&b| b == b'\n').count() as u64;
+            Some((rows, lines))
+        })
+        .collect();
+    let mut all = Vec::with_capacity(read.iter().flatten().map(|(rows, _)| rows.len()).sum());
+    let mut before = first_line - 1;
+    for piece in read {
+        let (rows, lines) = piece?;
+        all.extend(rows.into_iter().map(|(line, row)| (before + line, row)));
+        before += lines;
+    }
+    Some(all)
 }
 
 /// A spreadsheet cell as text: whole numbers without `.0`, dates as ISO dates.
@@ -277,5 +386,71 @@ mod tests {
         assert_eq!(cell_text(&Data::Float(2021.0)), "2021");
         assert_eq!(cell_text(&Data::Float(51.4828)), "51.4828");
         assert_eq!(cell_text(&Data::String(" Halle ".into())), "Halle");
+    }
+
+    /// Rows as (line, cells), the lines counted in the text itself.
+    fn rows_of(text: &str) -> Vec<(u64, Vec<String>)> {
+        csv_text(text)
+            .unwrap()
+            .1
+            .into_iter()
+            .map(|(line, r)| (line, r.iter().map(String::from).collect()))
+            .collect()
+    }
+
+    #[test]
+    fn rows_are_numbered_by_the_line_they_start_on() {
+        // Line endings of every kind, blank lines, cells to trim, letters
+        // of two bytes: with quotes (read in order) and without (in pieces).
+        for quote in ["", "\""] {
+            let mut text = String::from("id;Name;Länge\r\n\r\n");
+            let mut expected = Vec::new();
+            for i in 0..40 {
+                let line = 1 + text.matches('\n').count() as u64;
+                text.push_str(&format!("p{i};{quote} Straße {i} {quote};11.9{i}"));
+                text.push_str(["\n", "\r\n", "\n\n", "\r\n\r\n", "\n"][i % 5]);
+                expected.push((
+                    line,
+                    vec![format!("p{i}"), format!("Straße {i}"), format!("11.9{i}")],
+                ));
+            }
+            assert_eq!(rows_of(&text), expected, "quote {quote:?}");
+        }
+        // Windows line ends only, as Excel writes them.
+        let text = "id,name\r\na,A\r\nb,B\r\n";
+        assert_eq!(
+            rows_of(text).iter().map(|r| r.0).collect::<Vec<_>>(),
+            [2, 3]
+        );
+    }
+
+    #[test]
+    fn rows_read_in_pieces_are_the_rows_read_in_order() {
+        let mut text = String::from("id;Name;Länge\r\n\r\n");
+        for i in 0..40 {
+            let end = ["\n", "\r\n", "\n\n", "\r"][i % 4];
+            text.push_str(&format!("p{i}; Straße {i} ;11.9{i}{end}"));
+        }
+        text.push_str("last;ü;12");
+        let expected = rows_of(&text);
+        assert_eq!(expected.len(), 41);
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(b';')
+            .from_reader(text.as_bytes());
+        reader.headers().unwrap();
+        let start = reader.position().clone();
+        let body = &text[start.byte() as usize..];
+        for piece_bytes in [1, 2, 3, 7, 30, 1000] {
+            let rows: Vec<(u64, Vec<String>)> =
+                rows_in_parallel(body, start.line(), b';', 3, piece_bytes)
+                    .unwrap()
+                    .into_iter()
+                    .map(|(line, r)| (line, r.iter().map(String::from).collect()))
+                    .collect();
+            assert_eq!(rows, expected, "pieces of {piece_bytes} bytes");
+        }
+        // A row of another width is left to the reader in order.
+        let ragged = format!("{body}\nx;y\n");
+        assert!(rows_in_parallel(&ragged, start.line(), b';', 3, 30).is_none());
     }
 }
