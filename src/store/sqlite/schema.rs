@@ -14,9 +14,11 @@ pub const GPKG_USER_VERSION: i32 = 10300;
 /// The keys of the tables that grow with the entities, as indexes of
 /// their own: a new store is filled first and indexed once (sorting beats a
 /// million index inserts). The import makes these rows unique by construction.
+/// (`entities_unpointed`, in [`CREATE`], is kept from the start: it holds
+/// the few entities without a point, and building it after would read
+/// every row: 60 ms of a 10⁶ import.)
 pub const BULK_INDEXES: &str = r#"
 CREATE UNIQUE INDEX entities_id ON entities (id);
-CREATE INDEX entities_unpointed ON entities (kind) WHERE geom IS NULL;
 CREATE UNIQUE INDEX entity_districts_key ON entity_districts (entity_id, level, district_id);
 "#;
 
@@ -182,6 +184,7 @@ CREATE TABLE entity_districts (
 
 
 CREATE UNIQUE INDEX entity_areas_entity ON entity_areas (entity_id);
+CREATE INDEX entities_unpointed ON entities (kind) WHERE geom IS NULL;
 CREATE UNIQUE INDEX districts_id ON districts (id);
 CREATE UNIQUE INDEX relations_key ON relations (from_id, to_id, role, field);
 CREATE UNIQUE INDEX contacts_key ON contacts (entity_id, name);
