@@ -5,6 +5,7 @@
 //! whole record as JSON. Flat columns and GeoPackage geometries serve GDAL,
 //! QGIS and SQL users.
 
+mod bulk;
 mod entity_row;
 mod gpkg_blob;
 pub mod grid;

@@ -1,12 +1,13 @@
 //! Applying an import's [`ChangeSet`] in one transaction.
 
+use super::bulk::{StaticStatement, Value};
 use super::gpkg_blob::encode;
 use super::sql_err;
 use crate::model::{District, Entity};
 use crate::store::{ChangeSet, StoreError};
 use geo::{BoundingRect, Geometry};
 use rayon::prelude::*;
-use rusqlite::{Connection, Statement, ToSql, Transaction, TransactionBehavior, params};
+use rusqlite::{Connection, Transaction, TransactionBehavior, params};
 
 /// An entity encoded for its rows, ahead of the (single-threaded) writing.
 struct EncodedEntity<'a> {
@@ -38,33 +39,29 @@ impl<'a> EncodedEntity<'a> {
         }
     }
 
-    /// Binds the values of [`ENTITY_COLUMNS`] from parameter `first` on.
-    fn bind(&self, stmt: &mut Statement<'_>, first: usize) -> rusqlite::Result<()> {
+    /// The values of [`ENTITY_COLUMNS`], in order.
+    fn values(&self) -> [Value<'_>; ENTITY_COLUMNS.len()] {
         let e = self.entity;
         let location = e.location;
-        let values: [&dyn ToSql; ENTITY_COLUMNS.len()] = [
-            &e.id,
-            &e.name,
-            &e.kind.as_str(),
-            &e.category,
-            &self.fields,
-            &e.status.map(|s| s.as_str()),
-            &e.address,
-            &e.website,
-            &self.district_names,
-            &e.source,
-            &self.verified_on,
-            &e.visibility.as_str(),
-            &self.record,
-            &self.point,
-            &location.map(|p| p.lon()),
-            &location.map(|p| p.lat()),
-            &self.cell,
-        ];
-        for (k, value) in values.into_iter().enumerate() {
-            stmt.raw_bind_parameter(first + k, value)?;
-        }
-        Ok(())
+        [
+            Value::from(&e.id),
+            Value::from(&e.name),
+            Value::from(e.kind.as_str()),
+            Value::from(e.category.as_deref()),
+            Value::from(&self.fields),
+            Value::from(e.status.map(|s| s.as_str())),
+            Value::from(e.address.as_deref()),
+            Value::from(e.website.as_deref()),
+            Value::from(&self.district_names),
+            Value::from(e.source.as_deref()),
+            Value::from(self.verified_on.as_deref()),
+            Value::from(e.visibility.as_str()),
+            Value::from(&self.record),
+            Value::from(self.point.as_deref()),
+            Value::from(location.map(|p| p.lon())),
+            Value::from(location.map(|p| p.lat())),
+            Value::from(self.cell),
+        ]
     }
 }
 
@@ -94,42 +91,45 @@ const ROWS_PER_STATEMENT: usize = 32;
 
 /// Inserts one row per item, [`ROWS_PER_STATEMENT`] rows per statement:
 /// SQLite spends more on running a statement than on the row it inserts.
-/// `bind(stmt, first, item)` binds an item's `columns.len()` values from
-/// parameter `first` on; `conflict` is an `ON CONFLICT` clause or empty.
-fn insert_rows<T>(
+/// `values(item)` gives an item's value for each of `columns`; they are
+/// bound without copies (see [`super::bulk`]). `conflict` is an
+/// `ON CONFLICT` clause or empty.
+fn insert_rows<'a, T, const N: usize>(
     tx: &Transaction<'_>,
     table: &str,
-    columns: &[&str],
+    columns: &[&str; N],
     conflict: &str,
-    items: &[T],
-    bind: impl Fn(&mut Statement<'_>, usize, &T) -> rusqlite::Result<()>,
+    items: &'a [T],
+    values: impl Fn(&'a T) -> [Value<'a>; N],
 ) -> Result<(), StoreError> {
     // (SQL, what an error names: the statement of one row is long enough.)
     let statement = |rows: usize| {
         let head = format!("INSERT INTO {table} ({})", columns.join(", "));
-        let row = format!("({})", vec!["?"; columns.len()].join(", "));
+        let row = format!("({})", vec!["?"; N].join(", "));
         let sql = format!(
             "{head} VALUES {} {conflict}",
             vec![row.as_str(); rows].join(", ")
         );
         (sql, format!("{head} VALUES … ({rows} rows)"))
     };
-    let run = |(sql, label): &(String, String), rows: &[T]| -> Result<(), StoreError> {
-        let mut stmt = tx.prepare_cached(sql).map_err(sql_err(label))?;
-        for (r, item) in rows.iter().enumerate() {
-            bind(&mut stmt, 1 + r * columns.len(), item).map_err(sql_err(label))?;
+    // Items by `rows` per statement; `items.len()` is a multiple of `rows`.
+    let run = |rows: usize, items: &'a [T]| -> Result<(), StoreError> {
+        if items.is_empty() {
+            return Ok(());
         }
-        stmt.raw_execute().map(|_| ()).map_err(sql_err(label))
+        let (sql, label) = statement(rows);
+        let mut stmt = StaticStatement::prepare(tx, &sql).map_err(sql_err(&label))?;
+        let mut bound = Vec::with_capacity(rows * N);
+        for chunk in items.chunks_exact(rows) {
+            bound.clear();
+            bound.extend(chunk.iter().flat_map(&values));
+            stmt.execute(&bound).map_err(sql_err(&label))?;
+        }
+        Ok(())
     };
-    let (many, one) = (statement(ROWS_PER_STATEMENT), statement(1));
-    let mut chunks = items.chunks_exact(ROWS_PER_STATEMENT);
-    for chunk in chunks.by_ref() {
-        run(&many, chunk)?;
-    }
-    for item in chunks.remainder() {
-        run(&one, std::slice::from_ref(item))?;
-    }
-    Ok(())
+    let (many, rest) = items.split_at(items.len() / ROWS_PER_STATEMENT * ROWS_PER_STATEMENT);
+    run(ROWS_PER_STATEMENT, many)?;
+    run(1, rest)
 }
 
 /// Whether the store already holds records.
@@ -171,11 +171,13 @@ fn apply_as(conn: &mut Connection, changes: &ChangeSet, target: Target) -> Resul
                 &["record_kind", "record_id", "rev", "import_id"],
                 "",
                 &by_id,
-                |stmt, first, e| {
-                    stmt.raw_bind_parameter(first, "entity")?;
-                    stmt.raw_bind_parameter(first + 1, &e.id)?;
-                    stmt.raw_bind_parameter(first + 2, 1)?;
-                    stmt.raw_bind_parameter(first + 3, import_id)
+                |e| {
+                    [
+                        Value::from("entity"),
+                        Value::from(&e.id),
+                        Value::from(1),
+                        Value::from(import_id),
+                    ]
                 },
             )?,
             Target::Existing => {
@@ -236,10 +238,12 @@ fn apply_as(conn: &mut Connection, changes: &ChangeSet, target: Target) -> Resul
             &["entity_id", "level", "district_id"],
             "",
             rows,
-            |stmt, first, row| {
-                stmt.raw_bind_parameter(first, &row.entity_id)?;
-                stmt.raw_bind_parameter(first + 1, &row.level)?;
-                stmt.raw_bind_parameter(first + 2, &row.district_id)
+            |row| {
+                [
+                    Value::from(&row.entity_id),
+                    Value::from(&row.level),
+                    Value::from(&row.district_id),
+                ]
             },
         )?;
     }
@@ -291,7 +295,7 @@ fn write_entities(
             &ENTITY_COLUMNS,
             conflict,
             encoded,
-            |stmt, first, e| e.bind(stmt, first),
+            EncodedEntity::values,
         )?;
         encoded
             .iter()
@@ -416,13 +420,13 @@ pub(super) fn rewrite_entities_from_records(tx: &Transaction<'_>) -> Result<(), 
         .par_iter()
         .map(|(fid, entity)| (*fid, EncodedEntity::new(entity)))
         .collect();
-    let mut stmt = tx.prepare(&update).map_err(sql_err(&update))?;
+    let mut stmt = StaticStatement::prepare(tx, &update).map_err(sql_err(&update))?;
+    let mut bound = Vec::with_capacity(ENTITY_COLUMNS.len() + 1);
     for (fid, encoded) in &encoded {
-        encoded
-            .bind(&mut stmt, 1)
-            .and_then(|()| stmt.raw_bind_parameter(ENTITY_COLUMNS.len() + 1, fid))
-            .and_then(|()| stmt.raw_execute())
-            .map_err(sql_err(&update))?;
+        bound.clear();
+        bound.extend(encoded.values());
+        bound.push(Value::from(*fid));
+        stmt.execute(&bound).map_err(sql_err(&update))?;
     }
     Ok(())
 }
@@ -536,11 +540,13 @@ fn fill_entity_cells(
         &["cell", "fid", "lon", "lat"],
         "",
         &cells,
-        |stmt, first, &(cell, fid, lon, lat)| {
-            stmt.raw_bind_parameter(first, cell)?;
-            stmt.raw_bind_parameter(first + 1, fid)?;
-            stmt.raw_bind_parameter(first + 2, lon)?;
-            stmt.raw_bind_parameter(first + 3, lat)
+        |&(cell, fid, lon, lat)| {
+            [
+                Value::from(cell),
+                Value::from(fid),
+                Value::from(lon),
+                Value::from(lat),
+            ]
         },
     )
 }
