@@ -118,6 +118,9 @@ main() {
     for n in "${sizes[@]}"; do
         generate_data "$n"
     done
+    # Data just generated is still being written back to the disk; an import
+    # syncs its store, and on ext4 that sync waits for the rest too.
+    sync
 
     local run_args=(--sizes "${sizes[@]}" --runs "$RUNS" --seed "$SEED")
     if [ -n "$ONLY" ]; then
