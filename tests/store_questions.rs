@@ -456,3 +456,44 @@ fn entity_chunks_come_in_order_and_stop_at_the_first_error() {
     assert!(err.to_string().contains("third chunk"), "{err}");
     assert_eq!(calls, 3);
 }
+
+/// A store opened for reading is read through a memory map, and a reader
+/// opened before a write still sees the write (WAL frames and a grown file).
+#[test]
+fn a_store_opened_for_reading_maps_it_and_sees_later_writes() {
+    use stadtatlas::model::{Entity, EntityKind};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.gpkg");
+    let s = fixture();
+    drop(write_store(&path, &s));
+    let reader = SqliteStore::open_for_reading(&path).unwrap();
+    let mapped: i64 = reader
+        .connection()
+        .query_row("PRAGMA mmap_size", [], |r| r.get(0))
+        .unwrap();
+    assert!(mapped >= 1 << 20, "mmap_size {mapped}");
+    assert_eq!(reader.snapshot().unwrap().entities.len(), s.entities.len());
+
+    let added: Vec<Entity> = (0..5_000)
+        .map(|k| {
+            let mut e = Entity::new(
+                format!("later-{k}"),
+                format!("Later {k}"),
+                EntityKind::Partner,
+            );
+            e.location = Some(LonLat::new(11.9 + k as f64 * 1e-5, 51.48).unwrap());
+            e
+        })
+        .collect();
+    let mut writer = SqliteStore::open(&path).unwrap();
+    writer
+        .apply(&ChangeSet {
+            entities: added.clone(),
+            ..ChangeSet::default()
+        })
+        .unwrap();
+    let seen = reader.snapshot().unwrap();
+    assert_eq!(seen.entities.len(), s.entities.len() + added.len());
+    let last = seen.entities.iter().find(|e| e.id == "later-4999").unwrap();
+    assert_eq!(last.name, "Later 4999");
+}
