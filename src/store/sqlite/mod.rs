@@ -33,10 +33,6 @@ const BULK_PRAGMAS: &str = "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;
                             PRAGMA locking_mode = EXCLUSIVE; PRAGMA temp_store = MEMORY; \
                             PRAGMA cache_size = -262144; PRAGMA foreign_keys = OFF;";
 
-/// How much of a store [`SqliteStore::open_for_reading`] maps into memory;
-/// beyond it SQLite reads pages as usual.
-const READ_MAP_BYTES: i64 = 1 << 30;
-
 /// How long a writer waits for another writer before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -106,31 +102,18 @@ impl SqliteStore {
     ///
     /// # Errors
     /// As [`SqliteStore::open`].
-    ///
-    /// The connection reads the file through a memory map of up to
-    /// [`READ_MAP_BYTES`] instead of copying each 64 KiB page out of the
-    /// OS's cache: `near` at an ordinary place of a 10⁶ store reads a few
-    /// thousand pages for one row each (medians of 21, alternating, twice:
-    /// 105 → 87 ms, 88 → 78 ms). In the densest spot, where the answer
-    /// touches nearly every page, mapping costs about what copying saved
-    /// (515 → 561 ms, 542 → 590 ms; medians of 15 and 11).
     pub fn open_for_reading(path: &Path) -> Result<Self, StoreError> {
-        let store = match Self::open(path) {
+        match Self::open(path) {
             Ok(store) => {
                 store
                     .conn
                     .pragma_update(None, "query_only", true)
                     .map_err(sql_err("PRAGMA query_only = ON"))?;
-                store
+                Ok(store)
             }
-            Err(StoreError::Open { .. } | StoreError::Sql { .. }) => Self::open_read_only(path)?,
-            Err(other) => return Err(other),
-        };
-        store
-            .conn
-            .pragma_update(None, "mmap_size", READ_MAP_BYTES)
-            .map_err(sql_err("PRAGMA mmap_size"))?;
-        Ok(store)
+            Err(StoreError::Open { .. } | StoreError::Sql { .. }) => Self::open_read_only(path),
+            Err(other) => Err(other),
+        }
     }
 
     /// Creates a new store holding one import, written as fast as SQLite
