@@ -456,3 +456,38 @@ fn entity_chunks_come_in_order_and_stop_at_the_first_error() {
     assert!(err.to_string().contains("third chunk"), "{err}");
     assert_eq!(calls, 3);
 }
+
+/// A reader opened before a write sees the write on its next question.
+#[test]
+fn a_store_opened_for_reading_sees_later_writes() {
+    use stadtatlas::model::{Entity, EntityKind};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.gpkg");
+    let s = fixture();
+    drop(write_store(&path, &s));
+    let reader = SqliteStore::open_for_reading(&path).unwrap();
+    assert_eq!(reader.snapshot().unwrap().entities.len(), s.entities.len());
+
+    let added: Vec<Entity> = (0..5_000)
+        .map(|k| {
+            let mut e = Entity::new(
+                format!("later-{k}"),
+                format!("Later {k}"),
+                EntityKind::Partner,
+            );
+            e.location = Some(LonLat::new(11.9 + k as f64 * 1e-5, 51.48).unwrap());
+            e
+        })
+        .collect();
+    let mut writer = SqliteStore::open(&path).unwrap();
+    writer
+        .apply(&ChangeSet {
+            entities: added.clone(),
+            ..ChangeSet::default()
+        })
+        .unwrap();
+    let seen = reader.snapshot().unwrap();
+    assert_eq!(seen.entities.len(), s.entities.len() + added.len());
+    let last = seen.entities.iter().find(|e| e.id == "later-4999").unwrap();
+    assert_eq!(last.name, "Later 4999");
+}
