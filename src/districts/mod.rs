@@ -8,7 +8,7 @@ mod index;
 mod map;
 mod resolve;
 
-pub use assign::{Assignment, DistrictRef};
+pub use assign::{Assignment, DistrictRef, Places};
 pub use grid::LocateGrid;
 pub use hierarchy::Hierarchy;
 pub use index::DistrictIndex;
