@@ -89,47 +89,89 @@ const ENTITY_COLUMNS: [&str; 17] = [
 /// Rows per `INSERT` in [`insert_rows`].
 const ROWS_PER_STATEMENT: usize = 32;
 
-/// Inserts one row per item, [`ROWS_PER_STATEMENT`] rows per statement:
-/// SQLite spends more on running a statement than on the row it inserts.
-/// `values(item)` gives an item's value for each of `columns`; they are
-/// bound without copies (see [`super::bulk`]). `conflict` is an
-/// `ON CONFLICT` clause or empty.
+/// Inserts rows of `N` columns into one table, [`ROWS_PER_STATEMENT`] rows
+/// per statement: SQLite spends more on running a statement than on the row
+/// it inserts. Its two statements (that many rows, and one row for the
+/// rest) are prepared once, when first needed, however many times
+/// [`RowInserter::insert`] is called; values are bound without copies (see
+/// [`super::bulk`]).
+struct RowInserter<'t, const N: usize> {
+    conn: &'t Connection,
+    /// `INSERT INTO table (columns)`.
+    head: String,
+    /// An `ON CONFLICT` clause or empty.
+    conflict: &'t str,
+    /// The statement of [`ROWS_PER_STATEMENT`] rows and that of one row,
+    /// each with what an error names (the SQL of one row is long enough).
+    many: Option<(StaticStatement<'t>, String)>,
+    one: Option<(StaticStatement<'t>, String)>,
+}
+
+impl<'t, const N: usize> RowInserter<'t, N> {
+    fn new(conn: &'t Connection, table: &str, columns: &[&str; N], conflict: &'t str) -> Self {
+        Self {
+            conn,
+            head: format!("INSERT INTO {table} ({})", columns.join(", ")),
+            conflict,
+            many: None,
+            one: None,
+        }
+    }
+
+    /// One row per item; `values(item)` gives its value for each column.
+    fn insert<'a, T>(
+        &mut self,
+        items: &'a [T],
+        values: impl Fn(&'a T) -> [Value<'a>; N],
+    ) -> Result<(), StoreError> {
+        let (many, rest) = items.split_at(items.len() / ROWS_PER_STATEMENT * ROWS_PER_STATEMENT);
+        for (rows, items) in [(ROWS_PER_STATEMENT, many), (1, rest)] {
+            if items.is_empty() {
+                continue;
+            }
+            let (stmt, label) = self.statement(rows)?;
+            let mut bound = Vec::with_capacity(rows * N);
+            for chunk in items.chunks_exact(rows) {
+                bound.clear();
+                bound.extend(chunk.iter().flat_map(&values));
+                stmt.execute(&bound).map_err(sql_err(label))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The statement of `rows` rows ([`ROWS_PER_STATEMENT`] or 1).
+    fn statement(&mut self, rows: usize) -> Result<&mut (StaticStatement<'t>, String), StoreError> {
+        let slot = if rows == 1 {
+            &mut self.one
+        } else {
+            &mut self.many
+        };
+        if slot.is_none() {
+            let row = format!("({})", vec!["?"; N].join(", "));
+            let sql = format!(
+                "{} VALUES {} {}",
+                self.head,
+                vec![row.as_str(); rows].join(", "),
+                self.conflict
+            );
+            let label = format!("{} VALUES … ({rows} rows)", self.head);
+            let stmt = StaticStatement::prepare(self.conn, &sql).map_err(sql_err(&label))?;
+            *slot = Some((stmt, label));
+        }
+        Ok(slot.as_mut().expect("prepared above"))
+    }
+}
+
+/// [`RowInserter::insert`] once, for a table written in one go.
 fn insert_rows<'a, T, const N: usize>(
     tx: &Transaction<'_>,
     table: &str,
     columns: &[&str; N],
-    conflict: &str,
     items: &'a [T],
     values: impl Fn(&'a T) -> [Value<'a>; N],
 ) -> Result<(), StoreError> {
-    // (SQL, what an error names: the statement of one row is long enough.)
-    let statement = |rows: usize| {
-        let head = format!("INSERT INTO {table} ({})", columns.join(", "));
-        let row = format!("({})", vec!["?"; N].join(", "));
-        let sql = format!(
-            "{head} VALUES {} {conflict}",
-            vec![row.as_str(); rows].join(", ")
-        );
-        (sql, format!("{head} VALUES … ({rows} rows)"))
-    };
-    // Items by `rows` per statement; `items.len()` is a multiple of `rows`.
-    let run = |rows: usize, items: &'a [T]| -> Result<(), StoreError> {
-        if items.is_empty() {
-            return Ok(());
-        }
-        let (sql, label) = statement(rows);
-        let mut stmt = StaticStatement::prepare(tx, &sql).map_err(sql_err(&label))?;
-        let mut bound = Vec::with_capacity(rows * N);
-        for chunk in items.chunks_exact(rows) {
-            bound.clear();
-            bound.extend(chunk.iter().flat_map(&values));
-            stmt.execute(&bound).map_err(sql_err(&label))?;
-        }
-        Ok(())
-    };
-    let (many, rest) = items.split_at(items.len() / ROWS_PER_STATEMENT * ROWS_PER_STATEMENT);
-    run(ROWS_PER_STATEMENT, many)?;
-    run(1, rest)
+    RowInserter::new(tx, table, columns, "").insert(items, values)
 }
 
 /// Whether the store already holds records.
@@ -169,7 +211,6 @@ fn apply_as(conn: &mut Connection, changes: &ChangeSet, target: Target) -> Resul
                 &tx,
                 "revisions",
                 &["record_kind", "record_id", "rev", "import_id"],
-                "",
                 &by_id,
                 |e| {
                     [
@@ -236,7 +277,6 @@ fn apply_as(conn: &mut Connection, changes: &ChangeSet, target: Target) -> Resul
             &tx,
             "entity_districts",
             &["entity_id", "level", "district_id"],
-            "",
             rows,
             |row| {
                 [
@@ -283,20 +323,14 @@ fn write_entities(
         Target::Existing => ENTITY_CONFLICT.as_str(),
         Target::New => "",
     };
-    let write = |encoded: &[EncodedEntity<'_>]| -> Result<(), StoreError> {
+    let mut rows = RowInserter::new(tx, "entities", &ENTITY_COLUMNS, conflict);
+    let mut write = |encoded: &[EncodedEntity<'_>]| -> Result<(), StoreError> {
         if target == Target::Existing {
             for e in encoded {
                 keep_entity_revision(tx, &e.entity.id)?;
             }
         }
-        insert_rows(
-            tx,
-            "entities",
-            &ENTITY_COLUMNS,
-            conflict,
-            encoded,
-            EncodedEntity::values,
-        )?;
+        rows.insert(encoded, EncodedEntity::values)?;
         encoded
             .iter()
             .try_for_each(|e| write_area(tx, e, areas_stored))
@@ -538,7 +572,6 @@ fn fill_entity_cells(
         tx,
         "entity_cells",
         &["cell", "fid", "lon", "lat"],
-        "",
         &cells,
         |&(cell, fid, lon, lat)| {
             [
