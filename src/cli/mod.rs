@@ -435,7 +435,7 @@ fn default_data_dir() -> PathBuf {
 /// Lowers this thread's priority to the lowest (nice 19): the scheduler
 /// gives it a core only when no other thread of ours, or of anyone, wants it.
 /// If the kernel refuses, the thread keeps its priority.
-fn yield_to_other_threads() {
+fn lower_this_threads_priority() {
     // On Linux the nice value belongs to a thread, named by its thread id.
     #[cfg(target_os = "linux")]
     let _ = rustix::process::setpriority_process(Some(rustix::thread::gettid()), 19);
@@ -520,7 +520,7 @@ fn import_paths(
         let advice = scope.spawn(|| {
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(1)
-                .start_handler(|_| yield_to_other_threads())
+                .start_handler(|_| lower_this_threads_priority())
                 .build();
             match pool {
                 Ok(pool) => pool.install(|| prepared.advice(&snapshot)),
