@@ -188,21 +188,26 @@ fn bad_rows_refuse_the_whole_import_and_leave_the_store_byte_identical() {
         String::from_utf8_lossy(&out.stderr).contains("no entity has the id or name \"nobody\"")
     );
     assert_eq!(before, bytes(&store));
+    // Writes `text` to the file `name` and imports it as partners: refused
+    // (exit code 2), the store as it was. Its stderr and the file's path.
+    let refused = |name: &str, text: &str| -> (String, String) {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let out = bin(&store)
+            .args(["import", "--as", "partners"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        assert_eq!(before, bytes(&store));
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        (err, path.display().to_string())
+    };
     // So is an id given twice in one import (an id the store has is an update).
-    let twice = dir.path().join("twice.csv");
-    std::fs::write(
-        &twice,
+    let (err, file) = refused(
+        "twice.csv",
         "id,name,category,lat,lon\nx,Verein X,company,51.48,11.97\nstadt-halle-saale-stadtverwaltung-ratshof,Ratshof,public_authority,51.48,11.97\nx,Verein X e.V.,company,51.49,11.97\n",
-    )
-    .unwrap();
-    let out = bin(&store)
-        .args(["import", "--as", "partners"])
-        .arg(&twice)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    let file = twice.display().to_string();
+    );
     assert!(
         err.contains(&format!(
             "{file}:4: entity id 'x' is already used at {file}:2"
@@ -210,7 +215,6 @@ fn bad_rows_refuse_the_whole_import_and_leave_the_store_byte_identical() {
         "{err}"
     );
     assert!(err.contains("1 problem"), "{err}");
-    assert_eq!(before, bytes(&store));
     // Lines are those an editor shows, also in Excel's CRLF files, with a
     // blank line, with quotes (read in order) or without (read in pieces),
     // and for a row of the wrong width.
@@ -231,18 +235,8 @@ fn bad_rows_refuse_the_whole_import_and_leave_the_store_byte_identical() {
             "the row has 3 cells, the header 4",
         ),
     ] {
-        let excel = dir.path().join("excel.csv");
-        std::fs::write(&excel, text).unwrap();
-        let out = bin(&store)
-            .args(["import", "--as", "partners"])
-            .arg(&excel)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(2));
-        let err = String::from_utf8_lossy(&out.stderr);
-        let file = excel.display().to_string();
+        let (err, file) = refused("excel.csv", text);
         assert!(err.contains(&format!("{file}:{line}: {problem}")), "{err}");
-        assert_eq!(before, bytes(&store));
     }
     // A failed import into a store that does not exist yet creates no file.
     let fresh = dir.path().join("fresh.gpkg");
