@@ -10,7 +10,7 @@ use super::{
     WhereRow, near, where_entity, where_point,
 };
 use crate::districts::DistrictMap;
-use crate::metric::geodesic;
+use crate::metric::within;
 use crate::model::{Entity, LonLat, Meters};
 use crate::store::{Snapshot, Store};
 use geo::BoundingRect;
@@ -102,7 +102,7 @@ pub fn near_in_store(
         let (min, max) = (b.lower(), b.upper());
         // From a point, points farther than the radius need not be read at all.
         let keep = |lon: f64, lat: f64| match (centre, LonLat::new(lon, lat)) {
-            (Some(c), Ok(q)) => geodesic(c, q).get() <= radius.get(),
+            (Some(c), Ok(q)) => within(c, q, radius),
             _ => true,
         };
         let mut entities = store.entities_in_box((min[0], min[1]), (max[0], max[1]), &keep)?;
