@@ -502,3 +502,73 @@ fn readers_keep_working_and_a_second_writer_waits_for_the_first() {
     assert!(child.wait().unwrap().success());
     assert_eq!(json(&store, &["list"]).as_array().unwrap().len(), 99);
 }
+
+/// The README's first command: `baseline` imports the bundled data and writes
+/// the bundle, and its closing hint names a command that runs as it stands.
+#[test]
+fn baseline_writes_the_bundle_and_hints_at_a_command_that_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let baseline = |cargo: bool| {
+        let mut c = Command::cargo_bin("stadtatlas").unwrap();
+        c.current_dir(dir.path()).env_remove("CARGO");
+        if cargo {
+            c.env("CARGO", "cargo");
+        }
+        let (store, bundle) = if cargo {
+            ("cargo.gpkg", "bundle-cargo")
+        } else {
+            ("atlas.gpkg", "bundle")
+        };
+        let out = c
+            .args(["--store", store, "baseline", "--out", bundle])
+            .output();
+        let out = out.unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let said = baseline(false);
+    assert!(
+        said.contains("holds 98 entities, 51 districts, 58 relations"),
+        "{said}"
+    );
+    let bundle = dir.path().join("bundle");
+    for file in ["index.html", "appendix.md", "entities.geojson", "map.svg"] {
+        assert!(
+            bundle.join(file).is_file(),
+            "{file} missing from the bundle"
+        );
+    }
+    // `Next: `… in Halle-Neustadt``: run exactly that, from the same folder.
+    let hint = said
+        .split('`')
+        .find(|part| part.ends_with(" in Halle-Neustadt"))
+        .unwrap_or_else(|| panic!("no hint in {said}"));
+    let words: Vec<&str> = hint.split_whitespace().collect();
+    let listed = std::process::Command::new(words[0])
+        .current_dir(dir.path())
+        .env_remove("CARGO")
+        .args(&words[1..])
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert!(listed.status.success(), "{hint}: {listed:?}");
+    let rows: Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 7, "{rows}");
+    // Run by `cargo run`, it says to go through Cargo again.
+    let said = baseline(true);
+    let profile = if cfg!(debug_assertions) {
+        ""
+    } else {
+        " --release"
+    };
+    assert!(
+        said.contains(&format!(
+            "`cargo run{profile} -- --store cargo.gpkg in Halle-Neustadt`"
+        )),
+        "{said}"
+    );
+}

@@ -9,6 +9,11 @@ use std::path::PathBuf;
 /// Exit codes: 0 ok; 1 `in`/`near` found nothing, `board check` found a gap or
 /// `check` found something;
 /// 2 usage or input error.
+/// The store used when none is named.
+pub const DEFAULT_STORE: &str = "stadtatlas.gpkg";
+/// The environment variable that names the store.
+pub const STORE_ENV: &str = "STADTATLAS_STORE";
+
 #[derive(Debug, Parser)]
 #[command(name = "stadtatlas", version, about, max_term_width = 100)]
 pub struct Cli {
@@ -16,8 +21,8 @@ pub struct Cli {
     #[arg(
         long,
         global = true,
-        env = "STADTATLAS_STORE",
-        default_value = "stadtatlas.gpkg"
+        env = STORE_ENV,
+        default_value = DEFAULT_STORE
     )]
     pub store: PathBuf,
     /// Output format.

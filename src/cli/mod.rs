@@ -142,9 +142,16 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             emit(&out, &m, || {
                 export::matrix_grid(&m, &atlas.vocabulary, out.lang)
             })?;
+            let mut again = invocation();
+            // The store, unless the next command finds it by itself.
+            if cli.store != Path::new(args::DEFAULT_STORE)
+                && std::env::var_os(args::STORE_ENV).is_none()
+            {
+                again = format!("{again} --store {}", cli.store.display());
+            }
             out.progress(&format!(
                 "done: {} holds {} entities, {} districts, {} relations; open {} in a browser. \
-                 Next: `stadtatlas in Halle-Neustadt`, `stadtatlas gaps`, `stadtatlas matrix --by field`",
+                 Next: `{again} in Halle-Neustadt`, `{again} gaps`, `{again} matrix --by field`",
                 cli.store.display(),
                 atlas.entities.len(),
                 atlas.districts.len(),
@@ -430,6 +437,34 @@ fn default_data_dir() -> PathBuf {
     } else {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("data/halle")
     }
+}
+
+/// How to run this program again from here, for hints: through Cargo when
+/// Cargo ran it (`cargo run --release -- baseline`, as the README says),
+/// by name when it is on the `PATH`, else by its path.
+fn invocation() -> String {
+    if std::env::var_os("CARGO").is_some() {
+        let profile = if cfg!(debug_assertions) {
+            ""
+        } else {
+            " --release"
+        };
+        return format!("cargo run{profile} --");
+    }
+    let Ok(exe) = std::env::current_exe() else {
+        return env!("CARGO_PKG_NAME").to_string();
+    };
+    let on_path = exe.parent().is_some_and(|dir| {
+        std::env::var_os("PATH").is_some_and(|path| std::env::split_paths(&path).any(|p| p == dir))
+    });
+    if on_path {
+        return env!("CARGO_PKG_NAME").to_string();
+    }
+    let shown = std::env::current_dir()
+        .ok()
+        .and_then(|here| exe.strip_prefix(here).ok().map(Path::to_path_buf))
+        .unwrap_or(exe);
+    shown.display().to_string()
 }
 
 /// Lowers this thread's priority to the lowest (nice 19): the scheduler
