@@ -362,6 +362,40 @@ fn new_stores_have_64_kib_pages() {
     assert_eq!((page_size(&empty), page_size(&filled)), (65536, 65536));
 }
 
+/// The entity table takes every kind the model has and nothing else, from
+/// whoever writes it (QGIS edits the GeoPackage directly), in a store made
+/// either way.
+#[test]
+fn the_entity_table_refuses_kinds_the_model_does_not_have() {
+    use stadtatlas::model::EntityKind;
+    let dir = tempfile::tempdir().unwrap();
+    let empty = SqliteStore::create(&dir.path().join("empty.gpkg")).unwrap();
+    let filled = write_store(&dir.path().join("filled.gpkg"), &fixture());
+    for store in [&empty, &filled] {
+        let conn = store.connection();
+        let insert = |kind: &str| {
+            conn.execute(
+                "INSERT INTO entities (id, name, kind, record) VALUES ('k', 'K', ?1, '{}')",
+                [kind],
+            )
+            .map(|_| {
+                conn.execute("DELETE FROM entities WHERE id = 'k'", [])
+                    .unwrap()
+            })
+        };
+        for kind in EntityKind::ALL {
+            insert(kind.as_str()).unwrap_or_else(|e| panic!("{kind:?}: {e}"));
+        }
+        for kind in ["partners", "Partner", "", "person"] {
+            let refused = insert(kind).unwrap_err().to_string();
+            assert!(
+                refused.contains("CHECK constraint failed"),
+                "{kind}: {refused}"
+            );
+        }
+    }
+}
+
 /// An entity with every field set comes back equal from a new store, from
 /// an existing one it was written into, and as a superseded revision.
 #[test]

@@ -58,6 +58,11 @@ CREATE TABLE entity_cells (
 
 /// Creates every table of an empty store but [`REVISIONS`] and
 /// [`ENTITY_CELLS`], and the keys not in [`BULK_INDEXES`].
+///
+/// An entity's kind is checked by comparisons, not `kind IN (…)`: SQLite
+/// 3.50 checks a list of four that way at about 0.5 µs per row, half a
+/// second of a million-entity import (entity rows 1.34–1.44 → 0.87–1.00 s);
+/// the comparisons cost next to nothing. Stores made before keep the `IN`.
 pub const CREATE: &str = r#"
 CREATE TABLE gpkg_spatial_ref_sys (
   srs_name TEXT NOT NULL,
@@ -113,7 +118,8 @@ CREATE TABLE entities (
   fid INTEGER PRIMARY KEY AUTOINCREMENT,
   id TEXT NOT NULL,
   name TEXT NOT NULL,
-  kind TEXT NOT NULL CHECK (kind IN ('partner','initiative','project','body')),
+  kind TEXT NOT NULL
+    CHECK (kind = 'partner' OR kind = 'initiative' OR kind = 'project' OR kind = 'body'),
   category TEXT,
   fields TEXT NOT NULL DEFAULT '',
   status TEXT,
