@@ -1,10 +1,9 @@
 //! Likely duplicates: two records within 100 m with similar names, or with
 //! the same website. Ids decide identity; this only points at pairs to look at.
 
-use crate::metric::{degree_margin, geodesic};
+use crate::metric::{degree_margin, geodesic, within};
 use crate::model::names::fold;
 use crate::model::{Entity, LonLat, Meters};
-use geo::{Distance, Haversine};
 use serde::Serialize;
 use std::borrow::Borrow;
 use std::collections::HashMap;
@@ -91,27 +90,18 @@ where
         .flat_map_iter(|(_, members)| {
             let mut found = Vec::new();
             pairs_within(&entities, &members, NEAR, |(a, p), (b, q)| {
-                if !involved(a, b) {
-                    return;
-                }
-                // The cheap tests first: a distance on the sphere rules out
-                // the corners of the rows' rectangle (it is within 0.6 % of
-                // the geodesic one), then the names; the geodesic distance
-                // only for what is left.
-                if Haversine.distance(p.point(), q.point()) > NEAR.get() * 1.01 {
+                // The place first (it rules out the corners of the rows'
+                // rectangle, mostly on the sphere alone), then the names.
+                if !involved(a, b) || !within(p, q, NEAR) {
                     return;
                 }
                 let similarity = strsim::generic_jaro_winkler(&folded[a], &folded[b]);
-                if similarity < SIMILAR {
-                    return;
-                }
-                let d = geodesic(p, q).get();
-                if d <= NEAR.get() {
+                if similarity >= SIMILAR {
                     found.push(Duplicate {
                         a: a.min(b),
                         b: a.max(b),
                         reason: DuplicateReason::NearAndSimilar {
-                            distance_m: d,
+                            distance_m: geodesic(p, q).get(),
                             similarity,
                         },
                     });
