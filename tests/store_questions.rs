@@ -23,6 +23,15 @@ fn write_store(path: &Path, s: &Snapshot) -> SqliteStore {
         .0
 }
 
+/// A store made each way, in `dir`: empty (`create`, which later imports
+/// fill) and filled in one go (`create_with`, a first import's bulk load).
+fn stores_made_both_ways(dir: &Path) -> [SqliteStore; 2] {
+    [
+        SqliteStore::create(&dir.join("empty.gpkg")).unwrap(),
+        write_store(&dir.join("filled.gpkg"), &fixture()),
+    ]
+}
+
 fn json<T: serde::Serialize>(v: &T) -> serde_json::Value {
     serde_json::to_value(v).expect("serialises")
 }
@@ -357,8 +366,7 @@ fn new_stores_have_64_kib_pages() {
             .query_row("PRAGMA page_size", [], |r| r.get(0))
             .unwrap()
     };
-    let empty = SqliteStore::create(&dir.path().join("empty.gpkg")).unwrap();
-    let filled = write_store(&dir.path().join("filled.gpkg"), &fixture());
+    let [empty, filled] = stores_made_both_ways(dir.path());
     assert_eq!((page_size(&empty), page_size(&filled)), (65536, 65536));
 }
 
@@ -369,9 +377,7 @@ fn new_stores_have_64_kib_pages() {
 fn the_entity_table_refuses_kinds_the_model_does_not_have() {
     use stadtatlas::model::EntityKind;
     let dir = tempfile::tempdir().unwrap();
-    let empty = SqliteStore::create(&dir.path().join("empty.gpkg")).unwrap();
-    let filled = write_store(&dir.path().join("filled.gpkg"), &fixture());
-    for store in [&empty, &filled] {
+    for store in &stores_made_both_ways(dir.path()) {
         let conn = store.connection();
         let insert = |kind: &str| {
             conn.execute(
