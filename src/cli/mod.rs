@@ -142,13 +142,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             emit(&out, &m, || {
                 export::matrix_grid(&m, &atlas.vocabulary, out.lang)
             })?;
-            let mut again = invocation();
-            // The store, unless the next command finds it by itself.
-            if cli.store != Path::new(args::DEFAULT_STORE)
-                && std::env::var_os(args::STORE_ENV).is_none()
-            {
-                again = format!("{again} --store {}", cli.store.display());
-            }
+            let again = invocation(&cli.store);
             out.progress(&format!(
                 "done: {} holds {} entities, {} districts, {} relations; open {} in a browser. \
                  Next: `{again} in Halle-Neustadt`, `{again} gaps`, `{again} matrix --by field`",
@@ -439,10 +433,21 @@ fn default_data_dir() -> PathBuf {
     }
 }
 
-/// How to run this program again from here, for hints: through Cargo when
-/// Cargo ran it (`cargo run --release -- baseline`, as the README says),
-/// by name when it is on the `PATH`, else by its path.
-fn invocation() -> String {
+/// How to run this program again from here on `store`, for hints: through
+/// Cargo when Cargo ran it (`cargo run --release -- baseline`, as the README
+/// says), by name when it is on the `PATH`, else by its path; with
+/// `--store` unless the next command finds the store by itself.
+fn invocation(store: &Path) -> String {
+    let program = program();
+    if store == Path::new(args::DEFAULT_STORE) || std::env::var_os(args::STORE_ENV).is_some() {
+        program
+    } else {
+        format!("{program} --store {}", store.display())
+    }
+}
+
+/// This program, as [`invocation`] names it.
+fn program() -> String {
     if std::env::var_os("CARGO").is_some() {
         let profile = if cfg!(debug_assertions) {
             ""
