@@ -553,9 +553,10 @@ fn import_paths(
     // parallel jobs would queue ahead of the encoding of entity rows that
     // the writer waits for, and take both cores (10^6 import, A/B: 6.7 s →
     // 5.4 s; its entity rows took 3.1 s beside the advice, now 1.9 s). Its
-    // thread also yields to the writer and the encoding whenever they want
-    // a core (10^6 import, A/B medians of 5: 5.12 s → 4.85 s; without any
-    // advice 4.82 s); it still ends long before the write.
+    // thread runs at nice 19, so the writer and the encoding get a core
+    // whenever they want one (10^6 import, A/B medians of 5: 5.12 s →
+    // 4.85 s; without any advice 4.82 s); it still ends long before the
+    // write.
     let (applied, advice) = std::thread::scope(|scope| {
         let advice = scope.spawn(|| {
             let pool = rayon::ThreadPoolBuilder::new()
