@@ -208,6 +208,33 @@ pub enum Command {
         /// Report what would change, change nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Read a model field from a column of the file: `--map name=STT_NAME`
+        /// (repeatable; `--map address=STRASSE,PLZ` joins several). For every format.
+        #[arg(long = "map", value_name = "FIELD=COLUMN", value_parser = parse_mapping)]
+        map: Vec<(String, String)>,
+        /// The column holding ids (same as `--map id=COLUMN`).
+        #[arg(long, value_name = "COLUMN")]
+        id_column: Option<String>,
+        /// The column holding names (same as `--map name=COLUMN`).
+        #[arg(long, value_name = "COLUMN")]
+        name_column: Option<String>,
+        /// The column naming each district's parent by id or name (same as `--map parent=COLUMN`).
+        /// Without one, parents are derived from the geometry.
+        #[arg(long, value_name = "COLUMN")]
+        parent_column: Option<String>,
+        /// The column holding inhabitants (same as `--map population=COLUMN`).
+        #[arg(long, value_name = "COLUMN")]
+        population_column: Option<String>,
+        /// Place the file's district level below this level.
+        #[arg(long, value_name = "LEVEL", conflicts_with = "above")]
+        below: Option<String>,
+        /// Place the file's district level above this level.
+        #[arg(long, value_name = "LEVEL")]
+        above: Option<String>,
+        /// The district file replaces its level: stored districts of that level that
+        /// it does not hold are removed (their revisions are kept).
+        #[arg(long)]
+        replace: bool,
     },
     /// List entities.
     List {
@@ -333,4 +360,14 @@ pub enum QueryCommand {
         #[arg(long = "param", value_parser = parse_param)]
         params: Vec<(String, String)>,
     },
+}
+
+/// `FIELD=COLUMN` of `--map`.
+fn parse_mapping(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((field, column)) if !field.trim().is_empty() && !column.trim().is_empty() => {
+            Ok((field.trim().to_lowercase(), column.trim().to_string()))
+        }
+        _ => Err(format!("\"{s}\" is not FIELD=COLUMN (e.g. name=STT_NAME)")),
+    }
 }

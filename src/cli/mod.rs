@@ -105,7 +105,24 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             sheet,
             repair,
             dry_run,
+            map,
+            id_column,
+            name_column,
+            parent_column,
+            population_column,
+            below,
+            above,
+            replace,
         } => {
+            let columns = column_mapping(
+                map,
+                [
+                    ("id", id_column),
+                    ("name", name_column),
+                    ("parent", parent_column),
+                    ("population", population_column),
+                ],
+            )?;
             import_paths(
                 &cli.store,
                 &paths,
@@ -116,6 +133,10 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                     sheet,
                     crs,
                     repair,
+                    columns,
+                    below,
+                    above,
+                    replace,
                 },
                 dry_run,
                 &out,
@@ -521,9 +542,10 @@ fn import_paths(
     let s = &prepared.summary;
     let verb = if dry_run { "would change" } else { "changes" };
     out.progress(&format!(
-        "import {verb}: entities +{} ~{} ={}; districts +{} ~{} ={}; relations +{} ={}; contacts +{} ={}",
+        "import {verb}: entities +{} ~{} ={}; districts +{} ~{} ={}{}; relations +{} ={}; contacts +{} ={}",
         s.entities_added, s.entities_changed, s.entities_unchanged,
         s.districts_added, s.districts_changed, s.districts_unchanged,
+        if s.districts_removed > 0 { format!(" -{}", s.districts_removed) } else { String::new() },
         s.relations_added, s.relations_unchanged, s.contacts_added, s.contacts_unchanged,
     ));
     if dry_run || prepared.changes.is_empty() {
@@ -588,6 +610,32 @@ fn import_paths(
     // OS takes the memory back at once).
     std::thread::spawn(move || drop((prepared, snapshot)));
     Ok(())
+}
+
+/// The column mapping of `--map FIELD=COLUMN` and the `--X-column` flags;
+/// `--map address=STRASSE,PLZ` joins several columns.
+fn column_mapping(
+    map: Vec<(String, String)>,
+    named: [(&str, Option<String>); 4],
+) -> Result<std::collections::BTreeMap<String, import::manifest::ColumnSource>> {
+    use import::manifest::ColumnSource;
+    let mut columns = std::collections::BTreeMap::new();
+    let pairs = map.into_iter().chain(
+        named
+            .into_iter()
+            .filter_map(|(f, c)| Some((f.to_string(), c?))),
+    );
+    for (field, column) in pairs {
+        let parts: Vec<String> = column.split(',').map(|c| c.trim().to_string()).collect();
+        let source = match parts.len() {
+            1 => ColumnSource::One(column),
+            _ => ColumnSource::Joined(parts),
+        };
+        if columns.insert(field.clone(), source).is_some() {
+            bail!("the field '{field}' is mapped twice; map it once");
+        }
+    }
+    Ok(columns)
 }
 
 /// Prints an import's warnings; a big import can bring thousands, the first

@@ -6,6 +6,7 @@ mod grid;
 mod hierarchy;
 mod index;
 mod map;
+mod nesting;
 mod resolve;
 
 pub use assign::{Assignment, DistrictRef, Places};
@@ -13,6 +14,7 @@ pub use grid::LocateGrid;
 pub use hierarchy::Hierarchy;
 pub use index::DistrictIndex;
 pub use map::DistrictMap;
+pub use nesting::{Straddle, derive_parents};
 pub use resolve::ResolveError;
 use resolve::Resolver;
 

@@ -53,6 +53,7 @@ pub fn write(
             .map(|r| atlas.entities[r.index].clone())
             .collect(),
         districts: atlas.districts.to_vec(),
+        removed_districts: Vec::new(),
         levels: Some(atlas.districts.hierarchy.levels().to_vec()),
         relations: atlas
             .relations

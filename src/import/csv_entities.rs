@@ -56,6 +56,7 @@ pub fn read(entry: &FileEntry, batch: &mut Batch, issues: &mut Vec<Issue>) {
     // Rows are independent: read them on every core, keep them in file order.
     use rayon::prelude::*;
     let id_column = table.header_of("id");
+    let has_id = table.has("id");
     // Taken out of the table, so that each row's cells are freed on the
     // thread that read them.
     let raw = std::mem::take(&mut table.rows);
@@ -79,22 +80,42 @@ pub fn read(entry: &FileEntry, batch: &mut Batch, issues: &mut Vec<Issue>) {
                     file: entry.path.clone(),
                     line,
                     column: id_column.clone(),
+                    id_derived: !has_id,
                 };
                 (entity, origin)
             });
             (entity, others)
         })
         .unzip();
+    let mut relations = Vec::new();
     for mut row in others {
-        batch.relations.append(&mut row.relations);
+        relations.append(&mut row.relations);
         issues.append(&mut row.issues);
     }
     // Collected in place: a million entities are not moved into a new
     // vector. (`flatten` would allocate one; `filter_map` reuses the buffer.)
     #[allow(clippy::filter_map_identity)]
-    let entities = entities.into_iter().filter_map(|e| e);
+    let mut entities: Vec<(Entity, Origin)> = entities.into_iter().filter_map(|e| e).collect();
+    if !has_id {
+        let (note, renamed) = super::ids::make_unique(&mut entities, &entry.path);
+        batch.notes.extend(note);
+        // lead_org / partner_orgs of a renamed row point at its new id.
+        let new_id: std::collections::HashMap<(u64, &str), &str> = renamed
+            .iter()
+            .map(|r| {
+                let (e, origin) = &entities[r.index];
+                ((origin.line, r.old.as_str()), e.id.as_str())
+            })
+            .collect();
+        for r in &mut relations {
+            if let Some(id) = new_id.get(&(r.origin.line, r.to.as_str())) {
+                r.to = id.to_string();
+            }
+        }
+    }
+    batch.relations.append(&mut relations);
     if batch.entities.is_empty() {
-        batch.entities = entities.collect();
+        batch.entities = entities;
     } else {
         batch.entities.extend(entities);
     }
@@ -242,6 +263,7 @@ fn read_row(
                     file: path.clone(),
                     line,
                     column: table.header_of(field),
+                    id_derived: false,
                 },
             });
         }

@@ -58,6 +58,7 @@ pub fn read_relations(entry: &FileEntry, batch: &mut Batch, issues: &mut Vec<Iss
                 file: entry.path.clone(),
                 line: *line,
                 column: table.header_of("from"),
+                id_derived: false,
             },
         });
     }
@@ -114,6 +115,7 @@ pub fn read_contacts(entry: &FileEntry, batch: &mut Batch, issues: &mut Vec<Issu
                 file: entry.path.clone(),
                 line: *line,
                 column: table.header_of("entity"),
+                id_derived: false,
             },
         });
     }

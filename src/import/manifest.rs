@@ -58,6 +58,16 @@ pub struct FileEntry {
     /// Sheet of a spreadsheet; the first if absent.
     #[serde(default)]
     pub sheet: Option<String>,
+    /// For district files: place the file's level below this one.
+    #[serde(default)]
+    pub below: Option<String>,
+    /// For district files: place the file's level above this one.
+    #[serde(default)]
+    pub above: Option<String>,
+    /// For district files: the file replaces its level; stored districts of
+    /// that level it no longer holds are removed.
+    #[serde(default)]
+    pub replace: bool,
     /// Model field → source column (or several, joined with ", ").
     #[serde(default)]
     pub columns: BTreeMap<String, ColumnSource>,

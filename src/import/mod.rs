@@ -7,11 +7,14 @@
 mod columns;
 mod csv_entities;
 mod csv_links;
+mod district_plan;
 mod features;
 mod geojson_read;
 mod geometry_check;
 mod gpkg_read;
+mod ids;
 mod issue;
+pub mod levels;
 pub mod manifest;
 mod plan;
 mod shapefile_read;
@@ -87,6 +90,14 @@ pub struct ImportOptions {
     pub sheet: Option<String>,
     /// Repair invalid polygons where a well-defined repair exists.
     pub repair: bool,
+    /// Model field → source column(s), for every format (`--map`, `--name-column`, …).
+    pub columns: std::collections::BTreeMap<String, manifest::ColumnSource>,
+    /// Place the files' district level below this level.
+    pub below: Option<String>,
+    /// Place the files' district level above this level.
+    pub above: Option<String>,
+    /// The files replace their district levels.
+    pub replace: bool,
 }
 
 /// Where a parsed record came from, for error messages.
@@ -96,6 +107,8 @@ pub struct Origin {
     pub line: u64,
     /// The column or place the reference came from.
     pub column: String,
+    /// True when the record's id was derived from its name (no id in the file).
+    pub id_derived: bool,
 }
 
 /// A relation whose ends are still names or ids as the file wrote them.
@@ -124,7 +137,12 @@ pub struct Batch {
     pub relations: Vec<RelationRef>,
     pub contacts: Vec<ContactRef>,
     pub vocabulary: Option<Vocabulary>,
+    /// A manifest's levels, coarse to fine (empty: the store's, with new ones placed).
     pub levels: Vec<String>,
+    /// Where files ask their level to stand (`--below`, `--above`).
+    pub level_requests: Vec<levels::LevelRequest>,
+    /// District files whose levels replace the stored ones (`--replace`).
+    pub replacing: Vec<PathBuf>,
     pub default_level: Option<String>,
     pub files: Vec<PathBuf>,
     /// What the readers decided on their own (detected encoding, chosen sheet).
@@ -162,7 +180,10 @@ pub fn read_paths(paths: &[PathBuf], options: &ImportOptions) -> Result<Batch, I
                 repair: options.repair,
                 source: None,
                 license: None,
-                columns: Default::default(),
+                below: options.below.clone(),
+                above: options.above.clone(),
+                replace: options.replace,
+                columns: options.columns.clone(),
             };
             read_file(&entry, &mut batch, &mut issues);
         }
@@ -183,6 +204,9 @@ fn read_manifest(path: &std::path::Path, batch: &mut Batch, issues: &mut Vec<Iss
             path.to_path_buf(),
         )
     };
+    if path.is_dir() && !file.exists() {
+        return read_folder_without_manifest(&dir, batch, issues);
+    }
     let m = match manifest::Manifest::read(&file) {
         Ok(m) => m,
         Err(message) => return issues.push(Issue::file(&file, message)),
@@ -207,10 +231,123 @@ fn read_manifest(path: &std::path::Path, batch: &mut Batch, issues: &mut Vec<Iss
     }
 }
 
+/// File extensions an import reads.
+const DATA_FILES: &[&str] = &[
+    "csv", "tsv", "xlsx", "xls", "xlsm", "ods", "geojson", "json", "shp", "gpkg", "kml", "zip",
+];
+
+/// A folder without `atlas.toml`: its data files are read with roles guessed
+/// from their names (districts first, relations and contacts last), and a
+/// note shows the manifest that reproduces the import. When a file's role
+/// cannot be guessed, nothing is read and the issue shows the draft.
+fn read_folder_without_manifest(dir: &std::path::Path, batch: &mut Batch, issues: &mut Vec<Issue>) {
+    let mut files: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(entries) => entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.is_file())
+            .filter(|p| {
+                p.extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| DATA_FILES.contains(&e.to_lowercase().as_str()))
+            })
+            .collect(),
+        Err(e) => return issues.push(Issue::file(dir, format!("cannot read the folder: {e}"))),
+    };
+    files.sort();
+    if files.is_empty() {
+        return issues.push(Issue::file(
+            dir,
+            format!(
+                "has no {} and no data files ({})",
+                manifest::MANIFEST,
+                DATA_FILES.join(", ")
+            ),
+        ));
+    }
+    let order = |role: Option<FileRole>| match role {
+        Some(FileRole::Districts) => 0,
+        Some(FileRole::Relations | FileRole::Contacts) => 2,
+        _ => 1,
+    };
+    let mut guessed: Vec<(PathBuf, Option<FileRole>)> = files
+        .into_iter()
+        .map(|p| (p.clone(), guess_role(&p)))
+        .collect();
+    guessed.sort_by_key(|(_, role)| order(*role));
+    let mut draft = String::new();
+    for (path, role) in &guessed {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let role = role.map_or("?".to_string(), |r| format!("{r:?}").to_lowercase());
+        draft.push_str(&format!(
+            "[[file]]\npath = {}\nas = {}\n",
+            toml::Value::String(name),
+            toml::Value::String(role.clone())
+        ));
+        if role == "districts" {
+            draft.push_str(
+                "level = \"?\"  # the level, unless the features carry a level property\n",
+            );
+        }
+        draft.push('\n');
+    }
+    let unknown: Vec<String> = guessed
+        .iter()
+        .filter(|(_, r)| r.is_none())
+        .map(|(p, _)| p.display().to_string())
+        .collect();
+    if !unknown.is_empty() {
+        return issues.push(Issue::file(
+            dir,
+            format!(
+                "has no {m}, and what these files hold cannot be told from their names: {}. \
+                 Write {m} in the folder (`as` is one of partners, initiatives, projects, bodies, \
+                 relations, contacts, districts); a draft with the guesses:\n\n{draft}",
+                unknown.join(", "),
+                m = manifest::MANIFEST,
+            ),
+        ));
+    }
+    batch.notes.push(format!(
+        "{} has no {m}: read {} file(s) with roles guessed from their names; \
+         this {m} reproduces the import (save it in the folder and adjust it):\n\n{draft}",
+        dir.display(),
+        guessed.len(),
+        m = manifest::MANIFEST,
+    ));
+    for (path, role) in guessed {
+        let entry = manifest::FileEntry {
+            path,
+            role: role.expect("checked above"),
+            level: None,
+            encoding: None,
+            crs: None,
+            sheet: None,
+            repair: false,
+            source: None,
+            license: None,
+            below: None,
+            above: None,
+            replace: false,
+            columns: Default::default(),
+        };
+        read_file(&entry, batch, issues);
+    }
+}
+
 fn guess_role(path: &std::path::Path) -> Option<FileRole> {
     let stem = path.file_stem()?.to_str()?.to_lowercase();
     [
         ("district", FileRole::Districts),
+        ("bezirk", FileRole::Districts),
+        ("stadtteil", FileRole::Districts),
+        ("ortsteil", FileRole::Districts),
+        ("viertel", FileRole::Districts),
+        ("quartier", FileRole::Districts),
+        ("planungsr", FileRole::Districts),
         ("relation", FileRole::Relations),
         ("contact", FileRole::Contacts),
         ("initiative", FileRole::Initiatives),
@@ -231,7 +368,41 @@ type FeatureReader = fn(
     &mut Vec<String>,
 ) -> Option<Vec<features::SourceFeature>>;
 
+/// Model fields a column mapping may name.
+const MAPPABLE: &[&str] = &[
+    "aliases",
+    "population",
+    "parent",
+    "level",
+    "provisional",
+    "method",
+    "from",
+    "to",
+    "role",
+    "field",
+    "entity",
+    "email",
+    "phone",
+];
+
 fn read_file(entry: &manifest::FileEntry, batch: &mut Batch, issues: &mut Vec<Issue>) {
+    for field in entry.columns.keys() {
+        if !csv_entities::FIELDS.contains(&field.as_str()) && !MAPPABLE.contains(&field.as_str()) {
+            let mut all: Vec<&str> = csv_entities::FIELDS
+                .iter()
+                .chain(MAPPABLE)
+                .copied()
+                .collect();
+            all.sort_unstable();
+            return issues.push(Issue::file(
+                &entry.path,
+                format!(
+                    "'{field}' is not a field stadtatlas reads, so it cannot be mapped; the fields are: {}",
+                    all.join(", ")
+                ),
+            ));
+        }
+    }
     let ext = entry
         .path
         .extension()
@@ -275,7 +446,35 @@ fn read_file(entry: &manifest::FileEntry, batch: &mut Batch, issues: &mut Vec<Is
         return;
     };
     if entry.role == FileRole::Districts {
+        let before = batch.districts.len();
         features::districts(entry, found, batch, issues);
+        if entry.replace {
+            batch.replacing.push(entry.path.clone());
+        }
+        let placement = match (&entry.below, &entry.above) {
+            (Some(_), Some(_)) => {
+                return issues.push(Issue::file(
+                    &entry.path,
+                    "give --below or --above, not both",
+                ));
+            }
+            (Some(b), None) => Some(levels::Placement::Below(b.clone())),
+            (None, Some(a)) => Some(levels::Placement::Above(a.clone())),
+            (None, None) => None,
+        };
+        if let Some(placement) = placement {
+            let mut seen: Vec<&str> = Vec::new();
+            for (d, _) in &batch.districts[before..] {
+                if !seen.contains(&d.level.as_str()) {
+                    seen.push(&d.level);
+                    batch.level_requests.push(levels::LevelRequest {
+                        level: d.level.clone(),
+                        placement: placement.clone(),
+                        file: entry.path.clone(),
+                    });
+                }
+            }
+        }
     } else {
         features::entities(entry, found, batch, issues);
     }

@@ -22,6 +22,8 @@ pub struct ImportSummary {
     pub districts_added: usize,
     pub districts_changed: usize,
     pub districts_unchanged: usize,
+    /// Districts of a replaced level that the new layer no longer holds.
+    pub districts_removed: usize,
     pub relations_added: usize,
     pub relations_unchanged: usize,
     pub contacts_added: usize,
@@ -153,11 +155,13 @@ pub fn prepare(
     let mut issues = Vec::new();
     let mut summary = ImportSummary::default();
 
-    let levels: Vec<Level> = if batch.levels.is_empty() {
-        snapshot.levels.clone()
-    } else {
-        Level::ranked(&batch.levels)
-    };
+    let mut batch = batch;
+    let mut notes = std::mem::take(&mut batch.notes);
+    // Only an import that brings districts or levels changes them; the
+    // others keep the stored ones as they are (and skip the geometry work).
+    let touched =
+        !batch.districts.is_empty() || !batch.levels.is_empty() || !batch.level_requests.is_empty();
+    super::district_plan::tell_levels_apart(&mut batch.districts, &snapshot.districts, &mut notes);
     let (districts, districts_at) = merge_by_id_at(
         &snapshot.districts,
         batch.districts.iter().map(|(d, _)| d),
@@ -171,36 +175,37 @@ pub fn prepare(
         "district",
         &mut issues,
     );
-    let districts: Vec<District> = districts.into_iter().cloned().collect();
-    let district_ids: BTreeSet<&str> = districts.iter().map(|d| d.id.as_str()).collect();
-    for (d, origin) in &batch.districts {
-        if !levels.is_empty() && !levels.iter().any(|l| l.id == d.level) {
-            issues.push(Issue::feature(
-                &origin.file,
-                origin.line as usize,
-                format!(
-                    "district '{}' has level '{}', which is not among the levels {}",
-                    d.id,
-                    d.level,
-                    levels
-                        .iter()
-                        .map(|l| l.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            ));
-        }
-        if let Some(p) = &d.parent
-            && !district_ids.contains(p.as_str())
-        {
-            issues.push(Issue::feature(
-                &origin.file,
-                origin.line as usize,
-                format!(
-                    "district '{}' names parent '{p}', which is no district",
-                    d.id
-                ),
-            ));
+    let levels: Vec<Level> = if touched {
+        super::levels::place(
+            &snapshot.levels,
+            &batch.levels,
+            &batch.districts,
+            &batch.level_requests,
+            &districts,
+            &mut notes,
+            &mut issues,
+        )
+    } else {
+        snapshot.levels.clone()
+    };
+    let mut districts: Vec<District> = districts.into_iter().cloned().collect();
+    let removed = super::district_plan::remove_replaced(
+        &mut districts,
+        &batch.districts,
+        &batch.replacing,
+        &mut notes,
+    );
+    if touched {
+        super::district_plan::resolve_parents(
+            &mut districts,
+            &levels,
+            &batch.districts,
+            &mut issues,
+        );
+        if issues.is_empty() {
+            for s in crate::districts::derive_parents(&levels, &mut districts) {
+                notes.push(super::district_plan::straddle_warning(&s, &districts));
+            }
         }
     }
     let map = DistrictMap::new(&levels, districts);
@@ -327,19 +332,28 @@ pub fn prepare(
         .iter()
         .map(|d| (d.id.as_str(), d))
         .collect();
-    for (d, _) in &batch.districts {
+    // Every district that is new or differs from the stored one: those the
+    // batch brings, and stored ones whose derived parent changed.
+    for d in map.iter() {
         match current.get(d.id.as_str()) {
-            Some(old) if *old == d => summary.districts_unchanged += 1,
-            found => {
-                if found.is_some() {
-                    summary.districts_changed += 1
-                } else {
-                    summary.districts_added += 1
-                }
+            Some(old) if *old == d => {}
+            Some(_) => {
+                summary.districts_changed += 1;
+                changes.districts.push(d.clone());
+            }
+            None => {
+                summary.districts_added += 1;
                 changes.districts.push(d.clone());
             }
         }
     }
+    summary.districts_unchanged = batch
+        .districts
+        .iter()
+        .filter(|(d, _)| current.get(d.id.as_str()).is_some_and(|old| *old == d))
+        .count();
+    summary.districts_removed = removed.len();
+    changes.removed_districts = removed;
     let known: BTreeSet<&Relation> = snapshot.relations.iter().collect();
     let mut seen = BTreeSet::new();
     for r in relations {
@@ -387,7 +401,7 @@ pub fn prepare(
         .clone()
         .or_else(|| snapshot.vocabulary.clone())
         .unwrap_or_else(Vocabulary::default_vocabulary);
-    summary.warnings = batch.notes.clone();
+    summary.warnings = notes;
     let changed_at = merged_at
         .iter()
         .zip(&changed)

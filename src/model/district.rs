@@ -40,6 +40,11 @@ pub struct District {
     /// Source properties the model has no field for, kept verbatim (JSON values).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub extra: BTreeMap<String, serde_json::Value>,
+    /// True when `parent` was not given but derived from the geometry (the
+    /// coarser district it overlaps most); such a parent is derived anew
+    /// whenever the districts change.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub parent_derived: bool,
 }
 
 /// A level of the district hierarchy; `rank` 0 is the coarsest.
@@ -70,6 +75,7 @@ impl District {
             license: None,
             geometry,
             extra: BTreeMap::new(),
+            parent_derived: false,
         }
     }
 }

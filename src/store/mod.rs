@@ -44,6 +44,8 @@ pub struct ChangeSet {
     pub entities: Vec<Entity>,
     /// New or changed districts (each becomes a new revision).
     pub districts: Vec<District>,
+    /// Ids of districts to remove (their revisions are kept).
+    pub removed_districts: Vec<String>,
     /// The complete level list, when it changes.
     pub levels: Option<Vec<Level>>,
     /// Relations to add or whose `source` changed (identity: from, to, role, field).
@@ -63,6 +65,7 @@ impl ChangeSet {
     pub fn is_empty(&self) -> bool {
         self.entities.is_empty()
             && self.districts.is_empty()
+            && self.removed_districts.is_empty()
             && self.levels.is_none()
             && self.relations.is_empty()
             && self.contacts.is_empty()

@@ -30,6 +30,7 @@ pub fn district(id: &str, level: &str, parent: Option<&str>, polys: Vec<Polygon<
         license: None,
         geometry: Some(MultiPolygon(polys)),
         extra: Default::default(),
+        parent_derived: false,
     }
 }
 

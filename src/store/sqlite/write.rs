@@ -238,6 +238,16 @@ fn apply_as(conn: &mut Connection, changes: &ChangeSet, target: Target) -> Resul
         upsert_district(&tx, district, &record)?;
         add_revision(&tx, "district", &district.id, import_id, target)?;
     }
+    for id in &changes.removed_districts {
+        // The last revision keeps the record; a closing one says it was removed.
+        exec(&tx, KEEP_DISTRICT_REVISION, [id])?;
+        exec(&tx, "DELETE FROM districts WHERE id = ?1", [id])?;
+        const TOMBSTONE: &str = "INSERT INTO revisions (record_kind, record_id, rev, import_id, record) \
+                                 SELECT 'district', ?1, coalesce(max(rev), 0) + 1, ?2, ?3 FROM revisions \
+                                 WHERE record_kind = 'district' AND record_id = ?1";
+        let record = serde_json::json!({ "id": id, "removed": true }).to_string();
+        exec(&tx, TOMBSTONE, params![id, import_id, record])?;
+    }
     if let Some(levels) = &changes.levels {
         exec(&tx, "DELETE FROM district_levels", [])?;
         for level in levels {

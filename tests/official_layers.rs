@@ -1,0 +1,447 @@
+//! Official district layers as cities publish them: one file per level, none
+//! naming a parent or an id, names in columns such as `BEZ_NAME`, a name
+//! repeated across levels ("Mitte"), a district in two parts; and point
+//! layers whose names repeat. Answers are checked against a brute-force
+//! point-in-polygon scan of each layer on its own.
+
+use assert_cmd::Command;
+use geo::{Contains, LineString, MultiPolygon, Point, Polygon};
+use rand::{Rng, SeedableRng};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+fn bin(store: &Path) -> Command {
+    let mut c = Command::cargo_bin("stadtatlas").unwrap();
+    c.arg("--store").arg(store);
+    c
+}
+
+/// Runs a command that must succeed; returns (stdout, stderr).
+fn ok(store: &Path, args: &[&str]) -> (String, String) {
+    let out = bin(store).args(args).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(out.status.success(), "{args:?}: {stderr}");
+    (String::from_utf8_lossy(&out.stdout).to_string(), stderr)
+}
+
+fn json_of(store: &Path, args: &[&str]) -> Value {
+    let mut all = vec!["-q"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--format", "json"]);
+    serde_json::from_str(&ok(store, &all).0).unwrap()
+}
+
+/// A grid of 16 × 16 cells over part of Halle whose inner vertices are
+/// moved at random, so that boundaries are irregular but shared exactly by
+/// neighbouring districts.
+struct Grid {
+    vertex: Vec<Vec<(f64, f64)>>,
+}
+
+const N: usize = 16;
+
+impl Grid {
+    fn new(seed: u64) -> Self {
+        let mut rng = rand_pcg::Pcg64::seed_from_u64(seed);
+        let (dx, dy) = (0.2 / N as f64, 0.15 / N as f64);
+        let vertex = (0..=N)
+            .map(|i| {
+                (0..=N)
+                    .map(|j| {
+                        let inner = |k: usize| k > 0 && k < N;
+                        let jx = if inner(i) {
+                            rng.random_range(-0.3..0.3) * dx
+                        } else {
+                            0.0
+                        };
+                        let jy = if inner(j) {
+                            rng.random_range(-0.3..0.3) * dy
+                        } else {
+                            0.0
+                        };
+                        (11.85 + i as f64 * dx + jx, 51.40 + j as f64 * dy + jy)
+                    })
+                    .collect()
+            })
+            .collect();
+        Self { vertex }
+    }
+
+    /// The block of cells [i0, i1) × [j0, j1), walking the shared vertices.
+    fn block(&self, i0: usize, j0: usize, i1: usize, j1: usize) -> Polygon<f64> {
+        let mut ring = Vec::new();
+        ring.extend((i0..i1).map(|i| self.vertex[i][j0]));
+        ring.extend((j0..j1).map(|j| self.vertex[i1][j]));
+        ring.extend((i0 + 1..=i1).rev().map(|i| self.vertex[i][j1]));
+        ring.extend((j0 + 1..=j1).rev().map(|j| self.vertex[i0][j]));
+        ring.push(self.vertex[i0][j0]);
+        Polygon::new(LineString::from(ring), vec![])
+    }
+}
+
+/// Districts by name.
+type Named = Vec<(String, MultiPolygon<f64>)>;
+
+/// One level: (level id, name column, id column, block size in cells (w, h), names).
+struct Layer {
+    level: &'static str,
+    name_column: &'static str,
+    id_column: Option<&'static str>,
+    size: (usize, usize),
+}
+
+const LAYERS: [Layer; 4] = [
+    Layer {
+        level: "bezirk",
+        name_column: "BEZ_NAME",
+        id_column: None,
+        size: (8, 8),
+    },
+    Layer {
+        level: "prognoseraum",
+        name_column: "PGR_NAME",
+        id_column: Some("PGR_ID"),
+        size: (8, 4),
+    },
+    Layer {
+        level: "bezirksregion",
+        name_column: "BZR_NAME",
+        id_column: None,
+        size: (4, 4),
+    },
+    Layer {
+        level: "planungsraum",
+        name_column: "PLR_NAME",
+        id_column: Some("PLR_ID"),
+        size: (2, 2),
+    },
+];
+
+/// The layer's districts: name → polygons. The first district of every
+/// layer is called "Mitte" (a name repeated across levels, as in Berlin).
+fn districts_of(grid: &Grid, layer: &Layer) -> Named {
+    let (w, h) = layer.size;
+    let mut out = Vec::new();
+    for bi in 0..N / w {
+        for bj in 0..N / h {
+            let k = out.len();
+            let name = if k == 0 {
+                "Mitte".to_string()
+            } else {
+                format!("{} {}", layer.level, k + 1)
+            };
+            let poly = grid.block(bi * w, bj * h, (bi + 1) * w, (bj + 1) * h);
+            out.push((name, MultiPolygon(vec![poly])));
+        }
+    }
+    out
+}
+
+fn ring_json(p: &Polygon<f64>) -> Value {
+    json!([p
+        .exterior()
+        .coords()
+        .map(|c| json!([c.x, c.y]))
+        .collect::<Vec<_>>()])
+}
+
+/// The layer as a GeoJSON file with official-style columns and no parent.
+/// The last district of the finest layer is published in two features.
+fn write_layer(dir: &Path, grid: &Grid, layer: &Layer) -> std::path::PathBuf {
+    let mut features = Vec::new();
+    let list = districts_of(grid, layer);
+    let last = list.len() - 1;
+    for (k, (name, mp)) in list.iter().enumerate() {
+        let mut props = serde_json::Map::new();
+        props.insert(layer.name_column.into(), json!(name));
+        if let Some(col) = layer.id_column {
+            props.insert(col.into(), json!(format!("{:02}{:03}", k / 10, k)));
+        }
+        props.insert("FLAECHE_HA".into(), json!(123.4));
+        let poly = &mp.0[0];
+        if layer.level == "planungsraum" && k == last {
+            // Split along the middle: two features with the same id and name.
+            let (w, h) = layer.size;
+            let (bi, bj) = (k / (N / h), k % (N / h));
+            let (i0, j0) = (bi * w, bj * h);
+            for part in [
+                grid.block(i0, j0, i0 + 1, j0 + h),
+                grid.block(i0 + 1, j0, i0 + w, j0 + h),
+            ] {
+                features.push(json!({"type": "Feature", "properties": props.clone(),
+                    "geometry": {"type": "Polygon", "coordinates": ring_json(&part)}}));
+            }
+            continue;
+        }
+        features.push(json!({"type": "Feature", "properties": props,
+            "geometry": {"type": "Polygon", "coordinates": ring_json(poly)}}));
+    }
+    let path = dir.join(format!("{}.geojson", layer.level));
+    std::fs::write(
+        &path,
+        json!({"type": "FeatureCollection", "features": features}).to_string(),
+    )
+    .unwrap();
+    path
+}
+
+/// Random points inside the grid, as a partner list whose names repeat and
+/// which has no id column.
+fn write_points(dir: &Path, count: usize) -> (std::path::PathBuf, Vec<(String, Point<f64>)>) {
+    let mut rng = rand_pcg::Pcg64::seed_from_u64(7);
+    let mut csv = String::from("name,address,lon,lat\n");
+    let mut points = Vec::new();
+    for k in 0..count {
+        let p: Point<f64> = Point::new(
+            rng.random_range(11.851..12.049),
+            rng.random_range(51.401..51.549),
+        );
+        let (x, y) = (format!("{:.7}", p.x()), format!("{:.7}", p.y()));
+        let name = match k % 3 {
+            0 => "Grundschule am Park".to_string(),
+            1 => format!("Kita Nr. {}", k % 7),
+            _ => format!("Verein {k}"),
+        };
+        csv.push_str(&format!("{name},Aachener Str. {k},{x},{y}\n"));
+        points.push((name, Point::new(x.parse().unwrap(), y.parse().unwrap())));
+    }
+    let path = dir.join("partners.csv");
+    std::fs::write(&path, csv).unwrap();
+    (path, points)
+}
+
+/// Per point and level: the name of the one district of that layer holding it.
+fn brute_force(grid: &Grid, points: &[(String, Point<f64>)]) -> Vec<BTreeMap<String, String>> {
+    let layers: Vec<(&str, Named)> = LAYERS
+        .iter()
+        .map(|l| (l.level, districts_of(grid, l)))
+        .collect();
+    points
+        .iter()
+        .map(|(_, p)| {
+            layers
+                .iter()
+                .map(|(level, list)| {
+                    let holding: Vec<&String> = list
+                        .iter()
+                        .filter(|(_, mp)| mp.contains(p))
+                        .map(|(n, _)| n)
+                        .collect();
+                    assert_eq!(holding.len(), 1, "{p:?} at {level}");
+                    (level.to_string(), holding[0].clone())
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn path_str(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn independent_level_layers_each_tile_their_own_level() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.gpkg");
+    let grid = Grid::new(3);
+    let files: Vec<_> = LAYERS
+        .iter()
+        .map(|l| write_layer(dir.path(), &grid, l))
+        .collect();
+    let (partners, points) = write_points(dir.path(), 600);
+
+    // As a planner would: one layer after the other, the coarsest first;
+    // the third is placed explicitly, the others by the size of their districts.
+    let (_, err) = ok(
+        &store,
+        &[
+            "import",
+            path_str(&files[0]),
+            "--as",
+            "districts",
+            "--level",
+            "bezirk",
+            "--name-column",
+            "BEZ_NAME",
+        ],
+    );
+    assert!(err.contains("districts +4"), "{err}");
+    let (_, err) = ok(
+        &store,
+        &[
+            "import",
+            path_str(&files[1]),
+            "--as",
+            "districts",
+            "--level",
+            "prognoseraum",
+            "--name-column",
+            "PGR_NAME",
+            "--id-column",
+            "PGR_ID",
+        ],
+    );
+    assert!(
+        err.contains("level 'prognoseraum' is new: placed below 'bezirk'"),
+        "{err}"
+    );
+    // Its ids (00000, 00001, …) are only unique within the level, like the
+    // Prognoseräume's: they are told apart by the level, not taken over.
+    let (_, err) = ok(
+        &store,
+        &[
+            "import",
+            path_str(&files[3]),
+            "--as",
+            "districts",
+            "--level",
+            "planungsraum",
+            "--map",
+            "name=PLR_NAME",
+            "--map",
+            "id=PLR_ID",
+        ],
+    );
+    assert!(
+        err.contains("'00001' (planungsraum) → '00001-planungsraum'"),
+        "{err}"
+    );
+    let (_, err) = ok(
+        &store,
+        &[
+            "import",
+            path_str(&files[2]),
+            "--as",
+            "districts",
+            "--level",
+            "bezirksregion",
+            "--name-column",
+            "BZR_NAME",
+            "--below",
+            "prognoseraum",
+        ],
+    );
+    // Bezirk "Mitte" and Bezirksregion "Mitte" have no ids: told apart by level.
+    assert!(err.contains("'mitte-bezirksregion'"), "{err}");
+    // The split Planungsraum is one district.
+    let rows = json_of(&store, &["districts", "--level", "planungsraum"]);
+    assert_eq!(rows.as_array().unwrap().len(), 64, "{rows}");
+    let (_, err) = ok(&store, &["import", path_str(&partners), "--as", "partners"]);
+    assert!(err.contains("share a name"), "{err}");
+
+    let levels: Vec<String> = json_of(&store, &["where", "11.95,51.47"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["level"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        levels,
+        ["bezirk", "prognoseraum", "bezirksregion", "planungsraum"]
+    );
+
+    let expected = brute_force(&grid, &points);
+    let listed = json_of(&store, &["list"]);
+    let listed = listed.as_array().unwrap();
+    assert_eq!(listed.len(), points.len());
+    let mut found: BTreeMap<(String, String), Vec<BTreeMap<String, String>>> = BTreeMap::new();
+    for row in listed {
+        let key = (row["lon"].to_string(), row["lat"].to_string());
+        let districts: BTreeMap<String, String> = row["districts"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
+            .collect();
+        found.entry(key).or_default().push(districts);
+    }
+    for ((_, p), want) in points.iter().zip(&expected) {
+        let key = (json!(p.x()).to_string(), json!(p.y()).to_string());
+        let got = &found[&key];
+        assert!(got.contains(want), "{p:?}: {got:?} != {want:?}");
+    }
+    // Every level's matrix counts every point once.
+    for layer in &LAYERS {
+        let m = json_of(&store, &["matrix", "--level", layer.level, "--by", "kind"]);
+        let total: u64 = m["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["district_id"] != "outside" && r["district_id"] != "city-wide")
+            .map(|r| r["total"].as_u64().unwrap())
+            .sum();
+        assert_eq!(total, points.len() as u64, "{}", layer.level);
+    }
+    // Parents were derived: a Planungsraum's parent is the Bezirksregion holding it.
+    let rows = json_of(&store, &["districts", "--level", "planungsraum"]);
+    assert!(
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["parent"].is_string()),
+        "{rows}"
+    );
+}
+
+#[test]
+fn a_manifest_with_three_levels_as_three_files_gives_the_same_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let grid = Grid::new(11);
+    for layer in [&LAYERS[0], &LAYERS[2], &LAYERS[3]] {
+        write_layer(dir.path(), &grid, layer);
+    }
+    let (_, points) = write_points(dir.path(), 300);
+    std::fs::write(
+        dir.path().join("atlas.toml"),
+        r#"levels = ["bezirk", "bezirksregion", "planungsraum"]
+
+[[file]]
+path = "bezirk.geojson"
+as = "districts"
+level = "bezirk"
+[file.columns]
+name = "BEZ_NAME"
+
+[[file]]
+path = "bezirksregion.geojson"
+as = "districts"
+level = "bezirksregion"
+[file.columns]
+name = "BZR_NAME"
+
+[[file]]
+path = "planungsraum.geojson"
+as = "districts"
+level = "planungsraum"
+[file.columns]
+name = "PLR_NAME"
+id = "PLR_ID"
+
+[[file]]
+path = "partners.csv"
+as = "partners"
+"#,
+    )
+    .unwrap();
+    let store = dir.path().join("s.gpkg");
+    ok(&store, &["import", path_str(dir.path())]);
+    let expected = brute_force(&grid, &points);
+    let listed = json_of(&store, &["list"]);
+    let mut seen = 0;
+    for row in listed.as_array().unwrap() {
+        let (lon, lat) = (row["lon"].as_f64().unwrap(), row["lat"].as_f64().unwrap());
+        let k = points
+            .iter()
+            .position(|(_, p)| p.x() == lon && p.y() == lat)
+            .unwrap();
+        for level in ["bezirk", "bezirksregion", "planungsraum"] {
+            assert_eq!(row["districts"][level], expected[k][level], "{row}");
+        }
+        seen += 1;
+    }
+    assert_eq!(seen, points.len());
+    // Importing the folder again changes nothing.
+    let (_, err) = ok(&store, &["import", path_str(dir.path())]);
+    assert!(err.contains("nothing to change"), "{err}");
+}
