@@ -445,3 +445,106 @@ as = "partners"
     let (_, err) = ok(&store, &["import", path_str(dir.path())]);
     assert!(err.contains("nothing to change"), "{err}");
 }
+
+fn halle() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data/halle")
+}
+
+/// Entity id → its district names per level, from `list`.
+fn placed(store: &Path) -> BTreeMap<String, Value> {
+    json_of(store, &["list"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap().to_string(),
+                r["districts"].clone(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn an_official_layer_replaces_the_provisional_one_and_every_entity_is_reassigned() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.gpkg");
+    ok(&store, &["-q", "import", halle().to_str().unwrap()]);
+    let before = placed(&store);
+
+    // The Stadtteile as a city's geoportal would publish them: numbered,
+    // names in STT_NAME, no parent, not provisional.
+    let provisional: Value = serde_json::from_str(
+        &std::fs::read_to_string(halle().join("districts_provisional.geojson")).unwrap(),
+    )
+    .unwrap();
+    let features: Vec<Value> = provisional["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["properties"]["level"] == "stadtteil")
+        .enumerate()
+        .map(|(k, f)| {
+            json!({"type": "Feature", "geometry": f["geometry"],
+                "properties": {"STT_NR": format!("{:02}", k + 1), "STT_NAME": f["properties"]["name"],
+                    "EW_2020": 1000 + k}})
+        })
+        .collect();
+    let official = dir.path().join("Stadtteile.geojson");
+    std::fs::write(
+        &official,
+        json!({"type": "FeatureCollection", "features": features}).to_string(),
+    )
+    .unwrap();
+    let file = official.to_str().unwrap();
+    let flags = [
+        "--as",
+        "districts",
+        "--level",
+        "stadtteil",
+        "--id-column",
+        "STT_NR",
+        "--name-column",
+        "STT_NAME",
+        "--population-column",
+        "EW_2020",
+    ];
+
+    let mut args = vec!["import", file];
+    args.extend(flags);
+    args.push("--replace");
+    let (_, err) = ok(&store, &args);
+    assert!(err.contains("districts +22 ~"), "{err}");
+    assert!(err.contains("-22"), "{err}");
+    assert!(
+        err.contains("aliases of replaced districts carried over"),
+        "{err}"
+    );
+    // Halle's Stadtteil "Halle" spans four Stadtbezirke: said, with the shares.
+    assert!(
+        err.contains("stadtteil 'Halle' (19) does not nest in one stadtbezirk: 29 % in 'Süd'"),
+        "{err}"
+    );
+
+    let rows = json_of(&store, &["districts", "--level", "stadtteil"]);
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 22);
+    assert!(
+        rows.iter().all(|r| r["id"].as_str().unwrap().len() == 2),
+        "{rows:?}"
+    );
+    // Same boundaries, other ids: every entity lies in the district of the same name.
+    let after = placed(&store);
+    let moved: Vec<_> = before
+        .iter()
+        .filter(|(id, was)| after.get(*id) != Some(was))
+        .map(|(id, was)| format!("{id}: {was} -> {:?}", after.get(id)))
+        .collect();
+    assert!(moved.is_empty(), "{moved:#?}");
+    // Projects that name "Halle-Neustadt" still find it.
+    let inside = json_of(&store, &["in", "Halle-Neustadt"]);
+    assert!(!inside.as_array().unwrap().is_empty());
+    // Importing the same layer again changes nothing.
+    let (_, err) = ok(&store, &args);
+    assert!(err.contains("nothing to change"), "{err}");
+}

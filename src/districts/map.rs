@@ -42,6 +42,55 @@ impl std::fmt::Debug for DistrictMap {
     }
 }
 
+/// `tiles[level][district]`. A coarser district tiles a finer level when it
+/// has no children down to that level ([`Hierarchy::tiling`]) and no
+/// district of that level lies in it (overlaps it by at least 1 % of its
+/// own area): parents chosen by largest overlap leave a neighbour that a
+/// straddling district reaches into without children, and that neighbour
+/// must not be counted beside the straddling district.
+fn tiles(hierarchy: &Hierarchy, index: &DistrictIndex, list: &[District]) -> Vec<Vec<bool>> {
+    use geo::{Area, BooleanOps, BoundingRect, Intersects};
+    let levels = hierarchy.levels();
+    let mut tiles: Vec<Vec<bool>> = levels
+        .iter()
+        .map(|level| {
+            let mut row = vec![false; list.len()];
+            for &i in hierarchy.tiling(&level.id) {
+                row[i] = true;
+            }
+            row
+        })
+        .collect();
+    for (l, level) in levels.iter().enumerate().skip(1) {
+        let own: Vec<usize> = (0..list.len())
+            .filter(|&d| list[d].level == level.id && index.shape(d).is_some())
+            .collect();
+        for c in 0..list.len() {
+            if !tiles[l][c] || list[c].level == level.id {
+                continue;
+            }
+            let Some(coarse) = index.shape(c) else {
+                continue;
+            };
+            let Some(around) = coarse.bounding_rect() else {
+                continue;
+            };
+            let covered = own.iter().any(|&d| {
+                let shape = index.shape(d).expect("filtered");
+                shape.bounding_rect().is_some_and(|r| r.intersects(&around))
+                    && shape.intersection(coarse).unsigned_area()
+                        >= MIN_OVERLAP * shape.unsigned_area()
+            });
+            if covered {
+                for row in &mut tiles[l..] {
+                    row[c] = false;
+                }
+            }
+        }
+    }
+    tiles
+}
+
 impl DistrictMap {
     /// Indexes districts under the given levels (coarse to fine; levels used
     /// by a district but not listed are appended, see [`Hierarchy::new`]).
@@ -49,17 +98,7 @@ impl DistrictMap {
         let hierarchy = Hierarchy::new(levels, &list);
         let index = DistrictIndex::new(&list);
         let resolver = Resolver::new(&list);
-        let tiles = hierarchy
-            .levels()
-            .iter()
-            .map(|level| {
-                let mut row = vec![false; list.len()];
-                for &i in hierarchy.tiling(&level.id) {
-                    row[i] = true;
-                }
-                row
-            })
-            .collect();
+        let tiles = tiles(&hierarchy, &index, &list);
         let mut map = Self {
             list,
             hierarchy,
@@ -70,6 +109,17 @@ impl DistrictMap {
         };
         map.containers = map.find_containers();
         map
+    }
+
+    /// The districts that tile a level (its own, and coarser ones not split
+    /// down to it), in list order; empty for an unknown level.
+    pub fn tiling(&self, level: &str) -> Vec<usize> {
+        self.hierarchy
+            .levels()
+            .iter()
+            .position(|l| l.id == level)
+            .map(|l| (0..self.list.len()).filter(|&d| self.tiles[l][d]).collect())
+            .unwrap_or_default()
     }
 
     /// True when district `d` tiles the level at position `level`.

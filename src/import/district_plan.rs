@@ -49,6 +49,26 @@ pub fn tell_levels_apart(
     }
 }
 
+/// A district file without aliases leaves the stored aliases of its
+/// districts alone (they may have been carried over from a replaced layer,
+/// and records are located by them).
+pub fn keep_aliases(
+    districts: &mut [District],
+    stored: &[District],
+    incoming: &[(District, Origin)],
+) {
+    let brought: HashSet<&str> = incoming.iter().map(|(d, _)| d.id.as_str()).collect();
+    let stored: HashMap<&str, &District> = stored.iter().map(|d| (d.id.as_str(), d)).collect();
+    for d in districts.iter_mut() {
+        if d.aliases.is_empty()
+            && brought.contains(d.id.as_str())
+            && let Some(old) = stored.get(d.id.as_str())
+        {
+            d.aliases.clone_from(&old.aliases);
+        }
+    }
+}
+
 /// Removes the stored districts of the levels that `replacing` files bring
 /// anew and that those files no longer hold; returns their ids.
 pub fn remove_replaced(
@@ -76,6 +96,39 @@ pub fn remove_replaced(
             levels.join(", "),
             removed.len(),
             removed.join(", ")
+        ));
+    }
+    // Everyday names of a replaced district live on in the district of the
+    // new layer with the same name (projects name "Halle-Neustadt").
+    let mut carried = Vec::new();
+    for id in &removed {
+        let Some(old) = districts.iter().find(|d| &d.id == id).cloned() else {
+            continue;
+        };
+        if old.aliases.is_empty() {
+            continue;
+        }
+        let heir = districts.iter_mut().find(|d| {
+            d.level == old.level && fold(&d.name) == fold(&old.name) && !removed.contains(&d.id)
+        });
+        if let Some(heir) = heir {
+            for alias in &old.aliases {
+                if !heir.aliases.contains(alias) {
+                    heir.aliases.push(alias.clone());
+                }
+            }
+            carried.push(format!(
+                "'{}' → '{}' ({})",
+                old.id,
+                heir.id,
+                old.aliases.join(", ")
+            ));
+        }
+    }
+    if !carried.is_empty() {
+        notes.push(format!(
+            "aliases of replaced districts carried over to the new district of the same name: {}",
+            carried.join("; ")
         ));
     }
     let gone: HashSet<&String> = removed.iter().collect();

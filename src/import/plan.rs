@@ -189,6 +189,7 @@ pub fn prepare(
         snapshot.levels.clone()
     };
     let mut districts: Vec<District> = districts.into_iter().cloned().collect();
+    super::district_plan::keep_aliases(&mut districts, &snapshot.districts, &batch.districts);
     let removed = super::district_plan::remove_replaced(
         &mut districts,
         &batch.districts,
@@ -249,6 +250,34 @@ pub fn prepare(
         }
     }
 
+    // Stored entities located by a district name must still find it when
+    // the districts change (a replaced level): never silently city-wide.
+    if touched {
+        let brought: HashSet<usize> = merged_at.iter().copied().collect();
+        let file = batch
+            .replacing
+            .first()
+            .or(batch.files.first())
+            .cloned()
+            .unwrap_or_default();
+        for (i, e) in entities.iter().enumerate() {
+            if brought.contains(&i) {
+                continue;
+            }
+            for name in &e.district_names {
+                if let Err(err) = map.resolve(name, None) {
+                    issues.push(Issue::file(
+                        &file,
+                        format!(
+                            "the stored {} '{}' is located by the district name \"{name}\", which this import leaves unresolved ({err}); \
+                             keep a district of that name or alias (map an aliases column), or re-import the record with another district",
+                            e.kind.as_str(), e.id
+                        ),
+                    ));
+                }
+            }
+        }
+    }
     // Only relations and contacts refer to entities by name.
     let lookup = if batch.relations.is_empty() && batch.contacts.is_empty() {
         EntityLookup::new(&[])

@@ -22,7 +22,6 @@ pub fn gaps(atlas: &Atlas, level: Option<&str>, filter: &Filter) -> Result<Vec<G
     let m = matrix(atlas, level, MatrixBy::Field, false, filter)?;
     let tiles: Vec<&str> = atlas
         .districts
-        .hierarchy
         .tiling(&m.level)
         .iter()
         .map(|&d| atlas.districts[d].id.as_str())

@@ -136,7 +136,6 @@ impl MatrixCounter {
         };
         let cells = atlas
             .districts
-            .hierarchy
             .tiling(&level)
             .iter()
             .map(|&d| (DistrictRef::District(d), Default::default()))
