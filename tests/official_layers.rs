@@ -548,3 +548,69 @@ fn an_official_layer_replaces_the_provisional_one_and_every_entity_is_reassigned
     let (_, err) = ok(&store, &args);
     assert!(err.contains("nothing to change"), "{err}");
 }
+
+/// Halle's Marktplatz and a point in Neustadt in another CRS (x, y).
+fn projected(code: &str, points: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    use proj4rs::proj::Proj;
+    let from = Proj::from_proj_string("+proj=longlat +datum=WGS84 +no_defs").unwrap();
+    let to = Proj::from_proj_string(code).unwrap();
+    points
+        .iter()
+        .map(|&(lon, lat)| {
+            let mut p = (lon.to_radians(), lat.to_radians(), 0.0);
+            proj4rs::transform::transform(&from, &to, &mut p).unwrap();
+            (p.0, p.1)
+        })
+        .collect()
+}
+
+#[test]
+fn coordinates_read_in_the_wrong_utm_zone_are_refused_with_the_likely_cause() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.gpkg");
+    ok(&store, &["-q", "import", halle().to_str().unwrap()]);
+    let before = std::fs::read(&store).unwrap();
+    let utm33 = projected(
+        "+proj=utm +zone=33 +ellps=GRS80 +units=m +no_defs",
+        &[(11.9697, 51.4828), (11.91, 51.47)],
+    );
+    let csv = dir.path().join("partner_utm33.csv");
+    std::fs::write(
+        &csv,
+        format!(
+            "name;rechtswert;hochwert\nMarktplatz-Akteur;{:.2};{:.2}\nNeustadt-Akteur;{:.2};{:.2}\n",
+            utm33[0].0, utm33[0].1, utm33[1].0, utm33[1].1
+        ),
+    )
+    .unwrap();
+    let file = csv.to_str().unwrap();
+    // Read as zone 32, they land some 400 km west of Halle.
+    let out = bin(&store)
+        .args(["import", file, "--as", "partners", "--crs", "EPSG:25832"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(
+            "2 of 2 features lie more than 50 km from the store's districts (read as EPSG:25832)"
+        ) && err.contains("Most likely the CRS is wrong"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&store).unwrap(), before);
+    // Read in their own zone, they are where they belong.
+    ok(
+        &store,
+        &[
+            "-q",
+            "import",
+            file,
+            "--as",
+            "partners",
+            "--crs",
+            "EPSG:25833",
+        ],
+    );
+    let e = json_of(&store, &["show", "marktplatz-akteur"]);
+    assert_eq!(e["districts"]["stadtbezirk"], "Mitte (provisional)", "{e}");
+}

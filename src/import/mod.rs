@@ -17,6 +17,7 @@ mod issue;
 pub mod levels;
 pub mod manifest;
 mod plan;
+mod plausible;
 mod shapefile_read;
 mod sources;
 mod values;
@@ -141,6 +142,8 @@ pub struct Batch {
     pub levels: Vec<String>,
     /// Where files ask their level to stand (`--below`, `--above`).
     pub level_requests: Vec<levels::LevelRequest>,
+    /// Files read in a projected CRS that the user named, with that CRS.
+    pub projected: Vec<(PathBuf, String)>,
     /// District files whose levels replace the stored ones (`--replace`).
     pub replacing: Vec<PathBuf>,
     pub default_level: Option<String>,
@@ -410,6 +413,11 @@ fn read_file(entry: &manifest::FileEntry, batch: &mut Batch, issues: &mut Vec<Is
         .map(str::to_lowercase)
         .unwrap_or_default();
     batch.files.push(entry.path.clone());
+    if let Some(crs) = &entry.crs
+        && !crate::crs::Crs::parse(crs).is_ok_and(|c| c.is_wgs84())
+    {
+        batch.projected.push((entry.path.clone(), crs.clone()));
+    }
     let tabular = ext == "csv"
         || ext == "tsv"
         || ext == "txt"
