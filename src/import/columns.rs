@@ -207,7 +207,8 @@ fn map_headers(
                     return Err(Issue::file(
                         path,
                         format!(
-                            "the manifest maps '{field}' to column '{name}', which the file does not have"
+                            "the mapping reads '{field}' from column '{name}', which the file does not have; its columns are: {}",
+                            headers.join(", ")
                         ),
                     ));
                 }

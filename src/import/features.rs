@@ -344,13 +344,9 @@ fn enumerated<T: std::str::FromStr<Err = String>>(
 }
 
 /// Property names a district's fields are read from.
+/// (Besides [`NAME_KEYS`].)
 const DISTRICT_KEYS: &[&str] = &[
     "id",
-    "name",
-    "bezeichnung",
-    "bezeichnun",
-    "titel",
-    "title",
     "level",
     "ebene",
     "parent",
@@ -439,8 +435,9 @@ pub fn districts(
                 }
             },
         };
+        let known: Vec<&str> = NAME_KEYS.iter().chain(DISTRICT_KEYS).copied().collect();
         let extra = props
-            .rest(DISTRICT_KEYS)
+            .rest(&known)
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         read.push((
@@ -547,13 +544,9 @@ fn join_parts(
 }
 
 /// Property names an entity feature's fields are read from.
+/// (Besides [`NAME_KEYS`].)
 const ENTITY_KEYS: &[&str] = &[
     "id",
-    "name",
-    "bezeichnung",
-    "bezeichnun",
-    "titel",
-    "title",
     "kind",
     "category",
     "kategorie",
@@ -677,8 +670,9 @@ pub fn entities(
             continue;
         }
         // Nothing lost: properties the model has no field for, verbatim.
-        let known: Vec<&str> = ENTITY_KEYS
+        let known: Vec<&str> = NAME_KEYS
             .iter()
+            .chain(ENTITY_KEYS)
             .copied()
             .filter(|k| !kept.iter().any(|f| f == k))
             .collect();
