@@ -8,8 +8,8 @@
 use super::Issue;
 use super::features::SourceFeature;
 use super::manifest::FileEntry;
+use super::placement::Placement;
 use crate::crs::Crs;
-use geo::MapCoords;
 use serde_json::{Map, Value};
 use shapefile::dbase::{self, FieldValue};
 
@@ -130,6 +130,7 @@ pub fn read(
         Err(e) => return fail(issues, format!("cannot read the .dbf: {e}")),
     };
     let mut reader = shapefile::Reader::new(shapes, records);
+    let mut placement = Placement::new(&crs);
     let mut out = Vec::new();
     for (i, item) in reader.iter_shapes_and_records().enumerate() {
         let (shape, record) = match item {
@@ -148,10 +149,7 @@ pub fn read(
             shape => Some(
                 geo::Geometry::<f64>::try_from(shape)
                     .map_err(|e| format!("{e:?}"))
-                    .and_then(|g| {
-                        g.try_map_coords(|c| crs.to_wgs84(c))
-                            .map_err(|e| e.to_string())
-                    }),
+                    .and_then(|g| placement.transform(g)),
             ),
         };
         out.push(SourceFeature {
@@ -160,5 +158,5 @@ pub fn read(
             geometry,
         });
     }
-    Some(out)
+    placement.check(path, issues).then_some(out)
 }
