@@ -228,6 +228,24 @@ impl Crs {
         })
     }
 
+    /// The name of a WKT's vertical CRS (`VERTCS`, `VERT_CS`, `VERTCRS`, at
+    /// the top level or in a compound CRS), which [`Crs::from_wkt`] ignores.
+    pub fn vertical_part_of_wkt(wkt: &str) -> Option<String> {
+        const VERTICAL: &[&str] = &["VERTCS", "VERT_CS", "VERTCRS"];
+        const COMPOUND: &[&str] = &["COMPD_CS", "COMPOUNDCRS"];
+        let is = |o: &WktObject, ks: &[&str]| ks.iter().any(|k| o.keyword.eq_ignore_ascii_case(k));
+        let top = wkt_objects(wkt);
+        let inner = top
+            .iter()
+            .filter(|o| is(o, COMPOUND))
+            .flat_map(|o| wkt_objects(o.inner));
+        top.iter()
+            .copied()
+            .chain(inner)
+            .find(|o| is(o, VERTICAL))
+            .map(|o| o.name.unwrap_or(o.keyword).to_string())
+    }
+
     /// The EPSG code, if the CRS was named by one.
     pub fn code(&self) -> Option<u32> {
         self.code
@@ -483,6 +501,11 @@ mod wkt_tests {
         let crs = Crs::from_wkt(&wkt).unwrap();
         lands_on_the_reference_point(&crs, 32710180.482);
         assert_eq!(crs.false_easting(), Some(32_500_000.0));
+        assert_eq!(
+            Crs::vertical_part_of_wkt(&wkt).as_deref(),
+            Some("DHHN2016_Height")
+        );
+        assert_eq!(Crs::vertical_part_of_wkt(UTM32_PREFIXED), None);
         assert!(
             crs.label()
                 .starts_with("ETRS_1989_UTM_Zone_32N (+proj=tmerc")
@@ -500,6 +523,10 @@ mod wkt_tests {
         );
         let crs = Crs::from_wkt(&wkt).unwrap();
         lands_on_the_reference_point(&crs, 710180.482);
+        assert_eq!(
+            Crs::vertical_part_of_wkt(&wkt).as_deref(),
+            Some("DHHN2016 height")
+        );
     }
 
     #[test]

@@ -208,7 +208,11 @@ fn a_prj_with_vertcs_and_a_gauss_krueger_false_easting_lands_in_halle() {
     )
     .unwrap();
     let store = dir.path().join("s.gpkg");
-    imported(&store, &shp, &["--as", "districts", "--level", "stadtteil"]);
+    let err = imported(&store, &shp, &["--as", "districts", "--level", "stadtteil"]);
+    assert!(
+        err.contains("the .prj's height system \"DHHN2016_Height\" is ignored"),
+        "{err}"
+    );
     let (lon, lat) = lonlat(X0 + 1000.0, Y0 + 1000.0);
     assert_eq!(districts_at(&store, lon, lat), ["s1"]);
     let (lon, lat) = lonlat(X0 + 3000.0, Y0 + 1000.0);

@@ -99,7 +99,15 @@ pub fn read(
         std::fs::read_to_string(path.with_extension("prj")),
     ) {
         (Some(name), _) => Crs::parse(name),
-        (None, Ok(wkt)) => Crs::from_wkt(&wkt),
+        (None, Ok(wkt)) => {
+            if let Some(vertical) = Crs::vertical_part_of_wkt(&wkt) {
+                notes.push(format!(
+                    "{}: the .prj's height system \"{vertical}\" is ignored (heights are not imported)",
+                    path.display()
+                ));
+            }
+            Crs::from_wkt(&wkt)
+        }
         (None, Err(_)) => Crs::epsg(4326),
     };
     let crs = match crs {
