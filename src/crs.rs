@@ -99,7 +99,7 @@ const DEFINITIONS: &[(u32, &str, AreaOfUse)] = &[
         25833,
         "+proj=utm +zone=33 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs",
         // EPSG: 12–18° E, 34.8–84.4° N.
-        area(5.0, 34.0, 24.0, 85.0),
+        area(5.0, 34.0, 19.0, 85.0),
     ),
     (
         3035,

@@ -7,8 +7,9 @@
 //! Points, LineStrings and Polygons are read, alone or in a MultiGeometry.
 //!
 //! Read with quick-xml as a flat event loop with a depth cap: the `kml`
-//! crate (0.15) recurses per element, panics on a Point without
-//! coordinates and loops forever on a file cut off inside a Placemark.
+//! crate (0.15), tried on such files, panics on a Point without
+//! coordinates, loops forever on a file cut off inside a Placemark, and
+//! overflows the stack on deep nesting (it recurses per element).
 
 use super::Issue;
 use super::features::SourceFeature;

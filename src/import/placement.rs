@@ -25,16 +25,14 @@ const GERMANY: AreaOfUse = AreaOfUse {
     north: 55.5,
 };
 
-/// False eastings seen in German data: UTM's, Gauss-Krüger zones 2 to 5,
-/// and UTM 32/33 with the zone number in front.
+/// False eastings seen in German data: UTM's and Gauss-Krüger zones 2 to 5
+/// (UTM with the zone number in front is a cause of its own).
 const FALSE_EASTINGS: &[f64] = &[
     500_000.0,
     2_500_000.0,
     3_500_000.0,
     4_500_000.0,
     5_500_000.0,
-    32_500_000.0,
-    33_500_000.0,
 ];
 
 /// At most this many causes are named.
@@ -223,8 +221,8 @@ fn causes(crs: &Crs, raw: Coord<f64>) -> Vec<String> {
     for other in std::iter::once(crs).chain(epsg.iter().filter(|c| c.code() != crs.code())) {
         if let Some(w) = in_germany(other, swapped) {
             found.push(format!(
-                "x and y are swapped: read as y, x in {} it lands at {} in Germany; swap the \
-                 columns (x is the easting or longitude){}",
+                "x and y are swapped: read as y, x in {} it lands at {} in Germany; swap \
+                 them (x is the easting or longitude){}",
                 other.label(),
                 at(w),
                 if other.code() != crs.code() || crs.code().is_none() {
@@ -288,6 +286,7 @@ mod tests {
     fn a_zone_prefix_is_named() {
         let m = refused(&Crs::epsg(25832).unwrap(), Coord { x: X + 32e6, y: Y });
         assert!(m.contains("UTM zone number 32 in front"), "{m}");
+        assert!(!m.contains("; or: "), "one cause, not the same twice: {m}");
     }
 
     #[test]
