@@ -11,7 +11,8 @@ use super::features::SourceFeature;
 use super::manifest::FileEntry;
 use super::placement::Placement;
 use crate::crs::Crs;
-use geo::{Area, Contains, Coord, LineString, MultiPolygon, Polygon, Winding};
+use geo::{Area, BoundingRect, Contains, Coord, LineString, MultiPolygon, Polygon, Winding};
+use rstar::primitives::{GeomWithData, Rectangle};
 use serde_json::{Map, Value};
 
 /// Whether a parsed JSON file is Esri JSON: a `geometryType` or
@@ -164,13 +165,36 @@ fn polygons(rings: Vec<Vec<Coord<f64>>>, repair: bool) -> Result<Vec<Polygon<f64
         .into_iter()
         .map(|(_, r)| Polygon::new(r, Vec::new()))
         .collect();
-    for (k, hole) in holes {
-        let around = polygons
+    // Outer rings by bounding box: a layer of islands and lakes has
+    // thousands of rings, and each hole is tested only against the outer
+    // rings whose box holds it.
+    let boxes: rstar::RTree<GeomWithData<Rectangle<[f64; 2]>, usize>> = rstar::RTree::bulk_load(
+        polygons
             .iter()
             .enumerate()
-            .filter(|(_, p)| p.contains(&hole))
-            .min_by(|(_, a), (_, b)| a.unsigned_area().total_cmp(&b.unsigned_area()))
-            .map(|(i, _)| i)
+            .filter_map(|(i, p)| {
+                let r = p.bounding_rect()?;
+                let (min, max) = (r.min(), r.max());
+                Some(GeomWithData::new(
+                    Rectangle::from_corners([min.x, min.y], [max.x, max.y]),
+                    i,
+                ))
+            })
+            .collect(),
+    );
+    // Before any hole is added: the smallest outer ring holding a hole is
+    // the innermost (an island in a lake in an island).
+    let outer_area: Vec<f64> = polygons.iter().map(Area::unsigned_area).collect();
+    for (k, hole) in holes {
+        let Some(r) = hole.bounding_rect() else {
+            continue;
+        };
+        let envelope = rstar::AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]);
+        let around = boxes
+            .locate_in_envelope_intersecting(&envelope)
+            .map(|b| b.data)
+            .filter(|&i| polygons[i].contains(&hole))
+            .min_by(|&a, &b| outer_area[a].total_cmp(&outer_area[b]))
             .ok_or_else(|| {
                 format!(
                     "ring {} runs counter-clockwise (a hole) but lies in no clockwise (outer) ring",
@@ -355,6 +379,34 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.starts_with("ring 2 runs counter-clockwise"), "{e}");
+    }
+
+    #[test]
+    fn an_island_in_a_lake_and_thousands_of_rings() {
+        // Island B in lake H in island A: H is A's hole, B stands alone.
+        let ps = polygons(
+            vec![
+                square(2.0, 2.0, 2.0, true),
+                square(1.0, 1.0, 4.0, false),
+                square(0.0, 0.0, 10.0, true),
+            ],
+            false,
+        )
+        .unwrap();
+        assert_eq!(ps[0].interiors().len(), 0);
+        assert_eq!(ps[1].unsigned_area(), 100.0 - 16.0);
+        // 5,000 islands with a lake each, lakes listed first.
+        let n = 5000;
+        let mut rings: Vec<_> = (0..n)
+            .map(|i| square(f64::from(i) * 10.0 + 1.0, 1.0, 2.0, false))
+            .collect();
+        rings.extend((0..n).map(|i| square(f64::from(i) * 10.0, 0.0, 5.0, true)));
+        let ps = polygons(rings, false).unwrap();
+        assert_eq!(ps.len(), 5000);
+        assert!(
+            ps.iter()
+                .all(|p| p.interiors().len() == 1 && p.unsigned_area() == 21.0)
+        );
     }
 
     #[test]
