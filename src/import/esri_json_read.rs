@@ -421,6 +421,41 @@ mod tests {
         assert!(crs_of(&v, None).unwrap_err().contains("cannot be used"));
     }
 
+    fn esri(g: Value) -> Result<Option<geo::Geometry<f64>>, String> {
+        geometry(g.as_object().unwrap(), false)
+    }
+
+    #[test]
+    fn every_esri_geometry_kind() {
+        let path = esri(serde_json::json!({"paths": [[[1, 2, 30], [3, 4, 31]]]}));
+        assert!(matches!(path, Ok(Some(geo::Geometry::LineString(_)))));
+        let two = esri(serde_json::json!({"paths": [[[1, 2], [3, 4]], [[5, 6], [7, 8]]]}));
+        assert!(matches!(two, Ok(Some(geo::Geometry::MultiLineString(_)))));
+        let points = esri(serde_json::json!({"points": [[1, 2], [3, 4]]}));
+        assert!(matches!(points, Ok(Some(geo::Geometry::MultiPoint(mp))) if mp.0.len() == 2));
+        assert!(matches!(
+            esri(serde_json::json!({"x": null, "y": null})),
+            Ok(None)
+        ));
+        assert!(matches!(
+            esri(serde_json::json!({"x": "NaN", "y": "NaN"})),
+            Ok(None)
+        ));
+        assert!(matches!(esri(serde_json::json!({"rings": []})), Ok(None)));
+        assert!(matches!(esri(serde_json::json!({})), Ok(None)));
+        let envelope = esri(serde_json::json!({"xmin": 0, "ymin": 0, "xmax": 2, "ymax": 3}));
+        assert!(
+            matches!(envelope, Ok(Some(geo::Geometry::Polygon(p))) if p.unsigned_area() == 6.0)
+        );
+        let e = esri(serde_json::json!({"curveRings": []})).unwrap_err();
+        assert!(e.contains("returnTrueCurves=false"), "{e}");
+        let e = esri(serde_json::json!({"x": 1, "y": "zwei"})).unwrap_err();
+        assert_eq!(e, "point x 1, y \"zwei\" is not two numbers");
+        let e =
+            esri(serde_json::json!({"rings": [[[1, 2], [null, 2], [1, 3], [1, 2]]]})).unwrap_err();
+        assert_eq!(e, "position [null,2] is not [x, y]");
+    }
+
     #[test]
     fn detected_by_content() {
         assert!(is_esri_json(
