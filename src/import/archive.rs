@@ -148,7 +148,8 @@ fn choose<'m>(members: &'m [Member], wanted: Option<&str>) -> Result<&'m Member,
 }
 
 /// Extracts `chosen` (and a Shapefile's parts beside it) under `dir`; a
-/// Shapefile's extensions in lower case, as its reader looks for them.
+/// Shapefile's parts under the `.shp`'s name with lower-case extensions, as
+/// its reader looks for them.
 /// Returns each extracted path with the member's name.
 fn extract(
     archive: &mut zip::ZipArchive<std::fs::File>,
@@ -179,7 +180,10 @@ fn extract(
     let mut out = Vec::new();
     for m in wanted {
         let target = if is_shp {
-            dir.join(m.path.with_extension(extension(&m.path)))
+            // The chosen .shp's name with the part's extension: the reader
+            // finds `Stadtteile.dbf` beside `Stadtteile.shp`, whatever the
+            // case of the names in the archive.
+            dir.join(chosen.path.with_extension(extension(&m.path)))
         } else {
             dir.join(&m.path)
         };
