@@ -15,11 +15,19 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 
-/// Most members an archive may have.
-const MAX_MEMBERS: usize = 10_000;
+/// How much an archive may hold; tests use small limits.
+#[derive(Debug, Clone, Copy)]
+struct Limits {
+    members: usize,
+    /// Bytes extracted from one archive.
+    bytes: u64,
+}
 
-/// Most bytes extracted from one archive: as much as one file read directly.
-const MAX_EXTRACTED_BYTES: u64 = super::sources::MAX_FILE_BYTES;
+/// At most 10,000 members and, extracted, as much as one file read directly.
+const LIMITS: Limits = Limits {
+    members: 10_000,
+    bytes: super::sources::MAX_FILE_BYTES,
+};
 
 /// Extensions of the data files an archive may hold. `.txt` is not among
 /// them: in downloads it is the licence or a readme.
@@ -61,11 +69,15 @@ fn is_noise(path: &Path) -> bool {
 }
 
 /// The members of the archive, or why it is refused.
-fn members(archive: &mut zip::ZipArchive<std::fs::File>) -> Result<Vec<Member>, String> {
-    if archive.len() > MAX_MEMBERS {
+fn members(
+    archive: &mut zip::ZipArchive<std::fs::File>,
+    limits: Limits,
+) -> Result<Vec<Member>, String> {
+    if archive.len() > limits.members {
         return Err(format!(
-            "has {} members; archives of more than {MAX_MEMBERS} are not read",
-            archive.len()
+            "has {} members; archives of more than {} are not read",
+            archive.len(),
+            limits.members
         ));
     }
     let mut out = Vec::new();
@@ -156,6 +168,7 @@ fn extract(
     members: &[Member],
     chosen: &Member,
     dir: &Path,
+    limits: Limits,
 ) -> Result<Vec<(PathBuf, String)>, String> {
     let is_shp = extension(&chosen.path) == "shp";
     let stem = |p: &Path| p.with_extension("").to_string_lossy().to_lowercase();
@@ -169,14 +182,13 @@ fn extract(
         })
         .collect();
     let declared: u64 = wanted.iter().map(|m| m.size).sum();
-    if declared > MAX_EXTRACTED_BYTES {
+    if declared > limits.bytes {
         return Err(format!(
-            "would extract {} MiB; more than {} MiB is not read",
-            declared >> 20,
-            MAX_EXTRACTED_BYTES >> 20
+            "would extract {declared} bytes; more than {} MiB is not read",
+            limits.bytes >> 20
         ));
     }
-    let mut budget = MAX_EXTRACTED_BYTES;
+    let mut budget = limits.bytes;
     let mut out = Vec::new();
     for m in wanted {
         let target = if is_shp {
@@ -203,7 +215,7 @@ fn extract(
                 "member \"{}\" unpacks to more than its archive declares and than {} MiB; \
                  the archive is refused",
                 m.name,
-                MAX_EXTRACTED_BYTES >> 20
+                limits.bytes >> 20
             ));
         }
         budget -= written;
@@ -236,7 +248,7 @@ pub fn read(entry: &FileEntry, batch: &mut Batch, issues: &mut Vec<Issue>) {
             ));
         }
     };
-    let extracted = members(&mut archive).and_then(|ms| {
+    let extracted = members(&mut archive, LIMITS).and_then(|ms| {
         let chosen = choose(&ms, entry.sheet.as_deref())?;
         let sheet_chose_it = entry.sheet.as_deref().is_some_and(|w| {
             let w = w.trim();
@@ -246,7 +258,7 @@ pub fn read(entry: &FileEntry, batch: &mut Batch, issues: &mut Vec<Issue>) {
                     .flatten()
                     .any(|n| n.to_string_lossy().eq_ignore_ascii_case(w))
         });
-        extract(&mut archive, &ms, chosen, dir.path()).map(|files| (files, sheet_chose_it))
+        extract(&mut archive, &ms, chosen, dir.path(), LIMITS).map(|files| (files, sheet_chose_it))
     });
     let (files, sheet_chose_it) = match extracted {
         Ok(x) => x,
@@ -389,6 +401,45 @@ mod tests {
                 .unwrap_err()
                 .contains("its members: Lizenz.txt")
         );
+    }
+
+    /// An archive of `(name, bytes)` members in a temporary folder.
+    fn archive(members: &[(&str, &[u8])]) -> (tempfile::TempDir, zip::ZipArchive<std::fs::File>) {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.zip");
+        let mut w = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+        for (name, bytes) in members {
+            w.start_file(*name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            w.write_all(bytes).unwrap();
+        }
+        w.finish().unwrap();
+        let a = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+        (dir, a)
+    }
+
+    #[test]
+    fn too_many_members_or_bytes_are_refused() {
+        let small = Limits {
+            members: 2,
+            bytes: 100,
+        };
+        let (_dir, mut a) = archive(&[("a.csv", b"x"), ("b.txt", b"y"), ("c.txt", b"z")]);
+        let e = members(&mut a, small).unwrap_err();
+        assert_eq!(e, "has 3 members; archives of more than 2 are not read");
+        // 101 bytes of a zeros compress to almost nothing: the size out counts.
+        let zeros = [0u8; 101];
+        let (dir, mut a) = archive(&[("a.csv", &zeros)]);
+        let ms = members(&mut a, small).unwrap();
+        let e = extract(&mut a, &ms, &ms[0], dir.path(), small).unwrap_err();
+        assert!(e.starts_with("would extract 101 bytes"), "{e}");
+        let fits = Limits {
+            members: 2,
+            bytes: 101,
+        };
+        let files = extract(&mut a, &ms, &ms[0], dir.path(), fits).unwrap();
+        assert_eq!(std::fs::read(&files[0].0).unwrap(), zeros);
     }
 
     #[test]
