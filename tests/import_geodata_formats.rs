@@ -594,6 +594,25 @@ fn kml_placemarks_in_folders_with_extended_data_and_a_hole() {
         "the hole"
     );
     assert_eq!(districts_at(&store, 11.955, 51.475), ["k1"]);
+    // The same as a KMZ, beside its icon, as Google Earth saves it.
+    let kmz = dir.path().join("Akteure.kmz");
+    zip(
+        &kmz,
+        &[
+            (
+                "doc.kml",
+                partners
+                    .replace("Café &amp; Co", "Café im KMZ")
+                    .into_bytes(),
+            ),
+            ("files/icon.png", vec![0x89, b'P', b'N', b'G']),
+        ],
+    );
+    imported(&store, &kmz, &["--as", "partners"]);
+    assert_eq!(
+        entity(&store, "cafe-im-kmz")["location"],
+        json!([11.9697, 51.4828])
+    );
     // A file cut off inside a Placemark is refused, naming the file.
     let cut = dir.path().join("cut.kml");
     std::fs::write(&cut, &partners[..partners.find("<Point>").unwrap() + 20]).unwrap();

@@ -1,6 +1,7 @@
 //! Zip archives as cities' geoportals deliver downloads: a Shapefile with its
 //! `.dbf`/`.shx`/`.prj`/`.cpg`, or a CSV, GeoJSON, Esri JSON, KML or
-//! GeoPackage, often beside a licence text.
+//! GeoPackage, often beside a licence text. A KMZ is such an archive too:
+//! its `doc.kml` beside the icons it shows.
 //!
 //! The one data file (or the one chosen with `--layer`) is extracted into a
 //! temporary folder and read as if it had been given directly, with the

@@ -243,7 +243,7 @@ fn read_file(entry: &manifest::FileEntry, batch: &mut Batch, issues: &mut Vec<Is
         .map(str::to_lowercase)
         .unwrap_or_default();
     batch.files.push(entry.path.clone());
-    if ext == "zip" {
+    if ext == "zip" || ext == "kmz" {
         // Its one data file is read through this function, as if given directly.
         return archive::read(entry, batch, issues);
     }
@@ -271,7 +271,7 @@ fn read_file(entry: &manifest::FileEntry, batch: &mut Batch, issues: &mut Vec<Is
         _ => {
             return issues.push(Issue::file(
                     &entry.path,
-                    format!("unsupported file type '.{ext}' (CSV, XLSX, XLS, ODS, GeoJSON, Esri JSON, Shapefile, GeoPackage, KML and ZIP are read)"),
+                    format!("unsupported file type '.{ext}' (CSV, XLSX, XLS, ODS, GeoJSON, Esri JSON, Shapefile, GeoPackage, KML, KMZ and ZIP are read)"),
                 ));
         }
     };
