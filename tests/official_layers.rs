@@ -614,3 +614,138 @@ fn coordinates_read_in_the_wrong_utm_zone_are_refused_with_the_likely_cause() {
     let e = json_of(&store, &["show", "marktplatz-akteur"]);
     assert_eq!(e["districts"]["stadtbezirk"], "Mitte (provisional)", "{e}");
 }
+
+/// A polygon Shapefile in ETRS89 / UTM 32N with an Esri `.prj` (with the
+/// height system German municipalities add) and a Latin-1 `.dbf`: one row
+/// per `(attributes, ring in metres)`, attributes as (column, text).
+fn shapefile(path: &Path, columns: &[&str], rows: &[(Vec<String>, Vec<(f64, f64)>)]) {
+    use shapefile::dbase::{self, FieldName, FieldValue, Record, TableWriterBuilder};
+    let mut table = TableWriterBuilder::with_encoding(dbase::encoding::EncodingRs::from(
+        encoding_rs::WINDOWS_1252,
+    ));
+    for c in columns {
+        table = table.add_character_field(FieldName::try_from(*c).unwrap(), 40);
+    }
+    {
+        let mut w = shapefile::Writer::from_path(path, table).unwrap();
+        for (values, ring) in rows {
+            let points = ring
+                .iter()
+                .map(|&(x, y)| shapefile::Point::new(x, y))
+                .collect();
+            let polygon =
+                shapefile::Polygon::with_rings(vec![shapefile::PolygonRing::Outer(points)]);
+            let mut record = Record::default();
+            for (c, v) in columns.iter().zip(values) {
+                record.insert(c.to_string(), FieldValue::Character(Some(v.clone())));
+            }
+            w.write_shape_and_record(&polygon, &record).unwrap();
+        }
+    }
+    std::fs::write(
+        path.with_extension("prj"),
+        r#"PROJCS["ETRS_1989_UTM_Zone_32N",GEOGCS["GCS_ETRS_1989",DATUM["D_ETRS_1989",SPHEROID["GRS_1980",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],PARAMETER["False_Easting",500000.0],PARAMETER["False_Northing",0.0],PARAMETER["Central_Meridian",9.0],PARAMETER["Scale_Factor",0.9996],PARAMETER["Latitude_Of_Origin",0.0],UNIT["Meter",1.0]],VERTCS["DHHN2016_Height",VDATUM["Deutsches_Haupthoehennetz_2016"],PARAMETER["Vertical_Shift",0.0],PARAMETER["Direction",1.0],UNIT["Meter",1.0]]"#,
+    )
+    .unwrap();
+}
+
+/// A rectangle in UTM 32N metres, clockwise as Shapefiles want outer rings.
+fn rect_utm(x: f64, y: f64, w: f64, h: f64) -> Vec<(f64, f64)> {
+    vec![(x, y), (x, y + h), (x + w, y + h), (x + w, y), (x, y)]
+}
+
+#[test]
+fn the_readmes_manifest_for_official_layers_imports_three_shapefiles() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let section = &readme[readme.find("### Official district layers").unwrap()..];
+    let start = section.find("```toml\n").unwrap() + "```toml\n".len();
+    let manifest = &section[start..start + section[start..].find("```").unwrap()];
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("atlas.toml"), manifest).unwrap();
+    // Halle's inner city in UTM 32N: two Stadtbezirke of 4 × 4 km, each two
+    // Stadtteile of 2 × 4 km, each two Stadtviertel of 2 × 2 km.
+    let (x0, y0) = (704_000.0, 5_704_000.0);
+    let bezirke: Vec<_> = (0..2)
+        .map(|b| {
+            (
+                vec![format!("{}", b + 1), ["Mitte", "Süd"][b].to_string()],
+                rect_utm(x0 + 4000.0 * b as f64, y0, 4000.0, 4000.0),
+            )
+        })
+        .collect();
+    let teile: Vec<_> = (0..4)
+        .map(|t| {
+            (
+                vec![
+                    format!("{}", 10 + t),
+                    format!("Stadtteil {}", 10 + t),
+                    format!("{}", 1000 * (t + 1)),
+                ],
+                rect_utm(x0 + 2000.0 * t as f64, y0, 2000.0, 4000.0),
+            )
+        })
+        .collect();
+    let viertel: Vec<_> = (0..8)
+        .map(|v| {
+            (
+                vec![
+                    format!("{}", 100 + v),
+                    format!("Viertel {}", 100 + v),
+                    format!("{}", 10 + v / 2),
+                ],
+                rect_utm(
+                    x0 + 2000.0 * (v / 2) as f64,
+                    y0 + 2000.0 * (v % 2) as f64,
+                    2000.0,
+                    2000.0,
+                ),
+            )
+        })
+        .collect();
+    shapefile(
+        &dir.path().join("Stadtbezirke.shp"),
+        &["SBZ_NR", "SBZ_NAME"],
+        &bezirke,
+    );
+    shapefile(
+        &dir.path().join("Stadtteile.shp"),
+        &["STT_NR", "STT_NAME", "EW_2020"],
+        &teile,
+    );
+    shapefile(
+        &dir.path().join("Stadtviertel.shp"),
+        &["SVT_NR", "SVT_NAME", "STT_NR"],
+        &viertel,
+    );
+    let store = dir.path().join("s.gpkg");
+    let (_, err) = ok(&store, &["import", path_str(dir.path())]);
+    assert!(err.contains("districts +14"), "{err}");
+    assert!(
+        err.contains("height system \"DHHN2016_Height\" is ignored"),
+        "{err}"
+    );
+    let rows = json_of(&store, &["districts"]);
+    let rows = rows.as_array().unwrap();
+    let get = |id: &str| {
+        rows.iter()
+            .find(|r| r["id"] == id)
+            .unwrap_or_else(|| panic!("{id}: {rows:?}"))
+    };
+    assert_eq!(get("2")["name"], "Süd");
+    assert_eq!(get("11")["population"], 2000);
+    // Parents: Stadtteile from the geometry, Stadtviertel from their STT_NR column.
+    assert_eq!(get("11")["parent"], "1");
+    assert_eq!(get("12")["parent"], "2");
+    assert_eq!(get("105")["parent"], "12");
+    let levels: Vec<Value> = json_of(&store, &["where", "11.97,51.47"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["level"].clone())
+        .collect();
+    assert_eq!(
+        levels,
+        [json!("stadtbezirk"), json!("stadtteil"), json!("viertel")]
+    );
+}

@@ -3,22 +3,19 @@
 use super::Issue;
 use super::features::SourceFeature;
 use super::manifest::FileEntry;
+use super::placement::Placement;
 use crate::crs::Crs;
-use geo::MapCoords;
 use serde_json::Value;
 
-/// The feature collection and the CRS of its coordinates: its `crs` member
-/// (old GeoJSON), else the one given for the file, else WGS84.
-fn read_collection(
-    entry: &FileEntry,
-    issues: &mut Vec<Issue>,
-) -> Option<(geojson::FeatureCollection, Crs)> {
+/// A JSON file's text parsed, after the size check.
+///
+/// serde_json refuses nesting deeper than 128 levels, so hostile nesting is
+/// an error, not a stack overflow.
+fn json_value(entry: &FileEntry, issues: &mut Vec<Issue>) -> Option<Value> {
     if let Err(issue) = super::sources::check_size(&entry.path) {
         issues.push(issue);
         return None;
     }
-    // serde_json refuses nesting deeper than 128 levels, so hostile nesting
-    // is an error, not a stack overflow.
     let text = match std::fs::read_to_string(&entry.path) {
         Ok(t) => t,
         Err(e) => {
@@ -26,7 +23,116 @@ fn read_collection(
             return None;
         }
     };
-    let fc = match text.parse::<geojson::GeoJson>() {
+    match serde_json::from_str(&text) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            issues.push(Issue::file(&entry.path, format!("not JSON: {e}")));
+            None
+        }
+    }
+}
+
+/// A JSON value shortened for a message.
+fn shown(v: &Value) -> String {
+    let text = v.to_string();
+    match text.char_indices().nth(60) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text,
+    }
+}
+
+/// Drops the ordinates beyond x and y (z, m, or the `null` some exporters
+/// write for a missing z) from every position of a GeoJSON geometry, in
+/// place: the geojson crate refuses a `null` ordinate, and heights are not
+/// imported.
+///
+/// # Errors
+/// A position without two numbers for x and y, or with something else than
+/// a number or `null` after them, quoted.
+fn drop_extra_ordinates(geometry: &mut Value) -> Result<(), String> {
+    fn positions(v: &mut Value, depth: usize) -> Result<(), String> {
+        let Value::Array(items) = v else {
+            return Err(format!(
+                "coordinates hold {} where an array is expected",
+                shown(v)
+            ));
+        };
+        if depth > 0 {
+            return items.iter_mut().try_for_each(|i| positions(i, depth - 1));
+        }
+        let numbers = items.iter().take_while(|i| i.is_number()).count();
+        if items.len() < 2 {
+            return Err(format!(
+                "a position has fewer than two coordinates: {}",
+                shown(v)
+            ));
+        }
+        if numbers < 2 {
+            return Err(format!("position {} has no number for x or y", shown(v)));
+        }
+        if items[2..].iter().any(|o| !(o.is_number() || o.is_null())) {
+            return Err(format!(
+                "position {} has an ordinate that is neither a number nor null",
+                shown(v)
+            ));
+        }
+        items.truncate(2);
+        Ok(())
+    }
+    let Value::Object(g) = geometry else {
+        // Anything else is the geojson crate's to name.
+        return Ok(());
+    };
+    let depth = match g.get("type").and_then(Value::as_str) {
+        Some("Point") => 0,
+        Some("MultiPoint" | "LineString") => 1,
+        Some("Polygon" | "MultiLineString") => 2,
+        Some("MultiPolygon") => 3,
+        Some("GeometryCollection") => {
+            return match g.get_mut("geometries") {
+                Some(Value::Array(parts)) => parts.iter_mut().try_for_each(drop_extra_ordinates),
+                _ => Ok(()),
+            };
+        }
+        _ => return Ok(()),
+    };
+    match g.get_mut("coordinates") {
+        Some(c) => positions(c, depth),
+        None => Ok(()),
+    }
+}
+
+/// The feature collection and the CRS of its coordinates: its `crs` member
+/// (old GeoJSON), else the one given for the file, else WGS84. `bad` gets,
+/// per feature, why its positions cannot be read (that geometry is then
+/// taken out, so the rest of the file still parses).
+fn read_collection(
+    entry: &FileEntry,
+    mut value: Value,
+    bad: &mut Vec<Option<String>>,
+    issues: &mut Vec<Issue>,
+) -> Option<(geojson::FeatureCollection, Crs)> {
+    let mut check = |feature: &mut Value| {
+        let problem = feature
+            .get_mut("geometry")
+            .and_then(|g| drop_extra_ordinates(g).err());
+        if problem.is_some()
+            && let Some(g) = feature.get_mut("geometry")
+        {
+            *g = Value::Null;
+        }
+        bad.push(problem);
+    };
+    match value.get("type").and_then(Value::as_str) {
+        Some("Feature") => check(&mut value),
+        Some("FeatureCollection") => {
+            if let Some(Value::Array(features)) = value.get_mut("features") {
+                features.iter_mut().for_each(&mut check);
+            }
+        }
+        _ => {}
+    }
+    let fc = match serde_json::from_value::<geojson::GeoJson>(value) {
         Ok(geojson::GeoJson::FeatureCollection(fc)) => fc,
         Ok(geojson::GeoJson::Feature(f)) => geojson::FeatureCollection::new([f]),
         Ok(geojson::GeoJson::Geometry(_)) => {
@@ -71,40 +177,15 @@ fn read_collection(
     }
 }
 
-/// The first position with fewer than two coordinates: the geojson crate
-/// would panic converting it (found by the geojson fuzz target).
-fn short_position(g: &geojson::GeometryValue) -> Option<String> {
-    use geojson::GeometryValue as G;
-    let bad = |p: &geojson::Position| p.len() < 2;
-    let found = match g {
-        G::Point { coordinates } => bad(coordinates),
-        G::MultiPoint { coordinates } | G::LineString { coordinates } => {
-            coordinates.iter().any(bad)
-        }
-        G::MultiLineString { coordinates } | G::Polygon { coordinates } => {
-            coordinates.iter().flatten().any(bad)
-        }
-        G::MultiPolygon { coordinates } => coordinates.iter().flatten().flatten().any(bad),
-        G::GeometryCollection { geometries } => {
-            return geometries.iter().find_map(|g| short_position(&g.value));
-        }
-    };
-    found.then(|| "a position has fewer than two coordinates".to_string())
-}
-
-/// A feature's geometry in WGS84, with extra dimensions (z, m) dropped.
-fn geometry(g: Option<geojson::Geometry>, crs: &Crs) -> Option<Result<geo::Geometry<f64>, String>> {
-    let g = g?;
-    if let Some(problem) = short_position(&g.value) {
-        return Some(Err(problem));
-    }
+/// A feature's geometry in WGS84 (its positions already cut to x and y).
+fn geometry(
+    g: Option<geojson::Geometry>,
+    placement: &mut Placement,
+) -> Option<Result<geo::Geometry<f64>, String>> {
     Some(
-        geo::Geometry::<f64>::try_from(g)
+        geo::Geometry::<f64>::try_from(g?)
             .map_err(|e| e.to_string())
-            .and_then(|g| {
-                g.try_map_coords(|c| crs.to_wgs84(c))
-                    .map_err(|e| e.to_string())
-            }),
+            .and_then(|g| placement.transform(g)),
     )
 }
 
@@ -121,7 +202,7 @@ fn unclosed_ring(g: &geojson::Geometry) -> Option<String> {
         .flat_map(|p| p.iter().enumerate())
         .find_map(|(k, ring)| {
             let (first, last) = (ring.first()?, ring.last()?);
-            // Short positions are reported by `short_position`.
+            // Short positions were reported by `drop_extra_ordinates`.
             let comparable = first.len() >= 2 && last.len() >= 2;
             (comparable && (first[0] != last[0] || first[1] != last[1])).then(|| {
                 format!(
@@ -136,42 +217,97 @@ fn unclosed_ring(g: &geojson::Geometry) -> Option<String> {
         })
 }
 
-/// Reads a GeoJSON file into features with WGS84 geometries.
+/// Reads a GeoJSON file (or an Esri JSON file, told by its content) into
+/// features with WGS84 geometries.
 pub fn read(
     entry: &FileEntry,
     issues: &mut Vec<Issue>,
     notes: &mut Vec<String>,
 ) -> Option<Vec<SourceFeature>> {
-    let (fc, crs) = read_collection(entry, issues)?;
-    Some(
-        fc.features
-            .into_iter()
-            .enumerate()
-            .map(|(i, f)| {
-                let open = f.geometry.as_ref().and_then(unclosed_ring);
-                let geometry = match open {
-                    Some(problem) if !entry.repair => {
-                        Some(Err(format!("{problem}; import with --repair to close it")))
-                    }
-                    Some(problem) => {
-                        notes.push(format!(
-                            "{}: feature {}: closed an open ring ({problem})",
-                            entry.path.display(),
-                            i + 1
-                        ));
-                        geometry(f.geometry, &crs)
-                    }
-                    None => geometry(f.geometry, &crs),
-                };
-                SourceFeature {
-                    props: f.properties.unwrap_or_default(),
-                    id: f.id.map(|id| match id {
-                        geojson::feature::Id::String(s) => s,
-                        geojson::feature::Id::Number(n) => n.to_string(),
-                    }),
-                    geometry,
+    let value = json_value(entry, issues)?;
+    if super::esri_json_read::is_esri_json(&value) {
+        return super::esri_json_read::read(entry, value, issues, notes);
+    }
+    if super::esri_json_read::server_cut(&value) {
+        notes.push(super::esri_json_read::cut_note(entry));
+    }
+    let mut bad = Vec::new();
+    let (fc, crs) = read_collection(entry, value, &mut bad, issues)?;
+    let mut placement = Placement::new(&crs);
+    let features = fc
+        .features
+        .into_iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let open = f.geometry.as_ref().and_then(unclosed_ring);
+            let geometry = match (bad.get(i).cloned().flatten(), open) {
+                (Some(problem), _) => Some(Err(problem)),
+                (None, Some(problem)) if !entry.repair => {
+                    Some(Err(format!("{problem}; import with --repair to close it")))
                 }
-            })
-            .collect(),
-    )
+                (None, Some(problem)) => {
+                    notes.push(format!(
+                        "{}: feature {}: closed an open ring ({problem})",
+                        entry.path.display(),
+                        i + 1
+                    ));
+                    geometry(f.geometry, &mut placement)
+                }
+                (None, None) => geometry(f.geometry, &mut placement),
+            };
+            SourceFeature {
+                props: f.properties.unwrap_or_default(),
+                id: f.id.map(|id| match id {
+                    geojson::feature::Id::String(s) => s,
+                    geojson::feature::Id::Number(n) => n.to_string(),
+                }),
+                geometry,
+            }
+        })
+        .collect();
+    placement.check(&entry.path, issues).then_some(features)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cut(mut g: Value) -> Result<Value, String> {
+        drop_extra_ordinates(&mut g).map(|()| g)
+    }
+
+    #[test]
+    fn null_and_extra_ordinates_are_dropped() {
+        let g = cut(serde_json::json!({"type": "Point", "coordinates": [11.97, 51.48, null]}));
+        assert_eq!(g.unwrap()["coordinates"], serde_json::json!([11.97, 51.48]));
+        let g = cut(
+            serde_json::json!({"type": "GeometryCollection", "geometries": [
+                {"type": "MultiPolygon", "coordinates": [[[[1, 2, 3, 4], [1, 3, null, 7], [2, 3], [1, 2, 0]]]]}
+            ]}),
+        );
+        assert_eq!(
+            g.unwrap()["geometries"][0]["coordinates"],
+            serde_json::json!([[[[1, 2], [1, 3], [2, 3], [1, 2]]]])
+        );
+    }
+
+    #[test]
+    fn positions_without_x_and_y_are_named() {
+        let e = cut(
+            serde_json::json!({"type": "LineString", "coordinates": [[1, 2], [null, 51.4, 3]]}),
+        );
+        assert_eq!(
+            e.unwrap_err(),
+            "position [null,51.4,3] has no number for x or y"
+        );
+        let e = cut(serde_json::json!({"type": "Point", "coordinates": [12.0]}));
+        assert!(
+            e.unwrap_err()
+                .contains("fewer than two coordinates: [12.0]")
+        );
+        let e = cut(serde_json::json!({"type": "Point", "coordinates": [1, 2, "hoch"]}));
+        assert!(e.unwrap_err().contains("neither a number nor null"));
+        let e = cut(serde_json::json!({"type": "Polygon", "coordinates": [1, 2]}));
+        assert!(e.unwrap_err().contains("where an array is expected"));
+    }
 }

@@ -3,12 +3,13 @@
 use super::Issue;
 use super::features::SourceFeature;
 use super::manifest::FileEntry;
+use super::placement::Placement;
 use crate::crs::Crs;
 use crate::store::sqlite::decode_geometry;
-use geo::MapCoords;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags};
 use serde_json::{Map, Value};
+use std::path::Path;
 
 fn quoted(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
@@ -31,6 +32,44 @@ fn crs_of(conn: &Connection, srs_id: i64) -> Result<Crs, String> {
         .map_err(|e| format!("{org}:{code} cannot be used: {e}; give the CRS with --crs"))
 }
 
+/// `path` as an SQLite URI: `file:` and the absolute path, every byte but
+/// the unreserved ones and `/` percent-encoded (a `?` or `#` in a folder
+/// name would otherwise start the query).
+fn file_uri(path: &Path) -> std::io::Result<String> {
+    let absolute = std::path::absolute(path)?;
+    let mut uri = String::from("file:");
+    for &b in absolute.as_os_str().as_encoded_bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
+            uri.push(char::from(b));
+        } else {
+            uri.push_str(&format!("%{b:02X}"));
+        }
+    }
+    Ok(uri)
+}
+
+/// Opens the user's GeoPackage without writing beside it. SQLite creates
+/// `-wal`/`-shm` files even for a read-only connection to a WAL database;
+/// `immutable=1` tells it nothing else changes the file, so it opens no
+/// journal at all. A `-wal` present means another program has it open
+/// (its committed changes may sit there): then read-only as usual, so that
+/// they are seen.
+fn open_read_only(path: &Path) -> rusqlite::Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    if Path::new(&wal).exists() {
+        return Connection::open_with_flags(path, flags);
+    }
+    match file_uri(path) {
+        Ok(uri) => Connection::open_with_flags(
+            format!("{uri}?immutable=1"),
+            flags | OpenFlags::SQLITE_OPEN_URI,
+        ),
+        Err(_) => Connection::open_with_flags(path, flags),
+    }
+}
+
 /// Reads one feature table (`--layer NAME`, else the first) into features.
 pub fn read(
     entry: &FileEntry,
@@ -38,12 +77,8 @@ pub fn read(
     notes: &mut Vec<String>,
 ) -> Option<Vec<SourceFeature>> {
     let path = &entry.path;
-    let result = (|| -> Result<Vec<SourceFeature>, String> {
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|e| format!("cannot open: {e}"))?;
+    let result = (|| -> Result<(Vec<SourceFeature>, bool), String> {
+        let conn = open_read_only(path).map_err(|e| format!("cannot open: {e}"))?;
         let mut stmt = conn
             .prepare(
                 "SELECT c.table_name, g.column_name, g.srs_id FROM gpkg_contents c \
@@ -97,6 +132,7 @@ pub fn read(
         let mut stmt = conn.prepare(&query).map_err(|e| e.to_string())?;
         let columns: Vec<String> = stmt.column_names().iter().map(|c| c.to_string()).collect();
         let mut rows = stmt.query([]).map_err(|e| e.to_string())?;
+        let mut placement = Placement::new(&crs);
         let mut out = Vec::new();
         while let Some(row) = rows.next().map_err(|e| e.to_string())? {
             let mut props = Map::new();
@@ -105,12 +141,11 @@ pub fn read(
                 let v = row.get_ref(k).map_err(|e| e.to_string())?;
                 if *name == geom_col {
                     if let ValueRef::Blob(blob) = v {
-                        geometry = Some(decode_geometry(blob).map_err(|e| e.to_string()).and_then(
-                            |g| {
-                                g.try_map_coords(|c| crs.to_wgs84(c))
-                                    .map_err(|e| e.to_string())
-                            },
-                        ));
+                        geometry = Some(
+                            decode_geometry(blob)
+                                .map_err(|e| e.to_string())
+                                .and_then(|g| placement.transform(g)),
+                        );
                     }
                     continue;
                 }
@@ -136,13 +171,25 @@ pub fn read(
                 geometry,
             });
         }
-        Ok(out)
+        Ok((out, placement.check(path, issues)))
     })();
     match result {
-        Ok(features) => Some(features),
+        Ok((features, true)) => Some(features),
+        Ok((_, false)) => None,
         Err(message) => {
             issues.push(Issue::file(path, message));
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_escape_what_sqlite_would_read_as_query() {
+        let uri = file_uri(Path::new("/tmp/a b?c#d%e/Stadtteile.gpkg")).unwrap();
+        assert_eq!(uri, "file:/tmp/a%20b%3Fc%23d%25e/Stadtteile.gpkg");
     }
 }

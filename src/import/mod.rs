@@ -4,18 +4,22 @@
 //! [`ChangeSet`](crate::store::ChangeSet) against a snapshot, or refuses the
 //! whole import with every problem found ([`ImportError`]).
 
+mod archive;
 mod columns;
 mod csv_entities;
 mod csv_links;
 mod district_plan;
+mod esri_json_read;
 mod features;
 mod geojson_read;
 mod geometry_check;
 mod gpkg_read;
 mod ids;
 mod issue;
+mod kml_read;
 pub mod levels;
 pub mod manifest;
+mod placement;
 mod plan;
 mod plausible;
 mod shapefile_read;
@@ -413,6 +417,10 @@ fn read_file(entry: &manifest::FileEntry, batch: &mut Batch, issues: &mut Vec<Is
         .map(str::to_lowercase)
         .unwrap_or_default();
     batch.files.push(entry.path.clone());
+    if ext == "zip" || ext == "kmz" {
+        // Its one data file is read through this function, as if given directly.
+        return archive::read(entry, batch, issues);
+    }
     if let Some(crs) = &entry.crs
         && !crate::crs::Crs::parse(crs).is_ok_and(|c| c.is_wgs84())
     {
@@ -434,13 +442,15 @@ fn read_file(entry: &manifest::FileEntry, batch: &mut Batch, issues: &mut Vec<Is
         };
     }
     let reader: FeatureReader = match ext.as_str() {
-        "geojson" | "json" => geojson_read::read,
+        // Esri JSON is told from GeoJSON by its content.
+        "geojson" | "json" | "esrijson" => geojson_read::read,
         "shp" => shapefile_read::read,
         "gpkg" => gpkg_read::read,
+        "kml" => kml_read::read,
         _ => {
             return issues.push(Issue::file(
                     &entry.path,
-                    format!("unsupported file type '.{ext}' (CSV, XLSX, XLS, ODS, GeoJSON, Shapefile and GeoPackage are read)"),
+                    format!("unsupported file type '.{ext}' (CSV, XLSX, XLS, ODS, GeoJSON, Esri JSON, Shapefile, GeoPackage, KML, KMZ and ZIP are read)"),
                 ));
         }
     };

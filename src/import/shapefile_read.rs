@@ -8,8 +8,8 @@
 use super::Issue;
 use super::features::SourceFeature;
 use super::manifest::FileEntry;
+use super::placement::Placement;
 use crate::crs::Crs;
-use geo::MapCoords;
 use serde_json::{Map, Value};
 use shapefile::dbase::{self, FieldValue};
 
@@ -99,7 +99,15 @@ pub fn read(
         std::fs::read_to_string(path.with_extension("prj")),
     ) {
         (Some(name), _) => Crs::parse(name),
-        (None, Ok(wkt)) => Crs::from_wkt(&wkt),
+        (None, Ok(wkt)) => {
+            if let Some(vertical) = Crs::vertical_part_of_wkt(&wkt) {
+                notes.push(format!(
+                    "{}: the .prj's height system \"{vertical}\" is ignored (heights are not imported)",
+                    path.display()
+                ));
+            }
+            Crs::from_wkt(&wkt)
+        }
         (None, Err(_)) => Crs::epsg(4326),
     };
     let crs = match crs {
@@ -130,6 +138,7 @@ pub fn read(
         Err(e) => return fail(issues, format!("cannot read the .dbf: {e}")),
     };
     let mut reader = shapefile::Reader::new(shapes, records);
+    let mut placement = Placement::new(&crs);
     let mut out = Vec::new();
     for (i, item) in reader.iter_shapes_and_records().enumerate() {
         let (shape, record) = match item {
@@ -148,10 +157,7 @@ pub fn read(
             shape => Some(
                 geo::Geometry::<f64>::try_from(shape)
                     .map_err(|e| format!("{e:?}"))
-                    .and_then(|g| {
-                        g.try_map_coords(|c| crs.to_wgs84(c))
-                            .map_err(|e| e.to_string())
-                    }),
+                    .and_then(|g| placement.transform(g)),
             ),
         };
         out.push(SourceFeature {
@@ -160,5 +166,5 @@ pub fn read(
             geometry,
         });
     }
-    Some(out)
+    placement.check(path, issues).then_some(out)
 }
