@@ -615,10 +615,13 @@ fn coordinates_read_in_the_wrong_utm_zone_are_refused_with_the_likely_cause() {
     assert_eq!(e["districts"]["stadtbezirk"], "Mitte (provisional)", "{e}");
 }
 
+/// A row of a test Shapefile: its attributes and its ring in metres.
+type Row = (Vec<String>, Vec<(f64, f64)>);
+
 /// A polygon Shapefile in ETRS89 / UTM 32N with an Esri `.prj` (with the
 /// height system German municipalities add) and a Latin-1 `.dbf`: one row
 /// per `(attributes, ring in metres)`, attributes as (column, text).
-fn shapefile(path: &Path, columns: &[&str], rows: &[(Vec<String>, Vec<(f64, f64)>)]) {
+fn shapefile(path: &Path, columns: &[&str], rows: &[Row]) {
     use shapefile::dbase::{self, FieldName, FieldValue, Record, TableWriterBuilder};
     let mut table = TableWriterBuilder::with_encoding(dbase::encoding::EncodingRs::from(
         encoding_rs::WINDOWS_1252,
