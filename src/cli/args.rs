@@ -181,7 +181,8 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Import CSV or GeoJSON files, or data folders with a manifest; all or nothing.
+    /// Import files (CSV, XLSX/ODS, GeoJSON, Esri JSON, Shapefile, GeoPackage, KML/KMZ, ZIP)
+    /// or data folders (with atlas.toml, else roles guessed from the names); all or nothing.
     Import {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
@@ -198,7 +199,8 @@ pub enum Command {
         /// Text encoding of CSV files: utf-8 or windows-1252 (default: detected).
         #[arg(long)]
         encoding: Option<String>,
-        /// Sheet of XLSX/ODS files, or layer of a GeoPackage (default: the first).
+        /// Sheet of XLSX/ODS files, layer of a GeoPackage, or member of a ZIP (default: the first,
+        /// or the one data file of a ZIP).
         #[arg(long, visible_alias = "layer")]
         sheet: Option<String>,
         /// Repair invalid polygons (self-intersections, unclosed rings) where a
