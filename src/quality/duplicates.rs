@@ -51,6 +51,25 @@ fn name_prefix(folded: &[u8]) -> &[u8] {
     &folded[..folded.len().min(PREFIX)]
 }
 
+/// True when two folded names carry the same numbers in the same order.
+/// Names that differ only in a number name different things: the houses of
+/// one street ("Aachener Str. 12", "Aachener Str. 14"), numbered schools and
+/// day-care centres ("Kita Nr. 3", "Kita Nr. 4"); Jaro-Winkler finds them
+/// similar, and a real register has thousands of such pairs.
+fn same_numbers(a: &[u8], b: &[u8]) -> bool {
+    let numbers = |s: &[u8]| {
+        s.split(|c| !c.is_ascii_digit())
+            .filter(|run| !run.is_empty())
+            .map(|run| {
+                // "07" and "7" are the same number.
+                let start = run.iter().position(|&c| c != b'0').unwrap_or(run.len());
+                run[start..].to_vec()
+            })
+            .collect::<Vec<_>>()
+    };
+    numbers(a) == numbers(b)
+}
+
 /// Likely duplicate pairs. With `only`, just the pairs that involve one of
 /// those indices (the records an import brings).
 pub fn likely_duplicates<E>(entities: &[E], only: Option<&[usize]>) -> Vec<Duplicate>
@@ -93,6 +112,9 @@ where
                 // The place first (it rules out the corners of the rows'
                 // rectangle, mostly on the sphere alone), then the names.
                 if !involved(a, b) || !within(p, q, NEAR) {
+                    return;
+                }
+                if !same_numbers(&folded[a], &folded[b]) {
                     return;
                 }
                 let similarity = strsim::generic_jaro_winkler(&folded[a], &folded[b]);
@@ -207,6 +229,22 @@ fn pairs_within(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_that_differ_in_a_number_are_different_things() {
+        let f = |s: &str| fold(s).into_bytes();
+        assert!(!same_numbers(
+            &f("Aachener Str. 12"),
+            &f("Aachener Str. 14")
+        ));
+        assert!(!same_numbers(&f("Kita Nr. 3"), &f("Kita Nr. 4")));
+        assert!(!same_numbers(&f("Haus 1"), &f("Haus")));
+        assert!(same_numbers(&f("Grundschule 7"), &f("Grundschule Nr. 07")));
+        assert!(same_numbers(
+            &f("Stadtwerke Halle"),
+            &f("Stadtwerke Halle GmbH")
+        ));
+    }
     use crate::model::{EntityKind, LonLat};
 
     fn at(id: &str, name: &str, lon: f64, lat: f64) -> Entity {
