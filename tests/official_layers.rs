@@ -752,3 +752,161 @@ fn the_readmes_manifest_for_official_layers_imports_three_shapefiles() {
         [json!("stadtbezirk"), json!("stadtteil"), json!("viertel")]
     );
 }
+
+/// Halle's provisional Stadtteile written by GDAL in every format it and we
+/// share, as official portals produce them (Shapefile with heights in
+/// EPSG:25832 and a Latin-1 .cpg, a GeoPackage with two layers, GeoJSON with
+/// an old-style crs member, KML, zipped): each imports with the same
+/// districts and areas as the source. Skipped where GDAL is missing (CI
+/// installs it).
+#[test]
+fn files_written_by_gdal_import_with_the_same_districts_and_areas() {
+    let ogr2ogr = Path::new("/usr/bin/ogr2ogr");
+    if !ogr2ogr.exists() {
+        eprintln!("skipped: /usr/bin/ogr2ogr (gdal-bin) is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let provisional: Value = serde_json::from_str(
+        &std::fs::read_to_string(halle().join("districts_provisional.geojson")).unwrap(),
+    )
+    .unwrap();
+    let features: Vec<Value> = provisional["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["properties"]["level"] == "stadtteil")
+        .enumerate()
+        .map(|(k, f)| {
+            json!({"type": "Feature", "geometry": f["geometry"],
+                "properties": {"STT_NR": format!("{}", k + 1), "STT_NAME": f["properties"]["name"]}})
+        })
+        .collect();
+    let source = dir.path().join("source.geojson");
+    std::fs::write(
+        &source,
+        json!({"type": "FeatureCollection", "features": features}).to_string(),
+    )
+    .unwrap();
+    let gdal = |args: &[&str]| {
+        let out = std::process::Command::new(ogr2ogr)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "ogr2ogr {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let at = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    let src = at("source.geojson");
+    gdal(&[
+        "-f",
+        "ESRI Shapefile",
+        "-dim",
+        "XYZ",
+        "-t_srs",
+        "EPSG:25832",
+        "-lco",
+        "ENCODING=ISO-8859-1",
+        &at("st_z.shp"),
+        &src,
+    ]);
+    gdal(&[
+        "-f",
+        "GPKG",
+        "-dim",
+        "XYZ",
+        "-t_srs",
+        "EPSG:25832",
+        "-nln",
+        "stadtteile",
+        &at("st.gpkg"),
+        &src,
+    ]);
+    gdal(&[
+        "-f",
+        "GPKG",
+        "-update",
+        "-nln",
+        "andere",
+        &at("st.gpkg"),
+        &src,
+    ]);
+    gdal(&[
+        "-f",
+        "GeoJSON",
+        "-t_srs",
+        "EPSG:25832",
+        "-lco",
+        "RFC7946=NO",
+        &at("st_25832.geojson"),
+        &src,
+    ]);
+    gdal(&["-f", "KML", &at("st.kml"), &src]);
+    gdal(&["-f", "GeoJSON", "-dim", "XYZ", &at("st_z.geojson"), &src]);
+    {
+        let file = std::fs::File::create(dir.path().join("st_shp.zip")).unwrap();
+        let mut zip = zip::ZipWriter::new(file);
+        for ext in ["shp", "shx", "dbf", "prj", "cpg"] {
+            zip.start_file(
+                format!("Stadtteile/st_z.{ext}"),
+                zip::write::SimpleFileOptions::default(),
+            )
+            .unwrap();
+            std::io::Write::write_all(
+                &mut zip,
+                &std::fs::read(dir.path().join(format!("st_z.{ext}"))).unwrap(),
+            )
+            .unwrap();
+        }
+        zip.finish().unwrap();
+    }
+    let summary = |store: &Path| -> Vec<(String, String, i64)> {
+        json_of(store, &["districts"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["id"].as_str().unwrap().to_string(),
+                    r["name"].as_str().unwrap().to_string(),
+                    // Hectares: the same to 1 m² per ha after a round trip through UTM.
+                    (r["area_km2"].as_f64().unwrap() * 1e4).round() as i64,
+                )
+            })
+            .collect()
+    };
+    let import = |file: &str, extra: &[&str]| {
+        let store = dir.path().join(format!("{file}.gpkg"));
+        let mut args = vec![
+            "-q",
+            "import",
+            file,
+            "--as",
+            "districts",
+            "--level",
+            "stadtteil",
+            "--name-column",
+            "STT_NAME",
+            "--id-column",
+            "STT_NR",
+        ];
+        args.extend_from_slice(extra);
+        ok(&store, &args);
+        summary(&store)
+    };
+    let expected = import(&src, &[]);
+    assert_eq!(expected.len(), 22);
+    for (file, extra) in [
+        ("st_z.shp", &[][..]),
+        ("st.gpkg", &["--layer", "stadtteile"][..]),
+        ("st_25832.geojson", &[][..]),
+        ("st.kml", &[][..]),
+        ("st_z.geojson", &[][..]),
+        ("st_shp.zip", &[][..]),
+    ] {
+        assert_eq!(import(&at(file), extra), expected, "{file}");
+    }
+}
