@@ -11,6 +11,7 @@ mod csv_links;
 mod district_plan;
 mod esri_json_read;
 mod features;
+mod folder;
 mod geojson_read;
 mod geometry_check;
 mod gpkg_read;
@@ -169,7 +170,7 @@ pub fn read_paths(paths: &[PathBuf], options: &ImportOptions) -> Result<Batch, I
         } else {
             let entry = manifest::FileEntry {
                 path: path.clone(),
-                role: match options.role.or_else(|| guess_role(path)) {
+                role: match options.role.or_else(|| folder::guess_role(path)) {
                     Some(role) => role,
                     None => {
                         issues.push(Issue::file(
@@ -212,7 +213,7 @@ fn read_manifest(path: &std::path::Path, batch: &mut Batch, issues: &mut Vec<Iss
         )
     };
     if path.is_dir() && !file.exists() {
-        return read_folder_without_manifest(&dir, batch, issues);
+        return folder::read_without_manifest(&dir, batch, issues);
     }
     let m = match manifest::Manifest::read(&file) {
         Ok(m) => m,
@@ -236,136 +237,6 @@ fn read_manifest(path: &std::path::Path, batch: &mut Batch, issues: &mut Vec<Iss
         entry.path = dir.join(&entry.path);
         read_file(&entry, batch, issues);
     }
-}
-
-/// File extensions an import reads.
-const DATA_FILES: &[&str] = &[
-    "csv", "tsv", "xlsx", "xls", "xlsm", "ods", "geojson", "json", "shp", "gpkg", "kml", "zip",
-];
-
-/// A folder without `atlas.toml`: its data files are read with roles guessed
-/// from their names (districts first, relations and contacts last), and a
-/// note shows the manifest that reproduces the import. When a file's role
-/// cannot be guessed, nothing is read and the issue shows the draft.
-fn read_folder_without_manifest(dir: &std::path::Path, batch: &mut Batch, issues: &mut Vec<Issue>) {
-    let mut files: Vec<PathBuf> = match std::fs::read_dir(dir) {
-        Ok(entries) => entries
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.is_file())
-            .filter(|p| {
-                p.extension()
-                    .and_then(|e| e.to_str())
-                    .is_some_and(|e| DATA_FILES.contains(&e.to_lowercase().as_str()))
-            })
-            .collect(),
-        Err(e) => return issues.push(Issue::file(dir, format!("cannot read the folder: {e}"))),
-    };
-    files.sort();
-    if files.is_empty() {
-        return issues.push(Issue::file(
-            dir,
-            format!(
-                "has no {} and no data files ({})",
-                manifest::MANIFEST,
-                DATA_FILES.join(", ")
-            ),
-        ));
-    }
-    let order = |role: Option<FileRole>| match role {
-        Some(FileRole::Districts) => 0,
-        Some(FileRole::Relations | FileRole::Contacts) => 2,
-        _ => 1,
-    };
-    let mut guessed: Vec<(PathBuf, Option<FileRole>)> = files
-        .into_iter()
-        .map(|p| (p.clone(), guess_role(&p)))
-        .collect();
-    guessed.sort_by_key(|(_, role)| order(*role));
-    let mut draft = String::new();
-    for (path, role) in &guessed {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        let role = role.map_or("?".to_string(), |r| format!("{r:?}").to_lowercase());
-        draft.push_str(&format!(
-            "[[file]]\npath = {}\nas = {}\n",
-            toml::Value::String(name),
-            toml::Value::String(role.clone())
-        ));
-        if role == "districts" {
-            draft.push_str(
-                "level = \"?\"  # the level, unless the features carry a level property\n",
-            );
-        }
-        draft.push('\n');
-    }
-    let unknown: Vec<String> = guessed
-        .iter()
-        .filter(|(_, r)| r.is_none())
-        .map(|(p, _)| p.display().to_string())
-        .collect();
-    if !unknown.is_empty() {
-        return issues.push(Issue::file(
-            dir,
-            format!(
-                "has no {m}, and what these files hold cannot be told from their names: {}. \
-                 Write {m} in the folder (`as` is one of partners, initiatives, projects, bodies, \
-                 relations, contacts, districts); a draft with the guesses:\n\n{draft}",
-                unknown.join(", "),
-                m = manifest::MANIFEST,
-            ),
-        ));
-    }
-    batch.notes.push(format!(
-        "{} has no {m}: read {} file(s) with roles guessed from their names; \
-         this {m} reproduces the import (save it in the folder and adjust it):\n\n{draft}",
-        dir.display(),
-        guessed.len(),
-        m = manifest::MANIFEST,
-    ));
-    for (path, role) in guessed {
-        let entry = manifest::FileEntry {
-            path,
-            role: role.expect("checked above"),
-            level: None,
-            encoding: None,
-            crs: None,
-            sheet: None,
-            repair: false,
-            source: None,
-            license: None,
-            below: None,
-            above: None,
-            replace: false,
-            columns: Default::default(),
-        };
-        read_file(&entry, batch, issues);
-    }
-}
-
-fn guess_role(path: &std::path::Path) -> Option<FileRole> {
-    let stem = path.file_stem()?.to_str()?.to_lowercase();
-    [
-        ("district", FileRole::Districts),
-        ("bezirk", FileRole::Districts),
-        ("stadtteil", FileRole::Districts),
-        ("ortsteil", FileRole::Districts),
-        ("viertel", FileRole::Districts),
-        ("quartier", FileRole::Districts),
-        ("planungsr", FileRole::Districts),
-        ("relation", FileRole::Relations),
-        ("contact", FileRole::Contacts),
-        ("initiative", FileRole::Initiatives),
-        ("project", FileRole::Projects),
-        ("bod", FileRole::Bodies),
-        ("partner", FileRole::Partners),
-        ("actor", FileRole::Partners),
-    ]
-    .into_iter()
-    .find(|(word, _)| stem.contains(word))
-    .map(|(_, role)| role)
 }
 
 /// A reader that turns one geodata file into features.

@@ -1,0 +1,208 @@
+//! Districts from features; a district published in several features is one.
+
+use super::props::{NAME_KEYS, Props, check_mapping, check_names};
+use super::{SourceFeature, area, name_and_id, origin};
+use crate::import::manifest::FileEntry;
+use crate::import::{Batch, Issue, Origin};
+use crate::model::District;
+use serde_json::Value;
+
+/// Property names a district's fields are read from.
+/// (Besides [`NAME_KEYS`].)
+const DISTRICT_KEYS: &[&str] = &[
+    "id",
+    "level",
+    "ebene",
+    "parent",
+    "aliases",
+    "population",
+    "population_2020",
+    "einwohner",
+    "provisional",
+    "method",
+    "source",
+    "license",
+];
+
+/// Districts from features. Features with the same id at one level (a
+/// district published in several parts) become one district.
+pub fn districts(
+    entry: &FileEntry,
+    features: Vec<SourceFeature>,
+    batch: &mut Batch,
+    issues: &mut Vec<Issue>,
+) {
+    if !check_mapping(entry, &features, issues) || !check_names(entry, &features, issues) {
+        return;
+    }
+    let mut read: Vec<(District, Origin)> = Vec::new();
+    for (i, feature) in features.into_iter().enumerate() {
+        let n = i + 1;
+        let props = Props::new(feature.props, &entry.columns);
+        let Some((name, id, derived)) =
+            name_and_id(&props, feature.id.as_deref(), entry, n, issues)
+        else {
+            continue;
+        };
+        let Some(level) = props
+            .text(&["level", "ebene"])
+            .or_else(|| entry.level.clone())
+        else {
+            issues.push(Issue::feature(
+                &entry.path,
+                n,
+                format!("district '{id}' has no 'level' property; give one with --level"),
+            ));
+            continue;
+        };
+        let geometry = match feature.geometry {
+            None => None,
+            Some(Ok(g)) => match area(g, entry.repair) {
+                Ok((mp, note)) => {
+                    if let Some(note) = note {
+                        batch.notes.push(format!(
+                            "{}: feature {n}: district '{id}': {note}",
+                            entry.path.display()
+                        ));
+                    }
+                    Some(mp)
+                }
+                Err(msg) => {
+                    issues.push(Issue::feature(
+                        &entry.path,
+                        n,
+                        format!("district '{id}': geometry {msg}"),
+                    ));
+                    continue;
+                }
+            },
+            Some(Err(e)) => {
+                issues.push(Issue::feature(
+                    &entry.path,
+                    n,
+                    format!("district '{id}': {e}"),
+                ));
+                continue;
+            }
+        };
+        let population = match props.get(&["population", "population_2020", "einwohner"]) {
+            None | Some(Value::Null) => None,
+            Some(v) => match whole_number(v) {
+                Some(p) => Some(p),
+                None => {
+                    issues.push(Issue::feature(
+                        &entry.path,
+                        n,
+                        format!("district '{id}': population {v} is not a whole number"),
+                    ));
+                    continue;
+                }
+            },
+        };
+        let known: Vec<&str> = NAME_KEYS.iter().chain(DISTRICT_KEYS).copied().collect();
+        let extra = props
+            .rest(&known)
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        read.push((
+            District {
+                id,
+                name,
+                level,
+                parent: props.text(&["parent"]),
+                aliases: props.strings(&["aliases"]),
+                population,
+                provisional: props
+                    .get(&["provisional"])
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false),
+                method: props.text(&["method"]),
+                source: props.text(&["source"]).or_else(|| entry.source.clone()),
+                license: props.text(&["license"]).or_else(|| entry.license.clone()),
+                geometry,
+                extra,
+                parent_derived: false,
+            },
+            origin(entry, n, derived),
+        ));
+    }
+    join_parts(entry, read, batch, issues);
+}
+
+/// A population as a whole number: 5952, 5952.0 or "5952".
+fn whole_number(v: &Value) -> Option<u64> {
+    match v {
+        Value::Number(n) => n.as_u64().or_else(|| {
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f < 9e15)
+                .map(|f| f as u64)
+        }),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// Joins the features of one district (same id and level) into one
+/// MultiPolygon: cities publish a district split by a river or an exclave
+/// as several features.
+fn join_parts(
+    entry: &FileEntry,
+    read: Vec<(District, Origin)>,
+    batch: &mut Batch,
+    issues: &mut Vec<Issue>,
+) {
+    use geo::BooleanOps;
+    let mut first: std::collections::HashMap<(String, String), usize> = Default::default();
+    let mut joined: Vec<(District, Origin, Vec<u64>)> = Vec::new();
+    for (d, origin) in read {
+        let key = (d.id.clone(), d.level.clone());
+        match first.get(&key) {
+            None => {
+                first.insert(key, joined.len());
+                joined.push((d, origin, Vec::new()));
+            }
+            Some(&k) => {
+                if joined[k].0.name != d.name {
+                    issues.push(Issue::feature(
+                        &entry.path,
+                        origin.line as usize,
+                        format!(
+                            "district id '{}' at level '{}' is also used by feature {} for \"{}\", not \"{}\"; ids must name one district",
+                            d.id, d.level, joined[k].1.line, joined[k].0.name, d.name
+                        ),
+                    ));
+                    continue;
+                }
+                let (into, _, parts) = &mut joined[k];
+                into.geometry = match (into.geometry.take(), d.geometry) {
+                    (Some(a), Some(b)) => Some(a.union(&b)),
+                    (a, b) => a.or(b),
+                };
+                if into.population != d.population {
+                    into.population = match (into.population, d.population) {
+                        (Some(a), Some(b)) => Some(a + b),
+                        (a, b) => a.or(b),
+                    };
+                }
+                parts.push(origin.line);
+            }
+        }
+    }
+    for (d, origin, parts) in joined {
+        if !parts.is_empty() {
+            let features: Vec<String> = std::iter::once(origin.line)
+                .chain(parts)
+                .map(|l| l.to_string())
+                .collect();
+            batch.notes.push(format!(
+                "{}: features {} are one district '{}' ({}) at level '{}': joined into one MultiPolygon",
+                entry.path.display(),
+                features.join(", "),
+                d.name,
+                d.id,
+                d.level
+            ));
+        }
+        batch.districts.push((d, origin));
+    }
+}

@@ -1,0 +1,113 @@
+//! Districts and entities from features (properties and a WGS84 geometry),
+//! whichever file format they came from (GeoJSON, Esri JSON, Shapefile,
+//! GeoPackage, KML).
+//!
+//! Properties are read through a [`props::Props`] view: a field the file's
+//! column mapping (`[file.columns]`, `--map`, `--name-column`, …) names is
+//! read from that column only; an unmapped field is looked up under its own
+//! name and aliases, ignoring case and umlaut spelling.
+
+mod districts;
+mod entities;
+mod props;
+
+pub use districts::districts;
+pub use entities::entities;
+
+use super::manifest::FileEntry;
+use super::{Issue, Origin};
+use crate::model::names::slug;
+use geo::MultiPolygon;
+use props::{NAME_KEYS, Props};
+use serde_json::{Map, Value};
+
+/// One feature as a reader delivers it: properties, its own id, and its
+/// geometry already in WGS84 (or why it could not be read).
+pub struct SourceFeature {
+    pub props: Map<String, Value>,
+    pub id: Option<String>,
+    pub geometry: Option<Result<geo::Geometry<f64>, String>>,
+}
+
+/// A feature's geometry as an area: a Polygon or MultiPolygon, valid (or
+/// repaired when `repair` is set; the note says what was repaired).
+fn area(
+    geometry: geo::Geometry<f64>,
+    repair: bool,
+) -> Result<(MultiPolygon<f64>, Option<String>), String> {
+    let mp = match geometry {
+        geo::Geometry::Polygon(p) => MultiPolygon(vec![p]),
+        geo::Geometry::MultiPolygon(mp) => mp,
+        other => {
+            return Err(format!(
+                "is a {}; a district is a Polygon or MultiPolygon",
+                type_name(&other)
+            ));
+        }
+    };
+    super::geometry_check::checked_area(mp, repair)
+}
+
+fn type_name(g: &geo::Geometry<f64>) -> String {
+    match g {
+        geo::Geometry::Point(_) => "Point".into(),
+        geo::Geometry::Line(_) | geo::Geometry::LineString(_) => "LineString".into(),
+        geo::Geometry::MultiPoint(mp) => format!("MultiPoint of {} points", mp.0.len()),
+        geo::Geometry::MultiLineString(_) => "MultiLineString".into(),
+        geo::Geometry::GeometryCollection(_) => "GeometryCollection".into(),
+        geo::Geometry::Polygon(_) => "Polygon".into(),
+        geo::Geometry::MultiPolygon(_) => "MultiPolygon".into(),
+        geo::Geometry::Rect(_) => "Rect".into(),
+        geo::Geometry::Triangle(_) => "Triangle".into(),
+    }
+}
+
+/// The feature's name and id: the `id` field (mapped or by name), else the
+/// Feature's own id, else a slug of the name (the `bool` says so).
+fn name_and_id(
+    props: &Props,
+    feature_id: Option<&str>,
+    entry: &FileEntry,
+    n: usize,
+    issues: &mut Vec<Issue>,
+) -> Option<(String, String, bool)> {
+    let Some(name) = props.text(NAME_KEYS) else {
+        let column = entry
+            .columns
+            .get("name")
+            .map_or("name".to_string(), |c| c.names().join(", "));
+        issues.push(Issue::feature(
+            &entry.path,
+            n,
+            format!("has no name (property {column} is empty)"),
+        ));
+        return None;
+    };
+    let given = props.text(&["id"]).or_else(|| {
+        feature_id
+            .filter(|_| !props.is_mapped("id"))
+            .map(str::to_string)
+    });
+    let (id, derived) = match given {
+        Some(id) => (id, false),
+        None => (slug(&name), true),
+    };
+    if id.is_empty() {
+        issues.push(Issue::feature(
+            &entry.path,
+            n,
+            format!("\"{name}\" gives no usable id; map an id column with --id-column"),
+        ));
+        return None;
+    }
+    Some((name, id, derived))
+}
+
+fn origin(entry: &FileEntry, number: usize, id_derived: bool) -> Origin {
+    Origin {
+        file: entry.path.clone(),
+        line: number as u64,
+        column: format!("feature {number}"),
+        id_derived,
+    }
+}

@@ -1,0 +1,255 @@
+//! A feature's properties as the model reads them: the column mapping
+//! first, then our names and their aliases; foreign values under our names.
+
+use super::SourceFeature;
+use crate::import::manifest::{ColumnSource, FileEntry};
+use crate::import::values::list;
+use crate::import::{Batch, Issue};
+use crate::model::names::fold;
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A feature's properties as the model reads them.
+pub(super) struct Props {
+    raw: Map<String, Value>,
+    /// Model field → its value from the mapped source column(s).
+    mapped: BTreeMap<String, Value>,
+    /// Source columns the mapping consumed (not kept as extra properties).
+    consumed: BTreeSet<String>,
+}
+
+impl Props {
+    /// Applies the file's column mapping. Several source columns are joined with ", ".
+    pub(super) fn new(raw: Map<String, Value>, columns: &BTreeMap<String, ColumnSource>) -> Self {
+        let mut mapped = BTreeMap::new();
+        let mut consumed = BTreeSet::new();
+        for (field, source) in columns {
+            let mut parts = Vec::new();
+            for name in source.names() {
+                if let Some((key, v)) = find(&raw, name) {
+                    consumed.insert(key.clone());
+                    match v {
+                        Value::Null => {}
+                        Value::String(s) if s.trim().is_empty() => {}
+                        other => parts.push(other.clone()),
+                    }
+                }
+            }
+            let value = match parts.len() {
+                0 => Value::Null,
+                1 => parts.pop().unwrap_or(Value::Null),
+                _ => Value::String(
+                    parts
+                        .iter()
+                        .map(|p| match p {
+                            Value::String(s) => s.trim().to_string(),
+                            other => other.to_string(),
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
+            };
+            mapped.insert(field.clone(), value);
+        }
+        Self {
+            raw,
+            mapped,
+            consumed,
+        }
+    }
+
+    /// True when the mapping names this field.
+    pub(super) fn is_mapped(&self, field: &str) -> bool {
+        self.mapped.contains_key(field)
+    }
+
+    /// A field's value: from its mapped column, else from the first property
+    /// named like one of `keys` that the mapping did not consume.
+    pub(super) fn get(&self, keys: &[&str]) -> Option<&Value> {
+        if let Some(v) = self.mapped.get(keys[0]) {
+            return Some(v);
+        }
+        keys.iter().find_map(|k| {
+            find(&self.raw, k)
+                .filter(|(key, _)| !self.consumed.contains(*key))
+                .map(|(_, v)| v)
+        })
+    }
+
+    /// Reads a field as text: strings as they are, numbers as written.
+    pub(super) fn text(&self, keys: &[&str]) -> Option<String> {
+        match self.get(keys)? {
+            Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        }
+    }
+
+    pub(super) fn strings(&self, keys: &[&str]) -> Vec<String> {
+        match self.get(keys) {
+            Some(Value::Array(items)) => items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect(),
+            Some(Value::String(s)) => list(s),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Properties neither mapped nor read as one of `known` (folded names):
+    /// kept verbatim, so nothing of the source is lost.
+    pub(super) fn rest(&self, known: &[&str]) -> impl Iterator<Item = (&String, &Value)> {
+        self.raw.iter().filter(move |(k, v)| {
+            !v.is_null()
+                && !self.consumed.contains(*k)
+                && !known
+                    .iter()
+                    .any(|key| !self.mapped.contains_key(*key) && fold(key) == fold(k))
+        })
+    }
+}
+
+/// A property by its name, ignoring case and umlaut spelling (Shapefile
+/// columns are often upper case: `NAME`, `EINWOHNER`).
+fn find<'a>(props: &'a Map<String, Value>, key: &str) -> Option<(&'a String, &'a Value)> {
+    props.get_key_value(key).or_else(|| {
+        let wanted = fold(key);
+        props.iter().find(|(k, _)| fold(k) == wanted)
+    })
+}
+
+/// Checks that every column the mapping names exists in the file. The
+/// message lists the properties the file has.
+pub(super) fn check_mapping(
+    entry: &FileEntry,
+    features: &[SourceFeature],
+    issues: &mut Vec<Issue>,
+) -> bool {
+    let have = property_names(features);
+    let folded: BTreeSet<String> = have.iter().map(|k| fold(k)).collect();
+    let mut ok = true;
+    for (field, source) in &entry.columns {
+        for name in source.names() {
+            if !folded.contains(&fold(name)) {
+                ok = false;
+                issues.push(Issue::file(
+                    &entry.path,
+                    format!(
+                        "the mapping reads '{field}' from property '{name}', which the file does not have; its properties are: {}",
+                        list_or_none(&have)
+                    ),
+                ));
+            }
+        }
+    }
+    ok
+}
+
+/// Every property name of the file's features, in first-seen order.
+fn property_names(features: &[SourceFeature]) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    let mut names = Vec::new();
+    for f in features {
+        for k in f.props.keys() {
+            if seen.insert(k.clone()) {
+                names.push(k.clone());
+            }
+        }
+    }
+    names
+}
+
+fn list_or_none(names: &[String]) -> String {
+    if names.is_empty() {
+        "(none)".to_string()
+    } else {
+        names.join(", ")
+    }
+}
+
+/// Property names a name is read from when the mapping names none.
+pub(super) const NAME_KEYS: &[&str] = &["name", "bezeichnung", "bezeichnun", "titel", "title"];
+
+/// When no feature has a name under any accepted spelling: one issue for
+/// the file, naming its properties and the flag that maps one.
+pub(super) fn check_names(
+    entry: &FileEntry,
+    features: &[SourceFeature],
+    issues: &mut Vec<Issue>,
+) -> bool {
+    if entry.columns.contains_key("name") || features.is_empty() {
+        return true;
+    }
+    let found = features
+        .iter()
+        .any(|f| NAME_KEYS.iter().any(|k| find(&f.props, k).is_some()));
+    if !found {
+        issues.push(Issue::file(
+            &entry.path,
+            format!(
+                "no property holds the names (looked for {}); its properties are: {}; \
+                 say which one with --name-column COLUMN (or name = \"COLUMN\" under the manifest's [file.columns])",
+                NAME_KEYS.join(", "),
+                list_or_none(&property_names(features))
+            ),
+        ));
+    }
+    found
+}
+
+/// A value of one of our enumerated fields (`kind`, `status`, `visibility`)
+/// that does not parse. Mapped explicitly, it is an error; found under our
+/// name in a foreign file (OSM's `visibility=area`), it is kept as an extra
+/// property and said once per file.
+pub(super) struct Foreign<'a> {
+    entry: &'a FileEntry,
+    seen: BTreeMap<(String, String), usize>,
+}
+
+impl<'a> Foreign<'a> {
+    pub(super) fn new(entry: &'a FileEntry) -> Self {
+        Self {
+            entry,
+            seen: BTreeMap::new(),
+        }
+    }
+
+    pub(super) fn notes(self, batch: &mut Batch) {
+        for ((field, value), count) in self.seen {
+            batch.notes.push(format!(
+                "{}: {count} feature(s) have property '{field}' = \"{value}\", which is not a stadtatlas {field}; \
+                 kept as an extra property (map a column with --map {field}=COLUMN to read it as ours)",
+                self.entry.path.display()
+            ));
+        }
+    }
+}
+
+/// Parses one enumerated field; see [`Foreign`].
+pub(super) fn enumerated<T: std::str::FromStr<Err = String>>(
+    props: &Props,
+    field: &str,
+    foreign: &mut Foreign<'_>,
+    kept: &mut Vec<String>,
+    bad: &mut Vec<String>,
+) -> Option<T> {
+    let value = props.text(&[field])?;
+    match value.parse() {
+        Ok(v) => Some(v),
+        Err(msg) if props.is_mapped(field) => {
+            bad.push(format!("{field}: {msg}"));
+            None
+        }
+        Err(_) => {
+            *foreign
+                .seen
+                .entry((field.to_string(), value.clone()))
+                .or_default() += 1;
+            kept.push(field.to_string());
+            None
+        }
+    }
+}
