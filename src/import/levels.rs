@@ -8,7 +8,7 @@ use geo::GeodesicArea;
 
 /// Where a file asks a level to stand.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Placement {
+pub enum Side {
     Below(String),
     Above(String),
 }
@@ -17,7 +17,7 @@ pub enum Placement {
 #[derive(Debug, Clone)]
 pub struct LevelRequest {
     pub level: String,
-    pub placement: Placement,
+    pub side: Side,
     pub file: std::path::PathBuf,
 }
 
@@ -93,9 +93,9 @@ pub fn place(
     // Requests first: they may name each other's levels.
     for r in requests {
         order.retain(|l| *l != r.level);
-        let (anchor, offset) = match &r.placement {
-            Placement::Below(a) => (a, 1),
-            Placement::Above(a) => (a, 0),
+        let (anchor, offset) = match &r.side {
+            Side::Below(a) => (a, 1),
+            Side::Above(a) => (a, 0),
         };
         match order.iter().position(|l| l == anchor) {
             Some(at) => order.insert(at + offset, r.level.clone()),

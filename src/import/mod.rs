@@ -22,7 +22,7 @@ pub mod levels;
 pub mod manifest;
 mod placement;
 mod plan;
-mod plausible;
+mod reach;
 mod shapefile_read;
 mod sources;
 mod values;
@@ -340,25 +340,25 @@ fn read_file(entry: &manifest::FileEntry, batch: &mut Batch, issues: &mut Vec<Is
         if entry.replace {
             batch.replacing.push(entry.path.clone());
         }
-        let placement = match (&entry.below, &entry.above) {
+        let side = match (&entry.below, &entry.above) {
             (Some(_), Some(_)) => {
                 return issues.push(Issue::file(
                     &entry.path,
                     "give --below or --above, not both",
                 ));
             }
-            (Some(b), None) => Some(levels::Placement::Below(b.clone())),
-            (None, Some(a)) => Some(levels::Placement::Above(a.clone())),
+            (Some(b), None) => Some(levels::Side::Below(b.clone())),
+            (None, Some(a)) => Some(levels::Side::Above(a.clone())),
             (None, None) => None,
         };
-        if let Some(placement) = placement {
+        if let Some(side) = side {
             let mut seen: Vec<&str> = Vec::new();
             for (d, _) in &batch.districts[before..] {
                 if !seen.contains(&d.level.as_str()) {
                     seen.push(&d.level);
                     batch.level_requests.push(levels::LevelRequest {
                         level: d.level.clone(),
-                        placement: placement.clone(),
+                        side: side.clone(),
                         file: entry.path.clone(),
                     });
                 }

@@ -157,7 +157,7 @@ pub fn prepare(
 
     let mut batch = batch;
     let mut notes = std::mem::take(&mut batch.notes);
-    super::plausible::check(&batch, &snapshot.districts, &mut issues);
+    super::reach::check(&batch, &snapshot.districts, &mut issues);
     // Only an import that brings districts or levels changes them; the
     // others keep the stored ones as they are (and skip the geometry work).
     let touched =
