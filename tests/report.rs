@@ -455,3 +455,58 @@ fn report_page_works_in_headless_chromium() {
         std::fs::copy(&shot, keep).unwrap();
     }
 }
+
+/// The bundle is opened by people: in Excel (tables/*.csv) and in Markdown
+/// viewers (appendix.md). A hostile record stays text in both.
+#[test]
+fn the_bundles_tables_and_appendix_keep_hostile_names_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(dir.path());
+    let hostile = dir.path().join("partners.csv");
+    std::fs::write(
+        &hostile,
+        "id,name,category,fields,lon,lat\n\
+         script,<script>alert(1)</script>,@SUM(1+1),bildung,11.9697,51.4828\n\
+         plus,+49 345 0000,company,bildung,11.9698,51.4829\n",
+    )
+    .unwrap();
+    bin(&store).arg("import").arg(&hostile).assert().success();
+    let out = dir.path().join("bundle");
+    bin(&store)
+        .arg("report")
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let mut tables = 0;
+    for file in files_under(&out.join("tables")) {
+        tables += 1;
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_path(&file)
+            .unwrap();
+        for record in reader.records() {
+            for cell in record.unwrap().iter() {
+                let numeric = cell.trim().parse::<f64>().is_ok();
+                assert!(
+                    numeric || !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                    "{}: {cell:?}",
+                    file.display()
+                );
+            }
+        }
+    }
+    assert!(tables > 3);
+    let entities = std::fs::read_to_string(out.join("tables/entities.csv")).unwrap();
+    assert!(entities.contains("'<script>") || entities.contains("<script>alert(1)</script>"));
+    assert!(
+        entities.contains("'@sum(1+1)") && entities.contains("'+49 345 0000"),
+        "{entities}"
+    );
+    let appendix = std::fs::read_to_string(out.join("appendix.md")).unwrap();
+    assert!(
+        !appendix.contains("<script") && !appendix.contains("<b>"),
+        "{appendix}"
+    );
+    assert!(!contains(&out.join("index.html"), "<script>alert(1)"));
+}

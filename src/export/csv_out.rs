@@ -13,6 +13,9 @@ pub enum CsvDialect {
     /// `;` separator, decimal comma; text cells that Excel would take for a
     /// formula (`=`, `+`, `-`, `@`, tab, carriage return) get a leading `'`.
     Excel,
+    /// [`CsvDialect::Plain`] with text cells neutralised as for Excel: the
+    /// report bundle's tables, which people open in a spreadsheet.
+    PlainSafe,
 }
 
 /// Neutralises a text cell against CSV formula injection (OWASP).
@@ -30,7 +33,7 @@ fn number(v: Option<f64>, decimals: usize, dialect: CsvDialect) -> String {
             let s = format!("{x:.decimals$}");
             match dialect {
                 CsvDialect::Excel => s.replace('.', ","),
-                CsvDialect::Plain => s,
+                CsvDialect::Plain | CsvDialect::PlainSafe => s,
             }
         }
     }
@@ -77,7 +80,7 @@ pub fn entities(
         })
         .from_writer(Vec::new());
     let text = |s: &str| match dialect {
-        CsvDialect::Excel => neutralise(s),
+        CsvDialect::Excel | CsvDialect::PlainSafe => neutralise(s),
         CsvDialect::Plain => s.to_string(),
     };
     w.write_record(&header).expect("writing to memory");
@@ -135,7 +138,7 @@ pub fn entities(
     let body = w.into_inner().expect("flushing memory");
     match dialect {
         CsvDialect::Excel => [b"\xEF\xBB\xBF".as_slice(), &body].concat(),
-        CsvDialect::Plain => body,
+        CsvDialect::Plain | CsvDialect::PlainSafe => body,
     }
 }
 

@@ -32,16 +32,32 @@ impl Grid {
     /// RFC 4180 CSV (notes are left out: a CSV holds only the table).
     pub fn to_csv(&self) -> String {
         let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record(&self.headers).expect("writing to memory");
+        // Opened in a spreadsheet by people: text that would be a formula is
+        // neutralised; numbers (counts, shares) stay numbers.
+        let cell = |c: &String| {
+            if c.trim().parse::<f64>().is_ok() {
+                c.clone()
+            } else {
+                super::csv_out::neutralise(c)
+            }
+        };
+        w.write_record(self.headers.iter().map(cell))
+            .expect("writing to memory");
         for row in &self.rows {
-            w.write_record(row).expect("writing to memory");
+            w.write_record(row.iter().map(cell))
+                .expect("writing to memory");
         }
         String::from_utf8(w.into_inner().expect("flushing memory")).expect("CSV of UTF-8 cells")
     }
 
     /// A GitHub-flavoured Markdown table, ready for an appendix.
     pub fn to_markdown(&self) -> String {
-        let esc = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+        // Markdown renders inline HTML: a record named `<script>` must stay text.
+        let esc = |s: &str| {
+            html_escape::encode_text(s)
+                .replace('|', "\\|")
+                .replace(['\n', '\r'], " ")
+        };
         let mut out = String::new();
         let _ = writeln!(
             out,
@@ -118,5 +134,14 @@ mod tests {
             notes: vec![],
         };
         assert!(g.to_html().contains("&lt;script&gt;") && !g.to_html().contains("<script>"));
+        assert!(
+            g.to_markdown().contains("&lt;script&gt;") && !g.to_markdown().contains("<script>")
+        );
+        let g = Grid {
+            headers: vec!["name".into(), "n".into()],
+            rows: vec![vec!["=HYPERLINK(\"http://x\")".into(), "-3".into()]],
+            notes: vec![],
+        };
+        assert!(g.to_csv().contains("\"'=HYPERLINK(") && g.to_csv().contains(",-3\n"));
     }
 }

@@ -61,7 +61,9 @@ fn data_json(p: &Page<'_>) -> String {
     });
     serde_json::to_string(&json!({"entities": entities, "labels": labels}))
         .expect("JSON of strings")
-        .replace("</", "<\\/")
+        // Every `<` as a JSON escape: no `</script>` ends the element and no
+        // `<!--` or `<script` switches the parser into an escaped state.
+        .replace('<', "\\u003c")
 }
 
 /// Renders the page.

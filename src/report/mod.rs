@@ -94,7 +94,12 @@ pub fn write_bundle(
     }
     write(
         tables.join("entities.csv"),
-        csv_out::entities(atlas, &rows, options.profile, csv_out::CsvDialect::Plain),
+        csv_out::entities(
+            atlas,
+            &rows,
+            options.profile,
+            csv_out::CsvDialect::PlainSafe,
+        ),
         &mut files,
     )?;
 
