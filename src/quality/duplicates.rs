@@ -51,6 +51,84 @@ fn name_prefix(folded: &[u8]) -> &[u8] {
     &folded[..folded.len().min(PREFIX)]
 }
 
+/// Words that many names of a register share and that do not say which
+/// place is meant (folded: lower case, umlauts written out). Two names are
+/// compared by what is left: "Grundschule am Park" and "Grundschule am See"
+/// are "park" and "see".
+const GENERIC: &[&str] = &[
+    "grundschule",
+    "schule",
+    "gymnasium",
+    "gesamtschule",
+    "sekundarschule",
+    "oberschule",
+    "berufsschule",
+    "foerderschule",
+    "kita",
+    "kindergarten",
+    "kindertagesstaette",
+    "hort",
+    "krippe",
+    "str",
+    "strasse",
+    "weg",
+    "platz",
+    "allee",
+    "ring",
+    "gasse",
+    "verein",
+    "ev",
+    "e",
+    "v",
+    "gmbh",
+    "ggmbh",
+    "mbh",
+    "ag",
+    "kg",
+    "ug",
+    "co",
+    "halle",
+    "saale",
+    "stadt",
+    "der",
+    "die",
+    "das",
+    "des",
+    "dem",
+    "den",
+    "und",
+    "am",
+    "an",
+    "im",
+    "in",
+    "zu",
+    "zum",
+    "zur",
+    "fuer",
+    "von",
+    "vom",
+    "bei",
+    "nr",
+    "the",
+    "of",
+    "and",
+];
+
+/// A folded name without its [`GENERIC`] words.
+fn distinctive(folded: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(folded.len());
+    for word in folded.split(|&c| c == b' ') {
+        if word.is_empty() || GENERIC.iter().any(|g| g.as_bytes() == word) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(b' ');
+        }
+        out.extend_from_slice(word);
+    }
+    out
+}
+
 /// True when two folded names carry the same numbers in the same order.
 /// Names that differ only in a number name different things: the houses of
 /// one street ("Aachener Str. 12", "Aachener Str. 14"), numbered schools and
@@ -98,6 +176,7 @@ where
         .par_iter()
         .map(|e| fold(&e.name).into_bytes())
         .collect();
+    let distinct: Vec<Vec<u8>> = folded.par_iter().map(|f| distinctive(f)).collect();
     let mut groups: HashMap<&[u8], Vec<usize>> = HashMap::new();
     for (i, e) in entities.iter().enumerate() {
         if e.location.is_some() {
@@ -117,7 +196,12 @@ where
                 if !same_numbers(&folded[a], &folded[b]) {
                     return;
                 }
-                let similarity = strsim::generic_jaro_winkler(&folded[a], &folded[b]);
+                let similarity = match (distinct[a].is_empty(), distinct[b].is_empty()) {
+                    (false, false) => strsim::generic_jaro_winkler(&distinct[a], &distinct[b]),
+                    (true, true) => strsim::generic_jaro_winkler(&folded[a], &folded[b]),
+                    // "Kita" and "Kita Sonnenschein": one says which, the other does not.
+                    _ => return,
+                };
                 if similarity >= SIMILAR {
                     found.push(Duplicate {
                         a: a.min(b),
@@ -243,6 +327,25 @@ mod tests {
         assert!(same_numbers(
             &f("Stadtwerke Halle"),
             &f("Stadtwerke Halle GmbH")
+        ));
+    }
+
+    #[test]
+    fn generic_words_do_not_make_names_similar() {
+        let near = |a: &str, b: &str| {
+            let es = vec![at("a", a, 11.9714, 51.4803), at("b", b, 11.9716, 51.4804)];
+            !likely_duplicates(&es, None).is_empty()
+        };
+        assert!(!near("Grundschule am Park", "Grundschule am See"));
+        assert!(!near("Kita Sonnenschein", "Kita Regenbogen"));
+        assert!(!near("Kita", "Kita Sonnenschein"));
+        assert!(!near("Aachener Str. 12", "Aachener Str. 14"));
+        assert!(near("Stadtwerke Halle GmbH", "Stadtwerke Halle"));
+        assert!(near("Grundschule am Park", "Grundschule Am Park"));
+        assert!(near("Kita Sonnenschein e.V.", "Kita Sonnenschein"));
+        assert!(near(
+            "Martin-Luther-Universität",
+            "Martin Luther Universitaet Halle"
         ));
     }
     use crate::model::{EntityKind, LonLat};
