@@ -304,3 +304,82 @@ fn a_folder_without_a_manifest_is_read_with_guessed_roles_and_the_manifest_is_sh
     );
     assert!(!other.exists());
 }
+
+#[test]
+fn a_table_with_a_wkt_column_is_a_layer() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.gpkg");
+    // As QGIS saves a layer "as CSV, geometry AS_WKT"; one row as EWKT.
+    let districts = dir.path().join("viertel.csv");
+    std::fs::write(
+        &districts,
+        "WKT;VTL_NAME\n\
+         \"POLYGON ((11.96 51.47, 11.98 51.47, 11.98 51.49, 11.96 51.49, 11.96 51.47))\";Altstadt\n\
+         \"SRID=4326;POLYGON ((11.98 51.47, 12.00 51.47, 12.00 51.49, 11.98 51.49, 11.98 51.47))\";Ost\n",
+    )
+    .unwrap();
+    let (code, err) = run(
+        &store,
+        &[
+            "import",
+            districts.to_str().unwrap(),
+            "--as",
+            "districts",
+            "--level",
+            "viertel",
+            "--name-column",
+            "VTL_NAME",
+        ],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    let partners = dir.path().join("partner.csv");
+    std::fs::write(
+        &partners,
+        "name,geometry\nStadtbibliothek,POINT (11.97 51.48)\nHafen,POINT (11.99 51.48)\nOhne Ort,\n",
+    )
+    .unwrap();
+    let (code, err) = run(
+        &store,
+        &["import", partners.to_str().unwrap(), "--as", "partners"],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    let e = json_of(&store, &["show", "hafen"]);
+    assert_eq!(e["districts"]["viertel"], "Ost", "{e}");
+    assert_eq!(
+        json_of(&store, &["show", "ohne-ort"])["districts"]["viertel"],
+        "city-wide"
+    );
+    // A broken cell names its line and column.
+    std::fs::write(
+        &partners,
+        "name,geometry\nA,POINT (11.97 51.48)\nB,POINT (11.97\n",
+    )
+    .unwrap();
+    let (code, err) = run(
+        &store,
+        &["import", partners.to_str().unwrap(), "--as", "partners"],
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("partner.csv:3: column 'geometry': \"POINT (11.97\" is not WKT"),
+        "{err}"
+    );
+    // A districts table without geometry says what districts need.
+    std::fs::write(&districts, "name\nAltstadt\n").unwrap();
+    let (code, err) = run(
+        &store,
+        &[
+            "import",
+            districts.to_str().unwrap(),
+            "--as",
+            "districts",
+            "--level",
+            "viertel",
+        ],
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("has no geometry column") && err.contains("its columns are: name"),
+        "{err}"
+    );
+}

@@ -846,6 +846,16 @@ fn files_written_by_gdal_import_with_the_same_districts_and_areas() {
     ]);
     gdal(&["-f", "KML", &at("st.kml"), &src]);
     gdal(&["-f", "GeoJSON", "-dim", "XYZ", &at("st_z.geojson"), &src]);
+    gdal(&[
+        "-f",
+        "CSV",
+        "-lco",
+        "GEOMETRY=AS_WKT",
+        "-t_srs",
+        "EPSG:25832",
+        &at("st_wkt.csv"),
+        &src,
+    ]);
     {
         let file = std::fs::File::create(dir.path().join("st_shp.zip")).unwrap();
         let mut zip = zip::ZipWriter::new(file);
@@ -906,6 +916,7 @@ fn files_written_by_gdal_import_with_the_same_districts_and_areas() {
         ("st.kml", &[][..]),
         ("st_z.geojson", &[][..]),
         ("st_shp.zip", &[][..]),
+        ("st_wkt.csv", &["--crs", "EPSG:25832"][..]),
     ] {
         assert_eq!(import(&at(file), extra), expected, "{file}");
     }

@@ -262,6 +262,7 @@ pub fn read(
                     geojson::feature::Id::Number(n) => n.to_string(),
                 }),
                 geometry,
+                line: None,
             }
         })
         .collect();

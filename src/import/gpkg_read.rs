@@ -169,6 +169,7 @@ pub fn read(
                 props,
                 id: None,
                 geometry,
+                line: None,
             });
         }
         Ok((out, placement.check(path, issues)))

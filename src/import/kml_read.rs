@@ -399,6 +399,7 @@ pub fn read(
                 props,
                 id: None,
                 geometry,
+                line: None,
             }
         })
         .collect();

@@ -26,6 +26,7 @@ mod reach;
 mod shapefile_read;
 mod sources;
 mod values;
+mod wkt_table;
 
 pub use issue::{ImportError, Issue};
 pub use plan::{ImportSummary, Prepared, prepare};
@@ -301,18 +302,18 @@ fn read_file(entry: &manifest::FileEntry, batch: &mut Batch, issues: &mut Vec<Is
         || ext == "tsv"
         || ext == "txt"
         || sources::SPREADSHEETS.contains(&ext.as_str());
-    if tabular {
+    let wkt = tabular
+        && !matches!(entry.role, FileRole::Relations | FileRole::Contacts)
+        && (entry.role == FileRole::Districts || wkt_table::has_wkt_column(entry));
+    if tabular && !wkt {
         return match entry.role {
             FileRole::Relations => csv_links::read_relations(entry, batch, issues),
             FileRole::Contacts => csv_links::read_contacts(entry, batch, issues),
-            FileRole::Districts => issues.push(Issue::file(
-                &entry.path,
-                "districts need geometry: give a GeoJSON, Shapefile or GeoPackage",
-            )),
             _ => csv_entities::read(entry, batch, issues),
         };
     }
     let reader: FeatureReader = match ext.as_str() {
+        _ if wkt => wkt_table::read,
         // Esri JSON is told from GeoJSON by its content.
         "geojson" | "json" | "esrijson" => geojson_read::read,
         "shp" => shapefile_read::read,

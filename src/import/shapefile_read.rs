@@ -164,6 +164,7 @@ pub fn read(
             props,
             id: None,
             geometry,
+            line: None,
         });
     }
     placement.check(path, issues).then_some(out)

@@ -1,7 +1,7 @@
 //! Districts from features; a district published in several features is one.
 
 use super::props::{NAME_KEYS, Props, check_mapping, check_names};
-use super::{SourceFeature, area, name_and_id, origin};
+use super::{Place, SourceFeature, area, name_and_id, origin};
 use crate::import::manifest::FileEntry;
 use crate::import::{Batch, Issue, Origin};
 use crate::model::District;
@@ -38,9 +38,13 @@ pub fn districts(
     let mut read: Vec<(District, Origin)> = Vec::new();
     for (i, feature) in features.into_iter().enumerate() {
         let n = i + 1;
+        let place = Place {
+            number: n,
+            line: feature.line,
+        };
         let props = Props::new(feature.props, &entry.columns);
         let Some((name, id, derived)) =
-            name_and_id(&props, feature.id.as_deref(), entry, n, issues)
+            name_and_id(&props, feature.id.as_deref(), entry, place, issues)
         else {
             continue;
         };
@@ -48,9 +52,8 @@ pub fn districts(
             .text(&["level", "ebene"])
             .or_else(|| entry.level.clone())
         else {
-            issues.push(Issue::feature(
-                &entry.path,
-                n,
+            issues.push(place.issue(
+                entry,
                 format!("district '{id}' has no 'level' property; give one with --level"),
             ));
             continue;
@@ -68,20 +71,12 @@ pub fn districts(
                     Some(mp)
                 }
                 Err(msg) => {
-                    issues.push(Issue::feature(
-                        &entry.path,
-                        n,
-                        format!("district '{id}': geometry {msg}"),
-                    ));
+                    issues.push(place.issue(entry, format!("district '{id}': geometry {msg}")));
                     continue;
                 }
             },
             Some(Err(e)) => {
-                issues.push(Issue::feature(
-                    &entry.path,
-                    n,
-                    format!("district '{id}': {e}"),
-                ));
+                issues.push(place.issue(entry, format!("district '{id}': {e}")));
                 continue;
             }
         };
@@ -90,9 +85,8 @@ pub fn districts(
             Some(v) => match whole_number(v) {
                 Some(p) => Some(p),
                 None => {
-                    issues.push(Issue::feature(
-                        &entry.path,
-                        n,
+                    issues.push(place.issue(
+                        entry,
                         format!("district '{id}': population {v} is not a whole number"),
                     ));
                     continue;
@@ -123,7 +117,7 @@ pub fn districts(
                 extra,
                 parent_derived: false,
             },
-            origin(entry, n, derived),
+            origin(entry, place, derived),
         ));
     }
     join_parts(entry, read, batch, issues);
@@ -153,7 +147,7 @@ fn join_parts(
 ) {
     use geo::BooleanOps;
     let mut first: std::collections::HashMap<(String, String), usize> = Default::default();
-    let mut joined: Vec<(District, Origin, Vec<u64>)> = Vec::new();
+    let mut joined: Vec<(District, Origin, Vec<String>)> = Vec::new();
     for (d, origin) in read {
         let key = (d.id.clone(), d.level.clone());
         match first.get(&key) {
@@ -163,12 +157,12 @@ fn join_parts(
             }
             Some(&k) => {
                 if joined[k].0.name != d.name {
-                    issues.push(Issue::feature(
+                    issues.push(Issue::line(
                         &entry.path,
-                        origin.line as usize,
+                        origin.line,
                         format!(
-                            "district id '{}' at level '{}' is also used by feature {} for \"{}\", not \"{}\"; ids must name one district",
-                            d.id, d.level, joined[k].1.line, joined[k].0.name, d.name
+                            "{}: district id '{}' at level '{}' is also used by {} for \"{}\", not \"{}\"; ids must name one district",
+                            origin.column, d.id, d.level, joined[k].1.column, joined[k].0.name, d.name
                         ),
                     ));
                     continue;
@@ -184,20 +178,19 @@ fn join_parts(
                         (a, b) => a.or(b),
                     };
                 }
-                parts.push(origin.line);
+                parts.push(origin.column);
             }
         }
     }
     for (d, origin, parts) in joined {
         if !parts.is_empty() {
-            let features: Vec<String> = std::iter::once(origin.line)
+            let places: Vec<String> = std::iter::once(origin.column.clone())
                 .chain(parts)
-                .map(|l| l.to_string())
                 .collect();
             batch.notes.push(format!(
-                "{}: features {} are one district '{}' ({}) at level '{}': joined into one MultiPolygon",
+                "{}: {} are one district '{}' ({}) at level '{}': joined into one MultiPolygon",
                 entry.path.display(),
-                features.join(", "),
+                places.join(", "),
                 d.name,
                 d.id,
                 d.level

@@ -2,7 +2,7 @@
 //! polygon is the area.
 
 use super::props::{Foreign, NAME_KEYS, Props, check_mapping, check_names, enumerated};
-use super::{SourceFeature, area, name_and_id, origin, type_name};
+use super::{Place, SourceFeature, area, name_and_id, origin, type_name};
 use crate::import::manifest::FileEntry;
 use crate::import::values::{date, period_bound};
 use crate::import::{Batch, Issue};
@@ -48,9 +48,13 @@ pub fn entities(
     let mut read = Vec::new();
     for (i, feature) in features.into_iter().enumerate() {
         let n = i + 1;
+        let place = Place {
+            number: n,
+            line: feature.line,
+        };
         let props = Props::new(feature.props, &entry.columns);
         let Some((name, id, derived)) =
-            name_and_id(&props, feature.id.as_deref(), entry, n, issues)
+            name_and_id(&props, feature.id.as_deref(), entry, place, issues)
         else {
             continue;
         };
@@ -132,7 +136,7 @@ pub fn entities(
             }
         }
         if !bad.is_empty() {
-            issues.extend(bad.into_iter().map(|m| Issue::feature(&entry.path, n, m)));
+            issues.extend(bad.into_iter().map(|m| place.issue(entry, m)));
             continue;
         }
         // Nothing lost: properties the model has no field for, verbatim.
@@ -151,7 +155,7 @@ pub fn entities(
             e.extra.insert(k.clone(), text);
         }
         e.canonicalize();
-        read.push((e, origin(entry, n, derived)));
+        read.push((e, origin(entry, place, derived)));
     }
     foreign.notes(batch);
     if let (Some(note), _) = crate::import::ids::make_unique(&mut read, &entry.path) {

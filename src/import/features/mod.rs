@@ -27,6 +27,33 @@ pub struct SourceFeature {
     pub props: Map<String, Value>,
     pub id: Option<String>,
     pub geometry: Option<Result<geo::Geometry<f64>, String>>,
+    /// The line it starts on, for features read from a table (CSV with a
+    /// WKT column); `None` for geodata, whose features are numbered.
+    pub line: Option<u64>,
+}
+
+/// Where a feature stands in its file: its number, or its line in a table.
+#[derive(Clone, Copy)]
+struct Place {
+    number: usize,
+    line: Option<u64>,
+}
+
+impl Place {
+    fn issue(self, entry: &FileEntry, message: impl Into<String>) -> Issue {
+        match self.line {
+            Some(line) => Issue::line(&entry.path, line, message),
+            None => Issue::feature(&entry.path, self.number, message),
+        }
+    }
+
+    /// `feature 3` or `line 4`, for messages that name several places.
+    fn label(self) -> String {
+        match self.line {
+            Some(line) => format!("line {line}"),
+            None => format!("feature {}", self.number),
+        }
+    }
 }
 
 /// A feature's geometry as an area: a Polygon or MultiPolygon, valid (or
@@ -68,7 +95,7 @@ fn name_and_id(
     props: &Props,
     feature_id: Option<&str>,
     entry: &FileEntry,
-    n: usize,
+    place: Place,
     issues: &mut Vec<Issue>,
 ) -> Option<(String, String, bool)> {
     let Some(name) = props.text(NAME_KEYS) else {
@@ -76,11 +103,7 @@ fn name_and_id(
             .columns
             .get("name")
             .map_or("name".to_string(), |c| c.names().join(", "));
-        issues.push(Issue::feature(
-            &entry.path,
-            n,
-            format!("has no name (property {column} is empty)"),
-        ));
+        issues.push(place.issue(entry, format!("has no name (property {column} is empty)")));
         return None;
     };
     let given = props.text(&["id"]).or_else(|| {
@@ -93,9 +116,8 @@ fn name_and_id(
         None => (slug(&name), true),
     };
     if id.is_empty() {
-        issues.push(Issue::feature(
-            &entry.path,
-            n,
+        issues.push(place.issue(
+            entry,
             format!("\"{name}\" gives no usable id; map an id column with --id-column"),
         ));
         return None;
@@ -103,11 +125,11 @@ fn name_and_id(
     Some((name, id, derived))
 }
 
-fn origin(entry: &FileEntry, number: usize, id_derived: bool) -> Origin {
+fn origin(entry: &FileEntry, place: Place, id_derived: bool) -> Origin {
     Origin {
         file: entry.path.clone(),
-        line: number as u64,
-        column: format!("feature {number}"),
+        line: place.line.unwrap_or(place.number as u64),
+        column: place.label(),
         id_derived,
     }
 }
