@@ -493,15 +493,6 @@ fn program() -> String {
     shown.display().to_string()
 }
 
-/// Lowers this thread's priority to the lowest (nice 19): the scheduler
-/// gives it a core only when no other thread of ours, or of anyone, wants it.
-/// If the kernel refuses, the thread keeps its priority.
-fn lower_this_threads_priority() {
-    // On Linux the nice value belongs to a thread, named by its thread id.
-    #[cfg(target_os = "linux")]
-    let _ = rustix::process::setpriority_process(Some(rustix::thread::gettid()), 19);
-}
-
 fn import_paths(
     store_path: &Path,
     paths: &[PathBuf],
@@ -509,15 +500,7 @@ fn import_paths(
     dry_run: bool,
     out: &Out,
 ) -> Result<()> {
-    // An import touches a lot of fresh memory once (1.3 GB at 10^6
-    // entities). Where the kernel backs madvised memory with huge pages and
-    // compacts memory to find them (THP "madvise", as on our machines), that
-    // cost 2.6-3.4 s of system time per 10^6 import; with 4 KiB pages
-    // 1.2 s, and the import 6.5 -> 5.3 s (A/B, medians of 5). Queries keep
-    // huge pages: their few large allocations fault fewer times with them.
-    // If the kernel refuses, nothing is lost but that time.
-    #[cfg(target_os = "linux")]
-    let _ = rustix::thread::disable_transparent_huge_pages(true);
+    use import::run::Step;
     // A spinner on a terminal (indicatif draws nothing when stderr is piped).
     let spinner = if out.quiet {
         indicatif::ProgressBar::hidden()
@@ -525,90 +508,46 @@ fn import_paths(
         indicatif::ProgressBar::new_spinner()
     };
     spinner.enable_steady_tick(std::time::Duration::from_millis(120));
-    spinner.set_message(format!("reading {} path(s)", paths.len()));
-    let batch = import::read_paths(paths, options);
-    spinner.set_message("checking against the store");
-    let (snapshot, stored) = if store_path.exists() {
-        let store = SqliteStore::open_for_reading(store_path)?;
-        (store.snapshot()?, store.assignments()?)
-    } else {
-        Default::default()
-    };
-    let prepared = batch
-        .and_then(|batch| import::prepare(batch, &snapshot, &stored))
-        .map_err(anyhow::Error::from);
-    spinner.finish_and_clear();
-    let mut prepared = prepared?;
-    let s = &prepared.summary;
     let verb = if dry_run { "would change" } else { "changes" };
-    out.progress(&format!(
-        "import {verb}: entities +{} ~{} ={}; districts +{} ~{} ={}{}; relations +{} ={}; contacts +{} ={}",
-        s.entities_added, s.entities_changed, s.entities_unchanged,
-        s.districts_added, s.districts_changed, s.districts_unchanged,
-        if s.districts_removed > 0 { format!(" -{}", s.districts_removed) } else { String::new() },
-        s.relations_added, s.relations_unchanged, s.contacts_added, s.contacts_unchanged,
-    ));
-    if dry_run || prepared.changes.is_empty() {
-        let advice = prepared.advice(&snapshot);
-        prepared.summary.warnings.extend(advice);
-        show_warnings(&prepared.summary.warnings, out);
-        if !dry_run {
-            out.progress("nothing to change; the store is as it was");
-        } else if out.format == Format::Json {
-            output::print_json(&prepared.summary, true)?;
-        }
-        return Ok(());
-    }
-    let spinner = if out.quiet {
-        indicatif::ProgressBar::hidden()
-    } else {
-        indicatif::ProgressBar::new_spinner()
-    };
-    spinner.enable_steady_tick(std::time::Duration::from_millis(120));
-    spinner.set_message(format!(
-        "writing {} entities and {} districts in one transaction",
-        prepared.changes.entities.len(),
-        prepared.changes.districts.len()
-    ));
-    // The advice needs a core, the writing (SQLite) one: both at once. The
-    // advice gets a one-thread pool of its own: in the global pool its
-    // parallel jobs would queue ahead of the encoding of entity rows that
-    // the writer waits for, and take both cores (10^6 import, A/B: 6.7 s →
-    // 5.4 s; its entity rows took 3.1 s beside the advice, now 1.9 s). Its
-    // thread runs at nice 19, so the writer and the encoding get a core
-    // whenever they want one (10^6 import, A/B medians of 5: 5.12 s →
-    // 4.85 s; without any advice 4.82 s); it still ends long before the
-    // write.
-    let (applied, advice) = std::thread::scope(|scope| {
-        let advice = scope.spawn(|| {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(1)
-                .start_handler(|_| lower_this_threads_priority())
-                .build();
-            match pool {
-                Ok(pool) => pool.install(|| prepared.advice(&snapshot)),
-                Err(_) => prepared.advice(&snapshot),
+    let outcome = import::run::run(
+        store_path,
+        paths,
+        options,
+        dry_run,
+        &mut |step| match step {
+            Step::Reading(n) => spinner.set_message(format!("reading {n} path(s)")),
+            Step::Checking => spinner.set_message("checking against the store"),
+            Step::Planned(s) => {
+                spinner.suspend(|| {
+                out.progress(&format!(
+                    "import {verb}: entities +{} ~{} ={}; districts +{} ~{} ={}{}; relations +{} ={}; contacts +{} ={}",
+                    s.entities_added, s.entities_changed, s.entities_unchanged,
+                    s.districts_added, s.districts_changed, s.districts_unchanged,
+                    if s.districts_removed > 0 { format!(" -{}", s.districts_removed) } else { String::new() },
+                    s.relations_added, s.relations_unchanged, s.contacts_added, s.contacts_unchanged,
+                ))
+            });
             }
-        });
-        let applied = if store_path.exists() {
-            SqliteStore::open(store_path).and_then(|mut store| store.apply(&prepared.changes))
-        } else {
-            SqliteStore::create_with(store_path, &prepared.changes).map(|(_, id)| id)
-        };
-        let advice = advice
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (applied, advice)
-    });
+            Step::Writing {
+                entities,
+                districts,
+            } => spinner.set_message(format!(
+                "writing {entities} entities and {districts} districts in one transaction"
+            )),
+        },
+    );
     spinner.finish_and_clear();
-    prepared.summary.warnings.extend(advice);
-    show_warnings(&prepared.summary.warnings, out);
-    let id = applied.context("writing the import")?;
-    out.progress(&format!("import #{id} written to {}", store_path.display()));
-    // A million records take 0.15 s to free one by one: on a thread of
-    // their own, the command does not wait for that (and when it ends the
-    // OS takes the memory back at once).
-    std::thread::spawn(move || drop((prepared, snapshot)));
+    let outcome = outcome?;
+    show_warnings(&outcome.summary.warnings, out);
+    match outcome.import_id {
+        Some(id) => out.progress(&format!("import #{id} written to {}", store_path.display())),
+        None if dry_run => {
+            if out.format == Format::Json {
+                output::print_json(&outcome.summary, true)?;
+            }
+        }
+        None => out.progress("nothing to change; the store is as it was"),
+    }
     Ok(())
 }
 

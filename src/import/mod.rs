@@ -23,6 +23,7 @@ pub mod manifest;
 mod placement;
 mod plan;
 mod reach;
+pub mod run;
 mod shapefile_read;
 mod sources;
 mod values;

@@ -1,0 +1,149 @@
+//! One import as one operation: read the files, plan the changes against
+//! the store, write them in one transaction, and work out the advice (likely
+//! duplicates, unknown vocabulary) while the write runs. The command line
+//! calls it, and so will a server; they only show its steps and its outcome.
+
+use super::{ImportError, ImportOptions, ImportSummary, prepare, read_paths};
+use crate::store::{SqliteStore, Store, StoreError};
+use std::path::{Path, PathBuf};
+
+/// A step of [`run`], for a progress display.
+#[derive(Debug, Clone, Copy)]
+pub enum Step<'a> {
+    /// Reading this many paths.
+    Reading(usize),
+    /// Checking the batch against the store.
+    Checking,
+    /// The plan is made: what would change (before anything is written).
+    Planned(&'a ImportSummary),
+    /// Writing this many entities and districts in one transaction.
+    Writing { entities: usize, districts: usize },
+}
+
+/// What an import did.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// What changes (or would change), with every warning.
+    pub summary: ImportSummary,
+    /// The import's id in the store's log; `None` for a dry run and for an
+    /// import that changes nothing.
+    pub import_id: Option<i64>,
+}
+
+/// Why an import did not happen.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RunError {
+    /// The input was refused; the store is unchanged.
+    #[error(transparent)]
+    Input(#[from] ImportError),
+    #[error("reading the store {path}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: StoreError,
+    },
+    #[error("writing the import into {path}")]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: StoreError,
+    },
+}
+
+/// Imports `paths` into the GeoPackage store at `store` (created when it
+/// does not exist), all or nothing. With `dry_run`, only plans.
+///
+/// # Errors
+/// [`RunError::Input`] with every problem of the files; the store errors.
+pub fn run(
+    store: &Path,
+    paths: &[PathBuf],
+    options: &ImportOptions,
+    dry_run: bool,
+    progress: &mut dyn FnMut(Step<'_>),
+) -> Result<Outcome, RunError> {
+    // An import touches a lot of fresh memory once (1.3 GB at 10^6
+    // entities); with transparent huge pages the kernel's compaction cost
+    // 2.6-3.4 s of system time per 10^6 import (BENCHMARKS.md). If the
+    // kernel refuses, nothing is lost but that time.
+    #[cfg(target_os = "linux")]
+    let _ = rustix::thread::disable_transparent_huge_pages(true);
+    let read_err = |source| RunError::Read {
+        path: store.to_path_buf(),
+        source,
+    };
+    progress(Step::Reading(paths.len()));
+    let batch = read_paths(paths, options);
+    progress(Step::Checking);
+    let (snapshot, stored) = if store.exists() {
+        let s = SqliteStore::open_for_reading(store).map_err(read_err)?;
+        (
+            s.snapshot().map_err(read_err)?,
+            s.assignments().map_err(read_err)?,
+        )
+    } else {
+        Default::default()
+    };
+    let mut prepared = prepare(batch?, &snapshot, &stored)?;
+    progress(Step::Planned(&prepared.summary));
+    if dry_run || prepared.changes.is_empty() {
+        let advice = prepared.advice(&snapshot);
+        prepared.summary.warnings.extend(advice);
+        return Ok(Outcome {
+            summary: prepared.summary,
+            import_id: None,
+        });
+    }
+    progress(Step::Writing {
+        entities: prepared.changes.entities.len(),
+        districts: prepared.changes.districts.len(),
+    });
+    // The advice needs a core, the writing (SQLite) one: both at once. The
+    // advice gets a one-thread pool of its own at nice 19, so that the
+    // writer and the encoding of entity rows get a core whenever they want
+    // one; it still ends long before the write (BENCHMARKS.md, fourth round).
+    let (applied, advice) = std::thread::scope(|scope| {
+        let advice = scope.spawn(|| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(1)
+                .start_handler(|_| lower_this_threads_priority())
+                .build();
+            match pool {
+                Ok(pool) => pool.install(|| prepared.advice(&snapshot)),
+                Err(_) => prepared.advice(&snapshot),
+            }
+        });
+        let applied = if store.exists() {
+            SqliteStore::open(store).and_then(|mut s| s.apply(&prepared.changes))
+        } else {
+            SqliteStore::create_with(store, &prepared.changes).map(|(_, id)| id)
+        };
+        let advice = advice
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (applied, advice)
+    });
+    prepared.summary.warnings.extend(advice);
+    let summary = std::mem::take(&mut prepared.summary);
+    // A million records take 0.15 s to free one by one: on a thread of
+    // their own, the caller does not wait for that.
+    std::thread::spawn(move || drop((prepared, snapshot)));
+    let import_id = applied.map_err(|source| RunError::Write {
+        path: store.to_path_buf(),
+        source,
+    })?;
+    Ok(Outcome {
+        summary,
+        import_id: Some(import_id),
+    })
+}
+
+/// Lowers this thread's priority to the lowest (nice 19): the scheduler
+/// gives it a core only when no other thread of ours, or of anyone, wants it.
+/// If the kernel refuses, the thread keeps its priority.
+fn lower_this_threads_priority() {
+    // On Linux the nice value belongs to a thread, named by its thread id.
+    #[cfg(target_os = "linux")]
+    let _ = rustix::process::setpriority_process(Some(rustix::thread::gettid()), 19);
+}
