@@ -73,7 +73,7 @@ pub fn write(
         },
         vocabulary: Some(atlas.vocabulary.clone()),
         default_level: atlas.level(None).ok().map(str::to_string),
-        assignments: Some(assignments),
+        assignments: Some(crate::store::Assignments::All(assignments)),
         files: vec![format!("export ({} profile)", profile.as_str()).into()],
     };
     let mut store = SqliteStore::create(path)?;

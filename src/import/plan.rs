@@ -4,7 +4,7 @@ use super::{Batch, ImportError, Issue, Origin};
 use crate::districts::{Assignment, DistrictMap, DistrictRef};
 use crate::model::names::fold;
 use crate::model::{Contact, District, Entity, Level, Relation, Vocabulary};
-use crate::store::{AssignmentRow, ChangeSet, Snapshot};
+use crate::store::{AssignmentRow, Assignments, ChangeSet, Snapshot};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -24,6 +24,9 @@ pub struct ImportSummary {
     pub districts_unchanged: usize,
     /// Districts of a replaced level that the new layer no longer holds.
     pub districts_removed: usize,
+    /// District assignment rows the import writes (a small import writes
+    /// those of the entities it changes, not the store's).
+    pub assignment_rows_written: usize,
     pub relations_added: usize,
     pub relations_unchanged: usize,
     pub contacts_added: usize,
@@ -422,9 +425,15 @@ pub fn prepare(
     let rows = assignment_rows(&entities, &assignments, &map);
     let mut stored_sorted = stored.to_vec();
     stored_sorted.sort();
-    if rows != stored_sorted {
-        changes.assignments = Some(rows);
+    if snapshot.partial {
+        changes.assignments = changed_assignments(rows, &stored_sorted);
+    } else if rows != stored_sorted {
+        changes.assignments = Some(Assignments::All(rows));
     }
+    summary.assignment_rows_written = match &changes.assignments {
+        Some(Assignments::All(rows) | Assignments::Of { rows, .. }) => rows.len(),
+        None => 0,
+    };
 
     let vocabulary = batch
         .vocabulary
@@ -509,6 +518,36 @@ fn swapped_hint(map: &DistrictMap, p: crate::model::LonLat) -> Option<String> {
         swapped.lat(),
         map[d].name
     ))
+}
+
+/// The assignments of the entities whose rows differ from the stored ones
+/// (both sorted, so one entity's rows are together); `None` when none do.
+fn changed_assignments(rows: Vec<AssignmentRow>, stored: &[AssignmentRow]) -> Option<Assignments> {
+    let by_entity = |list: &[AssignmentRow]| {
+        let mut m: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+        for r in list {
+            m.entry(r.entity_id.clone())
+                .or_default()
+                .push((r.level.clone(), r.district_id.clone()));
+        }
+        m
+    };
+    let (new, old) = (by_entity(&rows), by_entity(stored));
+    let changed: BTreeSet<&String> = new
+        .iter()
+        .filter(|(id, set)| old.get(*id) != Some(set))
+        .map(|(id, _)| id)
+        .chain(old.keys().filter(|id| !new.contains_key(*id)))
+        .collect();
+    if changed.is_empty() {
+        return None;
+    }
+    let entities: Vec<String> = changed.iter().map(|id| id.to_string()).collect();
+    let rows = rows
+        .into_iter()
+        .filter(|r| changed.contains(&r.entity_id))
+        .collect();
+    Some(Assignments::Of { entities, rows })
 }
 
 fn assignment_rows(

@@ -3,8 +3,10 @@
 //! duplicates, unknown vocabulary) while the write runs. The command line
 //! calls it, and so will a server; they only show its steps and its outcome.
 
-use super::{ImportError, ImportOptions, ImportSummary, prepare, read_paths};
-use crate::store::{SqliteStore, Store, StoreError};
+use super::{Batch, ImportError, ImportOptions, ImportSummary, prepare, read_paths};
+use crate::metric::degree_margin;
+use crate::quality::{NEAR, website_key};
+use crate::store::{Snapshot, SqliteStore, Store, StoreError};
 use std::path::{Path, PathBuf};
 
 /// A step of [`run`], for a progress display.
@@ -75,17 +77,22 @@ pub fn run(
     };
     progress(Step::Reading(paths.len()));
     let batch = read_paths(paths, options);
+    let batch = batch?;
     progress(Step::Checking);
     let (snapshot, stored) = if store.exists() {
         let s = SqliteStore::open_for_reading(store).map_err(read_err)?;
-        (
-            s.snapshot().map_err(read_err)?,
-            s.assignments().map_err(read_err)?,
-        )
+        if is_small(&batch) {
+            around(&s, &batch).map_err(read_err)?
+        } else {
+            (
+                s.snapshot().map_err(read_err)?,
+                s.assignments().map_err(read_err)?,
+            )
+        }
     } else {
         Default::default()
     };
-    let mut prepared = prepare(batch?, &snapshot, &stored)?;
+    let mut prepared = prepare(batch, &snapshot, &stored)?;
     progress(Step::Planned(&prepared.summary));
     if dry_run || prepared.changes.is_empty() {
         let advice = prepared.advice(&snapshot);
@@ -137,6 +144,64 @@ pub fn run(
         summary,
         import_id: Some(import_id),
     })
+}
+
+/// How many entities an import may bring and still be planned against the
+/// part of the store around them rather than all of it.
+const SMALL: usize = 5_000;
+
+/// True when the batch only brings entities (no districts, levels,
+/// vocabulary, relations or contacts, which need the whole store), and few.
+fn is_small(batch: &Batch) -> bool {
+    batch.entities.len() <= SMALL
+        && batch.districts.is_empty()
+        && batch.levels.is_empty()
+        && batch.level_requests.is_empty()
+        && batch.vocabulary.is_none()
+        && batch.default_level.is_none()
+        && batch.relations.is_empty()
+        && batch.contacts.is_empty()
+}
+
+/// The part of the store a small import needs, as a partial snapshot: the
+/// districts and levels, the stored versions of the entities it brings,
+/// every stored entity within [`NEAR`] of one of its points and every one
+/// with one of its websites (for the likely-duplicate advice); with their
+/// stored assignments.
+fn around(
+    store: &SqliteStore,
+    batch: &Batch,
+) -> Result<(Snapshot, Vec<crate::store::AssignmentRow>), StoreError> {
+    let mut snapshot = store.frame()?;
+    snapshot.partial = true;
+    let ids: Vec<&str> = batch.entities.iter().map(|(e, _)| e.id.as_str()).collect();
+    let mut found = store.entities_by_id(&ids)?;
+    for (e, _) in &batch.entities {
+        if let Some(p) = e.location {
+            let (dlon, dlat) = degree_margin(p.lat(), NEAR);
+            found.extend(store.entities_in_box(
+                (p.lon() - dlon, p.lat() - dlat),
+                (p.lon() + dlon, p.lat() + dlat),
+                &|_, _| true,
+            )?);
+        }
+    }
+    let websites: Vec<String> = batch
+        .entities
+        .iter()
+        .filter_map(|(e, _)| e.website.as_deref())
+        .map(website_key)
+        .filter(|k| !k.is_empty())
+        .collect();
+    if !websites.is_empty() {
+        found.extend(store.entities_with_websites(&websites)?);
+    }
+    let mut seen = std::collections::HashSet::new();
+    found.retain(|e| seen.insert(e.id.clone()));
+    let ids: Vec<&str> = found.iter().map(|e| e.id.as_str()).collect();
+    let stored = store.assignments_of(&ids)?;
+    snapshot.entities = found;
+    Ok((snapshot, stored))
 }
 
 /// Lowers this thread's priority to the lowest (nice 19): the scheduler

@@ -31,7 +31,8 @@ pub struct Duplicate {
     pub reason: DuplicateReason,
 }
 
-fn website_key(url: &str) -> String {
+/// A website as compared: lower case, without scheme, `www.` and trailing `/`.
+pub fn website_key(url: &str) -> String {
     let lower = url.trim().to_lowercase();
     let no_scheme = lower.split("://").last().unwrap_or(&lower);
     no_scheme

@@ -3,4 +3,4 @@
 
 mod duplicates;
 
-pub use duplicates::{Duplicate, DuplicateReason, likely_duplicates};
+pub use duplicates::{Duplicate, DuplicateReason, NEAR, likely_duplicates, website_key};

@@ -26,6 +26,9 @@ pub struct Snapshot {
     pub vocabulary: Option<Vocabulary>,
     /// The level listings use when none is asked for.
     pub default_level: Option<String>,
+    /// True when `entities` holds only part of the store (those an import
+    /// brings and their neighbours), not every entity.
+    pub partial: bool,
 }
 
 /// One stored district assignment: `entity_id` lies in `district_id` at `level`.
@@ -35,6 +38,19 @@ pub struct AssignmentRow {
     pub entity_id: String,
     pub level: String,
     pub district_id: String,
+}
+
+/// District assignments an import writes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Assignments {
+    /// Every assignment of the store (the old ones are replaced).
+    All(Vec<AssignmentRow>),
+    /// The assignments of these entities only (theirs are replaced; an
+    /// entity without rows here has none afterwards).
+    Of {
+        entities: Vec<String>,
+        rows: Vec<AssignmentRow>,
+    },
 }
 
 /// What one import changes; the store applies it in one transaction.
@@ -54,8 +70,8 @@ pub struct ChangeSet {
     pub contacts: Vec<Contact>,
     pub vocabulary: Option<Vocabulary>,
     pub default_level: Option<String>,
-    /// The full set of district assignments after this import, when it changes.
-    pub assignments: Option<Vec<AssignmentRow>>,
+    /// District assignments that change, when any do.
+    pub assignments: Option<Assignments>,
     /// The files this import read, for the import log.
     pub files: Vec<PathBuf>,
 }
@@ -207,6 +223,32 @@ pub trait Store {
                     && keep(p.lon(), p.lat())
             }
             None => e.area.is_some(),
+        });
+        Ok(all)
+    }
+
+    /// The stored district assignments of these entities.
+    ///
+    /// # Errors
+    /// As [`Store::assignments`].
+    fn assignments_of(&self, ids: &[&str]) -> Result<Vec<AssignmentRow>, StoreError> {
+        let wanted: std::collections::HashSet<&str> = ids.iter().copied().collect();
+        let mut all = self.assignments()?;
+        all.retain(|r| wanted.contains(r.entity_id.as_str()));
+        Ok(all)
+    }
+
+    /// The entities whose website is one of these (compared as written,
+    /// lower case; callers normalise further).
+    ///
+    /// # Errors
+    /// As [`Store::snapshot`].
+    fn entities_with_websites(&self, websites: &[String]) -> Result<Vec<Entity>, StoreError> {
+        let mut all = self.snapshot()?.entities;
+        all.retain(|e| {
+            e.website
+                .as_deref()
+                .is_some_and(|w| websites.iter().any(|x| w.to_lowercase().contains(x)))
         });
         Ok(all)
     }

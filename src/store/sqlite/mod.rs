@@ -465,6 +465,17 @@ impl Store for SqliteStore {
         read::frame(self)
     }
 
+    fn assignments_of(&self, ids: &[&str]) -> Result<Vec<AssignmentRow>, StoreError> {
+        read::assignments_of(&self.conn, ids)
+    }
+
+    fn entities_with_websites(
+        &self,
+        websites: &[String],
+    ) -> Result<Vec<crate::model::Entity>, StoreError> {
+        read::entities_with_websites(&self.conn, websites)
+    }
+
     fn entities_by_id(&self, ids: &[&str]) -> Result<Vec<crate::model::Entity>, StoreError> {
         read::entities_by_id(&self.conn, ids)
     }

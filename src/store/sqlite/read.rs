@@ -179,6 +179,56 @@ pub(super) fn assignments(conn: &Connection) -> Result<Vec<AssignmentRow>, Store
     })
 }
 
+/// The stored assignments of these entities, through the key's index.
+pub(super) fn assignments_of(
+    conn: &Connection,
+    ids: &[&str],
+) -> Result<Vec<AssignmentRow>, StoreError> {
+    const Q: &str =
+        "SELECT entity_id, level, district_id FROM entity_districts WHERE entity_id = ?1";
+    let tx = conn.unchecked_transaction().map_err(sql_err("BEGIN"))?;
+    let mut out = Vec::new();
+    {
+        let mut stmt = tx.prepare_cached(Q).map_err(sql_err(Q))?;
+        for id in ids {
+            let found = stmt
+                .query_map([id], |r| {
+                    Ok(AssignmentRow {
+                        entity_id: r.get(0)?,
+                        level: r.get(1)?,
+                        district_id: r.get(2)?,
+                    })
+                })
+                .and_then(Iterator::collect::<Result<Vec<_>, _>>)
+                .map_err(sql_err(Q))?;
+            out.extend(found);
+        }
+    }
+    tx.finish().map_err(sql_err("COMMIT"))?;
+    Ok(out)
+}
+
+/// The entities whose website, lower case, contains one of `websites`:
+/// one pass over the website column, then the rows found.
+pub(super) fn entities_with_websites(
+    conn: &Connection,
+    websites: &[String],
+) -> Result<Vec<Entity>, StoreError> {
+    const Q: &str = "SELECT id, website FROM entities WHERE website IS NOT NULL AND website <> ''";
+    let ids: Vec<String> = rows(conn, Q, |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })?
+    .into_iter()
+    .filter(|(_, w)| {
+        let w = w.to_lowercase();
+        websites.iter().any(|x| w.contains(x.as_str()))
+    })
+    .map(|(id, _)| id)
+    .collect();
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    entities_by_id(conn, &ids)
+}
+
 /// Everything but the entities, their relations and contacts.
 pub(super) fn frame(store: &SqliteStore) -> Result<Snapshot, StoreError> {
     let conn = &store.conn;

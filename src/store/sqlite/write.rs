@@ -4,7 +4,7 @@ use super::bulk::{StaticStatement, Value};
 use super::gpkg_blob::encode;
 use super::sql_err;
 use crate::model::{District, Entity};
-use crate::store::{ChangeSet, StoreError};
+use crate::store::{Assignments, ChangeSet, StoreError};
 use geo::{BoundingRect, Geometry};
 use rayon::prelude::*;
 use rusqlite::{Connection, Transaction, TransactionBehavior, params};
@@ -279,10 +279,23 @@ fn apply_as(conn: &mut Connection, changes: &ChangeSet, target: Target) -> Resul
     if let Some(level) = &changes.default_level {
         set_meta(&tx, "default_level", level)?;
     }
-    if let Some(rows) = &changes.assignments {
-        if target == Target::Existing {
-            exec(&tx, "DELETE FROM entity_districts", [])?;
-        }
+    if let Some(assignments) = &changes.assignments {
+        let rows = match assignments {
+            Assignments::All(rows) => {
+                if target == Target::Existing {
+                    exec(&tx, "DELETE FROM entity_districts", [])?;
+                }
+                rows
+            }
+            Assignments::Of { entities, rows } => {
+                const Q: &str = "DELETE FROM entity_districts WHERE entity_id = ?1";
+                let mut stmt = tx.prepare_cached(Q).map_err(sql_err(Q))?;
+                for id in entities {
+                    stmt.execute([id]).map_err(sql_err(Q))?;
+                }
+                rows
+            }
+        };
         insert_rows(
             &tx,
             "entity_districts",
