@@ -531,3 +531,64 @@ fn a_store_opened_for_reading_sees_later_writes() {
     let last = seen.entities.iter().find(|e| e.id == "later-4999").unwrap();
     assert_eq!(last.name, "Later 4999");
 }
+
+/// `show` reads one entity, its relations, the entities at their other ends
+/// and its contacts from the store: the same as the whole inventory holds
+/// about it, for every entity of the Halle sample (with contacts).
+#[test]
+fn one_entity_read_by_id_is_what_the_whole_inventory_holds_about_it() {
+    use stadtatlas::import::{ImportOptions, run::run};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("halle.gpkg");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for data in [
+        root.join("data/halle"),
+        root.join("tests/fixtures/contacts.csv"),
+    ] {
+        run(
+            &path,
+            &[data],
+            &ImportOptions::default(),
+            false,
+            &mut |_| {},
+        )
+        .unwrap();
+    }
+    let store = SqliteStore::open_for_reading(&path).unwrap();
+    let whole = Atlas::new(store.snapshot().unwrap());
+    assert!(!whole.relations.is_empty() && !whole.contacts.is_empty());
+    for (i, e) in whole.entities.iter().enumerate() {
+        let found = query::entity_in_store(&store, &e.id).unwrap();
+        let (small, j) = (&found.atlas, found.answer);
+        assert_eq!(&small.entities[j], e);
+        let ids = |a: &Atlas, k: usize| -> Vec<(String, String)> {
+            a.districts
+                .assignment_ids(&a.assignments[k])
+                .map(|(l, d)| (l.to_string(), d.to_string()))
+                .collect()
+        };
+        assert_eq!(ids(small, j), ids(&whole, i), "{}", e.id);
+        let mut theirs: Vec<_> = whole
+            .relations
+            .iter()
+            .filter(|r| r.from == e.id || r.to == e.id)
+            .cloned()
+            .collect();
+        let mut ours = small.relations.clone();
+        theirs.sort();
+        ours.sort();
+        assert_eq!(ours, theirs, "{}", e.id);
+        for r in &ours {
+            for end in [&r.from, &r.to] {
+                assert!(small.entity_index(end).is_ok(), "{} -> {end}", e.id);
+            }
+        }
+        let contacts: Vec<_> = whole
+            .contacts
+            .iter()
+            .filter(|c| c.entity == e.id)
+            .cloned()
+            .collect();
+        assert_eq!(small.contacts, contacts, "{}", e.id);
+    }
+}

@@ -247,8 +247,9 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             Ok(Outcome::Ok)
         }
         Command::Show { id } => {
-            let (store, atlas) = open(&cli.store)?;
-            output::show(&out, &atlas, &id, store.history(&id)?.len())?;
+            let store = SqliteStore::open_for_reading(&cli.store)?;
+            let found = query::entity_in_store(&store, &id)?;
+            output::show(&out, &found.atlas, &id, store.history(&id)?.len())?;
             Ok(Outcome::Ok)
         }
         Command::History { id } => {

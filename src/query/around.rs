@@ -150,6 +150,28 @@ pub fn where_entity_in_store(store: &dyn Store, id: &str) -> Result<Vec<WhereRow
     where_entity(&atlas, id)
 }
 
+/// One entity with its relations (and the entities at their other ends,
+/// for their names) and its contacts, read from the store by id: the small
+/// atlas `show` needs, and the entity's index in it.
+///
+/// # Errors
+/// [`QueryError`] for an unknown id, or when the store fails.
+pub fn entity_in_store(store: &dyn Store, id: &str) -> Result<Around<usize>, QueryError> {
+    let frame = Frame::read(store)?;
+    let relations = store.relations_of(id)?;
+    let contacts = store.contacts_of(id)?;
+    let mut ids: Vec<&str> = vec![id];
+    for r in &relations {
+        ids.push(&r.from);
+        ids.push(&r.to);
+    }
+    let mut atlas = frame.atlas(store.entities_by_id(&ids)?);
+    atlas.relations = relations;
+    atlas.contacts = contacts;
+    let answer = atlas.entity_index(id)?;
+    Ok(Around { atlas, answer })
+}
+
 /// [`super::matrix`], reading the entities in chunks, so that memory does
 /// not grow with the inventory.
 ///

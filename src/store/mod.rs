@@ -227,6 +227,26 @@ pub trait Store {
         Ok(all)
     }
 
+    /// The relations from or to an entity.
+    ///
+    /// # Errors
+    /// As [`Store::snapshot`].
+    fn relations_of(&self, id: &str) -> Result<Vec<Relation>, StoreError> {
+        let mut all = self.snapshot()?.relations;
+        all.retain(|r| r.from == id || r.to == id);
+        Ok(all)
+    }
+
+    /// The contacts of an entity (personal data: callers decide who sees them).
+    ///
+    /// # Errors
+    /// As [`Store::snapshot`].
+    fn contacts_of(&self, id: &str) -> Result<Vec<Contact>, StoreError> {
+        let mut all = self.snapshot()?.contacts;
+        all.retain(|c| c.entity == id);
+        Ok(all)
+    }
+
     /// The stored district assignments of these entities.
     ///
     /// # Errors

@@ -465,6 +465,14 @@ impl Store for SqliteStore {
         read::frame(self)
     }
 
+    fn relations_of(&self, id: &str) -> Result<Vec<crate::model::Relation>, StoreError> {
+        read::relations_of(&self.conn, id)
+    }
+
+    fn contacts_of(&self, id: &str) -> Result<Vec<crate::model::Contact>, StoreError> {
+        read::contacts_of(&self.conn, id)
+    }
+
     fn assignments_of(&self, ids: &[&str]) -> Result<Vec<AssignmentRow>, StoreError> {
         read::assignments_of(&self.conn, ids)
     }

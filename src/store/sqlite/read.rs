@@ -73,44 +73,8 @@ fn entities(conn: &Connection, query: &str) -> Result<Vec<Entity>, StoreError> {
 pub(super) fn snapshot(store: &SqliteStore) -> Result<Snapshot, StoreError> {
     let conn = &store.conn;
     let entities = entities(conn, &format!("SELECT {COLUMNS} FROM entities ORDER BY id"))?;
-    const RELATIONS: &str =
-        "SELECT from_id, to_id, role, field, source FROM relations ORDER BY fid";
-    let raw = rows(conn, RELATIONS, |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, Option<String>>(4)?,
-        ))
-    })?;
-    let mut relations = Vec::with_capacity(raw.len());
-    for (from, to, role, field, source) in raw {
-        let role = role.parse().map_err(|e: String| StoreError::Corrupt {
-            what: "relation",
-            id: format!("{from} -> {to}"),
-            source: e.into(),
-        })?;
-        relations.push(Relation {
-            from,
-            to,
-            role,
-            field: (!field.is_empty()).then_some(field),
-            source,
-        });
-    }
-
-    const CONTACTS: &str =
-        "SELECT entity_id, name, role, email, phone FROM contacts ORDER BY entity_id, name";
-    let contacts = rows(conn, CONTACTS, |r| {
-        Ok(Contact {
-            entity: r.get(0)?,
-            name: r.get(1)?,
-            role: r.get(2)?,
-            email: r.get(3)?,
-            phone: r.get(4)?,
-        })
-    })?;
+    let relations = relations(conn, "", &[])?;
+    let contacts = contacts(conn, "", &[])?;
 
     Ok(Snapshot {
         entities,
@@ -177,6 +141,78 @@ pub(super) fn assignments(conn: &Connection) -> Result<Vec<AssignmentRow>, Store
             district_id: r.get(2)?,
         })
     })
+}
+
+/// Relations, optionally narrowed by a `WHERE` clause over `from_id`/`to_id`.
+fn relations(
+    conn: &Connection,
+    filter: &str,
+    params: &[&dyn rusqlite::ToSql],
+) -> Result<Vec<Relation>, StoreError> {
+    let q =
+        format!("SELECT from_id, to_id, role, field, source FROM relations {filter} ORDER BY fid");
+    let mut stmt = conn.prepare(&q).map_err(sql_err(&q))?;
+    let raw = stmt
+        .query_map(params, |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+            ))
+        })
+        .and_then(Iterator::collect::<Result<Vec<_>, _>>)
+        .map_err(sql_err(&q))?;
+    let mut relations = Vec::with_capacity(raw.len());
+    for (from, to, role, field, source) in raw {
+        let role = role.parse().map_err(|e: String| StoreError::Corrupt {
+            what: "relation",
+            id: format!("{from} -> {to}"),
+            source: e.into(),
+        })?;
+        relations.push(Relation {
+            from,
+            to,
+            role,
+            field: (!field.is_empty()).then_some(field),
+            source,
+        });
+    }
+    Ok(relations)
+}
+
+/// Contacts, optionally narrowed by a `WHERE` clause over `entity_id`.
+fn contacts(
+    conn: &Connection,
+    filter: &str,
+    params: &[&dyn rusqlite::ToSql],
+) -> Result<Vec<Contact>, StoreError> {
+    let q = format!(
+        "SELECT entity_id, name, role, email, phone FROM contacts {filter} ORDER BY entity_id, name"
+    );
+    let mut stmt = conn.prepare(&q).map_err(sql_err(&q))?;
+    stmt.query_map(params, |r| {
+        Ok(Contact {
+            entity: r.get(0)?,
+            name: r.get(1)?,
+            role: r.get(2)?,
+            email: r.get(3)?,
+            phone: r.get(4)?,
+        })
+    })
+    .and_then(Iterator::collect::<Result<Vec<_>, _>>)
+    .map_err(sql_err(&q))
+}
+
+/// The relations from or to an entity.
+pub(super) fn relations_of(conn: &Connection, id: &str) -> Result<Vec<Relation>, StoreError> {
+    relations(conn, "WHERE from_id = ?1 OR to_id = ?1", &[&id])
+}
+
+/// The contacts of an entity.
+pub(super) fn contacts_of(conn: &Connection, id: &str) -> Result<Vec<Contact>, StoreError> {
+    contacts(conn, "WHERE entity_id = ?1", &[&id])
 }
 
 /// The stored assignments of these entities, through the key's index.
