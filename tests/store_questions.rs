@@ -109,6 +109,20 @@ fn assert_same_answers(store: &SqliteStore, snapshot: &Snapshot) {
             e.id
         );
     }
+    for level in [None, Some("bezirk"), Some("teil")] {
+        for filter in &filters {
+            assert_eq!(
+                json(&query::district_table(&atlas, level, filter).unwrap()),
+                json(&query::district_table_in_store(store, level, filter).unwrap()),
+                "{level:?} {filter:?}"
+            );
+            assert_eq!(
+                json(&query::gaps(&atlas, level, filter).unwrap()),
+                json(&query::gaps_in_store(store, level, filter).unwrap().answer),
+                "{level:?} {filter:?}"
+            );
+        }
+    }
     for level in ["bezirk", "teil"] {
         for by in [MatrixBy::Field, MatrixBy::Kind] {
             let whole = query::matrix(&atlas, Some(level), by, true, &filters[0]).unwrap();

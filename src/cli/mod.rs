@@ -262,8 +262,9 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             Ok(Outcome::Ok)
         }
         Command::Districts { level, filter } => {
-            let atlas = load(&cli.store)?;
-            let rows = query::district_table(&atlas, level.as_deref(), &filter.to_filter())?;
+            let store = SqliteStore::open_for_reading(&cli.store)?;
+            let rows =
+                query::district_table_in_store(&store, level.as_deref(), &filter.to_filter())?;
             emit(&out, &rows, || export::districts_grid(&rows, out.lang))?;
             Ok(Outcome::Ok)
         }
@@ -400,8 +401,11 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             if b != ByArg::Field {
                 bail!("gaps are computed per field of action (--by field)");
             }
-            let atlas = load(&cli.store)?;
-            let gaps = query::gaps(&atlas, level.as_deref(), &filter.to_filter())?;
+            let store = SqliteStore::open_for_reading(&cli.store)?;
+            let query::Around {
+                atlas,
+                answer: gaps,
+            } = query::gaps_in_store(&store, level.as_deref(), &filter.to_filter())?;
             emit(&out, &gaps, || {
                 export::gaps_grid(&gaps, &atlas.vocabulary, out.lang)
             })?;

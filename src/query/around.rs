@@ -199,3 +199,41 @@ pub fn matrix_in_store(
         answer,
     })
 }
+
+/// [`super::district_table`], reading the entities in chunks.
+///
+/// # Errors
+/// [`QueryError`] for an unknown level, or when the store fails.
+pub fn district_table_in_store(
+    store: &dyn Store,
+    level: Option<&str>,
+    filter: &Filter,
+) -> Result<Vec<super::DistrictRow>, QueryError> {
+    let districts = Frame::read(store)?.atlas(Vec::new());
+    let mut counter = super::DistrictCounter::new(&districts, level, filter)?;
+    store.for_each_entity_chunk(CHUNK, &mut |chunk| {
+        let assignments = districts.districts.assign_all(&chunk);
+        for (e, a) in chunk.iter().zip(&assignments) {
+            counter.add(&districts, e, a);
+        }
+        Ok(())
+    })?;
+    Ok(counter.finish(&districts))
+}
+
+/// [`super::gaps`], from [`matrix_in_store`].
+///
+/// # Errors
+/// As [`matrix_in_store`].
+pub fn gaps_in_store(
+    store: &dyn Store,
+    level: Option<&str>,
+    filter: &Filter,
+) -> Result<Around<Vec<super::Gap>>, QueryError> {
+    let Around { atlas, answer } = matrix_in_store(store, level, MatrixBy::Field, false, filter)?;
+    let gaps = super::gaps_of(&atlas, &answer);
+    Ok(Around {
+        atlas,
+        answer: gaps,
+    })
+}

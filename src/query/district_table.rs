@@ -1,7 +1,7 @@
 //! `districts`: each district with its area, population and entity count.
 
 use super::{Atlas, Filter, QueryError};
-use crate::districts::DistrictRef;
+use crate::districts::{Assignment, DistrictRef};
 use geo::GeodesicArea;
 use geo::orient::{Direction, Orient};
 use serde::Serialize;
@@ -21,6 +21,78 @@ pub struct DistrictRow {
     pub provisional: bool,
 }
 
+/// Counts entities per district at its own level, entity by entity, so that
+/// the entities can come in chunks from a store.
+pub struct DistrictCounter<'a> {
+    level: Option<&'a str>,
+    filter: &'a Filter,
+    counts: Vec<usize>,
+}
+
+impl<'a> DistrictCounter<'a> {
+    /// A counter for the districts of `atlas` (its entities are not read).
+    ///
+    /// # Errors
+    /// [`QueryError`] for an unknown level.
+    pub fn new(
+        atlas: &Atlas,
+        level: Option<&'a str>,
+        filter: &'a Filter,
+    ) -> Result<Self, QueryError> {
+        if let Some(l) = level {
+            atlas.level(Some(l))?;
+        }
+        Ok(Self {
+            level,
+            filter,
+            counts: vec![0; atlas.districts.len()],
+        })
+    }
+
+    /// Counts one entity with its assignment.
+    pub fn add(&mut self, atlas: &Atlas, entity: &crate::model::Entity, per_level: &Assignment) {
+        if !self.filter.matches(entity) {
+            return;
+        }
+        for (l, set) in per_level.iter().enumerate() {
+            let level_id = &atlas.districts.hierarchy.levels()[l].id;
+            for r in set {
+                if let DistrictRef::District(d) = r
+                    && &atlas.districts[*d].level == level_id
+                {
+                    self.counts[*d] += 1;
+                }
+            }
+        }
+    }
+
+    /// The rows, coarse levels first.
+    pub fn finish(self, atlas: &Atlas) -> Vec<DistrictRow> {
+        let level = self.level;
+        let mut rows: Vec<DistrictRow> = atlas
+            .districts
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| level.is_none_or(|l| d.level == l))
+            .map(|(i, d)| DistrictRow {
+                id: d.id.clone(),
+                name: d.name.clone(),
+                level: d.level.clone(),
+                parent: d.parent.clone(),
+                area_km2: d
+                    .geometry
+                    .as_ref()
+                    .map(|g| g.orient(Direction::Default).geodesic_area_unsigned() / 1e6),
+                population: d.population,
+                entities: self.counts[i],
+                provisional: d.provisional,
+            })
+            .collect();
+        rows.sort_by_key(|r| atlas.districts.hierarchy.rank(&r.level));
+        rows
+    }
+}
+
 /// The districts, at one level or all.
 ///
 /// # Errors
@@ -30,44 +102,9 @@ pub fn district_table(
     level: Option<&str>,
     filter: &Filter,
 ) -> Result<Vec<DistrictRow>, QueryError> {
-    if let Some(l) = level {
-        atlas.level(Some(l))?;
+    let mut counter = DistrictCounter::new(atlas, level, filter)?;
+    for (e, a) in atlas.entities.iter().zip(&atlas.assignments) {
+        counter.add(atlas, e, a);
     }
-    let mut counts = vec![0usize; atlas.districts.len()];
-    for (i, per_level) in atlas.assignments.iter().enumerate() {
-        if !filter.matches(&atlas.entities[i]) {
-            continue;
-        }
-        for (l, set) in per_level.iter().enumerate() {
-            let level_id = &atlas.districts.hierarchy.levels()[l].id;
-            for r in set {
-                if let DistrictRef::District(d) = r
-                    && &atlas.districts[*d].level == level_id
-                {
-                    counts[*d] += 1;
-                }
-            }
-        }
-    }
-    let mut rows: Vec<DistrictRow> = atlas
-        .districts
-        .iter()
-        .enumerate()
-        .filter(|(_, d)| level.is_none_or(|l| d.level == l))
-        .map(|(i, d)| DistrictRow {
-            id: d.id.clone(),
-            name: d.name.clone(),
-            level: d.level.clone(),
-            parent: d.parent.clone(),
-            area_km2: d
-                .geometry
-                .as_ref()
-                .map(|g| g.orient(Direction::Default).geodesic_area_unsigned() / 1e6),
-            population: d.population,
-            entities: counts[i],
-            provisional: d.provisional,
-        })
-        .collect();
-    rows.sort_by_key(|r| atlas.districts.hierarchy.rank(&r.level));
-    Ok(rows)
+    Ok(counter.finish(atlas))
 }

@@ -1,6 +1,6 @@
 //! `gaps`: (district, field) pairs with no entity.
 
-use super::{Atlas, Filter, MatrixBy, QueryError, matrix};
+use super::{Atlas, Filter, Matrix, MatrixBy, QueryError, matrix};
 use serde::Serialize;
 
 /// A district with no entity in a field of action (SPEC: `{district_id, district, field}`).
@@ -20,6 +20,12 @@ pub struct Gap {
 /// [`QueryError`] for an unknown level.
 pub fn gaps(atlas: &Atlas, level: Option<&str>, filter: &Filter) -> Result<Vec<Gap>, QueryError> {
     let m = matrix(atlas, level, MatrixBy::Field, false, filter)?;
+    Ok(gaps_of(atlas, &m))
+}
+
+/// The gaps a matrix by field shows; `atlas` gives the districts and the
+/// vocabulary it was counted with (its entities are not read).
+pub fn gaps_of(atlas: &Atlas, m: &Matrix) -> Vec<Gap> {
     let tiles: Vec<&str> = atlas
         .districts
         .tiling(&m.level)
@@ -42,5 +48,5 @@ pub fn gaps(atlas: &Atlas, level: Option<&str>, filter: &Filter) -> Result<Vec<G
             }
         }
     }
-    Ok(out)
+    out
 }

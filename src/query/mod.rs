@@ -16,14 +16,14 @@ mod rows;
 mod whereis;
 
 pub use around::{
-    Around, entity_in_store, matrix_in_store, near_in_store, where_entity_in_store,
-    where_point_in_store,
+    Around, district_table_in_store, entity_in_store, gaps_in_store, matrix_in_store,
+    near_in_store, where_entity_in_store, where_point_in_store,
 };
 pub use atlas::{Atlas, QueryError};
 pub use check::{Finding, check};
-pub use district_table::{DistrictRow, district_table};
+pub use district_table::{DistrictCounter, DistrictRow, district_table};
 pub use filter::Filter;
-pub use gaps::{Gap, gaps};
+pub use gaps::{Gap, gaps, gaps_of};
 pub use inside::inside;
 pub use matrix::{Matrix, MatrixBy, MatrixCounter, MatrixRow, matrix};
 pub use near::{NearTarget, Reach, near};
