@@ -286,8 +286,11 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             level,
             filter,
         } => {
-            let atlas = load(&cli.store)?;
-            let rows = query::inside(&atlas, &districts, level.as_deref(), &filter.to_filter())?;
+            let store = SqliteStore::open_for_reading(&cli.store)?;
+            let query::Around {
+                atlas,
+                answer: rows,
+            } = query::inside_in_store(&store, &districts, level.as_deref(), &filter.to_filter())?;
             emit_entities(&out, &atlas, &rows)?;
             Ok(if rows.is_empty() {
                 Outcome::Nothing

@@ -237,3 +237,47 @@ pub fn gaps_in_store(
         answer: gaps,
     })
 }
+
+/// [`super::inside`], reading only the entities whose point lies in the
+/// named districts' extent and those without a point (areas, records named
+/// by a district, city-wide ones): every entity the answer could hold.
+///
+/// # Errors
+/// [`QueryError`] for an unknown or ambiguous district, or when the store fails.
+pub fn inside_in_store(
+    store: &dyn Store,
+    names: &[String],
+    level: Option<&str>,
+    filter: &Filter,
+) -> Result<Around<Vec<EntityRow>>, QueryError> {
+    let frame = Frame::read(store)?;
+    let empty = frame.atlas(Vec::new());
+    let map = &empty.districts;
+    let mut extent: Option<geo::Rect<f64>> = None;
+    for name in names {
+        let d = empty.district(name, level)?;
+        // A district without a boundary of its own is the union of its parts.
+        for x in (0..map.len()).filter(|&x| map.hierarchy.is_within(x, d)) {
+            if let Some(r) = map.index.shape(x).and_then(|s| s.bounding_rect()) {
+                extent = Some(match extent {
+                    None => r,
+                    Some(e) => geo::Rect::new(
+                        geo::coord! {x: e.min().x.min(r.min().x), y: e.min().y.min(r.min().y)},
+                        geo::coord! {x: e.max().x.max(r.max().x), y: e.max().y.max(r.max().y)},
+                    ),
+                });
+            }
+        }
+    }
+    let mut entities = store.entities_without_point()?;
+    if let Some(r) = extent {
+        entities.extend(store.entities_in_box(
+            (r.min().x, r.min().y),
+            (r.max().x, r.max().y),
+            &|_, _| true,
+        )?);
+    }
+    let atlas = frame.atlas(entities);
+    let answer = super::inside(&atlas, names, level, filter)?;
+    Ok(Around { atlas, answer })
+}
