@@ -1,7 +1,7 @@
 //! Districts from features; a district published in several features is one.
 
-use super::props::{NAME_KEYS, Props, check_mapping, check_names};
-use super::{Place, SourceFeature, area, name_and_id, origin};
+use super::props::NAME_KEYS;
+use super::{SourceFeature, area, origin};
 use crate::import::manifest::FileEntry;
 use crate::import::{Batch, Issue, Origin};
 use crate::model::District;
@@ -32,22 +32,20 @@ pub fn districts(
     batch: &mut Batch,
     issues: &mut Vec<Issue>,
 ) {
-    if !check_mapping(entry, &features, issues) || !check_names(entry, &features, issues) {
+    let Some(features) = super::named(entry, features, issues) else {
         return;
-    }
+    };
     let mut read: Vec<(District, Origin)> = Vec::new();
-    for (i, feature) in features.into_iter().enumerate() {
-        let n = i + 1;
-        let place = Place {
-            number: n,
-            line: feature.line,
-        };
-        let props = Props::new(feature.props, &entry.columns);
-        let Some((name, id, derived)) =
-            name_and_id(&props, feature.id.as_deref(), entry, place, issues)
-        else {
-            continue;
-        };
+    for feature in features {
+        let super::Named {
+            place,
+            props,
+            name,
+            id,
+            derived,
+            geometry,
+        } = feature;
+        let n = place.number;
         let Some(level) = props
             .text(&["level", "ebene"])
             .or_else(|| entry.level.clone())
@@ -58,7 +56,7 @@ pub fn districts(
             ));
             continue;
         };
-        let geometry = match feature.geometry {
+        let geometry = match geometry {
             None => None,
             Some(Ok(g)) => match area(g, entry.repair) {
                 Ok((mp, note)) => {

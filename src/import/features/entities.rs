@@ -1,8 +1,8 @@
 //! Entities from features: a point (or a MultiPoint of one) locates, a
 //! polygon is the area.
 
-use super::props::{Foreign, NAME_KEYS, Props, check_mapping, check_names, enumerated};
-use super::{Place, SourceFeature, area, name_and_id, origin, type_name};
+use super::props::{Foreign, NAME_KEYS, enumerated};
+use super::{SourceFeature, area, origin, type_name};
 use crate::import::manifest::FileEntry;
 use crate::import::values::{date, period_bound};
 use crate::import::{Batch, Issue};
@@ -41,29 +41,27 @@ pub fn entities(
     batch: &mut Batch,
     issues: &mut Vec<Issue>,
 ) {
-    if !check_mapping(entry, &features, issues) || !check_names(entry, &features, issues) {
+    let Some(features) = super::named(entry, features, issues) else {
         return;
-    }
+    };
     let mut foreign = Foreign::new(entry);
     let mut read = Vec::new();
-    for (i, feature) in features.into_iter().enumerate() {
-        let n = i + 1;
-        let place = Place {
-            number: n,
-            line: feature.line,
-        };
-        let props = Props::new(feature.props, &entry.columns);
-        let Some((name, id, derived)) =
-            name_and_id(&props, feature.id.as_deref(), entry, place, issues)
-        else {
-            continue;
-        };
+    for feature in features {
+        let super::Named {
+            place,
+            props,
+            name,
+            id,
+            derived,
+            geometry,
+        } = feature;
+        let n = place.number;
         let mut bad = Vec::new();
         let mut kept = Vec::new();
         let kind = enumerated::<EntityKind>(&props, "kind", &mut foreign, &mut kept, &mut bad)
             .unwrap_or_else(|| entry.role.default_kind().unwrap_or(EntityKind::Partner));
         let mut e = Entity::new(id, name, kind);
-        match feature.geometry {
+        match geometry {
             None => {}
             Some(Ok(geo::Geometry::Point(p))) => match LonLat::new(p.x(), p.y()) {
                 Ok(ll) => e.location = Some(ll),

@@ -133,3 +133,51 @@ fn origin(entry: &FileEntry, place: Place, id_derived: bool) -> Origin {
         id_derived,
     }
 }
+
+/// A feature whose name and id could be read: where it stands, its
+/// properties as the model reads them, and its geometry.
+struct Named {
+    place: Place,
+    props: Props,
+    name: String,
+    id: String,
+    /// The id was derived from the name.
+    derived: bool,
+    geometry: Option<Result<geo::Geometry<f64>, String>>,
+}
+
+/// The features with a name, after checking the file's column mapping and
+/// that some property holds names; the others are issues. `None` when the
+/// file as a whole cannot be read that way.
+fn named(
+    entry: &FileEntry,
+    features: Vec<SourceFeature>,
+    issues: &mut Vec<Issue>,
+) -> Option<Vec<Named>> {
+    if !props::check_mapping(entry, &features, issues)
+        || !props::check_names(entry, &features, issues)
+    {
+        return None;
+    }
+    let mut out = Vec::with_capacity(features.len());
+    for (i, feature) in features.into_iter().enumerate() {
+        let place = Place {
+            number: i + 1,
+            line: feature.line,
+        };
+        let props = Props::new(feature.props, &entry.columns);
+        if let Some((name, id, derived)) =
+            name_and_id(&props, feature.id.as_deref(), entry, place, issues)
+        {
+            out.push(Named {
+                place,
+                props,
+                name,
+                id,
+                derived,
+                geometry: feature.geometry,
+            });
+        }
+    }
+    Some(out)
+}
