@@ -698,7 +698,7 @@ fn a_zipped_shapefile_from_a_geoportal_is_read_with_its_umlauts() {
     let err = refused(&dir.path().join("t.gpkg"), &archive, &["--as", "districts"]);
     assert!(
         err.contains(&format!(
-            "{}: feature 1: district 's1' has no 'level' property",
+            "{}: no feature names its level",
             archive.join("Stadtteile_Halle/Stadtteile.shp").display()
         )),
         "{err}"

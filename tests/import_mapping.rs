@@ -273,7 +273,7 @@ fn a_folder_without_a_manifest_is_read_with_guessed_roles_and_the_manifest_is_sh
     write(
         &data.join("stadtteile.geojson"),
         vec![
-            json!({"type": "Feature", "properties": {"name": "Altstadt", "level": "stadtteil"},
+            json!({"type": "Feature", "properties": {"name": "Altstadt"},
             "geometry": square(11.96, 51.47, 0.02)}),
         ],
     );
@@ -287,11 +287,11 @@ fn a_folder_without_a_manifest_is_read_with_guessed_roles_and_the_manifest_is_sh
     assert_eq!(code, Some(0), "{err}");
     assert!(err.contains("has no atlas.toml: read 2 file(s)"), "{err}");
     assert!(
-        err.contains("path = \"stadtteile.geojson\"\nas = \"districts\""),
+        err.contains("path = \"stadtteile.geojson\"\nas = \"districts\"\nlevel = \"stadtteile\""),
         "{err}"
     );
     let e = json_of(&store, &["show", "stadtbibliothek"]);
-    assert_eq!(e["districts"]["stadtteil"], "Altstadt", "{e}");
+    assert_eq!(e["districts"]["stadtteile"], "Altstadt", "{e}");
 
     // A file whose role cannot be told: nothing is read, the draft is shown.
     std::fs::write(data.join("liste.csv"), "name\nX\n").unwrap();

@@ -61,9 +61,10 @@ pub(super) fn read_without_manifest(dir: &Path, batch: &mut Batch, issues: &mut 
             toml::Value::String(role.clone())
         ));
         if role == "districts" {
-            draft.push_str(
-                "level = \"?\"  # the level, unless the features carry a level property\n",
-            );
+            draft.push_str(&format!(
+                "level = {}  # used where the features carry no level property\n",
+                toml::Value::String(level_of(path))
+            ));
         }
         draft.push('\n');
     }
@@ -92,10 +93,11 @@ pub(super) fn read_without_manifest(dir: &Path, batch: &mut Batch, issues: &mut 
         m = manifest::MANIFEST,
     ));
     for (path, role) in guessed {
+        let role = role.expect("checked above");
         let entry = manifest::FileEntry {
+            level: (role == FileRole::Districts).then(|| level_of(&path)),
             path,
-            role: role.expect("checked above"),
-            level: None,
+            role,
             encoding: None,
             crs: None,
             sheet: None,
@@ -132,4 +134,13 @@ pub(super) fn guess_role(path: &Path) -> Option<FileRole> {
     .into_iter()
     .find(|(word, _)| stem.contains(word))
     .map(|(_, role)| role)
+}
+
+/// The level a district file without a manifest stands for: its name
+/// (`Stadtteile.shp` → `stadtteile`), as the printed manifest shows.
+fn level_of(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| crate::model::names::slug(&s.to_string_lossy()))
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "district".to_string())
 }

@@ -32,6 +32,20 @@ pub fn districts(
     batch: &mut Batch,
     issues: &mut Vec<Issue>,
 ) {
+    let level_given = entry.level.is_some()
+        || features.iter().any(|f| {
+            f.props
+                .keys()
+                .any(|k| matches!(crate::model::names::fold(k).as_str(), "level" | "ebene"))
+        })
+        || entry.columns.contains_key("level");
+    if !level_given && !features.is_empty() {
+        return issues.push(Issue::file(
+            &entry.path,
+            "no feature names its level (property level or ebene): give the level of the file's \
+             districts with --level LEVEL (or level = \"…\" in the manifest)",
+        ));
+    }
     let Some(features) = super::named(entry, features, issues) else {
         return;
     };
