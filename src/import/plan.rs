@@ -482,7 +482,19 @@ impl Prepared {
         }
         let brought = &self.brought;
         let mut warnings = Vec::new();
-        for d in crate::quality::likely_duplicates(&entities, Some(brought)) {
+        let (pairs, left_out) = crate::quality::strongest(
+            crate::quality::likely_duplicates(&entities, Some(brought)),
+            crate::quality::SHOWN_PAIRS,
+        );
+        if left_out > 0 {
+            warnings.push(format!(
+                "{} likely duplicate pairs; the {} most alike are listed, {left_out} more are not \
+                 (`stadtatlas check` lists the same way)",
+                pairs.len() + left_out,
+                pairs.len()
+            ));
+        }
+        for d in pairs {
             warnings.push(format!(
                 "likely duplicate: '{}' ({}) and '{}' ({}) — {}; ids decide identity, both are kept",
                 entities[d.a].name,

@@ -13,6 +13,43 @@ pub const NEAR: Meters = Meters(100.0);
 /// Jaro-Winkler similarity of folded names above which names count as similar.
 pub const SIMILAR: f64 = 0.9;
 
+/// How many likely-duplicate pairs a listing shows: the strongest ones
+/// ([`strongest`]); the count of the rest is said.
+pub const SHOWN_PAIRS: usize = 1_000;
+
+/// The `n` strongest pairs (same website first, then by similarity, then
+/// by distance), in their original order, and how many were left out.
+pub fn strongest(mut pairs: Vec<Duplicate>, n: usize) -> (Vec<Duplicate>, usize) {
+    if pairs.len() <= n {
+        return (pairs, 0);
+    }
+    let strength = |d: &Duplicate| match d.reason {
+        DuplicateReason::SameWebsite { .. } => (2.0, 0.0),
+        DuplicateReason::NearAndSimilar {
+            similarity,
+            distance_m,
+        } => (similarity, -distance_m),
+    };
+    let mut order: Vec<usize> = (0..pairs.len()).collect();
+    order.sort_by(|&x, &y| {
+        let (a, b) = (strength(&pairs[x]), strength(&pairs[y]));
+        b.0.total_cmp(&a.0)
+            .then(b.1.total_cmp(&a.1))
+            .then(x.cmp(&y))
+    });
+    let mut keep = vec![false; pairs.len()];
+    for &i in &order[..n] {
+        keep[i] = true;
+    }
+    let left_out = pairs.len() - n;
+    let mut k = 0;
+    pairs.retain(|_| {
+        k += 1;
+        keep[k - 1]
+    });
+    (pairs, left_out)
+}
+
 /// Why two records look like one.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -329,6 +366,28 @@ mod tests {
             &f("Stadtwerke Halle"),
             &f("Stadtwerke Halle GmbH")
         ));
+    }
+
+    #[test]
+    fn only_the_strongest_pairs_are_kept() {
+        let pair = |a: usize, similarity: f64, distance_m: f64| Duplicate {
+            a,
+            b: a + 1,
+            reason: DuplicateReason::NearAndSimilar {
+                similarity,
+                distance_m,
+            },
+        };
+        let pairs = vec![
+            pair(0, 0.91, 10.0),
+            pair(2, 0.99, 50.0),
+            pair(4, 0.99, 5.0),
+            pair(6, 0.95, 1.0),
+        ];
+        let (kept, left_out) = strongest(pairs.clone(), 2);
+        assert_eq!(left_out, 2);
+        assert_eq!(kept, vec![pairs[1].clone(), pairs[2].clone()]);
+        assert_eq!(strongest(pairs.clone(), 9), (pairs, 0));
     }
 
     #[test]

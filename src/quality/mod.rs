@@ -3,4 +3,6 @@
 
 mod duplicates;
 
-pub use duplicates::{Duplicate, DuplicateReason, NEAR, likely_duplicates, website_key};
+pub use duplicates::{
+    Duplicate, DuplicateReason, NEAR, SHOWN_PAIRS, likely_duplicates, strongest, website_key,
+};

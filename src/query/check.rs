@@ -2,7 +2,7 @@
 
 use super::Atlas;
 use crate::districts::DistrictRef;
-use crate::quality::{DuplicateReason, likely_duplicates};
+use crate::quality::{DuplicateReason, SHOWN_PAIRS, likely_duplicates, strongest};
 use serde::Serialize;
 
 /// One finding about one record.
@@ -75,7 +75,20 @@ pub fn check(atlas: &Atlas, today: chrono::NaiveDate, stale_days: i64) -> Vec<Fi
             out.push(finding("vocabulary", i, format!("unknown category: {c}")));
         }
     }
-    for d in likely_duplicates(&atlas.entities, None) {
+    let (pairs, left_out) = strongest(likely_duplicates(&atlas.entities, None), SHOWN_PAIRS);
+    if left_out > 0 {
+        out.push(Finding {
+            check: "duplicate",
+            id: String::new(),
+            name: String::new(),
+            detail: format!(
+                "{} likely duplicate pairs; the {} most alike are listed, {left_out} more are not",
+                pairs.len() + left_out,
+                pairs.len()
+            ),
+        });
+    }
+    for d in pairs {
         let other = &atlas.entities[d.b];
         let detail = match &d.reason {
             DuplicateReason::NearAndSimilar {
