@@ -383,3 +383,40 @@ fn a_table_with_a_wkt_column_is_a_layer() {
         "{err}"
     );
 }
+
+#[test]
+fn a_kind_column_of_organisation_types_says_how_to_read_it_as_the_category() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.gpkg");
+    let csv = dir.path().join("akteure.csv");
+    std::fs::write(
+        &csv,
+        "name,kind,lon,lat\nStadtverwaltung,public_authority,11.97,51.48\n",
+    )
+    .unwrap();
+    let (code, err) = run(
+        &store,
+        &["import", csv.to_str().unwrap(), "--as", "partners"],
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("it is a category: read the column as one with --map category=kind"),
+        "{err}"
+    );
+    let (code, err) = run(
+        &store,
+        &[
+            "import",
+            csv.to_str().unwrap(),
+            "--as",
+            "partners",
+            "--map",
+            "category=kind",
+        ],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(
+        json_of(&store, &["show", "stadtverwaltung"])["entity"]["category"],
+        "public_authority"
+    );
+}

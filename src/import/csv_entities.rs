@@ -157,7 +157,10 @@ fn read_row(
         Some(k) => match k.parse::<EntityKind>() {
             Ok(kind) => kind,
             Err(e) => {
-                issues.push(at("kind", e));
+                issues.push(at(
+                    "kind",
+                    with_category_hint(e, &k, &table.header_of("kind")),
+                ));
                 return None;
             }
         },
@@ -269,4 +272,16 @@ fn read_row(
         }
     }
     Some(e)
+}
+
+/// A kind column that holds organisation types ("public_authority"): the
+/// message says how to read it as the category instead.
+fn with_category_hint(message: String, value: &str, column: &str) -> String {
+    static CATEGORIES: std::sync::LazyLock<crate::model::Vocabulary> =
+        std::sync::LazyLock::new(crate::model::Vocabulary::default_vocabulary);
+    if CATEGORIES.category(&value.trim().to_lowercase()).is_some() {
+        format!("{message}; it is a category: read the column as one with --map category={column}")
+    } else {
+        message
+    }
 }
