@@ -58,8 +58,18 @@ SUITES = [
     "where_point_cold",
     "where_id_cold",
     "matrix",
+    "show_cold",
+    "in_cold",
+    "districts",
+    "gaps",
+    "import_small",
 ]
-QUERY_SUITES = ["near_cold", "near_cold_typical", "where_point_cold", "where_id_cold", "matrix"]
+QUERY_SUITES = ["near_cold", "near_cold_typical", "where_point_cold", "where_id_cold", "matrix",
+                "show_cold", "in_cold", "districts", "gaps"]
+# Aggregates over the whole store, run --runs times (not MIN_QUERY_RUNS); no row count.
+AGGREGATES = ("matrix", "districts", "gaps", "show_cold")
+# The smallest synthetic district: `in` answers with a small share of the store.
+IN_DISTRICT = "g9"
 # The Marktplatz: the centre of the densest cluster (the worst case).
 POINT = "11.9697,51.4828"
 # A residential edge of Halle-Neustadt: an ordinary neighbourhood.
@@ -464,12 +474,20 @@ def query_arguments(suite, data_dir):
         return ["where", first_partner_id(data_dir), "--format", "json"]
     if suite == "matrix":
         return ["matrix", "--level", "gebiet", "--by", "field", "--format", "json"]
+    if suite == "show_cold":
+        return ["show", first_partner_id(data_dir), "--format", "json"]
+    if suite == "in_cold":
+        return ["in", IN_DISTRICT, "--format", "json"]
+    if suite == "districts":
+        return ["districts", "--format", "json"]
+    if suite == "gaps":
+        return ["gaps", "--level", "gebiet", "--format", "json"]
     raise ValueError(f"unknown query suite {suite}")
 
 
 def query_runs(harness, suite):
     """Runs of a query suite: at least MIN_QUERY_RUNS for the cold lookups."""
-    if suite == "matrix":
+    if suite in AGGREGATES:
         return harness.args.runs
     return max(harness.args.runs, MIN_QUERY_RUNS)
 
@@ -479,13 +497,13 @@ def measure_query(harness, suite, n, data_dir):
     ensure_store(harness, n, data_dir)
     store = data_dir / "store.gpkg"
     cmd = [harness.stadtatlas, "--store", store] + query_arguments(suite, data_dir)
-    ok_codes = (0,) if suite == "matrix" else QUERY_OK_CODES
+    ok_codes = (0,) if suite in ("matrix", "districts") else QUERY_OK_CODES
     measurements = harness.repeat(f"{suite}/stadtatlas", cmd, query_runs(harness, suite), ok_codes)
     record = process_record(suite, "stadtatlas", n, measurements)
     record["command"] = shlex.join(str(part) for part in cmd[3:])
     record["exit_codes"] = sorted({m.returncode for m in measurements})
     record["stdout_bytes"] = len(measurements[-1].stdout.encode("utf-8"))
-    if suite != "matrix":
+    if suite not in AGGREGATES:
         hits = [count_hits(m.stdout) for m in measurements]
         record["hits"] = hits[-1]
         if len(set(hits)) > 1:
@@ -494,12 +512,43 @@ def measure_query(harness, suite, n, data_dir):
     return record
 
 
+def suite_import_small(harness, n, data_dir):
+    """Ten new partners (one near the densest spot) into a copy of the store
+    of size n: what adding a few records costs once the store is big."""
+    ensure_store(harness, n, data_dir)
+    ten = harness.tmp / "ten_partners.csv"
+    with open(ten, "w", encoding="utf-8") as handle:
+        handle.write("id,name,category,lon,lat\n")
+        for k in range(10):
+            handle.write(f"neu-{k},Neuer Partner {k},company,{11.9697 + k * 0.003:.4f},"
+                         f"{51.4828 - k * 0.002:.4f}\n")
+    copy = harness.tmp / "small-import.gpkg"
+
+    def fresh_copy():
+        remove_store(copy)
+        shutil.copyfile(data_dir / "store.gpkg", copy)
+
+    cmd = [harness.stadtatlas, "--store", copy, "import", ten, "--as", "partners"]
+
+    def measure():
+        measurements = harness.repeat("import_small/stadtatlas", cmd, harness.args.runs,
+                                      before_each=fresh_copy)
+        record = process_record("import_small", "stadtatlas", n, measurements)
+        record["command"] = "import ten_partners.csv --as partners (10 new rows)"
+        remove_store(copy)
+        return record
+
+    harness.attempt("import_small", "stadtatlas", n, measure)
+
+
 def run_suite(harness, suite, n, data_dir):
     """Dispatch one suite for one size."""
     if suite == "assign":
         suite_assign(harness, n, data_dir)
     elif suite == "import":
         suite_import(harness, n, data_dir)
+    elif suite == "import_small":
+        suite_import_small(harness, n, data_dir)
     else:
         harness.attempt(suite, "stadtatlas", n,
                         lambda: measure_query(harness, suite, n, data_dir))

@@ -49,6 +49,15 @@ fn state(store: &Path) -> Vec<Value> {
         ),
         json_of(store, &["matrix", "--level", "viertel", "--by", "field"]),
         json_of(store, &["check"]),
+        // The GeoPackage's extents (a small import grows the stored one).
+        json_of(
+            store,
+            &[
+                "query",
+                "sql",
+                "SELECT table_name, min_x, min_y, max_x, max_y FROM gpkg_contents ORDER BY table_name",
+            ],
+        ),
     ]
 }
 

@@ -7,7 +7,7 @@ use crate::model::{District, Entity};
 use crate::store::{Assignments, ChangeSet, StoreError};
 use geo::{BoundingRect, Geometry};
 use rayon::prelude::*;
-use rusqlite::{Connection, Transaction, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
 /// An entity encoded for its rows, ahead of the (single-threaded) writing.
 struct EncodedEntity<'a> {
@@ -198,6 +198,10 @@ fn apply_as(conn: &mut Connection, changes: &ChangeSet, target: Target) -> Resul
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(sql_err("BEGIN IMMEDIATE"))?;
     let import_id = log_import(&tx, changes)?;
+    let grown = match target {
+        Target::Existing => grown_extent(&tx, &changes.entities)?,
+        Target::New => None,
+    };
     let cells = write_entities(&tx, &changes.entities, target)?;
     if target == Target::New {
         fill_entity_cells(&tx, &changes.entities, &cells)?;
@@ -314,7 +318,7 @@ fn apply_as(conn: &mut Connection, changes: &ChangeSet, target: Target) -> Resul
     // moved away from the old extent.
     let entity_extent = match target {
         Target::New => Some(extent(changes.entities.iter().filter_map(|e| e.location))),
-        Target::Existing => None,
+        Target::Existing => grown,
     };
     refresh_contents(&tx, entity_extent)?;
     tx.commit().map_err(sql_err("COMMIT"))?;
@@ -623,6 +627,45 @@ fn extent(points: impl Iterator<Item = crate::model::LonLat>) -> Extent {
         grow(&mut extent, [p.lon(), p.lat(), p.lon(), p.lat()]);
     }
     extent
+}
+
+/// The entity extent after writing a few `changed` entities, without
+/// reading every point: the stored extent grown by their new points, when
+/// none of them had its old point on the stored extent's edge (moving such a
+/// point may shrink the extent). `None`: read the points again.
+fn grown_extent(tx: &Transaction<'_>, changed: &[Entity]) -> Result<Option<Extent>, StoreError> {
+    const FEW: usize = 10_000;
+    if changed.len() > FEW {
+        return Ok(None);
+    }
+    const STORED: &str =
+        "SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = 'entities'";
+    let stored: [Option<f64>; 4] = tx
+        .query_row(STORED, [], |r| {
+            Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?])
+        })
+        .map_err(sql_err(STORED))?;
+    let mut extent: Extent = match stored {
+        [Some(a), Some(b), Some(c), Some(d)] => Some([a, b, c, d]),
+        _ => None,
+    };
+    const OLD: &str = "SELECT lon, lat FROM entities WHERE id = ?1 AND lon IS NOT NULL";
+    let mut stmt = tx.prepare_cached(OLD).map_err(sql_err(OLD))?;
+    for e in changed {
+        let old: Option<(f64, f64)> = stmt
+            .query_row([&e.id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()
+            .map_err(sql_err(OLD))?;
+        if let (Some((x, y)), Some([x0, y0, x1, y1])) = (old, extent)
+            && (x <= x0 || x >= x1 || y <= y0 || y >= y1)
+        {
+            return Ok(None);
+        }
+        if let Some(p) = e.location {
+            grow(&mut extent, [p.lon(), p.lat(), p.lon(), p.lat()]);
+        }
+    }
+    Ok(Some(extent))
 }
 
 /// Keeps `gpkg_contents` extents and `last_change` true after a write.
