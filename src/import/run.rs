@@ -176,15 +176,33 @@ fn around(
     snapshot.partial = true;
     let ids: Vec<&str> = batch.entities.iter().map(|(e, _)| e.id.as_str()).collect();
     let mut found = store.entities_by_id(&ids)?;
-    for (e, _) in &batch.entities {
-        if let Some(p) = e.location {
-            let (dlon, dlat) = degree_margin(p.lat(), NEAR);
-            found.extend(store.entities_in_box(
-                (p.lon() - dlon, p.lat() - dlat),
-                (p.lon() + dlon, p.lat() + dlat),
-                &|_, _| true,
-            )?);
+    // One pass over the grid cells of the batch's extent, keeping the points
+    // within a margin of one of the batch's points (and, as every box
+    // question does, the entities with an area, once).
+    let points: Vec<[f64; 2]> = batch
+        .entities
+        .iter()
+        .filter_map(|(e, _)| e.location)
+        .map(|p| [p.lon(), p.lat()])
+        .collect();
+    if !points.is_empty() {
+        let (mut min, mut max) = ([f64::MAX; 2], [f64::MIN; 2]);
+        let mut widest = (0.0f64, 0.0f64);
+        for p in &points {
+            let (dlon, dlat) = degree_margin(p[1], NEAR);
+            widest = (widest.0.max(dlon), widest.1.max(dlat));
+            min = [min[0].min(p[0] - dlon), min[1].min(p[1] - dlat)];
+            max = [max[0].max(p[0] + dlon), max[1].max(p[1] + dlat)];
         }
+        let tree = rstar::RTree::bulk_load(points);
+        let keep = |lon: f64, lat: f64| {
+            let corner = rstar::AABB::from_corners(
+                [lon - widest.0, lat - widest.1],
+                [lon + widest.0, lat + widest.1],
+            );
+            tree.locate_in_envelope(&corner).next().is_some()
+        };
+        found.extend(store.entities_in_box((min[0], min[1]), (max[0], max[1]), &keep)?);
     }
     let websites: Vec<String> = batch
         .entities
