@@ -1,6 +1,6 @@
 //! Districts from features; a district published in several features is one.
 
-use super::props::NAME_KEYS;
+use super::props::{Known, NAME_KEYS};
 use super::{SourceFeature, area, origin};
 use crate::import::manifest::FileEntry;
 use crate::import::{Batch, Issue, Origin};
@@ -46,11 +46,19 @@ pub fn districts(
              districts with --level LEVEL (or level = \"…\" in the manifest)",
         ));
     }
+    let known = Known::new(NAME_KEYS.iter().chain(DISTRICT_KEYS));
     let Some(features) = super::named(entry, features, issues) else {
         return;
     };
     let mut read: Vec<(District, Origin)> = Vec::new();
     for feature in features {
+        let feature = match feature {
+            Ok(f) => f,
+            Err(issue) => {
+                issues.push(issue);
+                continue;
+            }
+        };
         let super::Named {
             place,
             props,
@@ -105,9 +113,8 @@ pub fn districts(
                 }
             },
         };
-        let known: Vec<&str> = NAME_KEYS.iter().chain(DISTRICT_KEYS).copied().collect();
         let extra = props
-            .rest(&known)
+            .rest(&known, &[])
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         read.push((

@@ -1,7 +1,7 @@
 //! Entities from features: a point (or a MultiPoint of one) locates, a
 //! polygon is the area.
 
-use super::props::{Foreign, NAME_KEYS, enumerated};
+use super::props::{Foreign, Known, NAME_KEYS, enumerated};
 use super::{SourceFeature, area, origin, type_name};
 use crate::import::manifest::FileEntry;
 use crate::import::values::{date, period_bound};
@@ -45,8 +45,16 @@ pub fn entities(
         return;
     };
     let mut foreign = Foreign::new(entry);
+    let known = Known::new(NAME_KEYS.iter().chain(ENTITY_KEYS));
     let mut read = Vec::new();
     for feature in features {
+        let feature = match feature {
+            Ok(f) => f,
+            Err(issue) => {
+                issues.push(issue);
+                continue;
+            }
+        };
         let super::Named {
             place,
             props,
@@ -138,13 +146,7 @@ pub fn entities(
             continue;
         }
         // Nothing lost: properties the model has no field for, verbatim.
-        let known: Vec<&str> = NAME_KEYS
-            .iter()
-            .chain(ENTITY_KEYS)
-            .copied()
-            .filter(|k| !kept.iter().any(|f| f == k))
-            .collect();
-        for (k, v) in props.rest(&known) {
+        for (k, v) in props.rest(&known, &kept) {
             let text = match v {
                 Value::String(s) if s.trim().is_empty() => continue,
                 Value::String(s) => s.trim().to_string(),

@@ -96,15 +96,13 @@ fn name_and_id(
     feature_id: Option<&str>,
     entry: &FileEntry,
     place: Place,
-    issues: &mut Vec<Issue>,
-) -> Option<(String, String, bool)> {
+) -> Result<(String, String, bool), Issue> {
     let Some(name) = props.text(NAME_KEYS) else {
         let column = entry
             .columns
             .get("name")
             .map_or("name".to_string(), |c| c.names().join(", "));
-        issues.push(place.issue(entry, format!("has no name (property {column} is empty)")));
-        return None;
+        return Err(place.issue(entry, format!("has no name (property {column} is empty)")));
     };
     let given = props.text(&["id"]).or_else(|| {
         feature_id
@@ -116,13 +114,12 @@ fn name_and_id(
         None => (slug(&name), true),
     };
     if id.is_empty() {
-        issues.push(place.issue(
+        return Err(place.issue(
             entry,
             format!("\"{name}\" gives no usable id; map an id column with --id-column"),
         ));
-        return None;
     }
-    Some((name, id, derived))
+    Ok((name, id, derived))
 }
 
 fn origin(entry: &FileEntry, place: Place, id_derived: bool) -> Origin {
@@ -146,38 +143,34 @@ struct Named {
     geometry: Option<Result<geo::Geometry<f64>, String>>,
 }
 
-/// The features with a name, after checking the file's column mapping and
-/// that some property holds names; the others are issues. `None` when the
-/// file as a whole cannot be read that way.
-fn named(
-    entry: &FileEntry,
+/// The features, each with its name and id or the issue why it has none,
+/// after checking the file's column mapping and that some property holds
+/// names. `None` when the file as a whole cannot be read that way. Lazy, so
+/// that one feature's properties are held at a time.
+fn named<'a>(
+    entry: &'a FileEntry,
     features: Vec<SourceFeature>,
     issues: &mut Vec<Issue>,
-) -> Option<Vec<Named>> {
+) -> Option<impl Iterator<Item = Result<Named, Issue>> + 'a> {
     if !props::check_mapping(entry, &features, issues)
         || !props::check_names(entry, &features, issues)
     {
         return None;
     }
-    let mut out = Vec::with_capacity(features.len());
-    for (i, feature) in features.into_iter().enumerate() {
+    Some(features.into_iter().enumerate().map(move |(i, feature)| {
         let place = Place {
             number: i + 1,
             line: feature.line,
         };
         let props = Props::new(feature.props, &entry.columns);
-        if let Some((name, id, derived)) =
-            name_and_id(&props, feature.id.as_deref(), entry, place, issues)
-        {
-            out.push(Named {
-                place,
-                props,
-                name,
-                id,
-                derived,
-                geometry: feature.geometry,
-            });
-        }
-    }
-    Some(out)
+        let (name, id, derived) = name_and_id(&props, feature.id.as_deref(), entry, place)?;
+        Ok(Named {
+            place,
+            props,
+            name,
+            id,
+            derived,
+            geometry: feature.geometry,
+        })
+    }))
 }

@@ -12,6 +12,9 @@ use std::collections::{BTreeMap, BTreeSet};
 /// A feature's properties as the model reads them.
 pub(super) struct Props {
     raw: Map<String, Value>,
+    /// The raw property names folded ([`fold`]), in the order of `raw`:
+    /// folded once per feature, not once per lookup.
+    folded: Vec<String>,
     /// Model field → its value from the mapped source column(s).
     mapped: BTreeMap<String, Value>,
     /// Source columns the mapping consumed (not kept as extra properties).
@@ -21,12 +24,13 @@ pub(super) struct Props {
 impl Props {
     /// Applies the file's column mapping. Several source columns are joined with ", ".
     pub(super) fn new(raw: Map<String, Value>, columns: &BTreeMap<String, ColumnSource>) -> Self {
+        let folded: Vec<String> = raw.keys().map(|k| fold(k)).collect();
         let mut mapped = BTreeMap::new();
         let mut consumed = BTreeSet::new();
         for (field, source) in columns {
             let mut parts = Vec::new();
             for name in source.names() {
-                if let Some((key, v)) = find(&raw, name) {
+                if let Some((key, v)) = find_folded(&raw, &folded, name) {
                     consumed.insert(key.clone());
                     match v {
                         Value::Null => {}
@@ -53,6 +57,7 @@ impl Props {
         }
         Self {
             raw,
+            folded,
             mapped,
             consumed,
         }
@@ -70,7 +75,7 @@ impl Props {
             return Some(v);
         }
         keys.iter().find_map(|k| {
-            find(&self.raw, k)
+            find_folded(&self.raw, &self.folded, k)
                 .filter(|(key, _)| !self.consumed.contains(*key))
                 .map(|(_, v)| v)
         })
@@ -99,21 +104,57 @@ impl Props {
         }
     }
 
-    /// Properties neither mapped nor read as one of `known` (folded names):
-    /// kept verbatim, so nothing of the source is lost.
-    pub(super) fn rest(&self, known: &[&str]) -> impl Iterator<Item = (&String, &Value)> {
-        self.raw.iter().filter(move |(k, v)| {
-            !v.is_null()
-                && !self.consumed.contains(*k)
-                && !known
-                    .iter()
-                    .any(|key| !self.mapped.contains_key(*key) && fold(key) == fold(k))
-        })
+    /// Properties neither mapped nor read as one of `known` (model field
+    /// names with their folded forms, [`Known`]): kept verbatim, so nothing of
+    /// the source is lost.
+    /// Fields named in `except` count as unknown (their value was foreign).
+    pub(super) fn rest<'a>(
+        &'a self,
+        known: &'a Known,
+        except: &'a [String],
+    ) -> impl Iterator<Item = (&'a String, &'a Value)> {
+        self.raw
+            .iter()
+            .zip(&self.folded)
+            .filter(move |((k, v), folded)| {
+                !v.is_null()
+                    && !self.consumed.contains(*k)
+                    && !known.0.iter().any(|(key, f)| {
+                        f == *folded
+                            && !self.mapped.contains_key(*key)
+                            && !except.iter().any(|x| x == key)
+                    })
+            })
+            .map(|(kv, _)| kv)
+    }
+}
+
+/// Model field names a reader knows, each with its folded form (folded once
+/// per file, not once per feature).
+pub(super) struct Known(Vec<(&'static str, String)>);
+
+impl Known {
+    pub(super) fn new<'k>(keys: impl IntoIterator<Item = &'k &'static str>) -> Self {
+        Self(keys.into_iter().map(|k| (*k, fold(k))).collect())
     }
 }
 
 /// A property by its name, ignoring case and umlaut spelling (Shapefile
-/// columns are often upper case: `NAME`, `EINWOHNER`).
+/// columns are often upper case: `NAME`, `EINWOHNER`); `folded` are the
+/// folded names of `props`, in order.
+fn find_folded<'a>(
+    props: &'a Map<String, Value>,
+    folded: &[String],
+    key: &str,
+) -> Option<(&'a String, &'a Value)> {
+    props.get_key_value(key).or_else(|| {
+        let wanted = fold(key);
+        let at = folded.iter().position(|f| *f == wanted)?;
+        props.iter().nth(at)
+    })
+}
+
+/// [`find_folded`] for properties not folded yet.
 fn find<'a>(props: &'a Map<String, Value>, key: &str) -> Option<(&'a String, &'a Value)> {
     props.get_key_value(key).or_else(|| {
         let wanted = fold(key);
