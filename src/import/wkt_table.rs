@@ -32,11 +32,15 @@ pub fn wkt_column(headers: &[String]) -> Option<usize> {
 /// True when a CSV file's first line names a WKT column and no lon/lat
 /// column (those are read as points by the entity reader).
 pub fn has_wkt_column(entry: &FileEntry) -> bool {
-    let Ok(text) = std::fs::read(&entry.path) else {
+    use std::io::{BufRead, Read};
+    // The header line only: entity files run to a million rows.
+    let mut first = Vec::new();
+    let read = std::fs::File::open(&entry.path)
+        .and_then(|f| std::io::BufReader::new(f.take(64 * 1024)).read_until(b'\n', &mut first));
+    if read.is_err() {
         return false;
-    };
-    let first = text.split(|&b| b == b'\n').next().unwrap_or_default();
-    let first = String::from_utf8_lossy(first);
+    }
+    let first = String::from_utf8_lossy(&first);
     let headers: Vec<String> = first
         .trim_start_matches('\u{feff}')
         .split([',', ';', '\t'])
