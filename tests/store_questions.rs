@@ -6,16 +6,37 @@
 mod common;
 
 use common::fixture;
+use stadtatlas::districts::DistrictMap;
 use stadtatlas::model::{LonLat, Meters};
 use stadtatlas::query::{self, Atlas, Filter, MatrixBy, NearTarget, Reach};
-use stadtatlas::store::{ChangeSet, Snapshot, SqliteStore, Store};
+use stadtatlas::store::{AssignmentRow, Assignments, ChangeSet, Snapshot, SqliteStore, Store};
 use std::path::Path;
+
+/// The district assignments an import stores with these records.
+fn assignment_rows(s: &Snapshot) -> Vec<AssignmentRow> {
+    let map = DistrictMap::new(&s.levels, s.districts.clone());
+    let assignments = map.assign_all(&s.entities);
+    s.entities
+        .iter()
+        .zip(&assignments)
+        .flat_map(|(e, a)| {
+            map.assignment_ids(a)
+                .map(|(level, district)| AssignmentRow {
+                    entity_id: e.id.clone(),
+                    level: level.to_string(),
+                    district_id: district.to_string(),
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
 
 fn write_store(path: &Path, s: &Snapshot) -> SqliteStore {
     let changes = ChangeSet {
         entities: s.entities.clone(),
         districts: s.districts.clone(),
         levels: Some(s.levels.clone()),
+        assignments: Some(Assignments::All(assignment_rows(s))),
         ..ChangeSet::default()
     };
     SqliteStore::create_with(path, &changes)

@@ -9,9 +9,10 @@ use super::{
     Atlas, EntityRow, Filter, Matrix, MatrixBy, MatrixCounter, NearTarget, QueryError, Reach,
     WhereRow, near, where_entity, where_point,
 };
-use crate::districts::DistrictMap;
+use crate::districts::{CITY_WIDE, DistrictMap, DistrictRef, OUTSIDE};
 use crate::metric::within;
 use crate::model::{Entity, LonLat, Meters};
+use crate::store::tally::{Place, Tally};
 use crate::store::{Snapshot, Store};
 use geo::BoundingRect;
 use std::sync::Arc;
@@ -172,8 +173,9 @@ pub fn entity_in_store(store: &dyn Store, id: &str) -> Result<Around<usize>, Que
     Ok(Around { atlas, answer })
 }
 
-/// [`super::matrix`], reading the entities in chunks, so that memory does
-/// not grow with the inventory.
+/// [`super::matrix`], from the store's kept counts where it has them (a
+/// few thousand rows, whatever the inventory's size), else reading the
+/// entities in chunks, so that memory does not grow with the inventory.
 ///
 /// # Errors
 /// [`QueryError`] for an unknown level, or when the store fails.
@@ -186,13 +188,22 @@ pub fn matrix_in_store(
 ) -> Result<Around<Matrix>, QueryError> {
     let districts = Frame::read(store)?.atlas(Vec::new());
     let mut counter = MatrixCounter::new(&districts, level, by, filter)?;
-    store.for_each_entity_chunk(CHUNK, &mut |chunk| {
-        let assignments = districts.districts.assign_all(&chunk);
-        for (e, a) in chunk.iter().zip(&assignments) {
-            counter.add(e, a);
+    let level = counter.level().to_string();
+    let counted = Counted::read(store, &districts, filter, [None, Some(level.as_str())])?;
+    match counted {
+        Some(counted) => {
+            for (tally, at) in counted.0 {
+                counter.add_counted(&tally.profile.stand_in(), at, count(tally.n));
+            }
         }
-        Ok(())
-    })?;
+        None => store.for_each_entity_chunk(CHUNK, &mut |chunk| {
+            let assignments = districts.districts.assign_all(&chunk);
+            for (e, a) in chunk.iter().zip(&assignments) {
+                counter.add(e, a);
+            }
+            Ok(())
+        })?,
+    }
     let answer = counter.finish(&districts, per_capita);
     Ok(Around {
         atlas: districts,
@@ -200,7 +211,8 @@ pub fn matrix_in_store(
     })
 }
 
-/// [`super::district_table`], reading the entities in chunks.
+/// [`super::district_table`], from the store's kept counts where it has
+/// them, else reading the entities in chunks.
 ///
 /// # Errors
 /// [`QueryError`] for an unknown level, or when the store fails.
@@ -211,14 +223,86 @@ pub fn district_table_in_store(
 ) -> Result<Vec<super::DistrictRow>, QueryError> {
     let districts = Frame::read(store)?.atlas(Vec::new());
     let mut counter = super::DistrictCounter::new(&districts, level, filter)?;
-    store.for_each_entity_chunk(CHUNK, &mut |chunk| {
-        let assignments = districts.districts.assign_all(&chunk);
-        for (e, a) in chunk.iter().zip(&assignments) {
-            counter.add(&districts, e, a);
+    let levels: Vec<String> = districts
+        .districts
+        .hierarchy
+        .levels()
+        .iter()
+        .map(|l| l.id.clone())
+        .filter(|l| level.is_none_or(|x| x == l))
+        .collect();
+    let counted = Counted::read(
+        store,
+        &districts,
+        filter,
+        levels.iter().map(|l| Some(l.as_str())),
+    )?;
+    match counted {
+        Some(counted) => {
+            for (tally, at) in counted.0 {
+                if let (Place::District { level, .. }, Some(at)) = (&tally.place, at) {
+                    let e = tally.profile.stand_in();
+                    counter.add_counted(&districts, &e, level, at, count(tally.n));
+                }
+            }
         }
-        Ok(())
-    })?;
+        None => store.for_each_entity_chunk(CHUNK, &mut |chunk| {
+            let assignments = districts.districts.assign_all(&chunk);
+            for (e, a) in chunk.iter().zip(&assignments) {
+                counter.add(&districts, e, a);
+            }
+            Ok(())
+        })?,
+    }
     Ok(counter.finish(&districts))
+}
+
+/// A store's kept counts at some levels (`None`: the entity totals), each
+/// with the district it names.
+struct Counted(Vec<(Tally, Option<DistrictRef>)>);
+
+impl Counted {
+    /// `None` when the store keeps no counts, when the filter asks for
+    /// tags (not part of a profile), or when a count names a district the
+    /// store does not have (then the entities are counted instead).
+    fn read<'a>(
+        store: &dyn Store,
+        atlas: &Atlas,
+        filter: &Filter,
+        levels: impl IntoIterator<Item = Option<&'a str>>,
+    ) -> Result<Option<Self>, QueryError> {
+        if !filter.tags.is_empty() {
+            return Ok(None);
+        }
+        let map = &atlas.districts;
+        let mut by_id: std::collections::HashMap<&str, DistrictRef> = (0..map.len())
+            .map(|d| (map[d].id.as_str(), DistrictRef::District(d)))
+            .collect();
+        by_id.insert(CITY_WIDE, DistrictRef::CityWide);
+        by_id.insert(OUTSIDE, DistrictRef::Outside);
+        let mut counted = Vec::new();
+        for level in levels {
+            let Some(tallies) = store.tallies(level)? else {
+                return Ok(None);
+            };
+            for t in tallies {
+                let at = match &t.place {
+                    Place::Entities => None,
+                    Place::District { district_id, .. } => match by_id.get(district_id.as_str()) {
+                        Some(r) => Some(*r),
+                        None => return Ok(None),
+                    },
+                };
+                counted.push((t, at));
+            }
+        }
+        Ok(Some(Counted(counted)))
+    }
+}
+
+/// A kept count as a number of entities.
+fn count(n: u64) -> usize {
+    usize::try_from(n).unwrap_or(usize::MAX)
 }
 
 /// [`super::gaps`], from [`matrix_in_store`].

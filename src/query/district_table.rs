@@ -51,18 +51,29 @@ impl<'a> DistrictCounter<'a> {
 
     /// Counts one entity with its assignment.
     pub fn add(&mut self, atlas: &Atlas, entity: &crate::model::Entity, per_level: &Assignment) {
-        if !self.filter.matches(entity) {
-            return;
-        }
         for (l, set) in per_level.iter().enumerate() {
             let level_id = &atlas.districts.hierarchy.levels()[l].id;
             for r in set {
-                if let DistrictRef::District(d) = r
-                    && &atlas.districts[*d].level == level_id
-                {
-                    self.counts[*d] += 1;
-                }
+                self.add_counted(atlas, entity, level_id, *r, 1);
             }
+        }
+    }
+
+    /// Counts `n` entities like `entity` assigned to `at` at `level`: a
+    /// store's kept counts come this way. Only a district's own level counts.
+    pub fn add_counted(
+        &mut self,
+        atlas: &Atlas,
+        entity: &crate::model::Entity,
+        level: &str,
+        at: DistrictRef,
+        n: usize,
+    ) {
+        if let DistrictRef::District(d) = at
+            && atlas.districts[d].level == level
+            && self.filter.matches(entity)
+        {
+            self.counts[d] += n;
         }
     }
 

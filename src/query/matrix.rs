@@ -155,22 +155,41 @@ impl MatrixCounter {
 
     /// Counts one entity with its districts at every level.
     pub fn add(&mut self, e: &Entity, assignment: &Assignment) {
+        self.add_counted(e, None, 1);
+        for r in &assignment[self.position] {
+            self.add_counted(e, Some(*r), 1);
+        }
+    }
+
+    /// The level the matrix counts.
+    pub fn level(&self) -> &str {
+        &self.level
+    }
+
+    /// Counts `n` entities like `e` in the row of `at`, or, for `None`, in
+    /// the totals (where each entity counts once): a store's kept counts
+    /// come this way.
+    pub fn add_counted(&mut self, e: &Entity, at: Option<DistrictRef>, n: usize) {
         if !self.filter.matches(e) {
             return;
         }
         let vals = values(e, self.by);
-        for v in &vals {
-            if !self.columns.contains(v) {
-                self.extra_columns.insert(v.clone());
+        match at {
+            None => {
+                for v in &vals {
+                    if !self.columns.contains(v) {
+                        self.extra_columns.insert(v.clone());
+                    }
+                    *self.totals.entry(v.clone()).or_default() += n;
+                }
+                self.total += n;
             }
-            *self.totals.entry(v.clone()).or_default() += 1;
-        }
-        self.total += 1;
-        for r in &assignment[self.position] {
-            let (counts, row_total) = self.cells.entry(*r).or_default();
-            *row_total += 1;
-            for v in &vals {
-                *counts.entry(v.clone()).or_default() += 1;
+            Some(r) => {
+                let (counts, row_total) = self.cells.entry(r).or_default();
+                *row_total += n;
+                for v in &vals {
+                    *counts.entry(v.clone()).or_default() += n;
+                }
             }
         }
     }

@@ -6,6 +6,7 @@
 //! would implement the same trait.
 
 pub mod sqlite;
+pub mod tally;
 
 use crate::model::{Contact, District, Entity, Level, Relation, Vocabulary};
 use serde::Serialize;
@@ -173,6 +174,17 @@ pub trait Store {
     /// # Errors
     /// [`StoreError`] when the backend fails.
     fn assignments(&self) -> Result<Vec<AssignmentRow>, StoreError>;
+
+    /// The kept entity counts per district of `level` and profile, or per
+    /// profile alone for `None` (each entity once); `None` when the backend
+    /// keeps no counts, and the caller counts the entities.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the backend fails or a count cannot be read.
+    fn tallies(&self, level: Option<&str>) -> Result<Option<Vec<tally::Tally>>, StoreError> {
+        let _ = level;
+        Ok(None)
+    }
 
     // What follows lets a question about one place read only that place.
     // The defaults read everything; a backend with a spatial index does better.

@@ -11,6 +11,7 @@ mod gpkg_blob;
 pub mod grid;
 mod read;
 mod schema;
+mod tally;
 mod write;
 
 pub use gpkg_blob::{BlobError, decode as decode_geometry, encode as encode_geometry};
@@ -314,13 +315,14 @@ impl SqliteStore {
 
     fn create_tables(&self) -> Result<(), StoreError> {
         let setup = format!(
-            "BEGIN; PRAGMA application_id = {}; PRAGMA user_version = {}; {} {} \
+            "BEGIN; PRAGMA application_id = {}; PRAGMA user_version = {}; {} {} {} \
              {} INSERT INTO stadtatlas_meta (key, value) VALUES ('schema_version', '{}'); COMMIT;",
             schema::GPKG_APPLICATION_ID,
             schema::GPKG_USER_VERSION,
             schema::CREATE,
             schema::REVISIONS,
             schema::ENTITY_CELLS,
+            tally::TABLE,
             SCHEMA_VERSION
         );
         self.conn
@@ -396,8 +398,20 @@ impl SqliteStore {
             .conn
             .unchecked_transaction()
             .map_err(sql_err("BEGIN"))?;
+        if from < 4 {
+            Self::upgrade_to_v4(&tx, from)?;
+        }
+        // Version 5 keeps entity counts per district and profile.
+        tally::rebuild(&tx)?;
+        const VERSION: &str = "UPDATE stadtatlas_meta SET value = ?1 WHERE key = 'schema_version'";
+        tx.execute(VERSION, [SCHEMA_VERSION.to_string()])
+            .map_err(sql_err(VERSION))?;
+        tx.commit().map_err(sql_err("COMMIT"))
+    }
+
+    fn upgrade_to_v4(tx: &rusqlite::Transaction<'_>, from: u32) -> Result<(), StoreError> {
         if from < 2 {
-            Self::upgrade_v1_to_v2(&tx)?;
+            Self::upgrade_v1_to_v2(tx)?;
         }
         // Version 3 moved the grid index into `entity_cells`; version 4
         // reads an entity from its columns, so every row is written again
@@ -411,14 +425,11 @@ impl SqliteStore {
         for step in before_v4 {
             tx.execute_batch(step).map_err(sql_err(step))?;
         }
-        write::rewrite_entities_from_records(&tx)?;
+        write::rewrite_entities_from_records(tx)?;
         for step in [schema::FILL_ENTITY_CELLS, schema::TRIGGERS] {
             tx.execute_batch(step).map_err(sql_err(step))?;
         }
-        const VERSION: &str = "UPDATE stadtatlas_meta SET value = ?1 WHERE key = 'schema_version'";
-        tx.execute(VERSION, [SCHEMA_VERSION.to_string()])
-            .map_err(sql_err(VERSION))?;
-        tx.commit().map_err(sql_err("COMMIT"))
+        Ok(())
     }
 
     /// Version 1 had no point columns: add them (the rewrite to version 4
@@ -459,6 +470,13 @@ impl Store for SqliteStore {
 
     fn assignments(&self) -> Result<Vec<AssignmentRow>, StoreError> {
         read::assignments(&self.conn)
+    }
+
+    fn tallies(
+        &self,
+        level: Option<&str>,
+    ) -> Result<Option<Vec<crate::store::tally::Tally>>, StoreError> {
+        tally::read(&self.conn, level)
     }
 
     fn frame(&self) -> Result<Snapshot, StoreError> {

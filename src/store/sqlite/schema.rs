@@ -4,7 +4,7 @@
 //! lives in `stadtatlas_meta`.
 
 /// The schema version this build writes and reads.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// `application_id` of a GeoPackage ("GPKG").
 pub const GPKG_APPLICATION_ID: i32 = 0x4750_4B47;

@@ -198,6 +198,10 @@ fn apply_as(conn: &mut Connection, changes: &ChangeSet, target: Target) -> Resul
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(sql_err("BEGIN IMMEDIATE"))?;
     let import_id = log_import(&tx, changes)?;
+    let tallies = match target {
+        Target::Existing => Some(super::tally::Pending::before(&tx, changes)?),
+        Target::New => None,
+    };
     let grown = match target {
         Target::Existing => grown_extent(&tx, &changes.entities)?,
         Target::New => None,
@@ -313,6 +317,16 @@ fn apply_as(conn: &mut Connection, changes: &ChangeSet, target: Target) -> Resul
                 ]
             },
         )?;
+    }
+    match tallies {
+        Some(pending) => pending.after(&tx)?,
+        None => {
+            let rows = match &changes.assignments {
+                Some(Assignments::All(rows) | Assignments::Of { rows, .. }) => rows.as_slice(),
+                None => &[],
+            };
+            super::tally::write_new(&tx, &changes.entities, rows)?;
+        }
     }
     // A new store's entities are all in hand; an existing one's may have
     // moved away from the old extent.
