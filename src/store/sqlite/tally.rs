@@ -115,6 +115,8 @@ fn insert<'a>(
 /// it touches, counted before it writes, or a rebuild after.
 pub(super) enum Pending {
     Rebuild,
+    /// The store holds no entities yet: count the import's own.
+    FirstEntities,
     Entities {
         ids: Vec<String>,
         before: HashMap<(String, String, String), i64>,
@@ -134,8 +136,17 @@ impl Pending {
             }
             None => {}
         }
-        if ids.len() > REBUILD_ABOVE || !exists(tx)? {
+        if !exists(tx)? {
             return Ok(Pending::Rebuild);
+        }
+        if ids.len() > REBUILD_ABOVE {
+            const ANY: &str = "SELECT EXISTS (SELECT 1 FROM entities)";
+            let any: bool = tx.query_row(ANY, [], |r| r.get(0)).map_err(sql_err(ANY))?;
+            return Ok(if any {
+                Pending::Rebuild
+            } else {
+                Pending::FirstEntities
+            });
         }
         let ids: Vec<String> = ids.into_iter().map(str::to_string).collect();
         let mut before = HashMap::new();
@@ -144,9 +155,17 @@ impl Pending {
     }
 
     /// Brings the counts up to date after the import's writes.
-    pub(super) fn after(self, tx: &Transaction<'_>) -> Result<(), StoreError> {
+    pub(super) fn after(self, tx: &Transaction<'_>, changes: &ChangeSet) -> Result<(), StoreError> {
+        use crate::store::Assignments;
         match self {
             Pending::Rebuild => rebuild(tx),
+            Pending::FirstEntities => {
+                let rows = match &changes.assignments {
+                    Some(Assignments::All(rows) | Assignments::Of { rows, .. }) => rows.as_slice(),
+                    None => &[],
+                };
+                write_new(tx, &changes.entities, rows)
+            }
             Pending::Entities { ids, mut before } => {
                 state(tx, &ids, 1, &mut before)?;
                 let mut stmt = tx.prepare_cached(ADD).map_err(sql_err(ADD))?;

@@ -105,6 +105,8 @@ struct RowInserter<'t, const N: usize> {
     /// each with what an error names (the SQL of one row is long enough).
     many: Option<(StaticStatement<'t>, String)>,
     one: Option<(StaticStatement<'t>, String)>,
+    /// [`ROWS_PER_STATEMENT`], or 1 (see [`RowInserter::one_row_each`]).
+    rows_per_statement: usize,
 }
 
 impl<'t, const N: usize> RowInserter<'t, N> {
@@ -115,7 +117,17 @@ impl<'t, const N: usize> RowInserter<'t, N> {
             conflict,
             many: None,
             one: None,
+            rows_per_statement: ROWS_PER_STATEMENT,
         }
+    }
+
+    /// One row per statement. Inside a transaction SQLite keeps a journal of
+    /// the pages a statement of several rows changes, to undo that statement
+    /// alone; a page is 64 KiB, so into a store that already holds rows this
+    /// costs more than the statements saved (10^5 rows: 40 % of the import).
+    fn one_row_each(mut self) -> Self {
+        self.rows_per_statement = 1;
+        self
     }
 
     /// One row per item; `values(item)` gives its value for each column.
@@ -124,8 +136,9 @@ impl<'t, const N: usize> RowInserter<'t, N> {
         items: &'a [T],
         values: impl Fn(&'a T) -> [Value<'a>; N],
     ) -> Result<(), StoreError> {
-        let (many, rest) = items.split_at(items.len() / ROWS_PER_STATEMENT * ROWS_PER_STATEMENT);
-        for (rows, items) in [(ROWS_PER_STATEMENT, many), (1, rest)] {
+        let per = self.rows_per_statement;
+        let (many, rest) = items.split_at(items.len() / per * per);
+        for (rows, items) in [(per, many), (1, rest)] {
             if items.is_empty() {
                 continue;
             }
@@ -206,9 +219,17 @@ fn apply_as(conn: &mut Connection, changes: &ChangeSet, target: Target) -> Resul
         Target::Existing => grown_extent(&tx, &changes.entities)?,
         Target::New => None,
     };
+    let cells_after = target == Target::Existing && changes.entities.len() > CELLS_AFTER_ABOVE;
+    if cells_after {
+        cells_of_imported(&tx, &changes.entities, CellStep::Before)?;
+    }
     let cells = write_entities(&tx, &changes.entities, target)?;
-    if target == Target::New {
-        fill_entity_cells(&tx, &changes.entities, &cells)?;
+    match target {
+        Target::New => fill_entity_cells(&tx, &changes.entities, &cells)?,
+        Target::Existing if cells_after => {
+            cells_of_imported(&tx, &changes.entities, CellStep::After)?;
+        }
+        Target::Existing => {}
     }
     {
         // In key order, so that the revisions' B-tree grows at its end.
@@ -304,22 +325,25 @@ fn apply_as(conn: &mut Connection, changes: &ChangeSet, target: Target) -> Resul
                 rows
             }
         };
-        insert_rows(
+        let mut inserter = RowInserter::new(
             &tx,
             "entity_districts",
             &["entity_id", "level", "district_id"],
-            rows,
-            |row| {
-                [
-                    Value::from(&row.entity_id),
-                    Value::from(&row.level),
-                    Value::from(&row.district_id),
-                ]
-            },
-        )?;
+            "",
+        );
+        if target == Target::Existing {
+            inserter = inserter.one_row_each();
+        }
+        inserter.insert(rows, |row| {
+            [
+                Value::from(&row.entity_id),
+                Value::from(&row.level),
+                Value::from(&row.district_id),
+            ]
+        })?;
     }
     match tallies {
-        Some(pending) => pending.after(&tx)?,
+        Some(pending) => pending.after(&tx, changes)?,
         None => {
             let rows = match &changes.assignments {
                 Some(Assignments::All(rows) | Assignments::Of { rows, .. }) => rows.as_slice(),
@@ -337,6 +361,56 @@ fn apply_as(conn: &mut Connection, changes: &ChangeSet, target: Target) -> Resul
     refresh_contents(&tx, entity_extent)?;
     tx.commit().map_err(sql_err("COMMIT"))?;
     Ok(import_id)
+}
+
+/// Above this many entities an import into a store that has some writes
+/// their grid cells itself, in key order, once its entity rows are written
+/// (the triggers, which otherwise keep `entity_cells`, are dropped meanwhile):
+/// row by row, each trigger made its statement journal copies of the 64 KiB
+/// pages of cells all over the grid.
+const CELLS_AFTER_ABOVE: usize = 2_000;
+
+/// The two halves of [`cells_of_imported`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum CellStep {
+    Before,
+    After,
+}
+
+/// Before the entity rows are written: the ids go into a temporary table,
+/// the cells of those stored already are deleted, the triggers dropped.
+/// After: the cells of those ids are inserted in key order, the triggers
+/// made again.
+fn cells_of_imported(
+    tx: &Transaction<'_>,
+    entities: &[Entity],
+    step: CellStep,
+) -> Result<(), StoreError> {
+    let steps: &[&str] = match step {
+        CellStep::Before => {
+            const TABLE: &str =
+                "CREATE TEMP TABLE imported_ids (id TEXT PRIMARY KEY) WITHOUT ROWID";
+            exec(tx, TABLE, [])?;
+            let mut ids: Vec<&str> = entities.iter().map(|e| e.id.as_str()).collect();
+            ids.par_sort_unstable();
+            insert_rows(tx, "temp.imported_ids", &["id"], &ids, |id| {
+                [Value::from(*id)]
+            })?;
+            &[
+                "DELETE FROM entity_cells WHERE (cell, fid) IN                  (SELECT e.cell, e.fid FROM temp.imported_ids t JOIN entities e ON e.id = t.id                  WHERE e.cell IS NOT NULL)",
+                super::schema::DROP_TRIGGERS,
+            ]
+        }
+        CellStep::After => &[
+            "INSERT INTO entity_cells (cell, fid, lon, lat)              SELECT e.cell, e.fid, e.lon, e.lat FROM temp.imported_ids t JOIN entities e ON e.id = t.id              WHERE e.cell IS NOT NULL ORDER BY 1, 2",
+            super::schema::TRIGGERS,
+            "DROP TABLE temp.imported_ids",
+        ],
+    };
+    for q in steps {
+        tx.execute_batch(q).map_err(sql_err(q))?;
+    }
+    Ok(())
 }
 
 /// Entities per chunk of [`write_entities`]: large enough to keep every
@@ -365,6 +439,9 @@ fn write_entities(
         Target::New => "",
     };
     let mut rows = RowInserter::new(tx, "entities", &ENTITY_COLUMNS, conflict);
+    if target == Target::Existing {
+        rows = rows.one_row_each();
+    }
     let mut write = |encoded: &[EncodedEntity<'_>]| -> Result<(), StoreError> {
         if target == Target::Existing {
             for e in encoded {
@@ -430,9 +507,12 @@ fn log_import(tx: &Transaction<'_>, changes: &ChangeSet) -> Result<i64, StoreErr
 // A revision's `record` is NULL while it is the current one: the record is
 // then the row in `entities`/`districts` (stored once, not twice). Before a
 // record changes, its current revision gets a copy of it.
+// One row of VALUES, not `INSERT … SELECT`: SQLite keeps a statement journal
+// for the latter, a copy of each 64 KiB page it touches (10^5 new records into
+// a store: a third of the import).
 const NEXT_REVISION: &str = "INSERT INTO revisions (record_kind, record_id, rev, import_id, record) \
-                             SELECT ?1, ?2, coalesce(max(rev), 0) + 1, ?3, NULL FROM revisions \
-                             WHERE record_kind = ?1 AND record_id = ?2";
+                             VALUES (?1, ?2, (SELECT coalesce(max(rev), 0) + 1 FROM revisions \
+                             WHERE record_kind = ?1 AND record_id = ?2), ?3, NULL)";
 const FIRST_REVISION: &str = "INSERT INTO revisions (record_kind, record_id, rev, import_id, record) \
                               VALUES (?1, ?2, 1, ?3, NULL)";
 const KEEP_DISTRICT_REVISION: &str = "UPDATE revisions SET record = \
