@@ -84,9 +84,16 @@ pub fn website_key(url: &str) -> String {
 /// this check accepts to miss.
 const PREFIX: usize = 4;
 
-/// The first [`PREFIX`] letters of a folded name (ASCII: a letter is a byte).
-fn name_prefix(folded: &[u8]) -> &[u8] {
-    &folded[..folded.len().min(PREFIX)]
+/// The first and the last [`PREFIX`] letters of a folded name (ASCII: a
+/// letter is a byte): records are compared when they share either, so that
+/// a slip of the pen at one end ("Kirhcengemeinde Lettin") still meets its
+/// original.
+fn name_ends(folded: &[u8]) -> [(bool, &[u8]); 2] {
+    let n = folded.len();
+    [
+        (false, &folded[..n.min(PREFIX)]),
+        (true, &folded[n.saturating_sub(PREFIX)..]),
+    ]
 }
 
 /// Words that many names of a register share and that do not say which
@@ -95,9 +102,11 @@ fn name_prefix(folded: &[u8]) -> &[u8] {
 /// are "park" and "see".
 const GENERIC: &[&str] = &[
     "grundschule",
+    "gs",
     "schule",
     "gymnasium",
     "gesamtschule",
+    "gemeinschaftsschule",
     "sekundarschule",
     "oberschule",
     "berufsschule",
@@ -105,6 +114,7 @@ const GENERIC: &[&str] = &[
     "kita",
     "kindergarten",
     "kindertagesstaette",
+    "kts",
     "hort",
     "krippe",
     "str",
@@ -152,6 +162,45 @@ const GENERIC: &[&str] = &[
     "and",
 ];
 
+/// Generic words that name a kind of institution, each with the word its
+/// other spellings stand for. Two names count as alike only with the same
+/// kinds: "Grundschule am Rosengarten" and "Förderschule am Rosengarten" are
+/// two schools on one campus; "Kita Bummi" and "Kindertagesstätte Bummi" one.
+const INSTITUTIONS: &[(&str, &str)] = &[
+    ("grundschule", "grundschule"),
+    ("gs", "grundschule"),
+    ("kita", "kita"),
+    ("kindertagesstaette", "kita"),
+    ("kts", "kita"),
+    ("kindergarten", "kita"),
+    ("hort", "hort"),
+    ("krippe", "krippe"),
+    ("schule", "schule"),
+    ("gymnasium", "gymnasium"),
+    ("gesamtschule", "gesamtschule"),
+    ("gemeinschaftsschule", "gemeinschaftsschule"),
+    ("sekundarschule", "sekundarschule"),
+    ("oberschule", "oberschule"),
+    ("berufsschule", "berufsschule"),
+    ("foerderschule", "foerderschule"),
+];
+
+/// The kinds of institution a folded name says it is (see [`INSTITUTIONS`]).
+fn institutions(folded: &[u8]) -> Vec<&'static str> {
+    let mut kinds: Vec<&'static str> = folded
+        .split(|&c| c == b' ')
+        .filter_map(|word| {
+            INSTITUTIONS
+                .iter()
+                .find(|(w, _)| w.as_bytes() == word)
+                .map(|(_, kind)| *kind)
+        })
+        .collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    kinds
+}
+
 /// A folded name without its [`GENERIC`] words.
 fn distinctive(folded: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(folded.len());
@@ -165,6 +214,37 @@ fn distinctive(folded: &[u8]) -> Vec<u8> {
         out.extend_from_slice(word);
     }
     out
+}
+
+/// The words of each name that the other lacks (one-letter words left out),
+/// joined by spaces. Names are compared by these: Jaro-Winkler rewards a
+/// shared beginning, and "Seniorenbegegnungsstätte Lettin" and
+/// "Seniorenbegegnungsstätte Neustadt" share a long one but differ in all
+/// that says which place is meant.
+fn differing_words(a: &[u8], b: &[u8]) -> (Vec<u8>, Vec<u8>) {
+    let words = |s: &[u8]| -> Vec<Vec<u8>> {
+        s.split(|&c| c == b' ')
+            .filter(|w| w.len() > 1)
+            .map(<[u8]>::to_vec)
+            .collect()
+    };
+    let (wa, wb) = (words(a), words(b));
+    let rest = |mine: &[Vec<u8>], theirs: &[Vec<u8>]| {
+        let mut left: Vec<&Vec<u8>> = theirs.iter().collect();
+        let mut out: Vec<u8> = Vec::new();
+        for w in mine {
+            if let Some(k) = left.iter().position(|x| *x == w) {
+                left.swap_remove(k);
+                continue;
+            }
+            if !out.is_empty() {
+                out.push(b' ');
+            }
+            out.extend_from_slice(w);
+        }
+        out
+    };
+    (rest(&wa, &wb), rest(&wb, &wa))
 }
 
 /// True when two folded names carry the same numbers in the same order.
@@ -203,10 +283,9 @@ where
     });
     let is_asked = |i: usize| asked.as_ref().is_none_or(|m| m[i]);
     let involved = |a: usize, b: usize| is_asked(a) || is_asked(b);
-    // Similar names share their beginning (Jaro-Winkler rewards a common
-    // prefix), so only records whose folded names start alike are compared
-    // (see [`PREFIX`]):
-    // the work grows with the pairs of look-alikes within 100 m, not with
+    // Similar names share their beginning or their end, so only records
+    // whose distinctive names start or end alike are compared (see
+    // [`name_ends`]): the work grows with the pairs of look-alikes within 100 m, not with
     // every pair of neighbours in a dense city centre.
     // Folded names are ASCII: compared byte by byte, the same as letter by
     // letter, and cheaper.
@@ -215,10 +294,20 @@ where
         .map(|e| fold(&e.name).into_bytes())
         .collect();
     let distinct: Vec<Vec<u8>> = folded.par_iter().map(|f| distinctive(f)).collect();
-    let mut groups: HashMap<&[u8], Vec<usize>> = HashMap::new();
+    let kinds: Vec<Vec<&str>> = folded.par_iter().map(|f| institutions(f)).collect();
+    // Grouped by what says which place is meant: "Grundschule Reichardt"
+    // and "GS Reichardt" start alike once the generic words are gone.
+    let mut groups: HashMap<(bool, &[u8]), Vec<usize>> = HashMap::new();
     for (i, e) in entities.iter().enumerate() {
         if e.location.is_some() {
-            groups.entry(name_prefix(&folded[i])).or_default().push(i);
+            let key = if distinct[i].is_empty() {
+                &folded[i]
+            } else {
+                &distinct[i]
+            };
+            for end in name_ends(key) {
+                groups.entry(end).or_default().push(i);
+            }
         }
     }
     let mut out: Vec<Duplicate> = groups
@@ -231,11 +320,17 @@ where
                 if !involved(a, b) || !within(p, q, NEAR) {
                     return;
                 }
-                if !same_numbers(&folded[a], &folded[b]) {
+                if !same_numbers(&folded[a], &folded[b]) || kinds[a] != kinds[b] {
                     return;
                 }
                 let similarity = match (distinct[a].is_empty(), distinct[b].is_empty()) {
-                    (false, false) => strsim::generic_jaro_winkler(&distinct[a], &distinct[b]),
+                    (false, false) => match differing_words(&distinct[a], &distinct[b]) {
+                        (x, y) if x.is_empty() && y.is_empty() => 1.0,
+                        // "Stadtwerke Halle" and "Stadtwerke Halle Netz":
+                        // one says more than the other.
+                        (x, y) if x.is_empty() || y.is_empty() => return,
+                        (x, y) => strsim::generic_jaro_winkler(&x, &y),
+                    },
                     (true, true) => strsim::generic_jaro_winkler(&folded[a], &folded[b]),
                     // "Kita" and "Kita Sonnenschein": one says which, the other does not.
                     _ => return,
@@ -388,6 +483,49 @@ mod tests {
         assert_eq!(left_out, 2);
         assert_eq!(kept, vec![pairs[1].clone(), pairs[2].clone()]);
         assert_eq!(strongest(pairs.clone(), 9), (pairs, 0));
+    }
+
+    #[test]
+    fn a_generic_word_written_short_is_still_the_same_place() {
+        let list = vec![
+            at("a", "Grundschule Reichardt", 11.9700, 51.4800),
+            at("b", "GS Reichardt", 11.9701, 51.4800),
+            at("c", "Kindertagesstätte Sonnenschein", 11.9600, 51.4800),
+            at("d", "Kita Sonnenschein", 11.9601, 51.4800),
+        ];
+        let pairs: Vec<(usize, usize)> = likely_duplicates(&list, None)
+            .iter()
+            .map(|d| (d.a, d.b))
+            .collect();
+        assert_eq!(pairs, vec![(0, 1), (2, 3)]);
+    }
+
+    #[test]
+    fn a_long_shared_word_does_not_make_two_places_one() {
+        let list = vec![
+            at("a", "Seniorenbegegnungsstätte Lettin", 11.9700, 51.4800),
+            at("b", "Seniorenbegegnungsstätte Neustadt", 11.9701, 51.4800),
+            at("c", "Ev. Kirchengemeinde Lettin", 11.9600, 51.4800),
+            at("d", "Ev. Kirhcengemeinde Lettin", 11.9601, 51.4800),
+            at("e", "Stadtwerke Halle", 11.9500, 51.4800),
+            at("f", "Stadtwerke Halle Netz", 11.9501, 51.4800),
+        ];
+        let pairs: Vec<(usize, usize)> = likely_duplicates(&list, None)
+            .iter()
+            .map(|d| (d.a, d.b))
+            .collect();
+        assert_eq!(pairs, vec![(2, 3)]);
+    }
+
+    #[test]
+    fn two_kinds_of_school_on_one_campus_are_two_places() {
+        let list = vec![
+            at("a", "Grundschule Am Rosengarten", 11.9700, 51.4800),
+            at("b", "Förderschule Am Rosengarten", 11.9701, 51.4800),
+            at("c", "Hort Traumland", 11.9600, 51.4800),
+            at("d", "Kita Traumland", 11.9601, 51.4800),
+        ];
+        assert!(likely_duplicates(&list, None).is_empty());
     }
 
     #[test]
