@@ -35,6 +35,7 @@ import importlib.metadata
 import json
 import os
 import platform
+import re
 import shlex
 import shutil
 import signal
@@ -63,6 +64,8 @@ SUITES = [
     "districts",
     "gaps",
     "import_small",
+    "readme_flow",
+    "duplicates",
 ]
 QUERY_SUITES = ["near_cold", "near_cold_typical", "where_point_cold", "where_id_cold", "matrix",
                 "show_cold", "in_cold", "districts", "gaps"]
@@ -541,6 +544,105 @@ def suite_import_small(harness, n, data_dir):
     harness.attempt("import_small", "stadtatlas", n, measure)
 
 
+def suite_readme_flow(harness, n, data_dir):
+    """The README's first answer as a new user runs it on a fresh store:
+    `import districts.geojson`, `import partners.csv`, `matrix --by field`
+    (three processes, timed together), against the same answer written as a
+    GeoPandas script (one process, interpreter start and imports included).
+    Both count partners per district; the counts are compared (`agree`)."""
+    store = harness.tmp / "flow.gpkg"
+    steps = [
+        [harness.stadtatlas, "--store", store, "-q", "import", data_dir / "districts.geojson",
+         "--as", "districts", "--level", "gebiet"],
+        [harness.stadtatlas, "--store", store, "-q", "import", data_dir / "partners.csv",
+         "--as", "partners"],
+        [harness.stadtatlas, "--store", store, "matrix", "--level", "gebiet", "--by", "field",
+         "--format", "json"],
+    ]
+    ours = {}
+
+    def measure_ours():
+        totals, peaks, steps_s = [], [], []
+        for index in range(1, harness.args.runs + 1):
+            remove_store(store)
+            runs = [run_measured(step, (0,), harness.args.timeout) for step in steps]
+            totals.append(sum(r.wall_s for r in runs))
+            peaks.append(max(r.peak_rss_kb for r in runs))
+            steps_s.append([round(r.wall_s, 4) for r in runs])
+            log(f"  readme_flow/stadtatlas run {index}: {totals[-1]:.4f} s "
+                f"({' + '.join(f'{r.wall_s:.3f}' for r in runs)}), {kib_to_mb(peaks[-1])} MB")
+            matrix = json.loads(runs[-1].stdout)
+            ours["rows"] = {r["district_id"]: r["total"] for r in matrix["rows"]
+                            if r["district_id"] not in ("city-wide", "outside")}
+            ours["outside"] = sum(r["total"] for r in matrix["rows"]
+                                  if r["district_id"] == "outside")
+        remove_store(store)
+        record = base_record("readme_flow", "stadtatlas", n)
+        record.update(summarise(totals))
+        record["peak_rss_mb"] = kib_to_mb(max(peaks))
+        record["steps_s"] = steps_s
+        record["command"] = "import districts.geojson; import partners.csv; matrix --by field"
+        return record
+
+    def measure_theirs():
+        python = BENCH / ".venv" / "bin" / "python"
+        cmd = [python, BENCH / "flow_geopandas.py", data_dir]
+        measurements = harness.repeat("readme_flow/geopandas", cmd, harness.args.runs)
+        record = process_record("readme_flow", "geopandas", n, measurements)
+        theirs = json.loads(measurements[-1].stdout)
+        record["agree"] = (theirs["rows"] == ours.get("rows")
+                           and theirs["outside"] == ours.get("outside"))
+        record["command"] = "flow_geopandas.py (read both files, sjoin within, counts)"
+        return record
+
+    if harness.attempt("readme_flow", "stadtatlas", n, measure_ours) is not None:
+        harness.attempt("readme_flow", "geopandas", n, measure_theirs)
+
+
+def suite_duplicates(harness, n, data_dir):
+    """How usable the duplicate advice is: `check` on the store of size n,
+    its listed pairs against the planted ones of duplicates.csv (the
+    labelled set synth writes with --names register). Not timed."""
+    truth_file = data_dir / "duplicates.csv"
+    if not truth_file.exists():
+        log(f"n={n} duplicates: no {truth_file} (data made with --names made-up); skipped")
+        return
+    ensure_store(harness, n, data_dir)
+
+    def measure():
+        with open(truth_file, newline="", encoding="utf-8") as handle:
+            truth = {frozenset((row["a"], row["b"])) for row in csv.DictReader(handle)}
+        result = run_measured([harness.stadtatlas, "--store", data_dir / "store.gpkg", "check",
+                               "--format", "json"], QUERY_OK_CODES, harness.args.timeout)
+        findings = json.loads(result.stdout)
+        listed = set()
+        total_pairs = None
+        for f in findings:
+            if f.get("check") != "duplicate":
+                continue
+            if not f.get("id"):
+                match = re.match(r"(\d+) likely duplicate pairs", f.get("detail", ""))
+                total_pairs = int(match.group(1)) if match else None
+                continue
+            match = re.search(r"\(([^()]+)\): ", f.get("detail", ""))
+            if match:
+                listed.add(frozenset((f["id"], match.group(1))))
+        found = listed & truth
+        record = base_record("duplicates", "stadtatlas", n)
+        record.update(summarise([result.wall_s]))
+        record["peak_rss_mb"] = kib_to_mb(result.peak_rss_kb)
+        record["planted"] = len(truth)
+        record["listed"] = len(listed)
+        record["pairs_in_all"] = total_pairs if total_pairs is not None else len(listed)
+        record["true_listed"] = len(found)
+        record["precision"] = round(len(found) / len(listed), 4) if listed else None
+        record["recall"] = round(len(found) / len(truth), 4) if truth else None
+        record["command"] = "check --format json (duplicate findings vs duplicates.csv)"
+        return record
+
+    harness.attempt("duplicates", "stadtatlas", n, measure)
+
+
 def run_suite(harness, suite, n, data_dir):
     """Dispatch one suite for one size."""
     if suite == "assign":
@@ -549,6 +651,10 @@ def run_suite(harness, suite, n, data_dir):
         suite_import(harness, n, data_dir)
     elif suite == "import_small":
         suite_import_small(harness, n, data_dir)
+    elif suite == "readme_flow":
+        suite_readme_flow(harness, n, data_dir)
+    elif suite == "duplicates":
+        suite_duplicates(harness, n, data_dir)
     else:
         harness.attempt(suite, "stadtatlas", n,
                         lambda: measure_query(harness, suite, n, data_dir))

@@ -13,10 +13,12 @@
 #    bench/plot.py (bench/results/scaling.svg and bench/results/tables.md).
 #
 # Environment: BENCH_RUNS (default 5) and BENCH_ONLY (e.g. "assign,import")
-# are passed to run.py as --runs and --only.
+# are passed to run.py as --runs and --only; BENCH_NAMES (register, the
+# default, or made-up) chooses how synth names the partners.
 set -euo pipefail
 
 SEED=42
+NAMES="${BENCH_NAMES:-register}"
 DEFAULT_SIZES=(1000 10000 100000 1000000)
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BENCH="$ROOT/bench"
@@ -85,7 +87,7 @@ generate_data() {
     local n="$1"
     local dir="$DATA/$n"
     local stamp="$dir/.generated"
-    local want="entities=$n seed=$SEED"
+    local want="entities=$n seed=$SEED names=$NAMES"
     if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] \
         && [ -f "$dir/partners.csv" ] && [ -f "$dir/districts.geojson" ] \
         && [ -f "$dir/atlas.toml" ]; then
@@ -96,7 +98,8 @@ generate_data() {
     rm -rf "$partial"
     mkdir -p "$DATA"
     say "generating bench/data/$n ($want)"
-    "$ROOT/target/release/examples/synth" --out "$partial" --entities "$n" --seed "$SEED"
+    "$ROOT/target/release/examples/synth" --out "$partial" --entities "$n" --seed "$SEED" \
+        --names "$NAMES"
     rm -rf "$dir"
     mv "$partial" "$dir"
     echo "$want" > "$stamp"

@@ -1,6 +1,6 @@
 //! Seeded synthetic inventories for the benchmarks.
 //!
-//! `cargo run --release --example synth -- --out DIR --entities N [--seed 42]`
+//! `cargo run --release --example synth -- --out DIR --entities N [--seed 42] [--names register|made-up]`
 //! writes into DIR:
 //! - `districts.geojson`: the 9 largest Halle Stadtteile of the bundled
 //!   (provisional) boundaries, their edges densified to ~3,100 vertices per
@@ -10,9 +10,16 @@
 //! - `partners.csv`: N partners, clustered like a city's actors: Gaussian
 //!   clusters of random weight and spread around every Stadtteil centre, a
 //!   dense one around the Marktplatz, and 8 % spread over the whole city.
+//!   With `--names register` (the default) names, addresses and places are
+//!   like a city's registers (see `names.rs`): many records per street,
+//!   "Grundschule …", "Kita …", "Aachener Str. 12", and a labelled set of
+//!   planted duplicates in `duplicates.csv`; `--names made-up` gives the
+//!   earlier random words.
 //! - `atlas.toml`: the manifest, so `stadtatlas import DIR` reads both.
 //!
 //! The same seed gives the same bytes.
+
+mod names;
 
 use geo::{Area, Coord, InteriorPoint, LineString, MultiPolygon, Polygon, Validation};
 use rand::{Rng, SeedableRng};
@@ -77,12 +84,15 @@ struct Args {
     out: PathBuf,
     entities: usize,
     seed: u64,
+    /// Register-like names (true) or made-up words.
+    register: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
     let mut out = None;
     let mut entities = None;
     let mut seed = 42;
+    let mut register = true;
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let mut value = || args.next().ok_or(format!("{flag} needs a value"));
@@ -99,6 +109,13 @@ fn parse_args() -> Result<Args, String> {
                 let v = value()?;
                 seed = v.parse().map_err(|_| format!("--seed {v}: not a number"))?;
             }
+            "--names" => {
+                register = match value()?.as_str() {
+                    "register" => true,
+                    "made-up" => false,
+                    v => return Err(format!("--names {v}: register or made-up")),
+                }
+            }
             other => return Err(format!("unknown argument {other}")),
         }
     }
@@ -106,6 +123,7 @@ fn parse_args() -> Result<Args, String> {
         out: out.ok_or("--out DIR is required")?,
         entities: entities.ok_or("--entities N is required")?,
         seed,
+        register,
     })
 }
 
@@ -334,56 +352,138 @@ fn clusters(rng: &mut Pcg64) -> Vec<Cluster> {
     out
 }
 
-fn write_partners(path: &Path, n: usize, rng: &mut Pcg64) -> std::io::Result<()> {
-    let clusters = clusters(rng);
+/// Draws a point (lon/lat) from the city's clusters, 8 % anywhere in it.
+fn draw(rng: &mut Pcg64, clusters: &[Cluster]) -> Coord<f64> {
     let total: f64 = clusters.iter().map(|c| c.weight).sum();
     // Halle's extent (VG250 city boundary, rounded outwards).
     let (min, max) = (Coord { x: 11.84, y: 51.38 }, Coord { x: 12.08, y: 51.55 });
-    let mut out = BufWriter::new(std::fs::File::create(path)?);
-    writeln!(out, "id,name,kind,category,fields,lon,lat,source")?;
-    let mut line = String::new();
-    for i in 1..=n {
-        let at = if rng.random_bool(0.08) {
-            Coord {
-                x: rng.random_range(min.x..max.x),
-                y: rng.random_range(min.y..max.y),
-            }
-        } else {
-            let mut pick = rng.random_range(0.0..total);
-            let cluster = clusters
-                .iter()
-                .find(|c| {
-                    pick -= c.weight;
-                    pick < 0.0
-                })
-                .unwrap_or(&clusters[clusters.len() - 1]);
-            let offset = Coord {
-                x: normal(rng),
-                y: normal(rng),
-            } * cluster.sigma_km;
-            from_km(to_km(cluster.centre) + offset)
+    if rng.random_bool(0.08) {
+        return Coord {
+            x: rng.random_range(min.x..max.x),
+            y: rng.random_range(min.y..max.y),
         };
-        let mut fields: Vec<&str> = FIELDS
-            .iter()
-            .copied()
-            .filter(|_| rng.random_bool(0.18))
-            .collect();
-        if fields.is_empty() {
-            fields.push(FIELDS[rng.random_range(0..FIELDS.len())]);
-        }
-        line.clear();
-        write!(
-            line,
-            "p{i:07},{},partner,{},{},{:.6},{:.6},synthetic (bench/synth.rs)",
-            name(rng),
-            CATEGORIES[rng.random_range(0..CATEGORIES.len())],
-            fields.join(";"),
-            at.x,
-            at.y
-        )
-        .expect("writing to a String");
-        writeln!(out, "{line}")?;
     }
+    let mut pick = rng.random_range(0.0..total);
+    let cluster = clusters
+        .iter()
+        .find(|c| {
+            pick -= c.weight;
+            pick < 0.0
+        })
+        .unwrap_or(&clusters[clusters.len() - 1]);
+    let offset = Coord {
+        x: normal(rng),
+        y: normal(rng),
+    } * cluster.sigma_km;
+    from_km(to_km(cluster.centre) + offset)
+}
+
+fn draw_fields<'a>(rng: &mut Pcg64) -> Vec<&'a str> {
+    let mut fields: Vec<&str> = FIELDS
+        .iter()
+        .copied()
+        .filter(|_| rng.random_bool(0.18))
+        .collect();
+    if fields.is_empty() {
+        fields.push(FIELDS[rng.random_range(0..FIELDS.len())]);
+    }
+    fields
+}
+
+/// Quotes a CSV value when it needs it.
+fn csv(v: &str) -> std::borrow::Cow<'_, str> {
+    if v.contains([',', '"', '\n']) {
+        format!("\"{}\"", v.replace('"', "\"\"")).into()
+    } else {
+        v.into()
+    }
+}
+
+fn write_partners(path: &Path, n: usize, rng: &mut Pcg64, register: bool) -> std::io::Result<()> {
+    let clusters = clusters(rng);
+    let mut out = BufWriter::new(std::fs::File::create(path)?);
+    if !register {
+        writeln!(out, "id,name,kind,category,fields,lon,lat,source")?;
+        let mut line = String::new();
+        for i in 1..=n {
+            let at = draw(rng, &clusters);
+            let fields = draw_fields(rng);
+            line.clear();
+            write!(
+                line,
+                "p{i:07},{},partner,{},{},{:.6},{:.6},synthetic (bench/synth.rs)",
+                name(rng),
+                CATEGORIES[rng.random_range(0..CATEGORIES.len())],
+                fields.join(";"),
+                at.x,
+                at.y
+            )
+            .expect("writing to a String");
+            writeln!(out, "{line}")?;
+        }
+        return out.flush();
+    }
+    let streets = names::streets((n / 30).max(20), rng, |rng| to_km(draw(rng, &clusters)));
+    let mut truth = BufWriter::new(std::fs::File::create(
+        path.with_file_name("duplicates.csv"),
+    )?);
+    writeln!(truth, "a,b")?;
+    writeln!(out, "id,name,kind,category,fields,address,lon,lat,source")?;
+    let mut line = String::new();
+    // Each address once: two records at one address with one name would be
+    // duplicates nobody planted.
+    let mut used = std::collections::HashSet::new();
+    let mut nearby = names::Nearby::default();
+    let mut i = 0;
+    while i < n {
+        i += 1;
+        let (street, number) = loop {
+            let s = rng.random_range(0..streets.len());
+            let number = rng.random_range(1..=streets[s].numbers());
+            if used.insert((s, number)) {
+                break (&streets[s], number);
+            }
+        };
+        let at_km = street.at(number, rng);
+        // A name nobody nearby has (a register has few such pairs, and
+        // those are the duplicates to find): drawn again when it has.
+        let (name, category) = (0..20)
+            .map(|_| names::record_name(rng, street, number))
+            .find(|(name, _)| !nearby.taken(at_km, name))
+            .unwrap_or_else(|| names::record_name(rng, street, number));
+        nearby.add(at_km, &name);
+        let at = from_km(at_km);
+        let fields = draw_fields(rng).join(";");
+        let address = format!("{} {number}", street.name);
+        let mut record = |id: &str, name: &str, at: Coord<f64>| {
+            line.clear();
+            write!(
+                line,
+                "{id},{},partner,{category},{fields},{},{:.6},{:.6},synthetic (bench/synth.rs)",
+                csv(name),
+                csv(&address),
+                at.x,
+                at.y
+            )
+            .expect("writing to a String");
+            writeln!(out, "{line}")
+        };
+        let id = format!("p{i:07}");
+        record(&id, &name, at)?;
+        // One in 2,000 is there twice, a few metres apart, written another way.
+        if i < n && rng.random_bool(0.0005) {
+            i += 1;
+            let twin = format!("p{i:07}");
+            let shift = Coord {
+                x: rng.random_range(-0.02..0.02),
+                y: rng.random_range(-0.02..0.02),
+            };
+            let near = from_km(to_km(at) + shift);
+            record(&twin, &names::variant(&name, rng), near)?;
+            writeln!(truth, "{id},{twin}")?;
+        }
+    }
+    truth.flush()?;
     out.flush()
 }
 
@@ -407,7 +507,9 @@ fn main() {
     let args = match parse_args() {
         Ok(a) => a,
         Err(e) => {
-            eprintln!("error: {e}\nusage: synth --out DIR --entities N [--seed 42]");
+            eprintln!(
+                "error: {e}\nusage: synth --out DIR --entities N [--seed 42] [--names register|made-up]"
+            );
             std::process::exit(2);
         }
     };
@@ -416,7 +518,12 @@ fn main() {
         let districts = detailed_districts(args.seed);
         let vertices = write_districts(&args.out.join("districts.geojson"), &districts)?;
         let mut rng = Pcg64::seed_from_u64(args.seed);
-        write_partners(&args.out.join("partners.csv"), args.entities, &mut rng)?;
+        write_partners(
+            &args.out.join("partners.csv"),
+            args.entities,
+            &mut rng,
+            args.register,
+        )?;
         std::fs::write(args.out.join("atlas.toml"), MANIFEST)?;
         eprintln!(
             "wrote {} districts ({vertices} vertices) and {} partners to {}",
