@@ -84,16 +84,15 @@ pub fn website_key(url: &str) -> String {
 /// this check accepts to miss.
 const PREFIX: usize = 4;
 
-/// The first and the last [`PREFIX`] letters of a folded name (ASCII: a
-/// letter is a byte): records are compared when they share either, so that
-/// a slip of the pen at one end ("Kirhcengemeinde Lettin") still meets its
-/// original.
-fn name_ends(folded: &[u8]) -> [(bool, &[u8]); 2] {
+/// Two keys of a folded name (ASCII: a letter is a byte), its letters
+/// 0..4 and 5..9: records are compared when they share either, so that two
+/// letters swapped anywhere ("Kirhcengemeinde Lettin") still meet the
+/// original (a swap never touches both). Not the name's end: street names
+/// end alike ("…straße 12").
+fn name_keys(folded: &[u8]) -> impl Iterator<Item = (bool, &[u8])> {
     let n = folded.len();
-    [
-        (false, &folded[..n.min(PREFIX)]),
-        (true, &folded[n.saturating_sub(PREFIX)..]),
-    ]
+    let second = (n > PREFIX + 1).then(|| (true, &folded[PREFIX + 1..n.min(2 * PREFIX + 1)]));
+    std::iter::once((false, &folded[..n.min(PREFIX)])).chain(second)
 }
 
 /// Words that many names of a register share and that do not say which
@@ -247,23 +246,30 @@ fn differing_words(a: &[u8], b: &[u8]) -> (Vec<u8>, Vec<u8>) {
     (rest(&wa, &wb), rest(&wb, &wa))
 }
 
-/// True when two folded names carry the same numbers in the same order.
+/// Two folded names are alike only with the same numbers in the same order.
 /// Names that differ only in a number name different things: the houses of
 /// one street ("Aachener Str. 12", "Aachener Str. 14"), numbered schools and
 /// day-care centres ("Kita Nr. 3", "Kita Nr. 4"); Jaro-Winkler finds them
 /// similar, and a real register has thousands of such pairs.
-fn same_numbers(a: &[u8], b: &[u8]) -> bool {
-    let numbers = |s: &[u8]| {
-        s.split(|c| !c.is_ascii_digit())
-            .filter(|run| !run.is_empty())
-            .map(|run| {
-                // "07" and "7" are the same number.
-                let start = run.iter().position(|&c| c != b'0').unwrap_or(run.len());
-                run[start..].to_vec()
-            })
-            .collect::<Vec<_>>()
-    };
-    numbers(a) == numbers(b)
+///
+/// The numbers of a folded name, in order, each without leading zeros
+/// ("07" and "7" are the same number), separated by spaces.
+fn numbers(s: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for run in s
+        .split(|c| !c.is_ascii_digit())
+        .filter(|run| !run.is_empty())
+    {
+        let start = run.iter().position(|&c| c != b'0').unwrap_or(run.len());
+        if !out.is_empty() {
+            out.push(b' ');
+        }
+        out.extend_from_slice(&run[start..]);
+        if start == run.len() {
+            out.push(b'0');
+        }
+    }
+    out
 }
 
 /// Likely duplicate pairs. With `only`, just the pairs that involve one of
@@ -283,9 +289,9 @@ where
     });
     let is_asked = |i: usize| asked.as_ref().is_none_or(|m| m[i]);
     let involved = |a: usize, b: usize| is_asked(a) || is_asked(b);
-    // Similar names share their beginning or their end, so only records
-    // whose distinctive names start or end alike are compared (see
-    // [`name_ends`]): the work grows with the pairs of look-alikes within 100 m, not with
+    // Similar names share most of their letters, so only records whose
+    // distinctive names share one of two short runs of letters are compared
+    // (see [`name_keys`]): the work grows with the pairs of look-alikes within 100 m, not with
     // every pair of neighbours in a dense city centre.
     // Folded names are ASCII: compared byte by byte, the same as letter by
     // letter, and cheaper.
@@ -295,6 +301,7 @@ where
         .collect();
     let distinct: Vec<Vec<u8>> = folded.par_iter().map(|f| distinctive(f)).collect();
     let kinds: Vec<Vec<&str>> = folded.par_iter().map(|f| institutions(f)).collect();
+    let numbered: Vec<Vec<u8>> = folded.par_iter().map(|f| numbers(f)).collect();
     // Grouped by what says which place is meant: "Grundschule Reichardt"
     // and "GS Reichardt" start alike once the generic words are gone.
     let mut groups: HashMap<(bool, &[u8]), Vec<usize>> = HashMap::new();
@@ -305,8 +312,8 @@ where
             } else {
                 &distinct[i]
             };
-            for end in name_ends(key) {
-                groups.entry(end).or_default().push(i);
+            for k in name_keys(key) {
+                groups.entry(k).or_default().push(i);
             }
         }
     }
@@ -320,7 +327,7 @@ where
                 if !involved(a, b) || !within(p, q, NEAR) {
                     return;
                 }
-                if !same_numbers(&folded[a], &folded[b]) || kinds[a] != kinds[b] {
+                if numbered[a] != numbered[b] || kinds[a] != kinds[b] {
                     return;
                 }
                 let similarity = match (distinct[a].is_empty(), distinct[b].is_empty()) {
@@ -446,6 +453,10 @@ fn pairs_within(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn same_numbers(a: &[u8], b: &[u8]) -> bool {
+        numbers(a) == numbers(b)
+    }
 
     #[test]
     fn names_that_differ_in_a_number_are_different_things() {
