@@ -69,7 +69,45 @@ pub enum BoardAction {
         /// Requirement TOML (default: the council's request of June 2020).
         #[arg(long)]
         require: Option<PathBuf>,
+        /// Check as if these organisations were members too (nothing is stored).
+        #[arg(long, value_name = "ID", num_args = 1.., value_delimiter = ',')]
+        with: Vec<String>,
     },
+    /// Whom to invite: the fewest organisations that, with the body's members,
+    /// cover the requirement file (solved exactly), each seat explained.
+    /// Exit code 1 when a requirement stays uncovered.
+    Propose {
+        /// The body whose members are kept (default: a board from scratch).
+        body: Option<String>,
+        /// Requirement TOML, with optional [[balance]] rules (default: the council's request of June 2020).
+        #[arg(long)]
+        require: Option<PathBuf>,
+        /// At most N seats, members included: cover as much as possible, then balance.
+        #[arg(long, value_name = "N")]
+        seats: Option<usize>,
+        /// Never propose these organisations.
+        #[arg(long, value_name = "ID", num_args = 1.., value_delimiter = ',')]
+        exclude: Vec<String>,
+        /// Seat these organisations whatever else is chosen.
+        #[arg(long, value_name = "ID", num_args = 1.., value_delimiter = ',')]
+        include: Vec<String>,
+        /// Seconds the solver may take; after that the best composition found
+        /// is shown with its gap to the proven bound.
+        #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+        time_limit: f64,
+        /// internal adds the seats' contact persons and says so.
+        #[arg(long, value_enum, default_value_t = ProfileArg::Public)]
+        profile: ProfileArg,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShellArg {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+    Elvish,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -331,6 +369,15 @@ pub enum Command {
         #[command(flatten)]
         filter: FilterArgs,
     },
+    /// Shell completions from this command line's definition, e.g.
+    /// `stadtatlas completions bash > ~/.local/share/bash-completion/completions/stadtatlas`.
+    Completions {
+        #[arg(value_enum)]
+        shell: ShellArg,
+    },
+    /// The manual page (roff) from this command line's definition, e.g.
+    /// `stadtatlas man > stadtatlas.1 && man ./stadtatlas.1`.
+    Man,
     /// Saved questions (queries/*.sql) and ad-hoc read-only SQL with spatial functions.
     Query {
         /// Folder of saved questions (default: ./queries, else the crate's queries/).

@@ -1,17 +1,17 @@
 //! The command-line adapter: flags in, library calls, formatted text out.
 
 pub mod args;
+mod board;
+mod manual;
 mod output;
 mod sql;
 
 use anyhow::{Context, Result, bail};
-use args::{
-    BoardAction, ByArg, Cli, Command, ExportFormat, FilterArgs, Format, LangArg, ProfileArg,
-};
+use args::{ByArg, Cli, Command, ExportFormat, FilterArgs, Format, LangArg, ProfileArg};
 use output::{Out, emit, emit_entities};
 use stadtatlas::districts::DistrictRef;
 use stadtatlas::export::{self, Profile, csv_out, geojson_out, gpkg_out};
-use stadtatlas::governance::{self, Requirement};
+use stadtatlas::governance;
 use stadtatlas::import::{self, ImportOptions};
 use stadtatlas::model::{Lang, LonLat, Meters};
 use stadtatlas::query::{self, Atlas, Filter, MatrixBy, NearTarget, Reach};
@@ -367,23 +367,14 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             emit(&out, &rows, || output::bodies_grid(&rows, out.lang))?;
             Ok(Outcome::Ok)
         }
-        Command::Board {
-            action: BoardAction::Check { body, require },
-        } => {
-            let atlas = load(&cli.store)?;
-            let requirement = match require {
-                Some(path) => Requirement::read(&path)?,
-                None => Requirement::council_2020(),
-            };
-            let coverage = governance::check(&atlas, &body, &requirement, out.lang)?;
-            emit(&out, &coverage, || {
-                output::coverage_grid(&coverage, out.lang)
-            })?;
-            Ok(if coverage.missing == 0 {
-                Outcome::Ok
-            } else {
-                Outcome::Nothing
-            })
+        Command::Board { action } => board::run(&out, &cli.store, action, cli.lang),
+        Command::Completions { shell } => {
+            manual::completions(shell)?;
+            Ok(Outcome::Ok)
+        }
+        Command::Man => {
+            manual::man()?;
+            Ok(Outcome::Ok)
         }
         Command::Network { id, depth } => {
             let atlas = load(&cli.store)?;
