@@ -376,8 +376,13 @@ pub enum Command {
         shell: ShellArg,
     },
     /// The manual page (roff) from this command line's definition, e.g.
-    /// `stadtatlas man > stadtatlas.1 && man ./stadtatlas.1`.
-    Man,
+    /// `stadtatlas man > stadtatlas.1 && man ./stadtatlas.1`; with `--out DIR`
+    /// one page per subcommand too (stadtatlas-board-propose.1, …).
+    Man {
+        /// Write stadtatlas.1 and a page per subcommand into this folder.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// Saved questions (queries/*.sql) and ad-hoc read-only SQL with spatial functions.
     Query {
         /// Folder of saved questions (default: ./queries, else the crate's queries/).

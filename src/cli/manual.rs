@@ -2,10 +2,12 @@
 //! cannot drift from the flags.
 
 use super::args::{Cli, ShellArg};
-use anyhow::Result;
+use super::output::Out;
+use anyhow::{Context, Result};
 use clap::CommandFactory;
 use clap_complete::Shell;
 use std::io::Write;
+use std::path::Path;
 
 /// Writes the completion script for a shell to stdout.
 pub fn completions(shell: ShellArg) -> Result<()> {
@@ -22,23 +24,22 @@ pub fn completions(shell: ShellArg) -> Result<()> {
     Ok(())
 }
 
-/// Writes the manual page (roff), with a section per subcommand, to stdout.
-pub fn man() -> Result<()> {
+/// Writes the manual page to stdout, or with `dir` the page of every
+/// (sub)command into that folder (`stadtatlas-board-propose.1`, …).
+pub fn man(dir: Option<&Path>, out: &Out) -> Result<()> {
     let command = Cli::command();
-    let mut page = Vec::new();
-    clap_mangen::Man::new(command.clone()).render(&mut page)?;
-    for sub in command.get_subcommands().filter(|s| !s.is_hide_set()) {
-        page.extend_from_slice(format!(".SH \"{}\"\n", sub.get_name().to_uppercase()).as_bytes());
-        let name = format!("stadtatlas {}", sub.get_name());
-        let sub = sub.clone().bin_name(name);
-        let man = clap_mangen::Man::new(sub);
-        man.render_synopsis_section(&mut page)?;
-        man.render_description_section(&mut page)?;
-        man.render_options_section(&mut page)?;
-        man.render_subcommands_section(&mut page)?;
+    match dir {
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            clap_mangen::Man::new(command).render(&mut stdout)?;
+            stdout.flush()?;
+        }
+        Some(dir) => {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+            clap_mangen::generate_to(command, dir)
+                .with_context(|| format!("writing manual pages into {}", dir.display()))?;
+            out.progress(&format!("wrote the manual pages into {}", dir.display()));
+        }
     }
-    let mut stdout = std::io::stdout().lock();
-    stdout.write_all(&page)?;
-    stdout.flush()?;
     Ok(())
 }

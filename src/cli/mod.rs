@@ -372,8 +372,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             manual::completions(shell)?;
             Ok(Outcome::Ok)
         }
-        Command::Man => {
-            manual::man()?;
+        Command::Man { out: dir } => {
+            manual::man(dir.as_deref(), &out)?;
             Ok(Outcome::Ok)
         }
         Command::Network { id, depth } => {

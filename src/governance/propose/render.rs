@@ -216,10 +216,12 @@ impl Proposal {
         if self.profile == "internal" {
             let _ = writeln!(out, "**{}**\n", esc(INTERNAL_NOTICE));
         }
+        // The alternatives follow per seat below; the table stays narrow.
         let mut table = self.grid(lang, false);
         table.notes.clear();
+        table.headers.remove(5);
         for row in &mut table.rows {
-            row[5] = row[5].replace('\n', "; ");
+            row.remove(5);
         }
         out.push_str(&table.to_markdown());
         let _ = writeln!(
@@ -246,7 +248,7 @@ impl Proposal {
                 let _ = write!(
                     out,
                     " {} {}: {} ({}).",
-                    t(lang, "Statt dessen für", "Instead for"),
+                    t(lang, "Stattdessen für", "Instead for"),
                     esc(self.label(&a.requirement)),
                     esc(&a.name),
                     esc(&self.why_text(&a.why, lang))
