@@ -6,8 +6,8 @@ use std::path::PathBuf;
 
 /// stadtatlas: the Smart City stakeholder inventory on a map.
 ///
-/// Exit codes: 0 ok; 1 `in`/`near` found nothing, `board check` found a gap or
-/// `check` found something;
+/// Exit codes: 0 ok; 1 `in`/`near` found nothing, `board check` found a gap,
+/// `board propose` left a requirement uncovered or `check` found something;
 /// 2 usage or input error.
 /// The store used when none is named.
 pub const DEFAULT_STORE: &str = "stadtatlas.gpkg";
