@@ -73,7 +73,11 @@ pub fn run(
                 Format::Json => output::print_json(&proposal, true)?,
                 Format::Md => output::print(&proposal.to_markdown(labels))?,
                 Format::Csv => output::print(&proposal.grid(labels, true).to_csv())?,
-                Format::Table => output::print(&proposal.grid(labels, false).to_table())?,
+                Format::Table => output::print(
+                    &proposal
+                        .grid(labels, false)
+                        .to_table_styled(output::table_style()),
+                )?,
                 other => bail!("board propose has no {other:?} output; use table, csv, json or md"),
             }
             proposal.uncovered.len()

@@ -3,7 +3,7 @@
 use super::args::Format;
 use anyhow::{Result, bail};
 use serde::Serialize;
-use stadtatlas::export::{self, Grid, label};
+use stadtatlas::export::{self, Grid, TableStyle, label};
 use stadtatlas::governance;
 use stadtatlas::model::Lang;
 use stadtatlas::query::{Atlas, EntityRow};
@@ -57,9 +57,27 @@ pub fn print_json<T: Serialize + ?Sized>(data: &T, pretty: bool) -> Result<()> {
     Ok(())
 }
 
+/// The table style for stdout: a terminal gets its width and bold headers
+/// (plain with `NO_COLOR`); a pipe or a file gets plain text at full width,
+/// so that nothing a script reads is cut.
+pub fn table_style() -> TableStyle {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        return TableStyle::default();
+    }
+    TableStyle {
+        width: comfy_table::Table::new().width().or_else(|| {
+            std::env::var("COLUMNS")
+                .ok()
+                .and_then(|c| c.trim().parse().ok())
+        }),
+        color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
+}
+
 fn grid_text(out: &Out, grid: &Grid) -> Result<String> {
     Ok(match out.format {
-        Format::Table => grid.to_table(),
+        Format::Table => grid.to_table_styled(table_style()),
         Format::Csv => grid.to_csv(),
         Format::Md => grid.to_markdown(),
         Format::Json | Format::Geojson | Format::Dot | Format::Graphml => {

@@ -160,10 +160,15 @@ impl Proposal {
                     .iter()
                     .map(|c| if ids { c.as_str() } else { self.label(c) })
                     .collect();
+                // A terminal shows the best alternative per requirement; CSV all.
                 let alternatives: Vec<String> = s
                     .alternatives
                     .iter()
-                    .map(|a| {
+                    .enumerate()
+                    .filter(|(k, a)| {
+                        ids || *k == 0 || s.alternatives[k - 1].requirement != a.requirement
+                    })
+                    .map(|(_, a)| {
                         let who = if ids { &a.id } else { &a.name };
                         let req = if ids {
                             a.requirement.as_str()
