@@ -7,6 +7,9 @@ use std::path::{Path, PathBuf};
 
 fn bin(store: &Path) -> Command {
     let mut c = Command::cargo_bin("stadtatlas").unwrap();
+    c.env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANG");
     c.arg("--store").arg(store).arg("-q");
     c
 }
@@ -400,4 +403,62 @@ fn completions_and_man_page_come_from_the_flags() {
         "{propose}"
     );
     assert!(!store.exists(), "neither command opens the store");
+}
+
+#[test]
+fn messages_follow_lang_and_the_locale() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("atlas.gpkg");
+    // A German locale: progress, tables and the error prefix in German.
+    bin(&store)
+        .arg("import")
+        .arg(data("data/halle"))
+        .assert()
+        .success();
+    let body = "ag-digitale-agenda-swh-stadtverwaltung";
+    let german = |args: &[&str]| {
+        let out = Command::cargo_bin("stadtatlas")
+            .unwrap()
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("LANG", "de_DE.UTF-8")
+            .arg("--store")
+            .arg(&store)
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let (said, _) = german(&["board", "check", body, "--with", "awo-spi"]);
+    assert!(
+        said.contains("Anforderung") && said.contains("FEHLT"),
+        "{said}"
+    );
+    assert!(said.contains("nicht gespeichert: awo-spi"), "{said}");
+    let (said, _) = german(&["board", "propose", body]);
+    assert!(
+        said.contains("optimal (bewiesen)") && said.contains("vorgeschlagen"),
+        "{said}"
+    );
+    let (_, err) = german(&["board", "propose", "--exclude", "nix"]);
+    assert!(err.starts_with("Fehler: "), "{err}");
+    let (_, err) = german(&["import", "/no/such/folder"]);
+    assert!(err.starts_with("Fehler: "), "{err}");
+    // --lang en wins over the locale; no locale means English.
+    let (said, _) = german(&["--lang", "en", "board", "check", body]);
+    assert!(
+        said.contains("requirement") && said.contains("MISSING"),
+        "{said}"
+    );
+    let out = bin(&store).args(["board", "check", body]).output().unwrap();
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("covered by")
+    );
+    let (_, said) = german(&["import", data("data/halle").to_str().unwrap()]);
+    assert!(said.contains("Import ändert: Einträge +0 ~0 =98"), "{said}");
 }

@@ -28,7 +28,8 @@ pub struct Cli {
     /// Output format.
     #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Label language (default: de for reports and baseline, en otherwise).
+    /// Language of messages and labels (default: de when LANG starts with de,
+    /// else en; reports and Markdown are German unless --lang en).
     #[arg(long, global = true, value_enum)]
     pub lang: Option<LangArg>,
     /// Print only results, no progress.

@@ -38,7 +38,10 @@ pub fn man(dir: Option<&Path>, out: &Out) -> Result<()> {
             std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
             clap_mangen::generate_to(command, dir)
                 .with_context(|| format!("writing manual pages into {}", dir.display()))?;
-            out.progress(&format!("wrote the manual pages into {}", dir.display()));
+            out.say(
+                format_args!("Handbuchseiten nach {} geschrieben", dir.display()),
+                format_args!("wrote the manual pages into {}", dir.display()),
+            );
         }
     }
     Ok(())
