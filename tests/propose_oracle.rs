@@ -2,7 +2,8 @@
 //! subset of candidates is scored by rules written out here independently,
 //! and the solver's answer must be as good as the best subset (fewest seats,
 //! then least soft penalty; with a seat limit most lines covered, then least
-//! penalty, then fewest seats) and must itself satisfy every hard rule.
+//! penalty, then fewest seats) and must itself satisfy every hard rule; each
+//! alternative's "why not" must agree with scoring the swapped set.
 
 mod common;
 
@@ -11,6 +12,7 @@ use common::{district, rect};
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64;
 use stadtatlas::export::Profile;
+use stadtatlas::governance::propose::{Basis, WhyNot};
 use stadtatlas::governance::{self, ProposeError, ProposeOptions, Requirement};
 use stadtatlas::model::{Entity, EntityKind, Lang, Level, LonLat, Relation, Role};
 use stadtatlas::query::Atlas;
@@ -327,7 +329,7 @@ fn options<'a>(c: &'a Case, seats: Option<usize>) -> ProposeOptions<'a> {
 
 #[test]
 fn fewest_seats_then_least_penalty_match_brute_force() {
-    let (mut solved, mut infeasible) = (0, 0);
+    let (mut solved, mut infeasible, mut explained) = (0, 0, 0);
     for seed in 0..60 {
         let c = case(seed);
         // The best subset: fewest seats, then least penalty.
@@ -351,16 +353,31 @@ fn fewest_seats_then_least_penalty_match_brute_force() {
                     v.penalty
                 );
                 assert!(p.optimal, "seed {seed}");
-                for s in p
-                    .seats
-                    .iter()
-                    .filter(|s| s.basis == governance::propose::Basis::Proposed)
-                {
+                for s in p.seats.iter().filter(|s| s.basis == Basis::Proposed) {
                     assert!(
                         !s.covers.is_empty(),
                         "seed {seed}: {} is not justified",
                         s.id
                     );
+                    // Each alternative's reason agrees with scoring the swapped set.
+                    for a in &s.alternatives {
+                        let out: usize = s.id[1..].parse().unwrap();
+                        let into: usize = a.id[1..].parse().unwrap();
+                        let mut swapped: Vec<usize> =
+                            set.iter().copied().filter(|&i| i != out).collect();
+                        swapped.push(into);
+                        let w = judge(&c, &swapped, false);
+                        let ok = match &a.why {
+                            WhyNot::Loses { .. } | WhyNot::BreaksLimit { .. } => !w.feasible,
+                            WhyNot::Tie => w.feasible && (w.penalty - v.penalty).abs() < 1e-9,
+                            WhyNot::WorseBalance { by } => {
+                                w.feasible && (w.penalty - v.penalty - by).abs() < 1e-9
+                            }
+                            WhyNot::Better { .. } => false,
+                        };
+                        assert!(ok, "seed {seed}: {} for {}: {:?}", a.id, s.id, a.why);
+                        explained += 1;
+                    }
                 }
                 solved += 1;
             }
@@ -368,8 +385,8 @@ fn fewest_seats_then_least_penalty_match_brute_force() {
         }
     }
     assert!(
-        solved >= 30 && infeasible >= 1,
-        "{solved} solved, {infeasible} infeasible"
+        solved >= 30 && infeasible >= 1 && explained >= 100,
+        "{solved} solved, {infeasible} infeasible, {explained} alternatives"
     );
 }
 

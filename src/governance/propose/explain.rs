@@ -4,6 +4,7 @@
 
 use super::ProposeOptions;
 use super::model::{Fixed, LineKind, Universe};
+use super::swap::Swaps;
 use crate::governance::balance::Rule;
 use crate::model::{Contact, Lang};
 use crate::query::Atlas;
@@ -106,12 +107,9 @@ pub(crate) fn explain(
     chosen: &[bool],
     o: &ProposeOptions,
 ) -> (Vec<Seat>, Vec<LineOutcome>, Vec<BalanceOutcome>) {
-    let base = u.score(chosen);
+    let swaps = Swaps::new(u, chosen);
     let name = |k: usize| atlas.entities[u.candidates[k].entity].name.as_str();
     let id = |k: usize| atlas.entities[u.candidates[k].entity].id.clone();
-    let held: Vec<usize> = (0..u.candidates.len())
-        .map(|k| u.lines.iter().filter(|l| l.holders.contains(&k)).count())
-        .collect();
     let mut seats: Vec<Seat> = Vec::new();
     for k in (0..chosen.len()).filter(|&k| chosen[k]) {
         let c = &u.candidates[k];
@@ -131,41 +129,34 @@ pub(crate) fn explain(
                 .iter()
                 .filter(|&&j| !chosen[j])
                 .map(|&j| {
-                    let mut swapped = chosen.to_vec();
-                    swapped[k] = false;
-                    swapped[j] = true;
-                    let s = u.score(&swapped);
-                    let lost: Vec<String> = s
-                        .unmet
-                        .iter()
-                        .filter(|x| !base.unmet.contains(x))
-                        .map(|&x| u.lines[x].id.clone())
-                        .collect();
-                    let delta = s.penalty - base.penalty;
-                    let why = if !lost.is_empty() {
+                    let effect = swaps.swap(k, j);
+                    let why = if !effect.lost.is_empty() {
                         WhyNot::Loses {
-                            requirements: lost.clone(),
+                            requirements: effect
+                                .lost
+                                .iter()
+                                .map(|&x| u.lines[x].id.clone())
+                                .collect(),
                         }
-                    } else if let Some(cap) = u.caps.iter().find(|c| {
-                        c.hard && c.members.iter().filter(|&&m| swapped[m]).count() > c.max
-                    }) {
+                    } else if let Some(c) = effect.broken {
                         WhyNot::BreaksLimit {
-                            rule: cap.rule.clone(),
+                            rule: u.caps[c].rule.clone(),
                         }
-                    } else if delta > 1e-9 {
-                        WhyNot::WorseBalance { by: delta }
-                    } else if delta < -1e-9 {
-                        WhyNot::Better { by: -delta }
+                    } else if effect.delta > 1e-9 {
+                        WhyNot::WorseBalance { by: effect.delta }
+                    } else if effect.delta < -1e-9 {
+                        WhyNot::Better { by: -effect.delta }
                     } else {
                         WhyNot::Tie
                     };
-                    (j, why, (lost.len(), delta))
+                    let broken = usize::from(effect.broken.is_some());
+                    (j, why, (effect.lost.len() + broken, effect.delta))
                 })
                 .collect();
             options.sort_by(|a, b| {
                 (a.2.0.cmp(&b.2.0))
                     .then(a.2.1.partial_cmp(&b.2.1).unwrap_or(Ordering::Equal))
-                    .then(held[b.0].cmp(&held[a.0]))
+                    .then(swaps.lines_held(b.0).cmp(&swaps.lines_held(a.0)))
                     .then(name(a.0).cmp(name(b.0)))
             });
             alternatives.extend(

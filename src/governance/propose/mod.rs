@@ -4,13 +4,15 @@
 //! explains every seat.
 //!
 //! `model` builds the candidates and requirement lines, `solve` finds the
-//! exact optimum with an ILP solver, `explain` justifies the answer and
-//! `render` writes it as a table or Markdown.
+//! exact optimum with an ILP solver, `explain` justifies the answer (with
+//! `swap`: what seating an alternative instead would change) and `render`
+//! writes it as a table or Markdown.
 
 mod explain;
 mod model;
 mod render;
 mod solve;
+mod swap;
 
 pub use explain::{Alternative, BalanceOutcome, Basis, LineOutcome, Seat, WhyNot};
 pub use solve::{SolverReport, Stage};

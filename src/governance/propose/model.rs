@@ -103,16 +103,6 @@ pub(crate) struct Universe {
     pub freshness: Vec<Freshness>,
 }
 
-/// How good a set of seats is.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Score {
-    /// Hard lines (and field/category lines) whose reachable need is not met.
-    pub unmet: Vec<usize>,
-    /// Soft penalty: Σ weight × missed units of soft rules.
-    pub penalty: f64,
-    pub seats: usize,
-}
-
 impl Universe {
     /// Builds the universe for a body (or none) and a requirement.
     ///
@@ -316,33 +306,6 @@ impl Universe {
     /// Fixed seats (members, `--include`).
     pub fn fixed(&self) -> usize {
         self.candidates.iter().filter(|c| c.fixed.is_some()).count()
-    }
-
-    /// Scores a set of seats (`chosen[k]` for candidate `k`).
-    pub fn score(&self, chosen: &[bool]) -> Score {
-        let held = |l: &Line| l.holders.iter().filter(|&&k| chosen[k]).count();
-        let mut unmet = Vec::new();
-        let mut penalty = 0.0;
-        for (i, l) in self.lines.iter().enumerate() {
-            let short = l.reachable().saturating_sub(held(l));
-            if short > 0 && (l.hard || l.is_coverage()) {
-                unmet.push(i);
-            } else if short > 0 {
-                penalty += l.weight * short as f64;
-            }
-        }
-        for cap in self.caps.iter().filter(|c| !c.hard) {
-            let over = cap.members.iter().filter(|&&k| chosen[k]).count();
-            penalty += cap.weight * over.saturating_sub(cap.max) as f64;
-        }
-        for f in self.freshness.iter().filter(|f| !f.hard) {
-            penalty += f.weight * f.stale.iter().filter(|&&k| chosen[k]).count() as f64;
-        }
-        Score {
-            unmet,
-            penalty,
-            seats: chosen.iter().filter(|&&c| c).count(),
-        }
     }
 }
 
