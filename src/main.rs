@@ -25,7 +25,11 @@ fn main() -> ExitCode {
             if broken_pipe {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("{}: {err:#}", if german { "Fehler" } else { "error" });
+            if german {
+                eprintln!("Fehler: {}", cli::german::chain(&err));
+            } else {
+                eprintln!("error: {err:#}");
+            }
             ExitCode::from(2)
         }
     }

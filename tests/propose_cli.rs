@@ -444,7 +444,19 @@ fn messages_follow_lang_and_the_locale() {
         "{said}"
     );
     let (_, err) = german(&["board", "propose", "--exclude", "nix"]);
-    assert!(err.starts_with("Fehler: "), "{err}");
+    assert_eq!(err.trim(), "Fehler: kein Eintrag hat die Kennung \"nix\"");
+    let (_, err) = german(&["in", "Atlantis"]);
+    assert!(
+        err.starts_with("Fehler: kein Bezirk heißt \"Atlantis\""),
+        "{err}"
+    );
+    let file = dir.path().join("r.toml");
+    std::fs::write(&file, "title = \"t\"\n[[balance]]\nrule = \"at_most\"\n").unwrap();
+    let (_, err) = german(&["board", "propose", "--require", file.to_str().unwrap()]);
+    assert!(
+        err.contains("eine Ausgewogenheitsregel ist nicht verwendbar: Ausgewogenheitsregel 1 (at_most): braucht `count`"),
+        "{err}"
+    );
     let (_, err) = german(&["import", "/no/such/folder"]);
     assert!(err.starts_with("Fehler: "), "{err}");
     // --lang en wins over the locale; no locale means English.

@@ -2,6 +2,7 @@
 
 pub mod args;
 mod board;
+pub mod german;
 mod manual;
 mod output;
 mod sql;
