@@ -178,6 +178,13 @@ fn members_are_kept_and_include_exclude_are_honoured() {
         .iter()
         .find(|s| s["id"] == "kfw");
     assert_eq!(kfw.unwrap()["basis"], "included");
+    // One id per flag: a BODY after it stays the body.
+    let (_, t) = json(
+        &store,
+        &["board", "propose", "--exclude", &proposed[0], body],
+    );
+    assert_eq!(t["body"], body);
+    assert_eq!(seat_ids(&t), seat_ids(&q));
     // A member cannot be excluded; an unknown id is an input error.
     for bad in [members[0], "no-such-org"] {
         let out = bin(&store)

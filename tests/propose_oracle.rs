@@ -427,3 +427,79 @@ fn a_seat_limit_maximises_coverage_then_balance_then_fewest_seats() {
     }
     assert!(checked >= 30, "{checked}");
 }
+
+/// Past the time limit the answer says so: not optimal, the unproven stage
+/// with its bound below its value, or no composition at all. Which of these
+/// a 1 ms budget gives depends on the machine; each must be reported right.
+#[test]
+fn a_time_limit_is_reported_with_the_bound_or_as_no_solution() {
+    let mut entities = Vec::new();
+    let mut rng = Pcg64::seed_from_u64(7);
+    for i in 0..1500 {
+        let mut e = Entity::new(format!("q{i:04}"), format!("Q{i:04}"), EntityKind::Partner);
+        e.fields = FIELDS[..5]
+            .iter()
+            .filter(|_| rng.random_bool(0.2))
+            .map(|f| f.to_string())
+            .collect();
+        e.category = Some(CATEGORIES[rng.random_range(0..4)].into());
+        e.location = Some(LonLat::new(rng.random_range(0.0..20.0), 0.5).unwrap());
+        entities.push(e);
+    }
+    let districts = (0..3)
+        .map(|d| {
+            let x = d as f64;
+            district(
+                &format!("d{d}"),
+                "bezirk",
+                None,
+                vec![rect(x, 0.0, x + 1.0, 1.0)],
+            )
+        })
+        .collect();
+    let atlas = Atlas::new(Snapshot {
+        entities,
+        districts,
+        levels: vec![Level {
+            id: "bezirk".into(),
+            rank: 0,
+        }],
+        ..Snapshot::default()
+    });
+    let requirement: Requirement = toml::from_str(
+        "title = \"t\"\nfields = [\"bildung\", \"kultur\", \"sport\", \"umwelt\", \"verkehr\"]\n\
+         [[categories]]\nid = \"company\"\nmin = 3\n\
+         [[balance]]\nrule = \"at_most\"\ncount = 1\nhard = false\nweight = 0.3\n\
+         [[balance]]\nrule = \"every_district\"\nlevel = \"bezirk\"\nhard = false\nweight = 0.7\n",
+    )
+    .unwrap();
+    let options = ProposeOptions {
+        body: None,
+        requirement: &requirement,
+        seats: None,
+        exclude: &[],
+        include: &[],
+        time_limit: Duration::from_millis(1),
+        today: today(),
+        profile: Profile::Public,
+        lang: Lang::En,
+    };
+    match governance::propose(&atlas, &options) {
+        Ok(p) if p.optimal => {
+            assert!(
+                p.solver
+                    .stages
+                    .iter()
+                    .all(|s| s.proven && s.gap == Some(0.0))
+            );
+        }
+        Ok(p) => {
+            let open = p.solver.stages.iter().find(|s| !s.proven).unwrap();
+            if let Some(bound) = open.bound {
+                assert!(bound <= open.value + 1e-9, "{open:?}");
+            }
+        }
+        Err(ProposeError::NoSolutionInTime { seconds }) => assert!(seconds < 0.01),
+        Err(other) => panic!("{other}"),
+    }
+}

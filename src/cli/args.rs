@@ -86,11 +86,12 @@ pub enum BoardAction {
         /// At most N seats, members included: cover as much as possible, then balance.
         #[arg(long, value_name = "N")]
         seats: Option<usize>,
-        /// Never propose these organisations.
-        #[arg(long, value_name = "ID", num_args = 1.., value_delimiter = ',')]
+        /// Never propose these organisations (repeatable, or ID,ID,…; one value
+        /// per flag, so that a BODY after it is not taken for an id).
+        #[arg(long, value_name = "ID", value_delimiter = ',')]
         exclude: Vec<String>,
-        /// Seat these organisations whatever else is chosen.
-        #[arg(long, value_name = "ID", num_args = 1.., value_delimiter = ',')]
+        /// Seat these organisations whatever else is chosen (repeatable, or ID,ID,…).
+        #[arg(long, value_name = "ID", value_delimiter = ',')]
         include: Vec<String>,
         /// Seconds the solver may take; after that the best composition found
         /// is shown with its gap to the proven bound.
