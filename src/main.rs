@@ -13,6 +13,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let args = cli::args::Cli::parse();
+    let german = cli::message_lang(args.lang) == stadtatlas::model::Lang::De;
     match cli::run(args) {
         Ok(cli::Outcome::Ok) => ExitCode::SUCCESS,
         Ok(cli::Outcome::Nothing) => ExitCode::from(1),
@@ -24,7 +25,11 @@ fn main() -> ExitCode {
             if broken_pipe {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("error: {err:#}");
+            if german {
+                eprintln!("Fehler: {}", cli::german::chain(&err));
+            } else {
+                eprintln!("error: {err:#}");
+            }
             ExitCode::from(2)
         }
     }

@@ -6,6 +6,10 @@ use std::path::{Path, PathBuf};
 
 fn bin(store: &Path) -> Command {
     let mut c = Command::cargo_bin("stadtatlas").unwrap();
+    // Messages are checked in English; a German locale would change them.
+    c.env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANG");
     c.arg("--store").arg(store).arg("-q");
     c
 }
@@ -60,6 +64,9 @@ fn halle_imports_and_reimport_changes_nothing() {
     let before = bytes(&store);
     let out = Command::cargo_bin("stadtatlas")
         .unwrap()
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANG")
         .arg("--store")
         .arg(&store)
         .arg("import")
@@ -404,6 +411,9 @@ fn likely_duplicates_are_reported_on_import_and_by_check() {
     std::fs::write(&csv, "name,category,lat,lon\nStadtmuseum Halle (Christian-Wolff-Haus) e.V.,cultural_institution,51.48030,11.97160\n").unwrap();
     let out = Command::cargo_bin("stadtatlas")
         .unwrap()
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANG")
         .arg("--store")
         .arg(&store)
         .arg("import")
@@ -510,7 +520,11 @@ fn baseline_writes_the_bundle_and_hints_at_a_command_that_runs() {
     let dir = tempfile::tempdir().unwrap();
     let baseline = |cargo: bool| {
         let mut c = Command::cargo_bin("stadtatlas").unwrap();
-        c.current_dir(dir.path()).env_remove("CARGO");
+        c.current_dir(dir.path())
+            .env_remove("CARGO")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env_remove("LANG");
         if cargo {
             c.env("CARGO", "cargo");
         }

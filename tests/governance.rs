@@ -78,7 +78,7 @@ fn coverage_counts_the_membership_field_else_the_organisations_fields() {
     });
     let c = governance::check(&empty, "b", &Requirement::council_2020(), Lang::De).unwrap();
     assert_eq!(c.missing, c.rows.len());
-    assert_eq!(c.rows.len(), 11);
+    assert_eq!(c.rows.len(), 12);
 }
 
 /// A–B–C share P1, C–D share P2, D–E share body X:

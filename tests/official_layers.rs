@@ -13,6 +13,10 @@ use std::path::Path;
 
 fn bin(store: &Path) -> Command {
     let mut c = Command::cargo_bin("stadtatlas").unwrap();
+    // Messages are checked in English; a German locale would change them.
+    c.env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANG");
     c.arg("--store").arg(store);
     c
 }

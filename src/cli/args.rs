@@ -6,8 +6,8 @@ use std::path::PathBuf;
 
 /// stadtatlas: the Smart City stakeholder inventory on a map.
 ///
-/// Exit codes: 0 ok; 1 `in`/`near` found nothing, `board check` found a gap or
-/// `check` found something;
+/// Exit codes: 0 ok; 1 `in`/`near` found nothing, `board check` found a gap,
+/// `board propose` left a requirement uncovered or `check` found something;
 /// 2 usage or input error.
 /// The store used when none is named.
 pub const DEFAULT_STORE: &str = "stadtatlas.gpkg";
@@ -28,7 +28,8 @@ pub struct Cli {
     /// Output format.
     #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Label language (default: de for reports and baseline, en otherwise).
+    /// Language of messages and labels (default: de when LANG starts with de,
+    /// else en; reports and Markdown are German unless --lang en).
     #[arg(long, global = true, value_enum)]
     pub lang: Option<LangArg>,
     /// Print only results, no progress.
@@ -69,7 +70,46 @@ pub enum BoardAction {
         /// Requirement TOML (default: the council's request of June 2020).
         #[arg(long)]
         require: Option<PathBuf>,
+        /// Check as if these organisations were members too (nothing is stored).
+        #[arg(long, value_name = "ID", num_args = 1.., value_delimiter = ',')]
+        with: Vec<String>,
     },
+    /// Whom to invite: the fewest organisations that, with the body's members,
+    /// cover the requirement file (solved exactly), each seat explained.
+    /// Exit code 1 when a requirement stays uncovered.
+    Propose {
+        /// The body whose members are kept (default: a board from scratch).
+        body: Option<String>,
+        /// Requirement TOML, with optional [[balance]] rules (default: the council's request of June 2020).
+        #[arg(long)]
+        require: Option<PathBuf>,
+        /// At most N seats, members included: cover as much as possible, then balance.
+        #[arg(long, value_name = "N")]
+        seats: Option<usize>,
+        /// Never propose these organisations (repeatable, or ID,ID,…; one value
+        /// per flag, so that a BODY after it is not taken for an id).
+        #[arg(long, value_name = "ID", value_delimiter = ',')]
+        exclude: Vec<String>,
+        /// Seat these organisations whatever else is chosen (repeatable, or ID,ID,…).
+        #[arg(long, value_name = "ID", value_delimiter = ',')]
+        include: Vec<String>,
+        /// Seconds the solver may take; after that the best composition found
+        /// is shown with its gap to the proven bound.
+        #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+        time_limit: f64,
+        /// internal adds the seats' contact persons and says so.
+        #[arg(long, value_enum, default_value_t = ProfileArg::Public)]
+        profile: ProfileArg,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShellArg {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+    Elvish,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -330,6 +370,20 @@ pub enum Command {
         by: ByArg,
         #[command(flatten)]
         filter: FilterArgs,
+    },
+    /// Shell completions from this command line's definition, e.g.
+    /// `stadtatlas completions bash > ~/.local/share/bash-completion/completions/stadtatlas`.
+    Completions {
+        #[arg(value_enum)]
+        shell: ShellArg,
+    },
+    /// The manual page (roff) from this command line's definition, e.g.
+    /// `stadtatlas man > stadtatlas.1 && man ./stadtatlas.1`; with `--out DIR`
+    /// one page per subcommand too (stadtatlas-board-propose.1, …).
+    Man {
+        /// Write stadtatlas.1 and a page per subcommand into this folder.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
     },
     /// Saved questions (queries/*.sql) and ad-hoc read-only SQL with spatial functions.
     Query {

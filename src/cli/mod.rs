@@ -1,17 +1,18 @@
 //! The command-line adapter: flags in, library calls, formatted text out.
 
 pub mod args;
+mod board;
+pub mod german;
+mod manual;
 mod output;
 mod sql;
 
 use anyhow::{Context, Result, bail};
-use args::{
-    BoardAction, ByArg, Cli, Command, ExportFormat, FilterArgs, Format, LangArg, ProfileArg,
-};
+use args::{ByArg, Cli, Command, ExportFormat, FilterArgs, Format, LangArg, ProfileArg};
 use output::{Out, emit, emit_entities};
 use stadtatlas::districts::DistrictRef;
 use stadtatlas::export::{self, Profile, csv_out, geojson_out, gpkg_out};
-use stadtatlas::governance::{self, Requirement};
+use stadtatlas::governance;
 use stadtatlas::import::{self, ImportOptions};
 use stadtatlas::model::{Lang, LonLat, Meters};
 use stadtatlas::query::{self, Atlas, Filter, MatrixBy, NearTarget, Reach};
@@ -47,6 +48,25 @@ fn lang(l: Option<LangArg>, default: Lang) -> Lang {
     }
 }
 
+/// The language of messages and labels: `--lang`, else German when the
+/// locale (`LC_ALL`, `LC_MESSAGES`, `LANG`, the first one set) starts with
+/// `de`, else English.
+pub fn message_lang(asked: Option<LangArg>) -> Lang {
+    let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .find(|v| !v.is_empty())
+        .unwrap_or_default();
+    lang(
+        asked,
+        if locale.to_lowercase().starts_with("de") {
+            Lang::De
+        } else {
+            Lang::En
+        },
+    )
+}
+
 fn profile(p: ProfileArg) -> Profile {
     match p {
         ProfileArg::Public => Profile::Public,
@@ -77,23 +97,26 @@ fn load(store: &Path) -> Result<Atlas> {
 pub fn run(cli: Cli) -> Result<Outcome> {
     let out = Out {
         format: cli.format,
-        lang: lang(cli.lang, Lang::En),
+        lang: message_lang(cli.lang),
         quiet: cli.quiet,
     };
     match cli.command {
         Command::Init => {
             SqliteStore::create(&cli.store)?;
-            out.progress(&format!("created empty store {}", cli.store.display()));
+            out.say(
+                format_args!("leerer Speicher {} angelegt", cli.store.display()),
+                format_args!("created empty store {}", cli.store.display()),
+            );
             Ok(Outcome::Ok)
         }
         Command::Backup { out: target } => {
             let store = SqliteStore::open_for_reading(&cli.store)?;
             store.backup_to(&target)?;
-            out.progress(&format!(
-                "backed up {} to {}",
-                cli.store.display(),
-                target.display()
-            ));
+            let (from, to) = (cli.store.display(), target.display());
+            out.say(
+                format_args!("{from} nach {to} gesichert"),
+                format_args!("backed up {from} to {to}"),
+            );
             Ok(Outcome::Ok)
         }
         Command::Import {
@@ -145,34 +168,50 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         }
         Command::Baseline { data, out: dir } => {
             let data = data.unwrap_or_else(default_data_dir);
-            out.progress(&format!(
-                "[1/3] importing {} into {}",
-                data.display(),
-                cli.store.display()
-            ));
+            let (from, to) = (data.display(), cli.store.display());
+            out.say(
+                format_args!("[1/3] importiere {from} in {to}"),
+                format_args!("[1/3] importing {from} into {to}"),
+            );
             import_paths(&cli.store, &[data], &ImportOptions::default(), false, &out)?;
-            out.progress("[2/3] loading and indexing the store");
+            out.say(
+                format_args!("[2/3] lade und indiziere den Speicher"),
+                format_args!("[2/3] loading and indexing the store"),
+            );
             let atlas = load(&cli.store)?;
             let options = ReportOptions {
                 lang: lang(cli.lang, Lang::De),
                 level: None,
                 profile: Profile::Public,
             };
-            write_report(&atlas, &dir, &options, &out, "[3/3] writing the bundle")?;
+            let step = output::tr(
+                out.lang,
+                "[3/3] schreibe das Paket",
+                "[3/3] writing the bundle",
+            );
+            write_report(&atlas, &dir, &options, &out, step)?;
             let m = query::matrix(&atlas, None, MatrixBy::Kind, false, &Filter::default())?;
             emit(&out, &m, || {
                 export::matrix_grid(&m, &atlas.vocabulary, out.lang)
             })?;
             let again = invocation(&cli.store);
-            out.progress(&format!(
-                "done: {} holds {} entities, {} districts, {} relations; open {} in a browser. \
-                 Next: `{again} in Halle-Neustadt`, `{again} gaps`, `{again} matrix --by field`",
-                cli.store.display(),
+            let (store, page) = (cli.store.display(), dir.join("index.html"));
+            let (e, d, r) = (
                 atlas.entities.len(),
                 atlas.districts.len(),
                 atlas.relations.len(),
-                dir.join("index.html").display(),
-            ));
+            );
+            let page = page.display();
+            out.say(
+                format_args!(
+                    "fertig: {store} enthält {e} Einträge, {d} Bezirke, {r} Beziehungen; öffnen Sie {page} im Browser. \
+                     Weiter: `{again} in Halle-Neustadt`, `{again} gaps`, `{again} matrix --by field`"
+                ),
+                format_args!(
+                    "done: {store} holds {e} entities, {d} districts, {r} relations; open {page} in a browser. \
+                     Next: `{again} in Halle-Neustadt`, `{again} gaps`, `{again} matrix --by field`"
+                ),
+            );
             Ok(Outcome::Ok)
         }
         Command::Report {
@@ -186,7 +225,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                 level,
                 profile: profile(p),
             };
-            write_report(&atlas, &dir, &options, &out, "writing the bundle")?;
+            let step = output::tr(out.lang, "schreibe das Paket", "writing the bundle");
+            write_report(&atlas, &dir, &options, &out, step)?;
             Ok(Outcome::Ok)
         }
         Command::Export {
@@ -227,12 +267,11 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                 ExportFormat::Gpkg => gpkg_out::write(&atlas, &rows, p, &file)
                     .with_context(|| format!("writing {}", file.display()))?,
             }
-            out.progress(&format!(
-                "wrote {} entities ({} profile) to {}",
-                rows.len(),
-                p.as_str(),
-                file.display()
-            ));
+            let (n, profile, file) = (rows.len(), p.as_str(), file.display());
+            out.say(
+                format_args!("{n} Einträge ({profile}-Profil) nach {file} geschrieben"),
+                format_args!("wrote {n} entities ({profile} profile) to {file}"),
+            );
             Ok(Outcome::Ok)
         }
         Command::List { filter } => {
@@ -367,23 +406,14 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             emit(&out, &rows, || output::bodies_grid(&rows, out.lang))?;
             Ok(Outcome::Ok)
         }
-        Command::Board {
-            action: BoardAction::Check { body, require },
-        } => {
-            let atlas = load(&cli.store)?;
-            let requirement = match require {
-                Some(path) => Requirement::read(&path)?,
-                None => Requirement::council_2020(),
-            };
-            let coverage = governance::check(&atlas, &body, &requirement, out.lang)?;
-            emit(&out, &coverage, || {
-                output::coverage_grid(&coverage, out.lang)
-            })?;
-            Ok(if coverage.missing == 0 {
-                Outcome::Ok
-            } else {
-                Outcome::Nothing
-            })
+        Command::Board { action } => board::run(&out, &cli.store, action, cli.lang),
+        Command::Completions { shell } => {
+            manual::completions(shell)?;
+            Ok(Outcome::Ok)
+        }
+        Command::Man { out: dir } => {
+            manual::man(dir.as_deref(), &out)?;
+            Ok(Outcome::Ok)
         }
         Command::Network { id, depth } => {
             let atlas = load(&cli.store)?;
@@ -432,23 +462,31 @@ fn write_report(
     out: &Out,
     step: &str,
 ) -> Result<()> {
-    out.progress(&format!("{step} into {}", dir.display()));
+    out.say(
+        format_args!("{step} nach {}", dir.display()),
+        format_args!("{step} into {}", dir.display()),
+    );
     let bundle = report::write_bundle(atlas, dir, options, &mut |s| {
         out.progress(&format!("  - {s}"))
     })
     .with_context(|| format!("writing the report into {}", dir.display()))?;
-    out.progress(&format!(
-        "  wrote {} files ({} entities, level {}, {} markers on the map{})",
+    let (files, entities, level, markers) = (
         bundle.files.len(),
         bundle.entities,
-        bundle.level,
+        &bundle.level,
         bundle.markers,
-        if bundle.outside_frame > 0 {
-            format!(", {} outside its frame", bundle.outside_frame)
-        } else {
-            String::new()
-        }
-    ));
+    );
+    let outside = bundle.outside_frame;
+    out.say(
+        format_args!(
+            "  {files} Dateien geschrieben ({entities} Einträge, Ebene {level}, {markers} Marker auf der Karte{})",
+            if outside > 0 { format!(", {outside} außerhalb ihres Rahmens") } else { String::new() }
+        ),
+        format_args!(
+            "  wrote {files} files ({entities} entities, level {level}, {markers} markers on the map{})",
+            if outside > 0 { format!(", {outside} outside its frame") } else { String::new() }
+        ),
+    );
     Ok(())
 }
 
@@ -516,26 +554,45 @@ fn import_paths(
         indicatif::ProgressBar::new_spinner()
     };
     spinner.enable_steady_tick(std::time::Duration::from_millis(120));
-    let verb = if dry_run { "would change" } else { "changes" };
+    let verb = match (out.lang, dry_run) {
+        (Lang::De, true) => "würde ändern",
+        (Lang::De, false) => "ändert",
+        (Lang::En, true) => "would change",
+        (Lang::En, false) => "changes",
+    };
+    let de = out.lang == Lang::De;
     let outcome = import::run::run(
         store_path,
         paths,
         options,
         dry_run,
         &mut |step| match step {
+            Step::Reading(n) if de => spinner.set_message(format!("lese {n} Pfad(e)")),
             Step::Reading(n) => spinner.set_message(format!("reading {n} path(s)")),
+            Step::Checking if de => spinner.set_message("prüfe gegen den Speicher"),
             Step::Checking => spinner.set_message("checking against the store"),
             Step::Planned(s) => {
                 spinner.suspend(|| {
-                out.progress(&format!(
+                let removed = if s.districts_removed > 0 { format!(" -{}", s.districts_removed) } else { String::new() };
+                out.say(format_args!(
+                    "Import {verb}: Einträge +{} ~{} ={}; Bezirke +{} ~{} ={}{}; Beziehungen +{} ={}; Kontakte +{} ={}",
+                    s.entities_added, s.entities_changed, s.entities_unchanged,
+                    s.districts_added, s.districts_changed, s.districts_unchanged, removed,
+                    s.relations_added, s.relations_unchanged, s.contacts_added, s.contacts_unchanged,
+                ), format_args!(
                     "import {verb}: entities +{} ~{} ={}; districts +{} ~{} ={}{}; relations +{} ={}; contacts +{} ={}",
                     s.entities_added, s.entities_changed, s.entities_unchanged,
-                    s.districts_added, s.districts_changed, s.districts_unchanged,
-                    if s.districts_removed > 0 { format!(" -{}", s.districts_removed) } else { String::new() },
+                    s.districts_added, s.districts_changed, s.districts_unchanged, removed,
                     s.relations_added, s.relations_unchanged, s.contacts_added, s.contacts_unchanged,
                 ))
             });
             }
+            Step::Writing {
+                entities,
+                districts,
+            } if de => spinner.set_message(format!(
+                "schreibe {entities} Einträge und {districts} Bezirke in einer Transaktion"
+            )),
             Step::Writing {
                 entities,
                 districts,
@@ -548,13 +605,19 @@ fn import_paths(
     let outcome = outcome?;
     show_warnings(&outcome.summary.warnings, out);
     match outcome.import_id {
-        Some(id) => out.progress(&format!("import #{id} written to {}", store_path.display())),
+        Some(id) => out.say(
+            format_args!("Import #{id} in {} geschrieben", store_path.display()),
+            format_args!("import #{id} written to {}", store_path.display()),
+        ),
         None if dry_run => {
             if out.format == Format::Json {
                 output::print_json(&outcome.summary, true)?;
             }
         }
-        None => out.progress("nothing to change; the store is as it was"),
+        None => out.say(
+            format_args!("nichts zu ändern; der Speicher bleibt, wie er war"),
+            format_args!("nothing to change; the store is as it was"),
+        ),
     }
     Ok(())
 }
@@ -593,10 +656,15 @@ fn show_warnings(warnings: &[String], out: &Out) {
         out.warn(w);
     }
     if warnings.len() > SHOWN {
-        out.warn(&format!(
-            "… and {} more warnings; `import --dry-run --format json` lists them all",
-            warnings.len() - SHOWN
-        ));
+        let more = warnings.len() - SHOWN;
+        out.warn(&match out.lang {
+            Lang::De => format!(
+                "… und {more} weitere Warnungen; `import --dry-run --format json` listet alle"
+            ),
+            Lang::En => format!(
+                "… and {more} more warnings; `import --dry-run --format json` lists them all"
+            ),
+        });
     }
 }
 

@@ -3,7 +3,7 @@
 use super::args::Format;
 use anyhow::{Result, bail};
 use serde::Serialize;
-use stadtatlas::export::{self, Grid, label};
+use stadtatlas::export::{self, Grid, TableStyle, label};
 use stadtatlas::governance;
 use stadtatlas::model::Lang;
 use stadtatlas::query::{Atlas, EntityRow};
@@ -25,9 +25,28 @@ impl Out {
         }
     }
 
+    /// A progress line in the message language: German or English text.
+    pub fn say(&self, de: std::fmt::Arguments, en: std::fmt::Arguments) {
+        match self.lang {
+            Lang::De => self.progress(&de.to_string()),
+            Lang::En => self.progress(&en.to_string()),
+        }
+    }
+
     /// A warning on stderr (always).
     pub fn warn(&self, line: &str) {
-        eprintln!("warning: {line}");
+        match self.lang {
+            Lang::De => eprintln!("Warnung: {line}"),
+            Lang::En => eprintln!("warning: {line}"),
+        }
+    }
+}
+
+/// The German or the English text.
+pub fn tr(lang: Lang, de: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::De => de,
+        Lang::En => en,
     }
 }
 
@@ -57,9 +76,27 @@ pub fn print_json<T: Serialize + ?Sized>(data: &T, pretty: bool) -> Result<()> {
     Ok(())
 }
 
+/// The table style for stdout: a terminal gets its width and bold headers
+/// (plain with `NO_COLOR`); a pipe or a file gets plain text at full width,
+/// so that nothing a script reads is cut.
+pub fn table_style() -> TableStyle {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        return TableStyle::default();
+    }
+    TableStyle {
+        width: comfy_table::Table::new().width().or_else(|| {
+            std::env::var("COLUMNS")
+                .ok()
+                .and_then(|c| c.trim().parse().ok())
+        }),
+        color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
+}
+
 fn grid_text(out: &Out, grid: &Grid) -> Result<String> {
     Ok(match out.format {
-        Format::Table => grid.to_table(),
+        Format::Table => grid.to_table_styled(table_style()),
         Format::Csv => grid.to_csv(),
         Format::Md => grid.to_markdown(),
         Format::Json | Format::Geojson | Format::Dot | Format::Graphml => {
@@ -120,8 +157,8 @@ pub fn bodies_grid(rows: &[governance::BodyRow], lang: Lang) -> Grid {
             label("id", lang),
             label("name", lang),
             label("status", lang),
-            "members".into(),
-            "chairs".into(),
+            tr(lang, "Mitglieder", "members").into(),
+            tr(lang, "Vorsitz", "chairs").into(),
             label("source", lang),
         ],
         rows: rows
@@ -137,7 +174,10 @@ pub fn bodies_grid(rows: &[governance::BodyRow], lang: Lang) -> Grid {
                 ]
             })
             .collect(),
-        notes: vec![format!("{} bodies", rows.len())],
+        notes: vec![match lang {
+            Lang::De => format!("{} Gremien", rows.len()),
+            Lang::En => format!("{} bodies", rows.len()),
+        }],
     }
 }
 
@@ -151,10 +191,10 @@ pub fn coverage_grid(c: &governance::Coverage, lang: Lang) -> Grid {
     };
     Grid {
         headers: vec![
-            "requirement".into(),
+            tr(lang, "Anforderung", "requirement").into(),
             "".into(),
             "min".into(),
-            "covered by".into(),
+            tr(lang, "abgedeckt durch", "covered by").into(),
             "status".into(),
         ],
         rows: c
@@ -162,7 +202,11 @@ pub fn coverage_grid(c: &governance::Coverage, lang: Lang) -> Grid {
             .iter()
             .map(|r| {
                 vec![
-                    r.kind.to_string(),
+                    match (lang, r.kind) {
+                        (Lang::De, "field") => "Handlungsfeld".into(),
+                        (Lang::De, "category") => "Kategorie".into(),
+                        (_, kind) => kind.to_string(),
+                    },
                     r.label.clone(),
                     r.min.to_string(),
                     r.covered_by.join("; "),
@@ -170,15 +214,42 @@ pub fn coverage_grid(c: &governance::Coverage, lang: Lang) -> Grid {
                 ]
             })
             .collect(),
-        notes: vec![format!(
-            "{} ({}), {} members, checked against \"{}\": {} of {} requirements missing",
-            c.body_name,
-            c.body,
-            c.members,
-            c.requirement,
-            c.missing,
-            c.rows.len()
-        )],
+        notes: vec![match lang {
+            Lang::De => format!(
+                "{} ({}), {} Mitglieder{}, geprüft gegen \"{}\": {} von {} Anforderungen fehlen",
+                c.body_name,
+                c.body,
+                c.members,
+                with_note(&c.with, lang),
+                c.requirement,
+                c.missing,
+                c.rows.len()
+            ),
+            Lang::En => format!(
+                "{} ({}), {} members{}, checked against \"{}\": {} of {} requirements missing",
+                c.body_name,
+                c.body,
+                c.members,
+                with_note(&c.with, lang),
+                c.requirement,
+                c.missing,
+                c.rows.len()
+            ),
+        }],
+    }
+}
+
+/// `board check --with`: the organisations counted hypothetically.
+fn with_note(with: &[String], lang: Lang) -> String {
+    if with.is_empty() {
+        return String::new();
+    }
+    match lang {
+        Lang::De => format!(
+            " (davon angenommen, nicht gespeichert: {})",
+            with.join(", ")
+        ),
+        Lang::En => format!(" (hypothetical, not stored: {})", with.join(", ")),
     }
 }
 

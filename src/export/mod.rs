@@ -11,7 +11,7 @@ mod labels;
 mod profile;
 mod tables;
 
-pub use grid::Grid;
+pub use grid::{Grid, TableStyle};
 pub use labels::label;
 pub use profile::{INTERNAL_NOTICE, Profile};
 pub use tables::{districts_grid, entity_grid, gaps_grid, matrix_grid, where_grid};

@@ -6,8 +6,8 @@
 //! on the board *for* `wissenschaft` does not also cover `bildung`, although
 //! the university as a whole works in both.
 
-use super::{Requirement, members};
-use crate::model::Lang;
+use super::{Member, Requirement, members};
+use crate::model::{Lang, Role};
 use crate::query::{Atlas, QueryError};
 use serde::Serialize;
 
@@ -32,6 +32,9 @@ pub struct Coverage {
     pub body_name: String,
     pub requirement: String,
     pub members: usize,
+    /// Ids added for the check only (`board check --with`); nothing is stored.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub with: Vec<String>,
     pub rows: Vec<CoverageRow>,
     /// Requirement lines not met.
     pub missing: usize,
@@ -47,7 +50,39 @@ pub fn check(
     requirement: &Requirement,
     lang: Lang,
 ) -> Result<Coverage, QueryError> {
-    let ms = members(atlas, body)?;
+    check_with(atlas, body, requirement, lang, &[])
+}
+
+/// Checks a hypothetical composition: the body's members and the
+/// organisations `with`, each counting with its own fields of action. Only
+/// the answer changes; the store is not touched.
+///
+/// # Errors
+/// [`QueryError`] when the body or an id of `with` is unknown.
+pub fn check_with(
+    atlas: &Atlas,
+    body: &str,
+    requirement: &Requirement,
+    lang: Lang,
+    with: &[String],
+) -> Result<Coverage, QueryError> {
+    let mut ms = members(atlas, body)?;
+    let mut added = Vec::new();
+    for id in with {
+        let e = &atlas.entities[atlas.entity_index(id)?];
+        if ms.iter().any(|m| m.id == e.id) || added.contains(&e.id) {
+            continue;
+        }
+        added.push(e.id.clone());
+        ms.push(Member {
+            id: e.id.clone(),
+            name: e.name.clone(),
+            role: Role::Member,
+            field: None,
+            category: e.category.clone(),
+            fields: e.fields.clone(),
+        });
+    }
     let mut rows = Vec::new();
     for field in &requirement.fields {
         let covered_by: Vec<String> = ms
@@ -99,6 +134,7 @@ pub fn check(
         body_name: atlas.entities[i].name.clone(),
         requirement: requirement.title.clone(),
         members: ms.len(),
+        with: added,
         missing: rows.iter().filter(|r| !r.covered).count(),
         rows,
     })

@@ -1,5 +1,9 @@
 //! What a body must cover, as data (TOML), e.g. `data/requirements/council_2020.toml`.
+//!
+//! `fields` and `categories` are what `board check` and `board propose` cover;
+//! the optional `[[balance]]` tables (see [`super::balance`]) shape a proposal.
 
+use super::balance::{BalanceError, BalanceRule, Rule};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -26,6 +30,9 @@ pub struct Requirement {
     pub fields: Vec<String>,
     #[serde(default)]
     pub categories: Vec<CategoryMinimum>,
+    /// Balance rules for `board propose` (older files have none).
+    #[serde(default)]
+    pub balance: Vec<BalanceRule>,
 }
 
 /// A requirement file that cannot be used.
@@ -44,6 +51,12 @@ pub enum RequirementError {
         #[source]
         source: toml::de::Error,
     },
+    #[error("{path}: a balance rule cannot be used")]
+    Balance {
+        path: PathBuf,
+        #[source]
+        source: BalanceError,
+    },
 }
 
 impl Requirement {
@@ -61,9 +74,29 @@ impl Requirement {
             path: path.into(),
             source,
         })?;
-        toml::from_str(&text).map_err(|source| RequirementError::Parse {
-            path: path.into(),
-            source,
-        })
+        let requirement: Self =
+            toml::from_str(&text).map_err(|source| RequirementError::Parse {
+                path: path.into(),
+                source,
+            })?;
+        requirement
+            .rules()
+            .map_err(|source| RequirementError::Balance {
+                path: path.into(),
+                source,
+            })?;
+        Ok(requirement)
+    }
+
+    /// The balance rules, checked, each with its id and its table.
+    ///
+    /// # Errors
+    /// [`BalanceError`] for the first rule that cannot be used.
+    pub fn rules(&self) -> Result<Vec<(String, Rule, &BalanceRule)>, BalanceError> {
+        self.balance
+            .iter()
+            .enumerate()
+            .map(|(i, b)| Ok((b.id_or(i + 1), b.rule(i + 1)?, b)))
+            .collect()
     }
 }
