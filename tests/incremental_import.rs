@@ -135,3 +135,99 @@ fn a_small_import_leaves_the_store_a_whole_store_import_leaves() {
         assert_eq!(x, y);
     }
 }
+
+/// The README's flow: the district layer first, then the partner list. The
+/// partners are the store's first entities, written as into a new store; the
+/// store must be the one a single import of both leaves.
+#[test]
+fn a_first_partner_list_into_a_store_with_districts_is_one_import_of_both() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("both");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::copy(
+        halle().join("districts_provisional.geojson"),
+        folder.join("districts.geojson"),
+    )
+    .unwrap();
+    let mut csv = String::from("id,name,category,fields,lon,lat\n");
+    for i in 0..3_000 {
+        let (x, y) = (
+            11.88 + (i % 60) as f64 * 0.003,
+            51.42 + (i / 60) as f64 * 0.002,
+        );
+        let fields = ["bildung", "kultur;sport", "soziales;umwelt"][i % 3];
+        csv.push_str(&format!("p{i},Kita {i},education,{fields},{x:.5},{y:.5}\n"));
+    }
+    // One without a point: city-wide.
+    csv.push_str("ueberall,Stadtweites Netz,company,digitale_infrastruktur,,\n");
+    std::fs::write(folder.join("partners.csv"), &csv).unwrap();
+    let levels = "levels = [\"stadtbezirk\", \"stadtteil\", \"viertel\"]\n\
+                  default_level = \"stadtteil\"\n\n";
+    let districts = "[[file]]\npath = \"districts.geojson\"\nas = \"districts\"\n";
+    let partners = "\n[[file]]\npath = \"partners.csv\"\nas = \"partners\"\n";
+    std::fs::write(
+        folder.join("atlas.toml"),
+        format!("{levels}{districts}{partners}"),
+    )
+    .unwrap();
+    let one = dir.path().join("one.gpkg");
+    stderr_of(&one, &["import", folder.to_str().unwrap()]);
+
+    let first = dir.path().join("districts_first");
+    std::fs::create_dir(&first).unwrap();
+    std::fs::copy(
+        folder.join("districts.geojson"),
+        first.join("districts.geojson"),
+    )
+    .unwrap();
+    std::fs::write(first.join("atlas.toml"), format!("{levels}{districts}")).unwrap();
+    let two = dir.path().join("two.gpkg");
+    stderr_of(&two, &["import", first.to_str().unwrap()]);
+    stderr_of(
+        &two,
+        &[
+            "import",
+            folder.join("partners.csv").to_str().unwrap(),
+            "--as",
+            "partners",
+        ],
+    );
+    let (a, b) = (state(&one), state(&two));
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(x, y);
+    }
+    // Its keys and triggers are back: a later small import moves a record.
+    std::fs::write(
+        dir.path().join("moved.csv"),
+        "id,name,category,fields,lon,lat\np7,Kita 7,education,bildung,11.9697,51.4828\n",
+    )
+    .unwrap();
+    for store in [&one, &two] {
+        let moved = dir.path().join("moved.csv");
+        stderr_of(
+            store,
+            &["import", moved.to_str().unwrap(), "--as", "partners"],
+        );
+    }
+    let (a, b) = (state(&one), state(&two));
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(x, y);
+    }
+    let indexes = json_of(
+        &two,
+        &[
+            "query",
+            "sql",
+            "SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger') AND name LIKE 'entit%' ORDER BY name",
+        ],
+    );
+    let one_indexes = json_of(
+        &one,
+        &[
+            "query",
+            "sql",
+            "SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger') AND name LIKE 'entit%' ORDER BY name",
+        ],
+    );
+    assert_eq!(indexes, one_indexes);
+}

@@ -206,10 +206,47 @@ pub(super) fn apply_to_new(conn: &mut Connection, changes: &ChangeSet) -> Result
     apply_as(conn, changes, Target::New)
 }
 
+/// Above this many entities, the first entities of a store that has only
+/// districts (the README's flow: districts first, then the partner list) are
+/// written as into a new store: rows appended, the assignments' key and the
+/// grid built once.
+const FIRST_ENTITIES_BULK_ABOVE: usize = 2_000;
+
+/// Whether an import into an existing store may be written as into a new
+/// one: it brings many entities and no districts, and the store has never
+/// held an entity (so every record is at revision 1 and the entity rows are
+/// numbered from 1).
+fn first_entities(tx: &Transaction<'_>, changes: &ChangeSet) -> Result<bool, StoreError> {
+    if changes.entities.len() <= FIRST_ENTITIES_BULK_ABOVE
+        || !changes.districts.is_empty()
+        || !changes.removed_districts.is_empty()
+    {
+        return Ok(false);
+    }
+    const NEVER: &str = "SELECT NOT EXISTS (SELECT 1 FROM entities) \
+         AND NOT EXISTS (SELECT 1 FROM revisions WHERE record_kind = 'entity') \
+         AND NOT EXISTS (SELECT 1 FROM entity_districts) \
+         AND NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'entities')";
+    tx.query_row(NEVER, [], |r| r.get(0))
+        .map_err(sql_err(NEVER))
+}
+
 fn apply_as(conn: &mut Connection, changes: &ChangeSet, target: Target) -> Result<i64, StoreError> {
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(sql_err("BEGIN IMMEDIATE"))?;
+    let keys_rebuilt = target == Target::Existing && first_entities(&tx, changes)?;
+    let target = if keys_rebuilt {
+        // `entities_id` stays: foreign keys refer to it, and they cannot be
+        // switched off inside a transaction.
+        const DROP_KEYS: &str = "DROP INDEX entity_districts_key;";
+        for q in [DROP_KEYS, super::schema::DROP_TRIGGERS] {
+            tx.execute_batch(q).map_err(sql_err(q))?;
+        }
+        Target::New
+    } else {
+        target
+    };
     let import_id = log_import(&tx, changes)?;
     let tallies = match target {
         Target::Existing => Some(super::tally::Pending::before(&tx, changes)?),
@@ -359,6 +396,13 @@ fn apply_as(conn: &mut Connection, changes: &ChangeSet, target: Target) -> Resul
         Target::Existing => grown,
     };
     refresh_contents(&tx, entity_extent)?;
+    if keys_rebuilt {
+        const KEYS: &str = "CREATE UNIQUE INDEX entity_districts_key \
+                            ON entity_districts (entity_id, level, district_id);";
+        for q in [KEYS, super::schema::TRIGGERS] {
+            tx.execute_batch(q).map_err(sql_err(q))?;
+        }
+    }
     tx.commit().map_err(sql_err("COMMIT"))?;
     Ok(import_id)
 }
