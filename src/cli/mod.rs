@@ -1,6 +1,7 @@
 //! The command-line adapter: flags in, library calls, formatted text out.
 
 pub mod args;
+mod locate;
 mod output;
 mod sql;
 
@@ -143,6 +144,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             )?;
             Ok(Outcome::Ok)
         }
+        Command::Locate(args) => locate::command(&cli.store, args, &out),
         Command::Baseline { data, out: dir } => {
             let data = data.unwrap_or_else(default_data_dir);
             out.progress(&format!(
@@ -561,9 +563,9 @@ fn import_paths(
 
 /// The column mapping of `--map FIELD=COLUMN` and the `--X-column` flags;
 /// `--map address=STRASSE,PLZ` joins several columns.
-fn column_mapping(
+fn column_mapping<const N: usize>(
     map: Vec<(String, String)>,
-    named: [(&str, Option<String>); 4],
+    named: [(&str, Option<String>); N],
 ) -> Result<std::collections::BTreeMap<String, import::manifest::ColumnSource>> {
     use import::manifest::ColumnSource;
     let mut columns = std::collections::BTreeMap::new();

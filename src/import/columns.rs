@@ -35,9 +35,16 @@ const ALIASES: &[(&str, &[&str])] = &[
             "laenge",
             "x",
             "rechtswert",
+            "ostwert",
+            "easting",
         ],
     ),
-    ("lat", &["lat", "latitude", "breite", "y", "hochwert"]),
+    (
+        "lat",
+        &[
+            "lat", "latitude", "breite", "y", "hochwert", "nordwert", "northing",
+        ],
+    ),
     ("address", &["address", "adresse", "anschrift", "strasse"]),
     ("website", &["website", "url", "webseite", "homepage"]),
     ("description", &["description", "beschreibung"]),
@@ -90,6 +97,48 @@ const ALIASES: &[(&str, &[&str])] = &[
         ],
     ),
     ("email", &["email", "e mail", "mail"]),
+    // Address registers (Hauskoordinaten, OSM addr:*).
+    (
+        "street",
+        &[
+            "street",
+            "strname",
+            "strasse",
+            "strassenname",
+            "str name",
+            "addr street",
+        ],
+    ),
+    (
+        "housenumber",
+        &[
+            "housenumber",
+            "hsnr",
+            "hausnummer",
+            "hnr",
+            "hausnr",
+            "addr housenumber",
+        ],
+    ),
+    (
+        "suffix",
+        &[
+            "suffix",
+            "hsnrzus",
+            "hausnummerzusatz",
+            "hnrzus",
+            "zusatz",
+            "adz",
+        ],
+    ),
+    (
+        "postcode",
+        &["postcode", "plz", "postleitzahl", "addr postcode"],
+    ),
+    (
+        "place",
+        &["place", "ort", "ortsname", "gemeinde", "addr city", "city"],
+    ),
     ("phone", &["phone", "telefon", "tel"]),
 ];
 

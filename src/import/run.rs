@@ -5,6 +5,7 @@
 
 use super::{Batch, ImportError, ImportOptions, ImportSummary, prepare, read_paths};
 use crate::metric::degree_margin;
+use crate::model::MatchQuality;
 use crate::quality::{NEAR, website_key};
 use crate::store::{Snapshot, SqliteStore, Store, StoreError};
 use std::path::{Path, PathBuf};
@@ -30,6 +31,9 @@ pub struct Outcome {
     /// The import's id in the store's log; `None` for a dry run and for an
     /// import that changes nothing.
     pub import_id: Option<i64>,
+    /// The batch's entities located in its address registers (files read
+    /// `as = "addresses"`), every one that was tried.
+    pub located: Vec<crate::locate::EntityMatch>,
 }
 
 /// Why an import did not happen.
@@ -65,6 +69,28 @@ pub fn run(
     dry_run: bool,
     progress: &mut dyn FnMut(Step<'_>),
 ) -> Result<Outcome, RunError> {
+    progress(Step::Reading(paths.len()));
+    let mut batch = read_paths(paths, options)?;
+    // A manifest that names an address register locates the entities it
+    // brings with an address and no point, before they are planned.
+    let located = crate::locate::locate_batch(&mut batch, MatchQuality::AddressFuzzy)?;
+    let mut outcome = apply(store, batch, dry_run, progress)?;
+    outcome.located = located;
+    Ok(outcome)
+}
+
+/// Plans a batch that is already read against the store at `store` (created
+/// when it does not exist) and writes it in one transaction; with
+/// `dry_run`, only plans. [`run`] after reading, and `locate`.
+///
+/// # Errors
+/// [`RunError::Input`] when the batch does not fit the store; the store errors.
+pub fn apply(
+    store: &Path,
+    batch: Batch,
+    dry_run: bool,
+    progress: &mut dyn FnMut(Step<'_>),
+) -> Result<Outcome, RunError> {
     // An import touches a lot of fresh memory once (1.3 GB at 10^6
     // entities); with transparent huge pages the kernel's compaction cost
     // 2.6-3.4 s of system time per 10^6 import (BENCHMARKS.md). If the
@@ -75,9 +101,6 @@ pub fn run(
         path: store.to_path_buf(),
         source,
     };
-    progress(Step::Reading(paths.len()));
-    let batch = read_paths(paths, options);
-    let batch = batch?;
     progress(Step::Checking);
     let (snapshot, stored) = if store.exists() {
         let s = SqliteStore::open_for_reading(store).map_err(read_err)?;
@@ -100,6 +123,7 @@ pub fn run(
         return Ok(Outcome {
             summary: prepared.summary,
             import_id: None,
+            located: Vec::new(),
         });
     }
     progress(Step::Writing {
@@ -143,6 +167,7 @@ pub fn run(
     Ok(Outcome {
         summary,
         import_id: Some(import_id),
+        located: Vec::new(),
     })
 }
 

@@ -1,0 +1,195 @@
+//! An address register as read (one [`AddressRecord`] per building address)
+//! and as an index ([`Register`]): addresses by street key, by postcode, and
+//! the street keys for the similarity fallback.
+
+use super::normalise::{self, street_keys};
+use crate::model::LonLat;
+use std::path::PathBuf;
+
+/// Hash maps keyed by street keys; foldhash is several times faster than
+/// SipHash on short keys, and a register needs no DoS resistance.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+
+/// One address of a register as its file gives it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddressRecord {
+    /// The street name as written (`Große Ulrichstraße`).
+    pub street: String,
+    /// The house number as written (`12`, `12a`).
+    pub number: String,
+    /// The house-number suffix column, when the register has one (`hsnrzus`).
+    pub suffix: Option<String>,
+    pub postcode: Option<String>,
+    /// Town or municipality (`Halle (Saale)`).
+    pub place: Option<String>,
+    /// The building's coordinate, WGS84.
+    pub location: LonLat,
+    /// The register file.
+    pub file: PathBuf,
+    /// Where in the file: `feature 12`, `line 5`.
+    pub at: String,
+}
+
+impl AddressRecord {
+    /// `Große Ulrichstraße 12a, 06108 Halle (Saale)`.
+    pub fn label(&self) -> String {
+        let mut s = format!("{} {}", self.street, self.number);
+        if let Some(x) = &self.suffix {
+            s.push_str(x);
+        }
+        match (&self.postcode, &self.place) {
+            (Some(p), Some(o)) => s.push_str(&format!(", {p} {o}")),
+            (Some(p), None) => s.push_str(&format!(", {p}")),
+            (None, Some(o)) => s.push_str(&format!(", {o}")),
+            (None, None) => {}
+        }
+        s
+    }
+}
+
+/// One register address, normalised.
+#[derive(Debug, Clone)]
+pub(super) struct Entry {
+    pub(super) street: String,
+    pub(super) number: u32,
+    pub(super) suffix: Option<String>,
+    pub(super) postcode: Option<String>,
+    pub(super) place: Option<String>,
+    /// Index into [`Register::records`].
+    pub(super) record: usize,
+}
+
+/// A register ready for matching.
+#[derive(Debug, Clone)]
+pub struct Register {
+    /// The register's name: its file name.
+    pub name: String,
+    pub(super) records: Vec<AddressRecord>,
+    pub(super) entries: Vec<Entry>,
+    /// Street key (umlauts written out) → its entries.
+    pub(super) by_street: HashMap<String, Vec<u32>>,
+    /// Street key with plain vowels → the written-out keys it stands for.
+    pub(super) by_plain: HashMap<String, Vec<String>>,
+    /// Postcode → its entries.
+    pub(super) by_postcode: HashMap<String, Vec<u32>>,
+    /// Every street key, shortest first (the similarity fallback scans a
+    /// window of lengths).
+    pub(super) streets: Vec<String>,
+}
+
+/// Why a register record cannot be indexed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RecordError {
+    #[error("{file}: {at}: the street name \"{street}\" gives no street key")]
+    NoStreet {
+        file: PathBuf,
+        at: String,
+        street: String,
+    },
+    #[error("{file}: {at}: \"{number}\" is not a house number (it must start with a digit)")]
+    Number {
+        file: PathBuf,
+        at: String,
+        number: String,
+    },
+}
+
+impl Register {
+    /// Indexes a register's records. Every record must have a street and a
+    /// house number; the errors name each one that has not.
+    ///
+    /// # Errors
+    /// Every [`RecordError`], in file order.
+    pub fn build(name: String, records: Vec<AddressRecord>) -> Result<Self, Vec<RecordError>> {
+        let mut errors = Vec::new();
+        let mut entries = Vec::with_capacity(records.len());
+        let mut by_street: HashMap<String, Vec<u32>> = HashMap::default();
+        let mut by_plain: HashMap<String, Vec<String>> = HashMap::default();
+        let mut by_postcode: HashMap<String, Vec<u32>> = HashMap::default();
+        // A register names each street thousands of times: its keys are
+        // worked out once per spelling.
+        let mut keys: HashMap<&str, (String, String)> = HashMap::default();
+        for (i, r) in records.iter().enumerate() {
+            let (street, plain) = keys
+                .entry(r.street.as_str())
+                .or_insert_with(|| street_keys(&r.street))
+                .clone();
+            if street.is_empty() {
+                errors.push(RecordError::NoStreet {
+                    file: r.file.clone(),
+                    at: r.at.clone(),
+                    street: r.street.clone(),
+                });
+                continue;
+            }
+            let Some((number, inline_suffix)) = normalise::house_number(&r.number) else {
+                errors.push(RecordError::Number {
+                    file: r.file.clone(),
+                    at: r.at.clone(),
+                    number: r.number.clone(),
+                });
+                continue;
+            };
+            let suffix = r
+                .suffix
+                .as_deref()
+                .and_then(normalise::suffix)
+                .or(inline_suffix);
+            let at = entries.len() as u32;
+            if let Some(p) = r.postcode.as_deref().and_then(normalise::postcode) {
+                by_postcode.entry(p).or_default().push(at);
+            }
+            let list = by_street.entry(street.clone()).or_default();
+            if list.is_empty() {
+                let known = by_plain.entry(plain).or_default();
+                if !known.contains(&street) {
+                    known.push(street.clone());
+                }
+            }
+            list.push(at);
+            entries.push(Entry {
+                street,
+                number,
+                suffix,
+                postcode: r.postcode.as_deref().and_then(normalise::postcode),
+                place: r.place.as_deref().and_then(normalise::place_key),
+                record: i,
+            });
+        }
+        drop(keys);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let mut streets: Vec<String> = by_street.keys().cloned().collect();
+        streets.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
+        Ok(Self {
+            name,
+            records,
+            entries,
+            by_street,
+            by_plain,
+            by_postcode,
+            streets,
+        })
+    }
+
+    /// How many addresses the register holds.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True when the register holds no address.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// How many distinct streets (by key) it holds.
+    pub fn street_count(&self) -> usize {
+        self.streets.len()
+    }
+
+    pub(super) fn record_of(&self, entry: u32) -> &AddressRecord {
+        &self.records[self.entries[entry as usize].record]
+    }
+}
