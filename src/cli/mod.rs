@@ -356,7 +356,15 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Check { stale_days } => {
             let atlas = load(&cli.store)?;
             let findings = query::check(&atlas, chrono::Utc::now().date_naive(), stale_days);
-            emit(&out, &findings, || output::findings_grid(&findings))?;
+            emit(&out, &findings, || {
+                let mut grid = output::findings_grid(&findings);
+                let counts = query::location_quality(&atlas.entities);
+                grid.notes.push(format!(
+                    "entities by location quality: {}",
+                    query::location_quality_line(&counts)
+                ));
+                grid
+            })?;
             Ok(if findings.is_empty() {
                 Outcome::Ok
             } else {

@@ -18,6 +18,7 @@ mod geometry_check;
 mod gpkg_read;
 mod ids;
 mod issue;
+mod keep_located;
 mod kml_read;
 pub mod levels;
 pub mod manifest;

@@ -65,7 +65,8 @@ pub fn address_of(e: &Entity) -> Option<String> {
         text.push(' ');
         text.push_str(&n);
     }
-    let postcode = column(POSTCODE_COLUMNS);
+    let postcode =
+        column(POSTCODE_COLUMNS).map(|p| super::normalise::postcode_column(&p).unwrap_or(p));
     let place = column(PLACE_COLUMNS);
     if postcode.is_some() || place.is_some() {
         text.push(',');

@@ -61,6 +61,18 @@ pub fn postcode(text: &str) -> Option<String> {
     (t.len() == 5 && t.bytes().all(|b| b.is_ascii_digit())).then(|| t.to_string())
 }
 
+/// A postcode column's value: as [`postcode`], and four digits taken for
+/// a postcode whose leading zero a number column lost (`6108` → `06108`,
+/// as Shapefile and spreadsheet columns of type number store Halle's).
+pub fn postcode_column(text: &str) -> Option<String> {
+    let t = text.trim();
+    let t = t.strip_suffix(".0").unwrap_or(t);
+    if t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(format!("0{t}"));
+    }
+    postcode(t)
+}
+
 /// A house number and its suffix: `12` → (12, None); `12a`, `12 a`, `12A`
 /// → (12, `a`); `12-14`, `12/1` → (12, None). `None` when the text does not
 /// start with a digit.
@@ -227,6 +239,9 @@ mod tests {
         assert_eq!(house_number("12/1"), Some((12, None)));
         assert_eq!(house_number("12 Hinterhaus"), Some((12, None)));
         assert_eq!(house_number("a12"), None);
+        assert_eq!(postcode_column("6108"), Some("06108".into()));
+        assert_eq!(postcode_column("06108"), Some("06108".into()));
+        assert_eq!(postcode_column("610"), None);
     }
 
     #[test]

@@ -37,7 +37,11 @@ impl AddressRecord {
         if let Some(x) = &self.suffix {
             s.push_str(x);
         }
-        match (&self.postcode, &self.place) {
+        let postcode = self
+            .postcode
+            .as_deref()
+            .map(|p| normalise::postcode_column(p).unwrap_or_else(|| p.to_string()));
+        match (&postcode, &self.place) {
             (Some(p), Some(o)) => s.push_str(&format!(", {p} {o}")),
             (Some(p), None) => s.push_str(&format!(", {p}")),
             (None, Some(o)) => s.push_str(&format!(", {o}")),
@@ -137,8 +141,9 @@ impl Register {
                 .and_then(normalise::suffix)
                 .or(inline_suffix);
             let at = entries.len() as u32;
-            if let Some(p) = r.postcode.as_deref().and_then(normalise::postcode) {
-                by_postcode.entry(p).or_default().push(at);
+            let postcode = r.postcode.as_deref().and_then(normalise::postcode_column);
+            if let Some(p) = &postcode {
+                by_postcode.entry(p.clone()).or_default().push(at);
             }
             let list = by_street.entry(street.clone()).or_default();
             if list.is_empty() {
@@ -152,7 +157,7 @@ impl Register {
                 street,
                 number,
                 suffix,
-                postcode: r.postcode.as_deref().and_then(normalise::postcode),
+                postcode,
                 place: r.place.as_deref().and_then(normalise::place_key),
                 record: i,
             });
