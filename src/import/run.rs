@@ -69,6 +69,7 @@ pub fn run(
     dry_run: bool,
     progress: &mut dyn FnMut(Step<'_>),
 ) -> Result<Outcome, RunError> {
+    without_huge_pages();
     progress(Step::Reading(paths.len()));
     let mut batch = read_paths(paths, options)?;
     // A manifest that names an address register locates the entities it
@@ -91,12 +92,7 @@ pub fn apply(
     dry_run: bool,
     progress: &mut dyn FnMut(Step<'_>),
 ) -> Result<Outcome, RunError> {
-    // An import touches a lot of fresh memory once (1.3 GB at 10^6
-    // entities); with transparent huge pages the kernel's compaction cost
-    // 2.6-3.4 s of system time per 10^6 import (BENCHMARKS.md). If the
-    // kernel refuses, nothing is lost but that time.
-    #[cfg(target_os = "linux")]
-    let _ = rustix::thread::disable_transparent_huge_pages(true);
+    without_huge_pages();
     let read_err = |source| RunError::Read {
         path: store.to_path_buf(),
         source,
@@ -245,6 +241,16 @@ fn around(
     let stored = store.assignments_of(&ids)?;
     snapshot.entities = found;
     Ok((snapshot, stored))
+}
+
+/// Turns transparent huge pages off for this process. An import touches a
+/// lot of fresh memory once (1.3 GB at 10^6 entities); with transparent
+/// huge pages the kernel's compaction cost 2.6-3.4 s of system time per
+/// 10^6 import (BENCHMARKS.md), and zeroing huge pages was 60 % of a
+/// `locate` run's time. If the kernel refuses, nothing is lost but that time.
+pub(crate) fn without_huge_pages() {
+    #[cfg(target_os = "linux")]
+    let _ = rustix::thread::disable_transparent_huge_pages(true);
 }
 
 /// Lowers this thread's priority to the lowest (nice 19): the scheduler

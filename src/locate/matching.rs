@@ -4,13 +4,12 @@
 //! the street's or postcode's centre when the number or street is unknown.
 
 use super::normalise::ParsedAddress;
-use super::register::{Entry, Register};
+use super::register::{Entry, Register, profile};
 use crate::model::{LonLat, MatchQuality};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// Least similarity (normalised Damerau-Levenshtein of the street keys,
-/// 0..1) for a street name to count as a spelling of a register street:
+/// Least similarity (normalised edit distance of the street keys, 0..1) for a street name to count as a spelling of a register street:
 /// one typo in a name of seven letters or more.
 pub const SIMILAR: f64 = 0.85;
 
@@ -81,7 +80,9 @@ impl Register {
         }
     }
 
-    /// The register streets most similar to `key`, at least [`SIMILAR`].
+    /// The register streets most similar to `key`, at least [`SIMILAR`]:
+    /// `1 - d / longer length`, `d` the optimal-string-alignment distance
+    /// (an edit is a letter inserted, deleted, replaced or two swapped).
     fn similar_streets(&self, key: &str) -> Vec<&str> {
         let len = key.len() as f64;
         let (lo, hi) = (
@@ -90,11 +91,29 @@ impl Register {
         );
         let start = self.streets.partition_point(|s| s.len() < lo);
         let end = self.streets.partition_point(|s| s.len() <= hi);
-        let scored: Vec<(f64, &str)> = self.streets[start..end]
+        let wanted = profile(key);
+        let mut scored: Vec<(f64, &str)> = Vec::new();
+        for (s, p) in self.streets[start..end]
             .iter()
-            .map(|s| (strsim::normalized_damerau_levenshtein(key, s), s.as_str()))
-            .filter(|(score, _)| *score >= SIMILAR)
-            .collect();
+            .zip(&self.profiles[start..end])
+        {
+            let longer = key.len().max(s.len());
+            let allowed = ((1.0 - SIMILAR) * longer as f64 + 1e-9).floor() as usize;
+            // Each edit changes the letter counts by at most two, so half
+            // their difference bounds the distance from below.
+            let differ: usize = wanted
+                .iter()
+                .zip(p)
+                .map(|(a, b)| a.abs_diff(*b) as usize)
+                .sum();
+            if differ.div_ceil(2) > allowed {
+                continue;
+            }
+            let score = 1.0 - strsim::osa_distance(key, s) as f64 / longer as f64;
+            if score >= SIMILAR {
+                scored.push((score, s.as_str()));
+            }
+        }
         let best = scored.iter().map(|(s, _)| *s).fold(0.0, f64::max);
         scored
             .into_iter()

@@ -79,6 +79,26 @@ pub struct Register {
     /// Every street key, shortest first (the similarity fallback scans a
     /// window of lengths).
     pub(super) streets: Vec<String>,
+    /// The letter counts of each of `streets`, to skip the names that
+    /// cannot be similar before computing an edit distance.
+    pub(super) profiles: Vec<Profile>,
+}
+
+/// How often each of `a`-`z`, `0`-`9` occurs in a street key.
+pub(super) type Profile = [u8; 36];
+
+/// The [`Profile`] of a key (keys are folded to `a`-`z`, `0`-`9`).
+pub(super) fn profile(key: &str) -> Profile {
+    let mut p = [0u8; 36];
+    for b in key.bytes() {
+        let slot = match b {
+            b'a'..=b'z' => (b - b'a') as usize,
+            b'0'..=b'9' => 26 + (b - b'0') as usize,
+            _ => continue,
+        };
+        p[slot] = p[slot].saturating_add(1);
+    }
+    p
 }
 
 /// Why a register record cannot be indexed.
@@ -168,6 +188,7 @@ impl Register {
         }
         let mut streets: Vec<String> = by_street.keys().cloned().collect();
         streets.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
+        let profiles = streets.iter().map(|s| profile(s)).collect();
         Ok(Self {
             name,
             records,
@@ -176,6 +197,7 @@ impl Register {
             by_plain,
             by_postcode,
             streets,
+            profiles,
         })
     }
 

@@ -95,6 +95,7 @@ pub fn run(
             path: store.to_path_buf(),
         });
     }
+    crate::import::run::without_huge_pages();
     progress(Step::Reading(registers.len()));
     let read = ImportOptions {
         role: Some(FileRole::Addresses),
