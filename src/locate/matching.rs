@@ -4,7 +4,7 @@
 //! the street's or postcode's centre when the number or street is unknown.
 
 use super::normalise::ParsedAddress;
-use super::register::{Entry, Register, profile};
+use super::register::{Entry, Keys, Register, long_form, profile};
 use crate::model::{LonLat, MatchQuality};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -82,44 +82,20 @@ impl Register {
 
     /// The register streets most similar to `key`, at least [`SIMILAR`]:
     /// `1 - d / longer length`, `d` the optimal-string-alignment distance
-    /// (an edit is a letter inserted, deleted, replaced or two swapped).
+    /// (an edit is a letter inserted, deleted, replaced or two swapped),
+    /// between the keys or between their forms with `str` written out.
     fn similar_streets(&self, key: &str) -> Vec<&str> {
-        let len = key.len() as f64;
-        let (lo, hi) = (
-            (len * SIMILAR).floor() as usize,
-            (len / SIMILAR).ceil() as usize,
-        );
-        let start = self.streets.partition_point(|s| s.len() < lo);
-        let end = self.streets.partition_point(|s| s.len() <= hi);
-        let wanted = profile(key);
-        let mut scored: Vec<(f64, &str)> = Vec::new();
-        for (s, p) in self.streets[start..end]
-            .iter()
-            .zip(&self.profiles[start..end])
-        {
-            let longer = key.len().max(s.len());
-            let allowed = ((1.0 - SIMILAR) * longer as f64 + 1e-9).floor() as usize;
-            // Each edit changes the letter counts by at most two, so half
-            // their difference bounds the distance from below.
-            let differ: usize = wanted
-                .iter()
-                .zip(p)
-                .map(|(a, b)| a.abs_diff(*b) as usize)
-                .sum();
-            if differ.div_ceil(2) > allowed {
-                continue;
-            }
-            let score = 1.0 - strsim::osa_distance(key, s) as f64 / longer as f64;
-            if score >= SIMILAR {
-                scored.push((score, s.as_str()));
-            }
-        }
+        let mut scored = similar(&self.streets, key);
+        scored.extend(similar(&self.long_streets, &long_form(key)));
         let best = scored.iter().map(|(s, _)| *s).fold(0.0, f64::max);
-        scored
+        let mut keys: Vec<&str> = scored
             .into_iter()
             .filter(|(s, _)| *s >= best - TIE)
             .map(|(_, k)| k)
-            .collect()
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        keys
     }
 
     /// The address on one of these streets, or the street's centre.
@@ -276,6 +252,40 @@ impl Register {
         c.address = format!("{what} (centre of {} addresses)", entries.len());
         c
     }
+}
+
+/// The keys of `list` at least [`SIMILAR`] to `key`, with their score and
+/// the street key each stands for.
+fn similar<'a>(list: &'a Keys, key: &str) -> Vec<(f64, &'a str)> {
+    let len = key.len() as f64;
+    let (lo, hi) = (
+        (len * SIMILAR).floor() as usize,
+        (len / SIMILAR).ceil() as usize,
+    );
+    let start = list.keys.partition_point(|s| s.len() < lo);
+    let end = list.keys.partition_point(|s| s.len() <= hi);
+    let wanted = profile(key);
+    let mut scored = Vec::new();
+    for k in start..end {
+        let s = &list.keys[k];
+        let longer = key.len().max(s.len());
+        let allowed = ((1.0 - SIMILAR) * longer as f64 + 1e-9).floor() as usize;
+        // Each edit changes the letter counts by at most two, so half their
+        // difference bounds the distance from below.
+        let differ: usize = wanted
+            .iter()
+            .zip(&list.profiles[k])
+            .map(|(a, b)| a.abs_diff(*b) as usize)
+            .sum();
+        if differ.div_ceil(2) > allowed {
+            continue;
+        }
+        let score = 1.0 - strsim::osa_distance(key, s) as f64 / longer as f64;
+        if score >= SIMILAR {
+            scored.push((score, list.streets[k].as_str()));
+        }
+    }
+    scored
 }
 
 /// Candidates at the same coordinate are one place (a register that lists

@@ -76,12 +76,40 @@ pub struct Register {
     pub(super) by_plain: HashMap<String, Vec<String>>,
     /// Postcode → its entries.
     pub(super) by_postcode: HashMap<String, Vec<u32>>,
-    /// Every street key, shortest first (the similarity fallback scans a
-    /// window of lengths).
-    pub(super) streets: Vec<String>,
-    /// The letter counts of each of `streets`, to skip the names that
-    /// cannot be similar before computing an edit distance.
+    /// Every street key, shortest first, for the similarity fallback.
+    pub(super) streets: Keys,
+    /// The same keys with `str` written out as `strasse` (`Stxaße` is one
+    /// typo from `strasse`, four from `str`), for the same.
+    pub(super) long_streets: Keys,
+}
+
+/// Street keys for the similarity fallback: shortest first (it scans a
+/// window of lengths), each with its letter counts (to skip names that
+/// cannot be similar before computing an edit distance) and the street key
+/// it stands for.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Keys {
+    pub(super) keys: Vec<String>,
     pub(super) profiles: Vec<Profile>,
+    pub(super) streets: Vec<String>,
+}
+
+impl Keys {
+    fn new(mut pairs: Vec<(String, String)>) -> Self {
+        pairs.sort_by(|a, b| a.0.len().cmp(&b.0.len()).then_with(|| a.cmp(b)));
+        let profiles = pairs.iter().map(|(k, _)| profile(k)).collect();
+        let (keys, streets) = pairs.into_iter().unzip();
+        Self {
+            keys,
+            profiles,
+            streets,
+        }
+    }
+}
+
+/// A street key with `str` written out as `strasse`.
+pub(super) fn long_form(key: &str) -> String {
+    key.replace("str", "strasse")
 }
 
 /// How often each of `a`-`z`, `0`-`9` occurs in a street key.
@@ -186,9 +214,14 @@ impl Register {
         if !errors.is_empty() {
             return Err(errors);
         }
-        let mut streets: Vec<String> = by_street.keys().cloned().collect();
-        streets.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
-        let profiles = streets.iter().map(|s| profile(s)).collect();
+        let streets = Keys::new(by_street.keys().map(|k| (k.clone(), k.clone())).collect());
+        let long_streets = Keys::new(
+            by_street
+                .keys()
+                .filter(|k| k.contains("str"))
+                .map(|k| (long_form(k), k.clone()))
+                .collect(),
+        );
         Ok(Self {
             name,
             records,
@@ -197,7 +230,7 @@ impl Register {
             by_plain,
             by_postcode,
             streets,
-            profiles,
+            long_streets,
         })
     }
 
@@ -211,9 +244,14 @@ impl Register {
         self.entries.is_empty()
     }
 
+    /// The register's addresses as read.
+    pub fn records(&self) -> &[AddressRecord] {
+        &self.records
+    }
+
     /// How many distinct streets (by key) it holds.
     pub fn street_count(&self) -> usize {
-        self.streets.len()
+        self.streets.keys.len()
     }
 
     pub(super) fn record_of(&self, entry: u32) -> &AddressRecord {
