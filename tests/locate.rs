@@ -613,6 +613,64 @@ fn a_semicolon_csv_register_in_utm_locates_the_same() {
 }
 
 #[test]
+fn a_zipped_register_is_read_as_downloaded_and_errors_name_its_member() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_with_partners(dir.path());
+    let csv = dir.path().join("hk_25832.csv");
+    write_csv_register(&csv);
+    let mut text = std::fs::read(&csv).unwrap();
+    let zipped = dir.path().join("Hauskoordinaten_Halle.zip");
+    let mut w = zip::ZipWriter::new(std::fs::File::create(&zipped).unwrap());
+    w.start_file("HK/hk_25832.csv", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    w.write_all(&text).unwrap();
+    w.finish().unwrap();
+    let report = json_of(
+        &store,
+        &[
+            "locate",
+            "--register",
+            zipped.to_str().unwrap(),
+            "--crs",
+            "EPSG:25832",
+            "--dry-run",
+        ],
+    );
+    assert_eq!(report["registers"][0]["name"], "hk_25832.csv", "{report:#}");
+    let applied = CASES
+        .iter()
+        .chain([&APART])
+        .filter(|c| c.outcome == "applied")
+        .count();
+    assert_eq!(report["tally"]["applied"], applied, "{report:#}");
+    // A bad row inside the archive is named by the archive and member.
+    text.extend_from_slice("Am Steintor;;;06112;Halle (Saale);700000,00;5703000,00\n".as_bytes());
+    let bad = dir.path().join("bad.zip");
+    let mut w = zip::ZipWriter::new(std::fs::File::create(&bad).unwrap());
+    w.start_file("hk.csv", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    w.write_all(&text).unwrap();
+    w.finish().unwrap();
+    let (code, err) = run(
+        &store,
+        &[
+            "locate",
+            "--register",
+            bad.to_str().unwrap(),
+            "--crs",
+            "EPSG:25832",
+        ],
+    );
+    assert_eq!(code, Some(2), "{err}");
+    let last = addresses().len() + 2;
+    assert!(
+        err.contains(&format!("bad.zip/hk.csv:{last}: column 'HSNR': is empty")),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_dry_run_shows_every_match_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let store = store_with_partners(dir.path());
