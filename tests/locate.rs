@@ -496,6 +496,7 @@ fn every_spelling_lands_on_its_register_address_and_the_rest_is_refused() {
         .count();
     assert_eq!(report["tally"]["applied"], applied, "{report:#}");
     assert_eq!(report["tally"]["ambiguous"], 1);
+    assert!(report["import_id"].is_i64(), "{report:#}");
 
     // The ambiguous one lists both Hauptstraße 3 as candidates.
     let amb = report["matches"]
@@ -545,6 +546,14 @@ fn every_spelling_lands_on_its_register_address_and_the_rest_is_refused() {
         &["locate", "--register", register.to_str().unwrap()],
     );
     assert_eq!(again["tally"]["applied"], 0, "{again:#}");
+    assert!(again["import_id"].is_null(), "{again:#}");
+    // A folder is not a register.
+    let (code, err) = run(
+        &store,
+        &["locate", "--register", dir.path().to_str().unwrap()],
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("is a folder"), "{err}");
     assert_eq!(
         json_of(&store, &["history", "typo"])
             .as_array()
@@ -687,6 +696,7 @@ fn a_dry_run_shows_every_match_and_writes_nothing() {
         ],
     );
     assert_eq!(report["dry_run"], true);
+    assert!(report["import_id"].is_null(), "{report:#}");
     assert_eq!(report["matches"].as_array().unwrap().len(), CASES.len() + 1);
     let applied = report["matches"]
         .as_array()

@@ -51,7 +51,7 @@ pub fn command(store: &Path, args: LocateArgs, out: &Out) -> Result<Outcome> {
     }
     emit(out, &located, || grid(&located))?;
     if out.format != Format::Json {
-        match located.import.as_ref().and_then(|i| i.import_id) {
+        match located.import_id {
             Some(id) => out.progress(&format!("import #{id} written to {}", store.display())),
             None if args.dry_run => out.progress("dry run: the store is as it was"),
             None => out.progress("nothing located; the store is as it was"),

@@ -142,6 +142,15 @@ const ALIASES: &[(&str, &[&str])] = &[
     ("phone", &["phone", "telefon", "tel"]),
 ];
 
+/// The accepted spellings of a field's column or property (folded), its
+/// own name first; empty for a field without aliases.
+pub(super) fn aliases(field: &str) -> &'static [&'static str] {
+    ALIASES
+        .iter()
+        .find(|(f, _)| *f == field)
+        .map_or(&[], |(_, a)| a)
+}
+
 /// Model field → the source columns it is read from. Looked up for every
 /// cell of a million rows: hashed, with a fast hash.
 type Mapped = std::collections::HashMap<String, Vec<usize>, foldhash::fast::RandomState>;

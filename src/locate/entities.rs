@@ -11,7 +11,7 @@ use serde::Serialize;
 
 /// Extra columns (folded names) read as a house number, postcode or place
 /// beside an `address` that holds only the street (`Straße` + `Hausnummer` + `PLZ`).
-const NUMBER_COLUMNS: &[&str] = &["hausnummer", "hsnr", "hnr", "housenumber", "nr"];
+const NUMBER_COLUMNS: &[&str] = &["hausnummer", "hsnr", "hnr", "housenumber"];
 const POSTCODE_COLUMNS: &[&str] = &["plz", "postleitzahl", "postcode", "zip"];
 const PLACE_COLUMNS: &[&str] = &["ort", "stadt", "city", "place", "gemeinde"];
 

@@ -39,8 +39,10 @@ pub struct Located {
     pub tally: Tally,
     /// Every entity with an address and no point, with its match.
     pub matches: Vec<EntityMatch>,
-    /// The import of the located entities (its id is `None` for a dry run
-    /// and when nothing was located).
+    /// The id of the import that wrote the located entities; `None` for a
+    /// dry run and when nothing changed.
+    pub import_id: Option<i64>,
+    /// The import of the located entities (`None` when none was located).
     #[serde(skip)]
     pub import: Option<Outcome>,
 }
@@ -53,6 +55,10 @@ pub enum LocateError {
     NoStore { path: PathBuf },
     #[error("no address register given; name one with --register FILE")]
     NoRegister,
+    #[error(
+        "{path} is a folder; an address register is a file (GeoJSON, CSV, Shapefile, a .zip, …)"
+    )]
+    Folder { path: PathBuf },
     #[error("{} holds no addresses", .files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", "))]
     EmptyRegister { files: Vec<PathBuf> },
     /// A register file was refused.
@@ -89,6 +95,9 @@ pub fn run(
 ) -> Result<Located, LocateError> {
     if registers.is_empty() {
         return Err(LocateError::NoRegister);
+    }
+    if let Some(path) = registers.iter().find(|p| p.is_dir()) {
+        return Err(LocateError::Folder { path: path.clone() });
     }
     if !store.exists() {
         return Err(LocateError::NoStore {
@@ -145,6 +154,7 @@ pub fn run(
         dry_run: options.dry_run,
         tally: Tally::of(&matches),
         matches,
+        import_id: import.as_ref().and_then(|i| i.import_id),
         import,
     })
 }

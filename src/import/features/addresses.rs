@@ -4,40 +4,11 @@
 
 use super::props::Props;
 use super::{Place, SourceFeature, type_name};
+use crate::import::columns::aliases;
 use crate::import::manifest::FileEntry;
 use crate::import::{Batch, Issue};
 use crate::locate::AddressRecord;
 use crate::model::LonLat;
-
-/// Property names of each field, as registers spell them (compared folded);
-/// the first is the field's own name, which a mapping uses.
-const STREET: &[&str] = &[
-    "street",
-    "strname",
-    "strasse",
-    "strassenname",
-    "str_name",
-    "addr:street",
-    "stn",
-];
-const NUMBER: &[&str] = &[
-    "housenumber",
-    "hsnr",
-    "hausnummer",
-    "hnr",
-    "hausnr",
-    "addr:housenumber",
-];
-const SUFFIX: &[&str] = &[
-    "suffix",
-    "hsnrzus",
-    "hausnummerzusatz",
-    "hnrzus",
-    "zusatz",
-    "adz",
-];
-const POSTCODE: &[&str] = &["postcode", "plz", "postleitzahl", "addr:postcode"];
-const PLACE: &[&str] = &["place", "ort", "ortsname", "gemeinde", "addr:city", "city"];
 
 pub fn addresses(
     entry: &FileEntry,
@@ -45,6 +16,16 @@ pub fn addresses(
     batch: &mut Batch,
     issues: &mut Vec<Issue>,
 ) {
+    // The spellings of a register table's header serve the properties too
+    // (compared folded: `addr:street` is `addr street`); the field's own
+    // name comes first, which a mapping uses.
+    let [
+        street_keys,
+        number_keys,
+        suffix_keys,
+        postcode_keys,
+        place_keys,
+    ] = ["street", "housenumber", "suffix", "postcode", "place"].map(aliases);
     if !super::props::check_mapping(entry, &features, issues) {
         return;
     }
@@ -52,7 +33,7 @@ pub fn addresses(
         .first()
         .map(|f| Props::new(f.props.clone(), &entry.columns));
     if let Some(props) = &first {
-        let missing: Vec<&str> = [("street", STREET), ("housenumber", NUMBER)]
+        let missing: Vec<&str> = [("street", street_keys), ("housenumber", number_keys)]
             .into_iter()
             .filter(|(_, keys)| props.get(keys).is_none())
             .map(|(f, _)| f)
@@ -65,8 +46,8 @@ pub fn addresses(
                     "an address register needs properties for {} (looked for {} and {}); \
                      its first feature has: {}; map them with --street-column, --number-column",
                     missing.join(", "),
-                    STREET.join("/"),
-                    NUMBER.join("/"),
+                    street_keys.join("/"),
+                    number_keys.join("/"),
                     names
                         .iter()
                         .map(|s| s.as_str())
@@ -103,11 +84,12 @@ pub fn addresses(
                 continue;
             }
         };
-        let (Some(street), Some(number)) = (props.text(STREET), props.text(NUMBER)) else {
-            let what = if props.text(STREET).is_none() {
-                format!("street ({}) is empty", STREET[1])
+        let (Some(street), Some(number)) = (props.text(street_keys), props.text(number_keys))
+        else {
+            let what = if props.text(street_keys).is_none() {
+                format!("street ({}) is empty", street_keys[1])
             } else {
-                format!("house number ({}) is empty", NUMBER[1])
+                format!("house number ({}) is empty", number_keys[1])
             };
             issues.push(place.issue(
                 entry,
@@ -125,9 +107,9 @@ pub fn addresses(
         batch.addresses.push(AddressRecord {
             street,
             number,
-            suffix: props.text(SUFFIX),
-            postcode: props.text(POSTCODE),
-            place: props.text(PLACE),
+            suffix: props.text(suffix_keys),
+            postcode: props.text(postcode_keys),
+            place: props.text(place_keys),
             location,
             file: entry.path.clone(),
             at: place.label(),
