@@ -868,6 +868,22 @@ as = "addresses"
             _ => assert!(lon.is_null(), "{}", c.id),
         }
     }
+    // The map's GeoJSON says where the point came from.
+    let out = bin(&store)
+        .args(["-q", "list", "--format", "geojson"])
+        .output()
+        .unwrap();
+    let fc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let apart = fc["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "apart")
+        .unwrap();
+    assert_eq!(
+        apart["properties"]["coord_source"]["quality"], "address",
+        "{apart:#}"
+    );
     let show = json_of(&store, &["show", "apart"]);
     assert_eq!(
         show["entity"]["coord_source"],

@@ -155,6 +155,7 @@ pub struct Tally {
 }
 
 impl Tally {
+    /// Counts `matches`.
     pub fn of(matches: &[EntityMatch]) -> Self {
         let mut t = Tally {
             looked_at: matches.len(),
