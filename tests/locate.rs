@@ -680,6 +680,83 @@ fn a_zipped_register_is_read_as_downloaded_and_errors_name_its_member() {
 }
 
 #[test]
+fn osm_addr_points_and_buildings_serve_as_a_second_register() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_with_partners(dir.path());
+    let official = dir.path().join("hk.geojson");
+    write_geojson_register(&official);
+    // OSM knows a street the official register lacks: a node and a
+    // building way with addr:* tags, as an Overpass export gives them.
+    let osm = dir.path().join("osm_addresses.geojson");
+    std::fs::write(
+        &osm,
+        json!({"type": "FeatureCollection", "features": [
+            {"type": "Feature", "id": "node/1",
+             "properties": {"addr:street": "Unbekannter Weg", "addr:housenumber": "3", "addr:postcode": "06114", "addr:city": "Halle (Saale)"},
+             "geometry": {"type": "Point", "coordinates": [11.95, 51.49]}},
+            {"type": "Feature", "id": "way/2",
+             "properties": {"addr:street": "Nirgendwo", "addr:housenumber": "1", "building": "yes"},
+             "geometry": {"type": "Polygon", "coordinates": [[[11.96, 51.50], [11.9602, 51.50], [11.9602, 51.5002], [11.96, 51.5002], [11.96, 51.50]]]}},
+            // Also in the official register, elsewhere: the official one wins.
+            {"type": "Feature", "id": "node/3",
+             "properties": {"addr:street": "Dr.-Kurt-Fischer-Straße", "addr:housenumber": "12"},
+             "geometry": {"type": "Point", "coordinates": [11.99, 51.47]}}
+        ]})
+        .to_string(),
+    )
+    .unwrap();
+    let report = json_of(
+        &store,
+        &[
+            "locate",
+            "--register",
+            official.to_str().unwrap(),
+            "--register",
+            osm.to_str().unwrap(),
+        ],
+    );
+    let m = |id: &str| {
+        report["matches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    let weg = m("postcode-only");
+    assert_eq!(weg["quality"], "address", "{weg:#}");
+    assert_eq!(weg["register"], "osm_addresses.geojson");
+    assert_eq!(
+        (weg["lon"].as_f64(), weg["lat"].as_f64()),
+        (Some(11.95), Some(51.49))
+    );
+    let building = m("nowhere");
+    assert_eq!(
+        building["register"], "osm_addresses.geojson",
+        "{building:#}"
+    );
+    let (lon, lat) = (
+        building["lon"].as_f64().unwrap(),
+        building["lat"].as_f64().unwrap(),
+    );
+    assert!(
+        (11.96..=11.9602).contains(&lon) && (51.50..=51.5002).contains(&lat),
+        "{building:#}"
+    );
+    // Same quality in both: the earlier register wins.
+    let abbrev = m("abbrev");
+    assert_eq!(abbrev["register"], "hk.geojson", "{abbrev:#}");
+    assert_eq!(
+        (
+            abbrev["lon"].as_f64().unwrap(),
+            abbrev["lat"].as_f64().unwrap()
+        ),
+        wgs84((0, 12, ""))
+    );
+}
+
+#[test]
 fn a_dry_run_shows_every_match_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let store = store_with_partners(dir.path());

@@ -1,6 +1,8 @@
 //! Register addresses from features (Hauskoordinaten as GeoJSON, Shapefile,
-//! GeoPackage, …): a point each, with street, house number, suffix,
-//! postcode and place properties under their usual names or as mapped.
+//! GeoPackage, …; OSM `addr:*` points and buildings): a point each (a
+//! building outline gives a point inside it), with street, house number,
+//! suffix, postcode and place properties under their usual names or as
+//! mapped.
 
 use super::props::Props;
 use super::{Place, SourceFeature, type_name};
@@ -70,8 +72,17 @@ pub fn addresses(
             Some(Ok(geo::Geometry::MultiPoint(mp))) if mp.0.len() == 1 => {
                 LonLat::new(mp.0[0].x(), mp.0[0].y()).map_err(|e| e.to_string())
             }
+            // A building outline with its address (OSM `addr:*` on a way):
+            // a point inside it, which its centroid need not be.
+            Some(Ok(g @ (geo::Geometry::Polygon(_) | geo::Geometry::MultiPolygon(_)))) => {
+                use geo::InteriorPoint;
+                match g.interior_point() {
+                    Some(p) => LonLat::new(p.x(), p.y()).map_err(|e| e.to_string()),
+                    None => Err("geometry is an empty polygon".into()),
+                }
+            }
             Some(Ok(other)) => Err(format!(
-                "geometry is a {}; a register address is a point",
+                "geometry is a {}; a register address is a point (or a building outline)",
                 type_name(&other)
             )),
             Some(Err(e)) => Err(e),
