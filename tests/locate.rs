@@ -277,6 +277,14 @@ const CASES: &[Case] = &[
         "applied",
         Some((11, 3, "")),
     ),
+    // A name line before the street, as letterheads write it.
+    case(
+        "name-line",
+        "Partner GmbH, Leipziger Straße 3, 06108 Halle",
+        "address",
+        "applied",
+        Some((2, 3, "")),
+    ),
     // A suffix the register lacks: the main building.
     case(
         "other-suffix",

@@ -142,7 +142,7 @@ pub fn parse(text: &str) -> ParsedAddress {
                     .collect();
             }
             let (number, suffix) = house_number(&number_text).unzip();
-            (&before[..n], number, suffix.flatten())
+            (street_before(&before[..n]), number, suffix.flatten())
         }
         None => (before, None, None),
     };
@@ -172,6 +172,25 @@ pub fn parse(text: &str) -> ParsedAddress {
         suffix,
         postcode: postcode_at.and_then(|p| postcode(&tokens[p])),
         place: place_key(&place.join(" ")),
+    }
+}
+
+/// The street's words before a house number: those after the last comma
+/// (`Stadtwerke Halle, Bornknechtstraße 5`: a name line before the street),
+/// or, when the comma stands right before the number (`Marktplatz, 1`: a
+/// street and a number column joined), those of the part before it.
+fn street_before(words: &[String]) -> &[String] {
+    let commas: Vec<usize> = words
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| *w == ",")
+        .map(|(i, _)| i)
+        .collect();
+    match commas.as_slice() {
+        [] => words,
+        [.., last] if *last + 1 < words.len() => &words[last + 1..],
+        [.., before, last] => &words[before + 1..*last],
+        [last] => &words[..*last],
     }
 }
 
@@ -295,5 +314,19 @@ mod tests {
             )
         );
         assert_eq!(p("06120 Halle").0, "");
+        assert_eq!(
+            p("Stadtwerke Halle GmbH, Bornknechtstraße 5, 06108 Halle"),
+            (
+                "bornknechtstr".into(),
+                Some(5),
+                None,
+                Some("06108".into()),
+                Some("halle".into())
+            )
+        );
+        assert_eq!(
+            p("Stadtwerke, Marktplatz, 1, 06108").0,
+            "marktplatz".to_string()
+        );
     }
 }
