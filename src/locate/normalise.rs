@@ -104,7 +104,8 @@ pub fn suffix(text: &str) -> Option<String> {
 }
 
 /// Takes a free-text address apart: `Große Ulrichstr. 12a, 06108 Halle (Saale)`,
-/// `Marktplatz, 1, 06108` (columns joined by a mapping), `Am Markt 1 Halle`.
+/// `Marktplatz, 1, 06108` (columns joined by a mapping), `Am Markt 1 Halle`,
+/// `06108 Halle, Marktplatz 1`.
 ///
 /// The postcode is the first five-digit word, the place what follows it (or
 /// what follows the house number after a comma); the house number is the
@@ -114,6 +115,20 @@ pub fn parse(text: &str) -> ParsedAddress {
     let tokens = tokens(text);
     let postcode_at = tokens.iter().position(|t| postcode(t).is_some());
     let before = &tokens[..postcode_at.unwrap_or(tokens.len())];
+    // `06108 Halle, Marktplatz 1`: postcode and place first, the street
+    // after the comma that ends the place.
+    if let Some(p) = postcode_at
+        && before.iter().all(|w| w == ",")
+        && let Some(comma) = tokens[p + 1..].iter().position(|w| w == ",")
+    {
+        let place = tokens[p + 1..p + 1 + comma].join(" ");
+        let mut inner = parse(&tokens[p + 2 + comma..].join(" "));
+        inner.postcode = postcode(&tokens[p]);
+        if inner.place.is_none() {
+            inner.place = place_key(&place);
+        }
+        return inner;
+    }
     let mut place_words: Vec<&str> = postcode_at
         .map(|p| tokens[p + 1..].iter().map(String::as_str).collect())
         .unwrap_or_default();
@@ -314,6 +329,16 @@ mod tests {
             )
         );
         assert_eq!(p("06120 Halle").0, "");
+        assert_eq!(
+            p("06108 Halle (Saale), Große Ulrichstraße 12a"),
+            (
+                "grosseulrichstr".into(),
+                Some(12),
+                Some("a".into()),
+                Some("06108".into()),
+                Some("halle".into())
+            )
+        );
         assert_eq!(
             p("Stadtwerke Halle GmbH, Bornknechtstraße 5, 06108 Halle"),
             (
