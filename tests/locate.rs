@@ -969,6 +969,32 @@ as = "addresses"
         apart["properties"]["coord_source"]["quality"], "address",
         "{apart:#}"
     );
+    // A manifest may lower the least quality for its registers.
+    let manifest = std::fs::read_to_string(data.join("atlas.toml")).unwrap();
+    std::fs::write(
+        data.join("atlas.toml"),
+        format!("{manifest}min_quality = \"street\"\n"),
+    )
+    .unwrap();
+    let (code, err) = run(&store, &["import", data.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{err}");
+    let street_only = &points(&store)["street-only"];
+    assert!(street_only.0.is_f64(), "{err}");
+    // min_quality on a partner file is a mistake, said as one.
+    std::fs::write(
+        data.join("atlas.toml"),
+        manifest.replace(
+            "as = \"partners\"",
+            "as = \"partners\"\nmin_quality = \"street\"",
+        ),
+    )
+    .unwrap();
+    let (code, err) = run(&store, &["import", data.to_str().unwrap()]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("partners.csv: min_quality is for address registers"),
+        "{err}"
+    );
     let show = json_of(&store, &["show", "apart"]);
     assert_eq!(
         show["entity"]["coord_source"],

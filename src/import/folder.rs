@@ -108,6 +108,7 @@ pub(super) fn read_without_manifest(dir: &Path, batch: &mut Batch, issues: &mut 
             above: None,
             replace: false,
             columns: Default::default(),
+            min_quality: None,
         };
         super::read_file(&entry, batch, issues);
     }

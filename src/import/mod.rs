@@ -163,6 +163,8 @@ pub struct Batch {
     /// Addresses of register files (`as = "addresses"`), for locating the
     /// entities that have an address but no point.
     pub addresses: Vec<crate::locate::AddressRecord>,
+    /// The least match quality the registers' manifest entries ask for.
+    pub min_quality: Option<crate::model::MatchQuality>,
     /// What the readers decided on their own (detected encoding, chosen sheet).
     pub notes: Vec<String>,
 }
@@ -202,6 +204,7 @@ pub fn read_paths(paths: &[PathBuf], options: &ImportOptions) -> Result<Batch, I
                 above: options.above.clone(),
                 replace: options.replace,
                 columns: options.columns.clone(),
+                min_quality: None,
             };
             read_file(&entry, &mut batch, &mut issues);
         }
@@ -274,6 +277,25 @@ const MAPPABLE: &[&str] = &[
 ];
 
 fn read_file(entry: &manifest::FileEntry, batch: &mut Batch, issues: &mut Vec<Issue>) {
+    if let Some(q) = entry.min_quality {
+        if entry.role != FileRole::Addresses {
+            return issues.push(Issue::file(
+                &entry.path,
+                "min_quality is for address registers (as = \"addresses\")",
+            ));
+        }
+        match batch.min_quality {
+            Some(other) if other != q => {
+                return issues.push(Issue::file(
+                    &entry.path,
+                    format!(
+                        "min_quality = \"{q}\", but another register of this import asks for \"{other}\"; give one"
+                    ),
+                ));
+            }
+            _ => batch.min_quality = Some(q),
+        }
+    }
     if entry.role == FileRole::Addresses
         && let Some(field) = entry
             .columns

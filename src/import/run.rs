@@ -74,7 +74,8 @@ pub fn run(
     let mut batch = read_paths(paths, options)?;
     // A manifest that names an address register locates the entities it
     // brings with an address and no point, before they are planned.
-    let located = crate::locate::locate_batch(&mut batch, MatchQuality::AddressFuzzy)?;
+    let min = batch.min_quality.unwrap_or(MatchQuality::AddressFuzzy);
+    let located = crate::locate::locate_batch(&mut batch, min)?;
     let mut outcome = apply(store, batch, dry_run, progress)?;
     outcome.located = located;
     Ok(outcome)
