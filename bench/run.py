@@ -14,6 +14,11 @@ Suites (in this order):
   where_point_cold  `stadtatlas where POINT`, new process per run
   where_id_cold     `stadtatlas where ID` (first id of partners.csv)
   matrix            `stadtatlas matrix --level gebiet --by field`
+  locate            a register of N addresses, N/10 partners with an address and
+                    no point: `bench_locate` times indexing and matching in
+                    process (records locate_index, locate_match), and the whole
+                    `stadtatlas locate --register register.csv` process on a
+                    fresh copy of a store holding the partners (record locate)
 
 "cold" means a new process per run; the OS page cache is warm (the harness
 does not drop caches).
@@ -66,6 +71,7 @@ SUITES = [
     "import_small",
     "readme_flow",
     "duplicates",
+    "locate",
 ]
 QUERY_SUITES = ["near_cold", "near_cold_typical", "where_point_cold", "where_id_cold", "matrix",
                 "show_cold", "in_cold", "districts", "gaps"]
@@ -643,6 +649,57 @@ def suite_duplicates(harness, n, data_dir):
     harness.attempt("duplicates", "stadtatlas", n, measure)
 
 
+def suite_locate(harness, n):
+    """Address matching: n register addresses, n/10 partners to locate."""
+    bench_locate = harness.bench_assign.parent / "bench_locate"
+    work = harness.tmp / f"locate-{n}"
+    entities = max(n // 10, 1)
+    generate = [bench_locate, "--addresses", n, "--entities", entities,
+                "--runs", harness.args.runs, "--write", work]
+    in_process = {}
+
+    def measure_in_process(key, suite):
+        def measure():
+            if not in_process:
+                measurement = run_measured(generate, (0,), harness.args.timeout)
+                in_process.update(parse_json_line(measurement.stdout, generate))
+            record = base_record(suite, "stadtatlas", n)
+            record.update(summarise(in_process[key]))
+            for extra in ("addresses", "streets", "entities", "threads", "applied", "by_quality"):
+                record[extra] = in_process[extra]
+            record["cache"] = "in process, register read before timing"
+            return record
+        return measure
+
+    harness.attempt("locate_index", "stadtatlas", n, measure_in_process("index_s", "locate_index"))
+    harness.attempt("locate_match", "stadtatlas", n, measure_in_process("match_s", "locate_match"))
+    if not in_process:
+        return
+    base = work / "partners.gpkg"
+    copy = work / "locate.gpkg"
+    run_measured([harness.stadtatlas, "--store", base, "-q", "import",
+                  work / "partners.csv", "--as", "partners"], (0,), harness.args.timeout)
+
+    def fresh_copy():
+        remove_store(copy)
+        shutil.copyfile(base, copy)
+
+    cmd = [harness.stadtatlas, "--store", copy, "-q", "--format", "json", "locate",
+           "--register", work / "register.csv"]
+
+    def measure():
+        measurements = harness.repeat("locate/stadtatlas", cmd, harness.args.runs,
+                                      before_each=fresh_copy)
+        record = process_record("locate", "stadtatlas", n, measurements)
+        record["command"] = (f"locate --register register.csv ({n} addresses; "
+                             f"{entities} partners to locate, written in one import)")
+        record["tally"] = json.loads(measurements[-1].stdout)["tally"]
+        remove_store(copy)
+        return record
+
+    harness.attempt("locate", "stadtatlas", n, measure)
+
+
 def run_suite(harness, suite, n, data_dir):
     """Dispatch one suite for one size."""
     if suite == "assign":
@@ -655,6 +712,8 @@ def run_suite(harness, suite, n, data_dir):
         suite_readme_flow(harness, n, data_dir)
     elif suite == "duplicates":
         suite_duplicates(harness, n, data_dir)
+    elif suite == "locate":
+        suite_locate(harness, n)
     else:
         harness.attempt(suite, "stadtatlas", n,
                         lambda: measure_query(harness, suite, n, data_dir))
@@ -824,9 +883,13 @@ def missing_prerequisites(args, stadtatlas, bench_assign):
         missing.append(f"{stadtatlas} (cargo build --release --bin stadtatlas)")
     if "assign" in args.only and not bench_assign.exists():
         missing.append(f"{bench_assign} (cargo build --release --examples)")
+    bench_locate = bench_assign.parent / "bench_locate"
+    if "locate" in args.only and not bench_locate.exists():
+        missing.append(f"{bench_locate} (cargo build --release --examples)")
     if "import" in args.only and shutil.which("ogr2ogr") is None:
         missing.append("ogr2ogr (Debian package gdal-bin)")
-    for n in args.sizes:
+    # The locate suite generates its own data.
+    for n in args.sizes if any(suite != "locate" for suite in args.only) else []:
         for name in ("partners.csv", "districts.geojson", "atlas.toml"):
             path = args.data_root / str(n) / name
             if not path.exists():

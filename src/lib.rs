@@ -1,7 +1,8 @@
 //! stadtatlas: a city's Smart City stakeholder inventory on a map.
 //!
 //! Layers, each depending only on those before it:
-//! [`model`] ← {[`store`], [`districts`], [`metric`]} ← [`import`] / [`query`] ← [`export`].
+//! [`model`] ← {[`store`], [`districts`], [`metric`]} ← [`import`] / [`query`] ← [`export`];
+//! [`locate`] matches addresses with the model alone and reads and writes through [`import`].
 //! The command-line tool (`src/cli/`) is a thin adapter over [`query`] and [`export`].
 
 pub mod crs;
@@ -9,6 +10,7 @@ pub mod districts;
 pub mod export;
 pub mod governance;
 pub mod import;
+pub mod locate;
 pub mod metric;
 pub mod model;
 pub mod quality;

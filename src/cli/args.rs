@@ -226,7 +226,8 @@ pub enum Command {
     Import {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        /// What the files hold: partners, initiatives, projects, bodies, relations, contacts, districts.
+        /// What the files hold: partners, initiatives, projects, bodies, relations, contacts, districts,
+        /// addresses (a register that locates the entities of the same import).
         #[arg(long = "as", value_parser = parse_role)]
         role: Option<stadtatlas::import::FileRole>,
         /// Level for district files without a level property.
@@ -278,6 +279,11 @@ pub enum Command {
         #[arg(long)]
         replace: bool,
     },
+    /// Give entities with an address but no point the coordinate of their
+    /// address in an official address register (Hauskoordinaten), offline.
+    /// Every match carries its quality: address, address_fuzzy, street,
+    /// postcode, none. Ambiguous matches are never applied.
+    Locate(LocateArgs),
     /// List entities.
     List {
         #[command(flatten)]
@@ -419,6 +425,54 @@ pub enum QueryCommand {
 }
 
 /// `FIELD=COLUMN` of `--map`.
+/// The flags of `locate`.
+#[derive(Debug, Args)]
+pub struct LocateArgs {
+    /// An address register: GeoJSON, Shapefile, GeoPackage, CSV, … or a
+    /// ZIP of one (repeatable; an earlier register wins a tie).
+    #[arg(long = "register", value_name = "FILE", required = true)]
+    pub registers: Vec<PathBuf>,
+    /// The least quality applied: address, address_fuzzy, street, postcode.
+    #[arg(long, value_name = "QUALITY", default_value = "address_fuzzy", value_parser = parse_quality)]
+    pub min_quality: stadtatlas::model::MatchQuality,
+    /// Show every match with its quality and candidates, change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// CRS of the register's coordinates (EPSG:25832, …); a GeoJSON `crs`
+    /// member and a Shapefile `.prj` are honoured.
+    #[arg(long)]
+    pub crs: Option<String>,
+    /// Text encoding of a CSV register: utf-8 or windows-1252 (default: detected).
+    #[arg(long)]
+    pub encoding: Option<String>,
+    /// Sheet, GeoPackage layer or ZIP member of the register.
+    #[arg(long, visible_alias = "layer")]
+    pub sheet: Option<String>,
+    /// The street column (default: street, strname, strasse, addr:street, …).
+    #[arg(long, value_name = "COLUMN")]
+    pub street_column: Option<String>,
+    /// The house number column (default: housenumber, hsnr, hausnummer, …).
+    #[arg(long, value_name = "COLUMN")]
+    pub number_column: Option<String>,
+    /// The house-number suffix column (default: suffix, hsnrzus, zusatz, …).
+    #[arg(long, value_name = "COLUMN")]
+    pub suffix_column: Option<String>,
+    /// The postcode column (default: postcode, plz, …).
+    #[arg(long, value_name = "COLUMN")]
+    pub postcode_column: Option<String>,
+    /// The place column (default: place, ort, gemeinde, …).
+    #[arg(long, value_name = "COLUMN")]
+    pub place_column: Option<String>,
+    /// Read a register field from a column: `--map lon=OSTWERT` (fields:
+    /// street, housenumber, suffix, postcode, place, lon, lat).
+    #[arg(long = "map", value_name = "FIELD=COLUMN", value_parser = parse_mapping)]
+    pub map: Vec<(String, String)>,
+}
+
+fn parse_quality(s: &str) -> Result<stadtatlas::model::MatchQuality, String> {
+    s.parse()
+}
+
 fn parse_mapping(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
         Some((field, column)) if !field.trim().is_empty() && !column.trim().is_empty() => {

@@ -3,6 +3,7 @@
 pub mod args;
 mod board;
 pub mod german;
+mod locate;
 mod manual;
 mod output;
 mod sql;
@@ -166,6 +167,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             )?;
             Ok(Outcome::Ok)
         }
+        Command::Locate(args) => locate::command(&cli.store, args, &out),
         Command::Baseline { data, out: dir } => {
             let data = data.unwrap_or_else(default_data_dir);
             let (from, to) = (data.display(), cli.store.display());
@@ -393,7 +395,15 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Check { stale_days } => {
             let atlas = load(&cli.store)?;
             let findings = query::check(&atlas, chrono::Utc::now().date_naive(), stale_days);
-            emit(&out, &findings, || output::findings_grid(&findings))?;
+            emit(&out, &findings, || {
+                let mut grid = output::findings_grid(&findings);
+                let counts = query::location_quality(&atlas.entities);
+                grid.notes.push(format!(
+                    "entities by location quality: {}",
+                    query::location_quality_line(&counts)
+                ));
+                grid
+            })?;
             Ok(if findings.is_empty() {
                 Outcome::Ok
             } else {
@@ -624,9 +634,9 @@ fn import_paths(
 
 /// The column mapping of `--map FIELD=COLUMN` and the `--X-column` flags;
 /// `--map address=STRASSE,PLZ` joins several columns.
-fn column_mapping(
+fn column_mapping<const N: usize>(
     map: Vec<(String, String)>,
-    named: [(&str, Option<String>); 4],
+    named: [(&str, Option<String>); N],
 ) -> Result<std::collections::BTreeMap<String, import::manifest::ColumnSource>> {
     use import::manifest::ColumnSource;
     let mut columns = std::collections::BTreeMap::new();

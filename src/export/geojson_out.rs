@@ -54,6 +54,8 @@ pub fn entities(atlas: &Atlas, rows: &[EntityRow], profile: Profile) -> Value {
             for key in [
                 "status",
                 "address",
+                // Where a point matched from an address register came from.
+                "coord_source",
                 "website",
                 "description",
                 "start",

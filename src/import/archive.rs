@@ -315,6 +315,7 @@ struct Counts {
     districts: usize,
     relations: usize,
     contacts: usize,
+    addresses: usize,
     issues: usize,
     projected: usize,
     replacing: usize,
@@ -330,6 +331,7 @@ impl Counts {
             districts: batch.districts.len(),
             relations: batch.relations.len(),
             contacts: batch.contacts.len(),
+            addresses: batch.addresses.len(),
             issues: issues.len(),
             projected: batch.projected.len(),
             replacing: batch.replacing.len(),
@@ -359,6 +361,9 @@ impl Counts {
         }
         for c in &mut batch.contacts[self.contacts..] {
             path(&mut c.origin.file);
+        }
+        for a in &mut batch.addresses[self.addresses..] {
+            path(&mut a.file);
         }
         for (file, _) in &mut batch.projected[self.projected..] {
             path(file);

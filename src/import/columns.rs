@@ -35,9 +35,16 @@ const ALIASES: &[(&str, &[&str])] = &[
             "laenge",
             "x",
             "rechtswert",
+            "ostwert",
+            "easting",
         ],
     ),
-    ("lat", &["lat", "latitude", "breite", "y", "hochwert"]),
+    (
+        "lat",
+        &[
+            "lat", "latitude", "breite", "y", "hochwert", "nordwert", "northing",
+        ],
+    ),
     ("address", &["address", "adresse", "anschrift", "strasse"]),
     ("website", &["website", "url", "webseite", "homepage"]),
     ("description", &["description", "beschreibung"]),
@@ -90,8 +97,59 @@ const ALIASES: &[(&str, &[&str])] = &[
         ],
     ),
     ("email", &["email", "e mail", "mail"]),
+    // Address registers (Hauskoordinaten, OSM addr:*).
+    (
+        "street",
+        &[
+            "street",
+            "strname",
+            "strasse",
+            "strassenname",
+            "str name",
+            "addr street",
+        ],
+    ),
+    (
+        "housenumber",
+        &[
+            "housenumber",
+            "hsnr",
+            "hausnummer",
+            "hnr",
+            "hausnr",
+            "addr housenumber",
+        ],
+    ),
+    (
+        "suffix",
+        &[
+            "suffix",
+            "hsnrzus",
+            "hausnummerzusatz",
+            "hnrzus",
+            "zusatz",
+            "adz",
+        ],
+    ),
+    (
+        "postcode",
+        &["postcode", "plz", "postleitzahl", "addr postcode"],
+    ),
+    (
+        "place",
+        &["place", "ort", "ortsname", "gemeinde", "addr city", "city"],
+    ),
     ("phone", &["phone", "telefon", "tel"]),
 ];
+
+/// The accepted spellings of a field's column or property (folded), its
+/// own name first; empty for a field without aliases.
+pub(super) fn aliases(field: &str) -> &'static [&'static str] {
+    ALIASES
+        .iter()
+        .find(|(f, _)| *f == field)
+        .map_or(&[], |(_, a)| a)
+}
 
 /// Model field → the source columns it is read from. Looked up for every
 /// cell of a million rows: hashed, with a fast hash.

@@ -108,6 +108,7 @@ pub(super) fn read_without_manifest(dir: &Path, batch: &mut Batch, issues: &mut 
             above: None,
             replace: false,
             columns: Default::default(),
+            min_quality: None,
         };
         super::read_file(&entry, batch, issues);
     }
@@ -116,6 +117,7 @@ pub(super) fn read_without_manifest(dir: &Path, batch: &mut Batch, issues: &mut 
 pub(super) fn guess_role(path: &Path) -> Option<FileRole> {
     let stem = path.file_stem()?.to_str()?.to_lowercase();
     [
+        ("hauskoordinat", FileRole::Addresses),
         ("district", FileRole::Districts),
         ("bezirk", FileRole::Districts),
         ("stadtteil", FileRole::Districts),

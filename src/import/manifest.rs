@@ -71,6 +71,10 @@ pub struct FileEntry {
     /// Model field → source column (or several, joined with ", ").
     #[serde(default)]
     pub columns: BTreeMap<String, ColumnSource>,
+    /// For address registers: the least match quality applied to the
+    /// entities of the import (`address_fuzzy` if absent).
+    #[serde(default)]
+    pub min_quality: Option<crate::model::MatchQuality>,
 }
 
 /// One or several source columns.

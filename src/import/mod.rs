@@ -6,6 +6,7 @@
 
 mod archive;
 mod columns;
+mod csv_addresses;
 mod csv_entities;
 mod csv_links;
 mod district_plan;
@@ -17,6 +18,7 @@ mod geometry_check;
 mod gpkg_read;
 mod ids;
 mod issue;
+mod keep_located;
 mod kml_read;
 pub mod levels;
 pub mod manifest;
@@ -47,6 +49,8 @@ pub enum FileRole {
     Relations,
     Contacts,
     Districts,
+    /// An address register (Hauskoordinaten): matched against, not stored.
+    Addresses,
 }
 
 impl std::str::FromStr for FileRole {
@@ -60,10 +64,11 @@ impl std::str::FromStr for FileRole {
             "relations" | "relation" => FileRole::Relations,
             "contacts" | "contact" => FileRole::Contacts,
             "districts" | "district" => FileRole::Districts,
+            "addresses" | "address" | "register" => FileRole::Addresses,
             other => {
                 return Err(format!(
                     "\"{other}\" is not a file role (partners, initiatives, projects, bodies, \
-                     relations, contacts, districts)"
+                     relations, contacts, districts, addresses)"
                 ));
             }
         })
@@ -155,6 +160,11 @@ pub struct Batch {
     pub replacing: Vec<PathBuf>,
     pub default_level: Option<String>,
     pub files: Vec<PathBuf>,
+    /// Addresses of register files (`as = "addresses"`), for locating the
+    /// entities that have an address but no point.
+    pub addresses: Vec<crate::locate::AddressRecord>,
+    /// The least match quality the registers' manifest entries ask for.
+    pub min_quality: Option<crate::model::MatchQuality>,
     /// What the readers decided on their own (detected encoding, chosen sheet).
     pub notes: Vec<String>,
 }
@@ -194,6 +204,7 @@ pub fn read_paths(paths: &[PathBuf], options: &ImportOptions) -> Result<Batch, I
                 above: options.above.clone(),
                 replace: options.replace,
                 columns: options.columns.clone(),
+                min_quality: None,
             };
             read_file(&entry, &mut batch, &mut issues);
         }
@@ -266,7 +277,44 @@ const MAPPABLE: &[&str] = &[
 ];
 
 fn read_file(entry: &manifest::FileEntry, batch: &mut Batch, issues: &mut Vec<Issue>) {
-    for field in entry.columns.keys() {
+    if let Some(q) = entry.min_quality {
+        if entry.role != FileRole::Addresses {
+            return issues.push(Issue::file(
+                &entry.path,
+                "min_quality is for address registers (as = \"addresses\")",
+            ));
+        }
+        match batch.min_quality {
+            Some(other) if other != q => {
+                return issues.push(Issue::file(
+                    &entry.path,
+                    format!(
+                        "min_quality = \"{q}\", but another register of this import asks for \"{other}\"; give one"
+                    ),
+                ));
+            }
+            _ => batch.min_quality = Some(q),
+        }
+    }
+    if entry.role == FileRole::Addresses
+        && let Some(field) = entry
+            .columns
+            .keys()
+            .find(|f| !csv_addresses::FIELDS.contains(&f.as_str()))
+    {
+        return issues.push(Issue::file(
+                &entry.path,
+                format!(
+                    "'{field}' is not a field of an address register, so it cannot be mapped; the fields are: {}",
+                    csv_addresses::FIELDS.join(", ")
+                ),
+            ));
+    }
+    for field in entry
+        .columns
+        .keys()
+        .filter(|_| entry.role != FileRole::Addresses)
+    {
         if !csv_entities::FIELDS.contains(&field.as_str()) && !MAPPABLE.contains(&field.as_str()) {
             let mut all: Vec<&str> = csv_entities::FIELDS
                 .iter()
@@ -308,6 +356,7 @@ fn read_file(entry: &manifest::FileEntry, batch: &mut Batch, issues: &mut Vec<Is
         && (entry.role == FileRole::Districts || wkt_table::has_wkt_column(entry));
     if tabular && !wkt {
         return match entry.role {
+            FileRole::Addresses => csv_addresses::read(entry, batch, issues),
             FileRole::Relations => csv_links::read_relations(entry, batch, issues),
             FileRole::Contacts => csv_links::read_contacts(entry, batch, issues),
             _ => csv_entities::read(entry, batch, issues),
@@ -336,6 +385,9 @@ fn read_file(entry: &manifest::FileEntry, batch: &mut Batch, issues: &mut Vec<Is
     let Some(found) = reader(entry, issues, &mut batch.notes) else {
         return;
     };
+    if entry.role == FileRole::Addresses {
+        return features::addresses(entry, found, batch, issues);
+    }
     if entry.role == FileRole::Districts {
         let before = batch.districts.len();
         features::districts(entry, found, batch, issues);

@@ -160,6 +160,7 @@ pub fn prepare(
 
     let mut batch = batch;
     let mut notes = std::mem::take(&mut batch.notes);
+    super::keep_located::carry(&mut batch.entities, &snapshot.entities);
     super::reach::check(&batch, &snapshot.districts, &mut issues);
     // Only an import that brings districts or levels changes them; the
     // others keep the stored ones as they are (and skip the geometry work).

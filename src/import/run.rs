@@ -5,6 +5,7 @@
 
 use super::{Batch, ImportError, ImportOptions, ImportSummary, prepare, read_paths};
 use crate::metric::degree_margin;
+use crate::model::MatchQuality;
 use crate::quality::{NEAR, website_key};
 use crate::store::{Snapshot, SqliteStore, Store, StoreError};
 use std::path::{Path, PathBuf};
@@ -30,6 +31,9 @@ pub struct Outcome {
     /// The import's id in the store's log; `None` for a dry run and for an
     /// import that changes nothing.
     pub import_id: Option<i64>,
+    /// The batch's entities located in its address registers (files read
+    /// `as = "addresses"`), every one that was tried.
+    pub located: Vec<crate::locate::EntityMatch>,
 }
 
 /// Why an import did not happen.
@@ -65,19 +69,35 @@ pub fn run(
     dry_run: bool,
     progress: &mut dyn FnMut(Step<'_>),
 ) -> Result<Outcome, RunError> {
-    // An import touches a lot of fresh memory once (1.3 GB at 10^6
-    // entities); with transparent huge pages the kernel's compaction cost
-    // 2.6-3.4 s of system time per 10^6 import (BENCHMARKS.md). If the
-    // kernel refuses, nothing is lost but that time.
-    #[cfg(target_os = "linux")]
-    let _ = rustix::thread::disable_transparent_huge_pages(true);
+    without_huge_pages();
+    progress(Step::Reading(paths.len()));
+    let mut batch = read_paths(paths, options)?;
+    // A manifest that names an address register locates the entities it
+    // brings with an address and no point, before they are planned.
+    let min = batch.min_quality.unwrap_or(MatchQuality::AddressFuzzy);
+    let located = crate::locate::locate_batch(&mut batch, min)?;
+    let mut outcome = apply(store, batch, dry_run, progress)?;
+    outcome.located = located;
+    Ok(outcome)
+}
+
+/// Plans a batch that is already read against the store at `store` (created
+/// when it does not exist) and writes it in one transaction; with
+/// `dry_run`, only plans. [`run`] after reading, and `locate`.
+///
+/// # Errors
+/// [`RunError::Input`] when the batch does not fit the store; the store errors.
+pub fn apply(
+    store: &Path,
+    batch: Batch,
+    dry_run: bool,
+    progress: &mut dyn FnMut(Step<'_>),
+) -> Result<Outcome, RunError> {
+    without_huge_pages();
     let read_err = |source| RunError::Read {
         path: store.to_path_buf(),
         source,
     };
-    progress(Step::Reading(paths.len()));
-    let batch = read_paths(paths, options);
-    let batch = batch?;
     progress(Step::Checking);
     let (snapshot, stored) = if store.exists() {
         let s = SqliteStore::open_for_reading(store).map_err(read_err)?;
@@ -100,6 +120,7 @@ pub fn run(
         return Ok(Outcome {
             summary: prepared.summary,
             import_id: None,
+            located: Vec::new(),
         });
     }
     progress(Step::Writing {
@@ -143,6 +164,7 @@ pub fn run(
     Ok(Outcome {
         summary,
         import_id: Some(import_id),
+        located: Vec::new(),
     })
 }
 
@@ -220,6 +242,16 @@ fn around(
     let stored = store.assignments_of(&ids)?;
     snapshot.entities = found;
     Ok((snapshot, stored))
+}
+
+/// Turns transparent huge pages off for this process. An import touches a
+/// lot of fresh memory once (1.3 GB at 10^6 entities); with transparent
+/// huge pages the kernel's compaction cost 2.6-3.4 s of system time per
+/// 10^6 import (BENCHMARKS.md), and zeroing huge pages was 60 % of a
+/// `locate` run's time. If the kernel refuses, nothing is lost but that time.
+pub(crate) fn without_huge_pages() {
+    #[cfg(target_os = "linux")]
+    let _ = rustix::thread::disable_transparent_huge_pages(true);
 }
 
 /// Lowers this thread's priority to the lowest (nice 19): the scheduler

@@ -1,6 +1,6 @@
 //! Entities of the inventory: partners, initiatives, projects and bodies.
 
-use super::LonLat;
+use super::{CoordSource, LonLat};
 use geo::MultiPolygon;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -167,6 +167,10 @@ pub struct Entity {
     /// Point location; `None` with no `area` and no `district_names` = city-wide.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<LonLat>,
+    /// Set when `location` was matched from `address` in an address
+    /// register (`stadtatlas locate`); `None` when the source gave the point.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coord_source: Option<CoordSource>,
     /// Area of effect (WGS84), for projects that cover ground.
     #[serde(
         default,
@@ -219,6 +223,7 @@ impl Entity {
             category: None,
             fields: Vec::new(),
             location: None,
+            coord_source: None,
             area: None,
             district_names: Vec::new(),
             address: None,

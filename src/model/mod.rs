@@ -1,5 +1,6 @@
 //! The inventory's data model: plain data, no storage and no geometry algorithms.
 
+mod coord_source;
 mod district;
 mod entity;
 pub(crate) mod geometry_json;
@@ -8,6 +9,7 @@ pub mod names;
 mod relation;
 mod vocabulary;
 
+pub use coord_source::{CoordSource, MatchQuality};
 pub use district::{District, Level};
 pub use entity::{Entity, EntityKind, Status, Visibility};
 pub use lonlat::{LonLat, LonLatError, Meters};

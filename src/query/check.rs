@@ -2,13 +2,14 @@
 
 use super::Atlas;
 use crate::districts::DistrictRef;
+use crate::model::MatchQuality;
 use crate::quality::{DuplicateReason, SHOWN_PAIRS, likely_duplicates, strongest};
 use serde::Serialize;
 
 /// One finding about one record.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
-    /// `outside`, `city-wide`, `stale`, `vocabulary`, `duplicate`.
+    /// `outside`, `city-wide`, `located`, `stale`, `vocabulary`, `duplicate`.
     pub check: &'static str,
     pub id: String,
     pub name: String,
@@ -39,6 +40,20 @@ pub fn check(atlas: &Atlas, today: chrono::NaiveDate, stale_days: i64) -> Vec<Fi
                 "city-wide",
                 i,
                 "no point, area or named district: counted city-wide".into(),
+            ));
+        }
+        if let Some(c) = e
+            .coord_source
+            .as_ref()
+            .filter(|c| c.quality < MatchQuality::Address && e.location.is_some())
+        {
+            out.push(finding(
+                "located",
+                i,
+                format!(
+                    "point from the address register {} at quality {}, not the exact address: check it",
+                    c.register, c.quality
+                ),
             ));
         }
         match e.verified_on {
@@ -107,9 +122,16 @@ pub fn check(atlas: &Atlas, today: chrono::NaiveDate, stale_days: i64) -> Vec<Fi
         out.push(finding("duplicate", d.a, detail));
     }
     let order = |c: &str| {
-        ["duplicate", "outside", "vocabulary", "city-wide", "stale"]
-            .iter()
-            .position(|x| *x == c)
+        [
+            "duplicate",
+            "outside",
+            "vocabulary",
+            "located",
+            "city-wide",
+            "stale",
+        ]
+        .iter()
+        .position(|x| *x == c)
     };
     out.sort_by(|a, b| {
         order(a.check)

@@ -353,6 +353,17 @@ fn quality(atlas: &Atlas, rows: &[EntityRow], lang: Lang) -> Section {
             atlas.provisional_notice().unwrap_or_default().to_string(),
         ]);
     }
+    let counts = crate::query::location_quality(rows.iter().map(|r| &atlas.entities[r.index]));
+    grid.rows.push(vec![
+        if de {
+            "Verortung nach Güte"
+        } else {
+            "entities by location quality"
+        }
+        .into(),
+        counts.iter().map(|(_, n)| n).sum::<usize>().to_string(),
+        crate::query::location_quality_line(&counts),
+    ]);
     for (check, names) in checks {
         let shown: Vec<String> = names.iter().take(12).cloned().collect();
         let more = names.len().saturating_sub(shown.len());

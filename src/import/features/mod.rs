@@ -7,10 +7,12 @@
 //! read from that column only; an unmapped field is looked up under its own
 //! name and aliases, ignoring case and umlaut spelling.
 
+mod addresses;
 mod districts;
 mod entities;
 mod props;
 
+pub use addresses::addresses;
 pub use districts::districts;
 pub use entities::entities;
 

@@ -5,7 +5,7 @@
 //! The library reads an entity back from both, so the row is the record:
 //! nothing is stored twice, and a million rows write a fifth of the JSON.
 
-use crate::model::{Entity, LonLat};
+use crate::model::{CoordSource, Entity, LonLat};
 use crate::store::StoreError;
 use geo::MultiPolygon;
 use serde::{Deserialize, Serialize};
@@ -44,6 +44,8 @@ struct RestRef<'a> {
     license: &'a Option<String>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     extra: &'a BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    coord_source: &'a Option<CoordSource>,
 }
 
 /// [`RestRef`] as read back.
@@ -69,6 +71,8 @@ struct Rest {
     license: Option<String>,
     #[serde(default)]
     extra: BTreeMap<String, String>,
+    #[serde(default)]
+    coord_source: Option<CoordSource>,
 }
 
 /// The `record` column of an entity's row.
@@ -82,6 +86,7 @@ pub(super) fn record(e: &Entity) -> String {
         category: _,
         fields,
         location: _,
+        coord_source,
         area,
         district_names,
         address: _,
@@ -109,6 +114,7 @@ pub(super) fn record(e: &Entity) -> String {
         tags,
         license,
         extra,
+        coord_source,
     })
     .expect("records serialise")
 }
@@ -201,6 +207,7 @@ impl StoredEntity {
             tags: rest.tags,
             license: rest.license,
             extra: rest.extra,
+            coord_source: rest.coord_source,
             id,
         })
     }
