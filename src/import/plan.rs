@@ -431,10 +431,7 @@ pub fn prepare(
     } else if rows != stored_sorted {
         changes.assignments = Some(Assignments::All(rows));
     }
-    summary.assignment_rows_written = match &changes.assignments {
-        Some(Assignments::All(rows) | Assignments::Of { rows, .. }) => rows.len(),
-        None => 0,
-    };
+    summary.assignment_rows_written = changes.assignment_rows().len();
 
     let vocabulary = batch
         .vocabulary

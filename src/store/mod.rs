@@ -78,6 +78,14 @@ pub struct ChangeSet {
 }
 
 impl ChangeSet {
+    /// The assignment rows it writes (empty when assignments do not change).
+    pub fn assignment_rows(&self) -> &[AssignmentRow] {
+        match &self.assignments {
+            Some(Assignments::All(rows) | Assignments::Of { rows, .. }) => rows,
+            None => &[],
+        }
+    }
+
     /// True when applying would not change the store.
     pub fn is_empty(&self) -> bool {
         self.entities.is_empty()

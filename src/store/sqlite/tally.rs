@@ -7,9 +7,8 @@
 //! profiles meet on the table's key.
 
 use super::sql_err;
-use crate::model::Entity;
 use crate::store::tally::{Place, Profile, Tally, count};
-use crate::store::{AssignmentRow, ChangeSet, StoreError};
+use crate::store::{ChangeSet, StoreError};
 use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use std::collections::{BTreeSet, HashMap};
@@ -76,13 +75,10 @@ fn register_profile_function(conn: &Connection) -> Result<(), StoreError> {
     .map_err(sql_err("create function stadtatlas_profile"))
 }
 
-/// Fills the table of a new store from the records it is made of.
-pub(super) fn write_new(
-    tx: &Transaction<'_>,
-    entities: &[Entity],
-    rows: &[AssignmentRow],
-) -> Result<(), StoreError> {
-    let tallies = count(entities, rows);
+/// Fills the table of a store that had no entities from the records an
+/// import brings.
+pub(super) fn write_new(tx: &Transaction<'_>, changes: &ChangeSet) -> Result<(), StoreError> {
+    let tallies = count(&changes.entities, changes.assignment_rows());
     insert(
         tx,
         tallies.iter().map(|t| (&t.place, &t.profile, t.n as i64)),
@@ -156,16 +152,9 @@ impl Pending {
 
     /// Brings the counts up to date after the import's writes.
     pub(super) fn after(self, tx: &Transaction<'_>, changes: &ChangeSet) -> Result<(), StoreError> {
-        use crate::store::Assignments;
         match self {
             Pending::Rebuild => rebuild(tx),
-            Pending::FirstEntities => {
-                let rows = match &changes.assignments {
-                    Some(Assignments::All(rows) | Assignments::Of { rows, .. }) => rows.as_slice(),
-                    None => &[],
-                };
-                write_new(tx, &changes.entities, rows)
-            }
+            Pending::FirstEntities => write_new(tx, changes),
             Pending::Entities { ids, mut before } => {
                 state(tx, &ids, 1, &mut before)?;
                 let mut stmt = tx.prepare_cached(ADD).map_err(sql_err(ADD))?;

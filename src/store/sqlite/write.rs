@@ -239,8 +239,10 @@ fn apply_as(conn: &mut Connection, changes: &ChangeSet, target: Target) -> Resul
     let target = if keys_rebuilt {
         // `entities_id` stays: foreign keys refer to it, and they cannot be
         // switched off inside a transaction.
-        const DROP_KEYS: &str = "DROP INDEX entity_districts_key;";
-        for q in [DROP_KEYS, super::schema::DROP_TRIGGERS] {
+        for q in [
+            super::schema::DROP_ASSIGNMENT_KEY,
+            super::schema::DROP_TRIGGERS,
+        ] {
             tx.execute_batch(q).map_err(sql_err(q))?;
         }
         Target::New
@@ -381,13 +383,7 @@ fn apply_as(conn: &mut Connection, changes: &ChangeSet, target: Target) -> Resul
     }
     match tallies {
         Some(pending) => pending.after(&tx, changes)?,
-        None => {
-            let rows = match &changes.assignments {
-                Some(Assignments::All(rows) | Assignments::Of { rows, .. }) => rows.as_slice(),
-                None => &[],
-            };
-            super::tally::write_new(&tx, &changes.entities, rows)?;
-        }
+        None => super::tally::write_new(&tx, changes)?,
     }
     // A new store's entities are all in hand; an existing one's may have
     // moved away from the old extent.
@@ -397,9 +393,7 @@ fn apply_as(conn: &mut Connection, changes: &ChangeSet, target: Target) -> Resul
     };
     refresh_contents(&tx, entity_extent)?;
     if keys_rebuilt {
-        const KEYS: &str = "CREATE UNIQUE INDEX entity_districts_key \
-                            ON entity_districts (entity_id, level, district_id);";
-        for q in [KEYS, super::schema::TRIGGERS] {
+        for q in [super::schema::ASSIGNMENT_KEY, super::schema::TRIGGERS] {
             tx.execute_batch(q).map_err(sql_err(q))?;
         }
     }
