@@ -315,9 +315,9 @@ impl SqliteStore {
 
     /// What [`SqliteStore::create_tables`] leaves for after a bulk load.
     fn create_bulk_keys(&self) -> Result<(), StoreError> {
-        self.conn
-            .execute_batch(schema::BULK_INDEXES)
-            .map_err(sql_err("CREATE INDEX"))?;
+        for q in schema::BULK_INDEXES {
+            self.conn.execute_batch(q).map_err(sql_err(q))?;
+        }
         self.conn
             .execute_batch(schema::TRIGGERS)
             .map_err(sql_err("CREATE TRIGGER"))

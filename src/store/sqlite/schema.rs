@@ -17,10 +17,16 @@ pub const GPKG_USER_VERSION: i32 = 10300;
 /// (`entities_unpointed`, in [`CREATE`], is kept from the start: it holds
 /// the few entities without a point, and building it after would read
 /// every row: 60 ms of a 10⁶ import.)
-pub const BULK_INDEXES: &str = r#"
-CREATE UNIQUE INDEX entities_id ON entities (id);
-CREATE UNIQUE INDEX entity_districts_key ON entity_districts (entity_id, level, district_id);
-"#;
+pub const BULK_INDEXES: [&str; 2] = [
+    "CREATE UNIQUE INDEX entities_id ON entities (id);",
+    ASSIGNMENT_KEY,
+];
+
+/// The key of `entity_districts` (one of [`BULK_INDEXES`]); an import of a
+/// store's first entities drops it ([`DROP_ASSIGNMENT_KEY`]) and builds it again.
+pub const ASSIGNMENT_KEY: &str =
+    "CREATE UNIQUE INDEX entity_districts_key ON entity_districts (entity_id, level, district_id);";
+pub const DROP_ASSIGNMENT_KEY: &str = "DROP INDEX entity_districts_key;";
 
 /// Keep [`ENTITY_CELLS`] true whatever writes `entities`; made after a new
 /// store's bulk load, which fills `entity_cells` itself (in key order).
