@@ -221,18 +221,15 @@ fn distinctive(folded: &[u8]) -> Vec<u8> {
 /// "Seniorenbegegnungsstätte Neustadt" share a long one but differ in all
 /// that says which place is meant.
 fn differing_words(a: &[u8], b: &[u8]) -> (Vec<u8>, Vec<u8>) {
-    let words = |s: &[u8]| -> Vec<Vec<u8>> {
-        s.split(|&c| c == b' ')
-            .filter(|w| w.len() > 1)
-            .map(<[u8]>::to_vec)
-            .collect()
-    };
+    fn words(s: &[u8]) -> Vec<&[u8]> {
+        s.split(|&c| c == b' ').filter(|w| w.len() > 1).collect()
+    }
     let (wa, wb) = (words(a), words(b));
-    let rest = |mine: &[Vec<u8>], theirs: &[Vec<u8>]| {
-        let mut left: Vec<&Vec<u8>> = theirs.iter().collect();
+    let rest = |mine: &[&[u8]], theirs: &[&[u8]]| {
+        let mut left: Vec<&[u8]> = theirs.to_vec();
         let mut out: Vec<u8> = Vec::new();
         for w in mine {
-            if let Some(k) = left.iter().position(|x| *x == w) {
+            if let Some(k) = left.iter().position(|x| *x == *w) {
                 left.swap_remove(k);
                 continue;
             }
