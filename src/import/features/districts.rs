@@ -52,21 +52,17 @@ pub fn districts(
     };
     let mut read: Vec<(District, Origin)> = Vec::new();
     for feature in features {
-        let feature = match feature {
-            Ok(f) => f,
-            Err(issue) => {
-                issues.push(issue);
-                continue;
-            }
-        };
-        let super::Named {
+        let Ok(super::Named {
             place,
             props,
             name,
             id,
             derived,
             geometry,
-        } = feature;
+        }) = feature.map_err(|issue| issues.push(issue))
+        else {
+            continue;
+        };
         let n = place.number;
         let Some(level) = props
             .text(&["level", "ebene"])

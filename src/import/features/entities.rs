@@ -48,21 +48,17 @@ pub fn entities(
     let known = Known::new(NAME_KEYS.iter().chain(ENTITY_KEYS));
     let mut read = Vec::new();
     for feature in features {
-        let feature = match feature {
-            Ok(f) => f,
-            Err(issue) => {
-                issues.push(issue);
-                continue;
-            }
-        };
-        let super::Named {
+        let Ok(super::Named {
             place,
             props,
             name,
             id,
             derived,
             geometry,
-        } = feature;
+        }) = feature.map_err(|issue| issues.push(issue))
+        else {
+            continue;
+        };
         let n = place.number;
         let mut bad = Vec::new();
         let mut kept = Vec::new();
