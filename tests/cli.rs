@@ -1,18 +1,12 @@
 //! The real binary, run in a temporary folder, on data/halle and on bad input.
 
+mod common;
+
+use common::cli::quiet as bin;
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-
-fn bin(store: &Path) -> Command {
-    let mut c = Command::cargo_bin("stadtatlas").unwrap();
-    // Messages are checked in English; a German locale would change them.
-    c.env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env_remove("LANG");
-    c.arg("--store").arg(store).arg("-q");
-    c
-}
 
 fn halle() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("data/halle")

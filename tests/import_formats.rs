@@ -1,19 +1,12 @@
 //! Real-world input: German Excel CSV in Windows-1252, XLSX and ODS sheets,
 //! and a bad row deep in a large file.
 
-use assert_cmd::Command;
+mod common;
+
+use common::cli::bin;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-
-fn bin(store: &Path) -> Command {
-    let mut c = Command::cargo_bin("stadtatlas").unwrap();
-    // Messages are checked in English; a German locale would change them.
-    c.env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env_remove("LANG");
-    c.arg("--store").arg(store);
-    c
-}
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

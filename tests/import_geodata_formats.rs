@@ -3,19 +3,16 @@
 //! answers (Esri JSON), KML, zipped downloads, and GeoPackages that must
 //! not be touched. Every fixture is written here, shaped like the real files.
 
-use assert_cmd::Command;
+mod common;
+
+use common::cli::bin;
+
 use geo::{GeodesicArea, LineString, MapCoords, MultiPolygon, Polygon};
 use serde_json::{Value, json};
 use shapefile::dbase::{self, FieldName, FieldValue, Record, TableWriterBuilder};
 use stadtatlas::crs::Crs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-
-fn bin(store: &Path) -> Command {
-    let mut c = Command::cargo_bin("stadtatlas").unwrap();
-    c.arg("--store").arg(store);
-    c
-}
 
 /// Runs an import that must succeed; returns what it printed on stderr.
 fn imported(store: &Path, file: &Path, args: &[&str]) -> String {

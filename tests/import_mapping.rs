@@ -1,38 +1,12 @@
 //! Column mapping for geodata, ids for point layers whose names repeat,
 //! foreign values of our field names, and folders without a manifest.
 
-use assert_cmd::Command;
+mod common;
+
+use common::cli::{json_of, run};
+
 use serde_json::{Value, json};
 use std::path::Path;
-
-fn bin(store: &Path) -> Command {
-    let mut c = Command::cargo_bin("stadtatlas").unwrap();
-    c.arg("--store").arg(store);
-    c
-}
-
-fn run(store: &Path, args: &[&str]) -> (Option<i32>, String) {
-    let out = bin(store).args(args).output().unwrap();
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr).to_string(),
-    )
-}
-
-fn json_of(store: &Path, args: &[&str]) -> Value {
-    let out = bin(store)
-        .arg("-q")
-        .args(args)
-        .args(["--format", "json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
 
 fn square(x: f64, y: f64, d: f64) -> Value {
     json!({"type": "Polygon", "coordinates": [[[x, y], [x + d, y], [x + d, y + d], [x, y + d], [x, y]]]})

@@ -3,19 +3,12 @@
 //! one a whole-store import leaves: the same records, districts, stored
 //! assignments (read back through the SQL views) and findings.
 
-use assert_cmd::Command;
+mod common;
+
+use common::cli::bin;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-
-fn bin(store: &Path) -> Command {
-    let mut c = Command::cargo_bin("stadtatlas").unwrap();
-    // Messages are checked in English; a German locale would change them.
-    c.env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env_remove("LANG");
-    c.arg("--store").arg(store);
-    c
-}
 
 fn halle() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("data/halle")

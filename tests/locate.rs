@@ -4,7 +4,10 @@
 //! EPSG:25832). Each entity's address is a known register address spelled
 //! another way, so its true point and the quality are known by construction.
 
-use assert_cmd::Command;
+mod common;
+
+use common::cli::{bin, json_of, run};
+
 use serde_json::{Value, json};
 use std::path::Path;
 
@@ -393,35 +396,6 @@ fn write_partners(path: &Path) {
         .unwrap();
     }
     w.flush().unwrap();
-}
-
-fn bin(store: &Path) -> Command {
-    let mut c = Command::cargo_bin("stadtatlas").unwrap();
-    c.arg("--store").arg(store);
-    c
-}
-
-fn run(store: &Path, args: &[&str]) -> (Option<i32>, String) {
-    let out = bin(store).args(args).output().unwrap();
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr).to_string(),
-    )
-}
-
-fn json_of(store: &Path, args: &[&str]) -> Value {
-    let out = bin(store)
-        .arg("-q")
-        .args(args)
-        .args(["--format", "json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
 }
 
 /// A store holding the partners, none with a point.

@@ -4,22 +4,15 @@
 //! layers whose names repeat. Answers are checked against a brute-force
 //! point-in-polygon scan of each layer on its own.
 
-use assert_cmd::Command;
+mod common;
+
+use common::cli::bin;
+
 use geo::{Contains, LineString, MultiPolygon, Point, Polygon};
 use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::Path;
-
-fn bin(store: &Path) -> Command {
-    let mut c = Command::cargo_bin("stadtatlas").unwrap();
-    // Messages are checked in English; a German locale would change them.
-    c.env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env_remove("LANG");
-    c.arg("--store").arg(store);
-    c
-}
 
 /// Runs a command that must succeed; returns (stdout, stderr).
 fn ok(store: &Path, args: &[&str]) -> (String, String) {

@@ -1,18 +1,13 @@
 //! `board propose`, `board check --with`, `completions` and `man` as a user
 //! runs them: the real binary on data/halle in a temporary folder.
 
+mod common;
+
+use common::cli::quiet as bin;
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-
-fn bin(store: &Path) -> Command {
-    let mut c = Command::cargo_bin("stadtatlas").unwrap();
-    c.env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env_remove("LANG");
-    c.arg("--store").arg(store).arg("-q");
-    c
-}
 
 fn data(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)

@@ -1,17 +1,14 @@
 //! Outputs for maps and appendices: exports, privacy profiles, the report
 //! bundle, and the bundle's page in a real (headless) browser.
 
-use assert_cmd::Command;
+mod common;
+
+use common::cli::quiet as bin;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 const CONTACT_EMAIL: &str = "fixture.contact@example.invalid";
-
-fn bin(store: &Path) -> Command {
-    let mut c = Command::cargo_bin("stadtatlas").unwrap();
-    c.arg("--store").arg(store).arg("-q");
-    c
-}
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

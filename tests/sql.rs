@@ -1,7 +1,10 @@
 //! Saved questions and spatial SQL: every shipped query checked against the
 //! library call that answers the same question (the guard is in sql_guard.rs).
 
-use assert_cmd::Command;
+mod common;
+
+use common::cli::quiet as bin;
+
 use serde_json::Value as Json;
 use stadtatlas::districts::DistrictRef;
 use stadtatlas::model::{EntityKind, Meters, Status};
@@ -10,12 +13,6 @@ use stadtatlas::sql::{self, ResultTable, RunOptions, SavedQuery};
 use stadtatlas::store::{SqliteStore, Store};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-
-fn bin(store: &Path) -> Command {
-    let mut c = Command::cargo_bin("stadtatlas").unwrap();
-    c.arg("--store").arg(store).arg("-q");
-    c
-}
 
 fn halle_store(dir: &Path) -> PathBuf {
     let store = dir.join("atlas.gpkg");

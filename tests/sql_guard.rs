@@ -2,16 +2,13 @@
 //! second statements, injected parameters and runaway queries fail clearly and
 //! leave the store's bytes as they were.
 
-use assert_cmd::Command;
+mod common;
+
+use common::cli::quiet as bin;
+
 use serde_json::Value as Json;
 use stadtatlas::store::{SqliteStore, Store};
 use std::path::{Path, PathBuf};
-
-fn bin(store: &Path) -> Command {
-    let mut c = Command::cargo_bin("stadtatlas").unwrap();
-    c.arg("--store").arg(store).arg("-q");
-    c
-}
 
 fn halle_store(dir: &Path) -> PathBuf {
     let store = dir.join("atlas.gpkg");

@@ -1,8 +1,11 @@
-//! The seeded inventory the oracle tests share: 12,000 entities (points,
-//! areas, named districts, city-wide) on districts with a hole, an island and
-//! a MultiPolygon, at two levels.
+//! What the tests share: [`cli`], running the binary; and the seeded
+//! inventory of the oracle tests: 12,000 entities (points, areas, named
+//! districts, city-wide) on districts with a hole, an island and a
+//! MultiPolygon, at two levels.
 
 #![allow(dead_code)]
+
+pub mod cli;
 
 use geo::{MultiPolygon, Polygon, Rect, coord};
 use rand::{Rng, SeedableRng};
