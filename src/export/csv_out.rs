@@ -118,18 +118,7 @@ pub fn entities(
                 .contacts
                 .iter()
                 .filter(|c| c.entity == e.id)
-                .map(|c| {
-                    [
-                        Some(c.name.as_str()),
-                        c.role.as_deref(),
-                        c.email.as_deref(),
-                        c.phone.as_deref(),
-                    ]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join(", ")
-                })
+                .map(crate::model::Contact::one_line)
                 .collect();
             cells.push(text(&contacts.join(" | ")));
         }

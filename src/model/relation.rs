@@ -82,3 +82,19 @@ pub struct Contact {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
 }
+
+impl Contact {
+    /// The person on one line: name, role, e-mail, phone, those given.
+    pub fn one_line(&self) -> String {
+        [
+            Some(self.name.as_str()),
+            self.role.as_deref(),
+            self.email.as_deref(),
+            self.phone.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ")
+    }
+}

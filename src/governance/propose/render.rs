@@ -273,18 +273,7 @@ fn contacts(s: &super::Seat) -> String {
     s.contacts
         .iter()
         .flatten()
-        .map(|c| {
-            [
-                Some(c.name.as_str()),
-                c.role.as_deref(),
-                c.email.as_deref(),
-                c.phone.as_deref(),
-            ]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(", ")
-        })
+        .map(crate::model::Contact::one_line)
         .collect::<Vec<_>>()
         .join("\n")
 }
