@@ -17,14 +17,23 @@ pub const STORE_ENV: &str = "STADTATLAS_STORE";
 #[derive(Debug, Parser)]
 #[command(name = "stadtatlas", version, about, max_term_width = 100)]
 pub struct Cli {
-    /// The store (a GeoPackage file).
+    /// The store: a GeoPackage file, or a PostgreSQL/PostGIS database
+    /// (postgres://USER@HOST:PORT/DB).
     #[arg(
         long,
         global = true,
         env = STORE_ENV,
         default_value = DEFAULT_STORE
     )]
-    pub store: PathBuf,
+    pub store: String,
+    /// The schema of a PostgreSQL store.
+    #[arg(
+        long,
+        global = true,
+        env = "STADTATLAS_PG_SCHEMA",
+        value_name = "SCHEMA"
+    )]
+    pub pg_schema: Option<String>,
     /// Output format.
     #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -214,8 +223,19 @@ pub enum Command {
         #[command(flatten)]
         filter: FilterArgs,
     },
-    /// Create an empty store.
+    /// Create an empty store (a GeoPackage file, or the schema, tables and
+    /// the reader/editor roles in a PostgreSQL database with PostGIS).
     Init,
+    /// Copy a store into a new one, between GeoPackage and PostgreSQL either
+    /// way, with every revision, the import log, relations and contacts.
+    Copy {
+        /// The store to copy (default: --store).
+        #[arg(long)]
+        from: Option<String>,
+        /// The new store: a .gpkg file or postgres://USER@HOST:PORT/DB.
+        #[arg(long)]
+        to: String,
+    },
     /// Copy the store with SQLite's online backup (others may keep working).
     Backup {
         #[arg(long)]

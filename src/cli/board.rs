@@ -6,7 +6,7 @@ use super::{Outcome, lang, load, profile};
 use anyhow::{Result, bail};
 use stadtatlas::governance::{self, ProposeOptions, Requirement};
 use stadtatlas::model::Lang;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 fn requirement(path: Option<PathBuf>) -> Result<Requirement> {
@@ -19,7 +19,7 @@ fn requirement(path: Option<PathBuf>) -> Result<Requirement> {
 /// Runs a `board` subcommand; exit 1 when a requirement stays uncovered.
 pub fn run(
     out: &Out,
-    store: &Path,
+    store: &stadtatlas::store::Location,
     action: BoardAction,
     asked: Option<LangArg>,
 ) -> Result<Outcome> {

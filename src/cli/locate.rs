@@ -8,10 +8,13 @@ use stadtatlas::export::Grid;
 use stadtatlas::import::ImportOptions;
 use stadtatlas::import::run::Step;
 use stadtatlas::locate::{self, LocateOptions, Located};
-use std::path::Path;
 
 /// Runs `locate` against the store at `store`.
-pub fn command(store: &Path, args: LocateArgs, out: &Out) -> Result<Outcome> {
+pub fn command(
+    store: &stadtatlas::store::Location,
+    args: LocateArgs,
+    out: &Out,
+) -> Result<Outcome> {
     let columns = column_mapping(
         args.map,
         [
@@ -52,7 +55,7 @@ pub fn command(store: &Path, args: LocateArgs, out: &Out) -> Result<Outcome> {
     emit(out, &located, || grid(&located))?;
     if out.format != Format::Json {
         match located.import_id {
-            Some(id) => out.progress(&format!("import #{id} written to {}", store.display())),
+            Some(id) => out.progress(&format!("import #{id} written to {}", store)),
             None if args.dry_run => out.progress("dry run: the store is as it was"),
             None => out.progress("nothing located; the store is as it was"),
         }

@@ -18,7 +18,7 @@ use stadtatlas::import::{self, ImportOptions};
 use stadtatlas::model::{Lang, LonLat, Meters};
 use stadtatlas::query::{self, Atlas, Filter, MatrixBy, NearTarget, Reach};
 use stadtatlas::report::{self, ReportOptions};
-use stadtatlas::store::{SqliteStore, Store};
+use stadtatlas::store::{Location, SqliteStore, Store};
 use std::path::{Path, PathBuf};
 
 /// What a run asks the process to exit with.
@@ -84,13 +84,13 @@ fn by(b: ByArg) -> MatrixBy {
     }
 }
 
-fn open(store: &Path) -> Result<(SqliteStore, Atlas)> {
-    let store = SqliteStore::open_for_reading(store)?;
+fn open(store: &Location) -> Result<(Box<dyn Store + Send>, Atlas)> {
+    let store = store.open_for_reading()?;
     let snapshot = store.snapshot().context("reading the store")?;
     Ok((store, Atlas::new(snapshot)))
 }
 
-fn load(store: &Path) -> Result<Atlas> {
+fn load(store: &Location) -> Result<Atlas> {
     Ok(open(store)?.1)
 }
 
@@ -101,19 +101,47 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         lang: message_lang(cli.lang),
         quiet: cli.quiet,
     };
+    let store_at = Location::parse(&cli.store, cli.pg_schema.as_deref())?;
     match cli.command {
         Command::Init => {
-            SqliteStore::create(&cli.store)?;
+            store_at.create()?;
             out.say(
-                format_args!("leerer Speicher {} angelegt", cli.store.display()),
-                format_args!("created empty store {}", cli.store.display()),
+                format_args!("leerer Speicher {} angelegt", store_at),
+                format_args!("created empty store {}", store_at),
+            );
+            Ok(Outcome::Ok)
+        }
+        Command::Copy { from, to } => {
+            let from = match from {
+                Some(f) => Location::parse(&f, cli.pg_schema.as_deref())?,
+                None => store_at,
+            };
+            let to = Location::parse(&to, cli.pg_schema.as_deref())?;
+            let c = stadtatlas::store::copy::copy(&from, &to)?;
+            out.say(
+                format_args!(
+                    "{from} nach {to} kopiert: {} Einträge, {} Bezirke, {} Beziehungen, {} Kontakte, \
+                     {} Importe, {} Revisionen",
+                    c.entities, c.districts, c.relations, c.contacts, c.imports, c.revisions
+                ),
+                format_args!(
+                    "copied {from} to {to}: {} entities, {} districts, {} relations, {} contacts, \
+                     {} imports, {} revisions",
+                    c.entities, c.districts, c.relations, c.contacts, c.imports, c.revisions
+                ),
             );
             Ok(Outcome::Ok)
         }
         Command::Backup { out: target } => {
-            let store = SqliteStore::open_for_reading(&cli.store)?;
+            let Some(file) = store_at.file() else {
+                bail!(
+                    "{store_at} is a PostgreSQL store: back it up with pg_dump, or copy it into a \
+                     GeoPackage with `stadtatlas copy --from {store_at} --to FILE.gpkg`"
+                );
+            };
+            let store = SqliteStore::open_for_reading(file)?;
             store.backup_to(&target)?;
-            let (from, to) = (cli.store.display(), target.display());
+            let (from, to) = (store_at, target.display());
             out.say(
                 format_args!("{from} nach {to} gesichert"),
                 format_args!("backed up {from} to {to}"),
@@ -148,7 +176,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                 ],
             )?;
             import_paths(
-                &cli.store,
+                &store_at,
                 &paths,
                 &ImportOptions {
                     role,
@@ -167,20 +195,20 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             )?;
             Ok(Outcome::Ok)
         }
-        Command::Locate(args) => locate::command(&cli.store, args, &out),
+        Command::Locate(args) => locate::command(&store_at, args, &out),
         Command::Baseline { data, out: dir } => {
             let data = data.unwrap_or_else(default_data_dir);
-            let (from, to) = (data.display(), cli.store.display());
+            let (from, to) = (data.display(), &store_at);
             out.say(
                 format_args!("[1/3] importiere {from} in {to}"),
                 format_args!("[1/3] importing {from} into {to}"),
             );
-            import_paths(&cli.store, &[data], &ImportOptions::default(), false, &out)?;
+            import_paths(&store_at, &[data], &ImportOptions::default(), false, &out)?;
             out.say(
                 format_args!("[2/3] lade und indiziere den Speicher"),
                 format_args!("[2/3] loading and indexing the store"),
             );
-            let atlas = load(&cli.store)?;
+            let atlas = load(&store_at)?;
             let options = ReportOptions {
                 lang: lang(cli.lang, Lang::De),
                 level: None,
@@ -196,8 +224,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             emit(&out, &m, || {
                 export::matrix_grid(&m, &atlas.vocabulary, out.lang)
             })?;
-            let again = invocation(&cli.store);
-            let (store, page) = (cli.store.display(), dir.join("index.html"));
+            let again = invocation(&store_at);
+            let (store, page) = (store_at, dir.join("index.html"));
             let (e, d, r) = (
                 atlas.entities.len(),
                 atlas.districts.len(),
@@ -221,7 +249,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             level,
             profile: p,
         } => {
-            let atlas = load(&cli.store)?;
+            let atlas = load(&store_at)?;
             let options = ReportOptions {
                 lang: lang(cli.lang, Lang::De),
                 level,
@@ -238,7 +266,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             excel,
             filter,
         } => {
-            let atlas = load(&cli.store)?;
+            let atlas = load(&store_at)?;
             let p = profile(p);
             let f = p.apply(&filter.to_filter());
             let mut rows: Vec<_> = (0..atlas.entities.len())
@@ -277,7 +305,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             Ok(Outcome::Ok)
         }
         Command::List { filter } => {
-            let atlas = load(&cli.store)?;
+            let atlas = load(&store_at)?;
             let f = filter.to_filter();
             let mut rows: Vec<_> = (0..atlas.entities.len())
                 .filter(|&i| f.matches(&atlas.entities[i]))
@@ -288,13 +316,15 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             Ok(Outcome::Ok)
         }
         Command::Show { id } => {
-            let store = SqliteStore::open_for_reading(&cli.store)?;
-            let found = query::entity_in_store(&store, &id)?;
+            let held = store_at.open_for_reading()?;
+            let store: &dyn Store = &*held;
+            let found = query::entity_in_store(store, &id)?;
             output::show(&out, &found.atlas, &id, store.history(&id)?.len())?;
             Ok(Outcome::Ok)
         }
         Command::History { id } => {
-            let store = SqliteStore::open_for_reading(&cli.store)?;
+            let held = store_at.open_for_reading()?;
+            let store: &dyn Store = &*held;
             let revisions = store.history(&id)?;
             if revisions.is_empty() {
                 bail!("no entity has the id \"{id}\"");
@@ -303,21 +333,23 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             Ok(Outcome::Ok)
         }
         Command::Districts { level, filter } => {
-            let store = SqliteStore::open_for_reading(&cli.store)?;
+            let held = store_at.open_for_reading()?;
+            let store: &dyn Store = &*held;
             let rows =
-                query::district_table_in_store(&store, level.as_deref(), &filter.to_filter())?;
+                query::district_table_in_store(store, level.as_deref(), &filter.to_filter())?;
             emit(&out, &rows, || export::districts_grid(&rows, out.lang))?;
             Ok(Outcome::Ok)
         }
         Command::Where { target } => {
-            let store = SqliteStore::open_for_reading(&cli.store)?;
+            let held = store_at.open_for_reading()?;
+            let store: &dyn Store = &*held;
             let rows = match target.parse::<LonLat>() {
-                Ok(p) => query::where_point_in_store(&store, p)?,
+                Ok(p) => query::where_point_in_store(store, p)?,
                 Err(_) if target.contains(',') => bail!(
                     "\"{target}\" is not LON,LAT: {}",
                     target.parse::<LonLat>().err().unwrap_or_default()
                 ),
-                Err(_) => query::where_entity_in_store(&store, &target)?,
+                Err(_) => query::where_entity_in_store(store, &target)?,
             };
             emit(&out, &rows, || export::where_grid(&rows, out.lang))?;
             Ok(Outcome::Ok)
@@ -327,11 +359,12 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             level,
             filter,
         } => {
-            let store = SqliteStore::open_for_reading(&cli.store)?;
+            let held = store_at.open_for_reading()?;
+            let store: &dyn Store = &*held;
             let query::Around {
                 atlas,
                 answer: rows,
-            } = query::inside_in_store(&store, &districts, level.as_deref(), &filter.to_filter())?;
+            } = query::inside_in_store(store, &districts, level.as_deref(), &filter.to_filter())?;
             emit_entities(&out, &atlas, &rows)?;
             Ok(if rows.is_empty() {
                 Outcome::Nothing
@@ -347,7 +380,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             level,
             filter,
         } => {
-            let store = SqliteStore::open_for_reading(&cli.store)?;
+            let held = store_at.open_for_reading()?;
+            let store: &dyn Store = &*held;
             let target = match (at, target) {
                 (Some(p), _) => NearTarget::At(p),
                 (None, Some(t)) if !store.entities_by_id(&[&t])?.is_empty() => {
@@ -365,7 +399,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             let query::Around {
                 atlas,
                 answer: rows,
-            } = query::near_in_store(&store, &target, reach, &filter.to_filter())?;
+            } = query::near_in_store(store, &target, reach, &filter.to_filter())?;
             emit_entities(&out, &atlas, &rows)?;
             Ok(if rows.is_empty() {
                 Outcome::Nothing
@@ -379,9 +413,10 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             per_capita,
             filter,
         } => {
-            let store = SqliteStore::open_for_reading(&cli.store)?;
+            let held = store_at.open_for_reading()?;
+            let store: &dyn Store = &*held;
             let query::Around { atlas, answer: m } = query::matrix_in_store(
-                &store,
+                store,
                 level.as_deref(),
                 by(b),
                 per_capita,
@@ -393,7 +428,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             Ok(Outcome::Ok)
         }
         Command::Check { stale_days } => {
-            let atlas = load(&cli.store)?;
+            let atlas = load(&store_at)?;
             let findings = query::check(&atlas, chrono::Utc::now().date_naive(), stale_days);
             emit(&out, &findings, || {
                 let mut grid = output::findings_grid(&findings);
@@ -411,12 +446,12 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             })
         }
         Command::Bodies => {
-            let atlas = load(&cli.store)?;
+            let atlas = load(&store_at)?;
             let rows = governance::bodies(&atlas);
             emit(&out, &rows, || output::bodies_grid(&rows, out.lang))?;
             Ok(Outcome::Ok)
         }
-        Command::Board { action } => board::run(&out, &cli.store, action, cli.lang),
+        Command::Board { action } => board::run(&out, &store_at, action, cli.lang),
         Command::Completions { shell } => {
             manual::completions(shell)?;
             Ok(Outcome::Ok)
@@ -426,7 +461,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             Ok(Outcome::Ok)
         }
         Command::Network { id, depth } => {
-            let atlas = load(&cli.store)?;
+            let atlas = load(&store_at)?;
             let net = governance::network(&atlas, id.as_deref(), depth)?;
             match out.format {
                 Format::Dot => output::print(&net.to_dot())?,
@@ -444,11 +479,12 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             if b != ByArg::Field {
                 bail!("gaps are computed per field of action (--by field)");
             }
-            let store = SqliteStore::open_for_reading(&cli.store)?;
+            let held = store_at.open_for_reading()?;
+            let store: &dyn Store = &*held;
             let query::Around {
                 atlas,
                 answer: gaps,
-            } = query::gaps_in_store(&store, level.as_deref(), &filter.to_filter())?;
+            } = query::gaps_in_store(store, level.as_deref(), &filter.to_filter())?;
             emit(&out, &gaps, || {
                 export::gaps_grid(&gaps, &atlas.vocabulary, out.lang)
             })?;
@@ -459,7 +495,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             timeout,
             action,
         } => {
-            sql::run(&out, &cli.store, queries, timeout, action)?;
+            sql::run(&out, &store_at, queries, timeout, action)?;
             Ok(Outcome::Ok)
         }
     }
@@ -514,12 +550,14 @@ fn default_data_dir() -> PathBuf {
 /// Cargo when Cargo ran it (`cargo run --release -- baseline`, as the README
 /// says), by name when it is on the `PATH`, else by its path; with
 /// `--store` unless the next command finds the store by itself.
-fn invocation(store: &Path) -> String {
+fn invocation(store: &Location) -> String {
     let program = program();
-    if store == Path::new(args::DEFAULT_STORE) || std::env::var_os(args::STORE_ENV).is_some() {
+    if store.file() == Some(Path::new(args::DEFAULT_STORE))
+        || std::env::var_os(args::STORE_ENV).is_some()
+    {
         program
     } else {
-        format!("{program} --store {}", store.display())
+        format!("{program} --store {store}")
     }
 }
 
@@ -550,7 +588,7 @@ fn program() -> String {
 }
 
 fn import_paths(
-    store_path: &Path,
+    store_path: &Location,
     paths: &[PathBuf],
     options: &ImportOptions,
     dry_run: bool,
@@ -616,8 +654,8 @@ fn import_paths(
     show_warnings(&outcome.summary.warnings, out);
     match outcome.import_id {
         Some(id) => out.say(
-            format_args!("Import #{id} in {} geschrieben", store_path.display()),
-            format_args!("import #{id} written to {}", store_path.display()),
+            format_args!("Import #{id} in {} geschrieben", store_path),
+            format_args!("import #{id} written to {}", store_path),
         ),
         None if dry_run => {
             if out.format == Format::Json {

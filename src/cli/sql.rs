@@ -6,7 +6,7 @@ use anyhow::Result;
 use rusqlite::types::Value;
 use stadtatlas::export::Grid;
 use stadtatlas::sql::{self, ResultTable, RunOptions};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// `queries/` under the working directory, else beside the crate's sources.
@@ -22,7 +22,7 @@ fn default_queries_dir() -> PathBuf {
 /// Runs one `query` action.
 pub fn run(
     out: &Out,
-    store: &Path,
+    store: &stadtatlas::store::Location,
     queries: Option<PathBuf>,
     timeout: u64,
     action: QueryCommand,
@@ -63,14 +63,14 @@ pub fn run(
             let q = sql::find(&saved, &name)?;
             let values = q.bind_values(&params)?;
             out.progress(&format!("{}: {}", q.name, q.title(out.lang)));
-            emit(out, &sql::run_sql(store, &q.sql, &values, options)?)
+            emit(out, &sql::run_sql_in(store, &q.sql, &values, options)?)
         }
         QueryCommand::Sql { sql: text, params } => {
             let values: Vec<(String, Value)> = params
                 .into_iter()
                 .map(|(n, v)| (n, Value::Text(v)))
                 .collect();
-            emit(out, &sql::run_sql(store, &text, &values, options)?)
+            emit(out, &sql::run_sql_in(store, &text, &values, options)?)
         }
     }
 }

@@ -75,6 +75,8 @@ pub fn write(
         default_level: atlas.level(None).ok().map(str::to_string),
         assignments: Some(crate::store::Assignments::All(assignments)),
         files: vec![format!("export ({} profile)", profile.as_str()).into()],
+        based_on: None,
+        history: None,
     };
     let mut store = SqliteStore::create(path)?;
     store.apply(&changes)?;

@@ -7,8 +7,8 @@ use super::{Batch, ImportError, ImportOptions, ImportSummary, prepare, read_path
 use crate::metric::degree_margin;
 use crate::model::MatchQuality;
 use crate::quality::{NEAR, website_key};
-use crate::store::{Snapshot, SqliteStore, Store, StoreError};
-use std::path::{Path, PathBuf};
+use crate::store::{Location, Snapshot, Store, StoreError};
+use std::path::PathBuf;
 
 /// A step of [`run`], for a progress display.
 #[derive(Debug, Clone, Copy)]
@@ -43,27 +43,27 @@ pub enum RunError {
     /// The input was refused; the store is unchanged.
     #[error(transparent)]
     Input(#[from] ImportError),
-    #[error("reading the store {path}")]
+    #[error("reading the store {store}")]
     Read {
-        path: PathBuf,
+        store: String,
         #[source]
         source: StoreError,
     },
-    #[error("writing the import into {path}")]
+    #[error("writing the import into {store}")]
     Write {
-        path: PathBuf,
+        store: String,
         #[source]
         source: StoreError,
     },
 }
 
-/// Imports `paths` into the GeoPackage store at `store` (created when it
+/// Imports `paths` into the store at `store` (created when it
 /// does not exist), all or nothing. With `dry_run`, only plans.
 ///
 /// # Errors
 /// [`RunError::Input`] with every problem of the files; the store errors.
 pub fn run(
-    store: &Path,
+    store: &Location,
     paths: &[PathBuf],
     options: &ImportOptions,
     dry_run: bool,
@@ -88,31 +88,36 @@ pub fn run(
 /// # Errors
 /// [`RunError::Input`] when the batch does not fit the store; the store errors.
 pub fn apply(
-    store: &Path,
+    store: &Location,
     batch: Batch,
     dry_run: bool,
     progress: &mut dyn FnMut(Step<'_>),
 ) -> Result<Outcome, RunError> {
     without_huge_pages();
     let read_err = |source| RunError::Read {
-        path: store.to_path_buf(),
+        store: store.to_string(),
         source,
     };
     progress(Step::Checking);
-    let (snapshot, stored) = if store.exists() {
-        let s = SqliteStore::open_for_reading(store).map_err(read_err)?;
-        if is_small(&batch) {
-            around(&s, &batch).map_err(read_err)?
+    let exists = store.exists().map_err(read_err)?;
+    let (snapshot, stored, based_on) = if exists {
+        let s = store.open_for_reading().map_err(read_err)?;
+        // Read in the same snapshot as what the plan is made of.
+        let based_on = s.last_import().map_err(read_err)?;
+        let (snapshot, stored) = if is_small(&batch) {
+            around(&*s, &batch).map_err(read_err)?
         } else {
             (
                 s.snapshot().map_err(read_err)?,
                 s.assignments().map_err(read_err)?,
             )
-        }
+        };
+        (snapshot, stored, based_on)
     } else {
-        Default::default()
+        (Snapshot::default(), Vec::new(), 0)
     };
     let mut prepared = prepare(batch, &snapshot, &stored)?;
+    prepared.changes.based_on = Some(based_on);
     progress(Step::Planned(&prepared.summary));
     if dry_run || prepared.changes.is_empty() {
         let advice = prepared.advice(&snapshot);
@@ -142,10 +147,10 @@ pub fn apply(
                 Err(_) => prepared.advice(&snapshot),
             }
         });
-        let applied = if store.exists() {
-            SqliteStore::open(store).and_then(|mut s| s.apply(&prepared.changes))
+        let applied = if exists {
+            store.open().and_then(|mut s| s.apply(&prepared.changes))
         } else {
-            SqliteStore::create_with(store, &prepared.changes).map(|(_, id)| id)
+            store.create_with(&prepared.changes)
         };
         let advice = advice
             .join()
@@ -158,7 +163,7 @@ pub fn apply(
     // their own, the caller does not wait for that.
     std::thread::spawn(move || drop((prepared, snapshot)));
     let import_id = applied.map_err(|source| RunError::Write {
-        path: store.to_path_buf(),
+        store: store.to_string(),
         source,
     })?;
     Ok(Outcome {
@@ -191,7 +196,7 @@ fn is_small(batch: &Batch) -> bool {
 /// with one of its websites (for the likely-duplicate advice); with their
 /// stored assignments.
 fn around(
-    store: &SqliteStore,
+    store: &dyn Store,
     batch: &Batch,
 ) -> Result<(Snapshot, Vec<crate::store::AssignmentRow>), StoreError> {
     let mut snapshot = store.frame()?;

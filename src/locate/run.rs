@@ -6,9 +6,9 @@ use super::{EntityMatch, Register, Tally, located, match_entity, registers_of, w
 use crate::import::run::{Outcome, RunError, Step};
 use crate::import::{Batch, FileRole, ImportError, ImportOptions, Origin, read_paths};
 use crate::model::MatchQuality;
-use crate::store::{SqliteStore, Store, StoreError};
+use crate::store::{Location, StoreError};
 use serde::Serialize;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// How to read the registers and what to apply.
 #[derive(Debug, Clone)]
@@ -51,8 +51,8 @@ pub struct Located {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum LocateError {
-    #[error("store {path} does not exist; import the inventory first")]
-    NoStore { path: PathBuf },
+    #[error("store {store} does not exist; import the inventory first")]
+    NoStore { store: String },
     #[error("no address register given; name one with --register FILE")]
     NoRegister,
     #[error(
@@ -64,9 +64,9 @@ pub enum LocateError {
     /// A register file was refused.
     #[error(transparent)]
     Register(#[from] ImportError),
-    #[error("reading the store {path}")]
+    #[error("reading the store {store}")]
     Store {
-        path: PathBuf,
+        store: String,
         #[source]
         source: StoreError,
     },
@@ -88,7 +88,7 @@ impl From<RunError> for LocateError {
 /// # Errors
 /// [`LocateError`]; the store is then unchanged.
 pub fn run(
-    store: &Path,
+    store: &Location,
     registers: &[PathBuf],
     options: &LocateOptions,
     progress: &mut dyn FnMut(Step<'_>),
@@ -99,9 +99,13 @@ pub fn run(
     if let Some(path) = registers.iter().find(|p| p.is_dir()) {
         return Err(LocateError::Folder { path: path.clone() });
     }
-    if !store.exists() {
+    let store_err = |source| LocateError::Store {
+        store: store.to_string(),
+        source,
+    };
+    if !store.exists().map_err(store_err)? {
         return Err(LocateError::NoStore {
-            path: store.to_path_buf(),
+            store: store.to_string(),
         });
     }
     crate::import::run::without_huge_pages();
@@ -117,11 +121,8 @@ pub fn run(
         });
     }
     let indexed = registers_of(std::mem::take(&mut batch.addresses))?;
-    let store_err = |source| LocateError::Store {
-        path: store.to_path_buf(),
-        source,
-    };
-    let unlocated = SqliteStore::open_for_reading(store)
+    let unlocated = store
+        .open_for_reading()
         .and_then(|s| s.entities_without_point())
         .map_err(store_err)?;
     let (matches, entities) = match_all(&unlocated, &indexed, options.min_quality);

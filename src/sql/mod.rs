@@ -11,7 +11,7 @@ pub mod guard;
 pub mod run;
 
 pub use file::{Param, ParamType, SavedQuery, find, load_dir};
-pub use run::{DEFAULT_TIMEOUT, ResultTable, RunOptions, run_sql};
+pub use run::{DEFAULT_TIMEOUT, ResultTable, RunOptions, run_sql, run_sql_in};
 
 use std::path::PathBuf;
 use std::time::Duration;

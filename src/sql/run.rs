@@ -2,7 +2,7 @@
 
 use super::{SqlError, functions, guard};
 use crate::query::Atlas;
-use crate::store::{SqliteStore, Store};
+use crate::store::{SqliteStore, Store, StoreError};
 use rusqlite::types::{Value, ValueRef};
 use rusqlite::{ErrorCode, Statement};
 use serde_json::Value as Json;
@@ -61,6 +61,40 @@ impl Default for RunOptions {
 /// # Errors
 /// [`SqlError`] for a second statement, a refused action, the time limit,
 /// parameters the statement does not declare, or any SQL error.
+pub fn run_sql_in(
+    store: &crate::store::Location,
+    sql: &str,
+    params: &[(String, Value)],
+    options: RunOptions,
+) -> Result<ResultTable, SqlError> {
+    match store.file() {
+        Some(path) => run_sql(path, sql, params, options),
+        None => {
+            // The saved questions are SQLite with the store's functions
+            // (`district_of`, `in_district`, …): a database store is asked
+            // through a GeoPackage copy of it, so that both answer alike.
+            let dir = tempfile::tempdir().map_err(|e| {
+                SqlError::Store(StoreError::Open {
+                    store: store.to_string(),
+                    source: Box::new(e),
+                })
+            })?;
+            let copy = crate::store::Location::File(dir.path().join("store.gpkg"));
+            crate::store::copy::copy(store, &copy)?;
+            run_sql(
+                dir.path().join("store.gpkg").as_path(),
+                sql,
+                params,
+                options,
+            )
+        }
+    }
+}
+
+/// [`run_sql_in`] on a GeoPackage store.
+///
+/// # Errors
+/// As [`run_sql_in`].
 pub fn run_sql(
     path: &Path,
     sql: &str,

@@ -5,6 +5,9 @@
 //! SQL that only SQLite understands stays in [`sqlite`]; a PostGIS backend
 //! would implement the same trait.
 
+pub mod copy;
+pub mod location;
+pub mod postgres;
 pub mod sqlite;
 pub mod tally;
 
@@ -12,6 +15,8 @@ use crate::model::{Contact, District, Entity, Level, Relation, Vocabulary};
 use serde::Serialize;
 use std::path::PathBuf;
 
+pub use location::Location;
+pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
 /// Everything the store holds, as plain records.
@@ -75,6 +80,49 @@ pub struct ChangeSet {
     pub assignments: Option<Assignments>,
     /// The files this import read, for the import log.
     pub files: Vec<PathBuf>,
+    /// The last import the plan saw ([`Store::last_import`] when it read the
+    /// store). The store refuses the change set if a later import changed
+    /// one of its records, or changed districts while it assigns any
+    /// ([`StoreError::Conflict`]). `None`: not planned against a store.
+    pub based_on: Option<i64>,
+    /// For a new store only ([`copy::copy`]): the import log and revisions
+    /// to keep instead of this write's own entry and first revisions.
+    pub history: Option<copy::History>,
+}
+
+/// The conflict, if any, between a change set planned on the store as of
+/// its [`ChangeSet::based_on`] and the records written since: `changed`
+/// gives (record kind, id, import) of every revision after that import.
+pub fn conflict(
+    changes: &ChangeSet,
+    changed: impl IntoIterator<Item = (String, String, i64)>,
+) -> Option<StoreError> {
+    let ours: std::collections::HashSet<&str> =
+        changes.entities.iter().map(|e| e.id.as_str()).collect();
+    let districts: std::collections::HashSet<&str> = changes
+        .districts
+        .iter()
+        .map(|d| d.id.as_str())
+        .chain(changes.removed_districts.iter().map(String::as_str))
+        .collect();
+    // Assignments are worked out from the districts as they were read.
+    let assigns = changes.assignments.is_some() || !districts.is_empty();
+    changed.into_iter().find_map(|(kind, id, import)| {
+        let clash = match kind.as_str() {
+            "entity" => ours.contains(id.as_str()),
+            "district" => assigns,
+            _ => false,
+        };
+        clash.then(|| StoreError::Conflict {
+            what: if kind == "entity" {
+                "record"
+            } else {
+                "district"
+            },
+            id,
+            import,
+        })
+    })
 }
 
 impl ChangeSet {
@@ -119,34 +167,43 @@ pub struct Revision {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum StoreError {
-    #[error("cannot open store {path}")]
+    #[error("cannot open store {store}")]
     Open {
-        path: PathBuf,
+        store: String,
         #[source]
-        source: rusqlite::Error,
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
     #[error(
-        "{path} is not a stadtatlas store (no stadtatlas_meta table); run `stadtatlas init` for a new one"
+        "{store} is not a stadtatlas store (no stadtatlas_meta table); run `stadtatlas init` for a new one"
     )]
-    NotAStore { path: PathBuf },
+    NotAStore { store: String },
     #[error(
-        "store {path} has schema version {found}, this build reads version {expected} \
-         (this build upgrades an older store when it can write the file)"
+        "store {store} has schema version {found}, this build reads version {expected} \
+         (this build upgrades an older store when it can write to it)"
     )]
     SchemaVersion {
-        path: PathBuf,
+        store: String,
         found: u32,
         expected: u32,
     },
-    #[error("{path} already exists; it is left as it is")]
-    Exists { path: PathBuf },
-    #[error("store {path} does not exist; run `stadtatlas init` or `stadtatlas import`")]
-    Missing { path: PathBuf },
+    #[error("{store} already exists; it is left as it is")]
+    Exists { store: String },
+    #[error("store {store} does not exist; run `stadtatlas init` or `stadtatlas import`")]
+    Missing { store: String },
     #[error("SQL failed: {query}")]
     Sql {
         query: String,
         #[source]
-        source: rusqlite::Error,
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    #[error(
+        "{what} '{id}' was changed by import #{import} after this import read the store; \
+         nothing was written. Run the import again: it is then planned against the current store"
+    )]
+    Conflict {
+        what: &'static str,
+        id: String,
+        import: i64,
     },
     #[error("stored {what} '{id}' cannot be read")]
     Corrupt {
@@ -182,6 +239,19 @@ pub trait Store {
     /// # Errors
     /// [`StoreError`] when the backend fails.
     fn assignments(&self) -> Result<Vec<AssignmentRow>, StoreError>;
+
+    /// The id of the last import written (0 for none): what a plan made
+    /// from this store's answers is based on ([`ChangeSet::based_on`]).
+    ///
+    /// # Errors
+    /// [`StoreError`] when the backend fails.
+    fn last_import(&self) -> Result<i64, StoreError>;
+
+    /// The import log and every kept revision (see [`copy::History`]).
+    ///
+    /// # Errors
+    /// [`StoreError`] when the backend fails.
+    fn log(&self) -> Result<copy::History, StoreError>;
 
     /// The kept entity counts per district of `level` and profile, or per
     /// profile alone for `None` (each entity once); `None` when the backend

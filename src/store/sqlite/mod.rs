@@ -57,7 +57,7 @@ pub struct SqliteStore {
 pub(crate) fn sql_err(query: &str) -> impl FnOnce(rusqlite::Error) -> StoreError + '_ {
     move |source| StoreError::Sql {
         query: query.to_string(),
-        source,
+        source: Box::new(source),
     }
 }
 
@@ -70,7 +70,7 @@ impl SqliteStore {
     pub fn create(path: &Path) -> Result<Self, StoreError> {
         if path.exists() {
             return Err(StoreError::Exists {
-                path: path.to_path_buf(),
+                store: path.display().to_string(),
             });
         }
         let store = Self::connect(
@@ -139,7 +139,7 @@ impl SqliteStore {
     pub fn create_with(path: &Path, changes: &ChangeSet) -> Result<(Self, i64), StoreError> {
         if path.exists() {
             return Err(StoreError::Exists {
-                path: path.to_path_buf(),
+                store: path.display().to_string(),
             });
         }
         let name = path
@@ -175,8 +175,8 @@ impl SqliteStore {
             std::fs::File::open(&partial)
                 .and_then(|file| file.sync_all())
                 .map_err(|e| StoreError::Open {
-                    path: partial.clone(),
-                    source: rusqlite::Error::ToSqlConversionFailure(Box::new(e)),
+                    store: partial.display().to_string(),
+                    source: Box::new(e),
                 })?;
             Ok(id)
         })();
@@ -186,11 +186,11 @@ impl SqliteStore {
                 .map(|()| id)
                 .map_err(|e| match e.kind() {
                     std::io::ErrorKind::AlreadyExists => StoreError::Exists {
-                        path: path.to_path_buf(),
+                        store: path.display().to_string(),
                     },
                     _ => StoreError::Open {
-                        path: path.to_path_buf(),
-                        source: rusqlite::Error::ToSqlConversionFailure(Box::new(e)),
+                        store: path.display().to_string(),
+                        source: Box::new(e),
                     },
                 })
         });
@@ -214,7 +214,7 @@ impl SqliteStore {
     fn open_with(path: &Path, flags: OpenFlags) -> Result<Self, StoreError> {
         if !path.exists() {
             return Err(StoreError::Missing {
-                path: path.to_path_buf(),
+                store: path.display().to_string(),
             });
         }
         let store = Self::connect(path, flags)?;
@@ -233,8 +233,8 @@ impl SqliteStore {
     fn connect(path: &Path, flags: OpenFlags) -> Result<Self, StoreError> {
         let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
             .map_err(|source| StoreError::Open {
-                path: path.to_path_buf(),
-                source,
+                store: path.display().to_string(),
+                source: Box::new(source),
             })?;
         Ok(Self {
             conn,
@@ -275,7 +275,7 @@ impl SqliteStore {
     pub fn backup_to(&self, target: &Path) -> Result<(), StoreError> {
         if target.exists() {
             return Err(StoreError::Exists {
-                path: target.to_path_buf(),
+                store: target.display().to_string(),
             });
         }
         self.conn
@@ -374,12 +374,12 @@ impl SqliteStore {
             )
             .map(|n| n > 0)
             .map_err(|source| StoreError::Open {
-                path: self.path.clone(),
-                source,
+                store: self.path.display().to_string(),
+                source: Box::new(source),
             })?;
         if !has_meta {
             return Err(StoreError::NotAStore {
-                path: self.path.clone(),
+                store: self.path.display().to_string(),
             });
         }
         let found: u32 = self
@@ -393,7 +393,7 @@ impl SqliteStore {
         }
         if found != SCHEMA_VERSION {
             return Err(StoreError::SchemaVersion {
-                path: self.path.clone(),
+                store: self.path.display().to_string(),
                 found,
                 expected: SCHEMA_VERSION,
             });
@@ -480,6 +480,15 @@ impl Store for SqliteStore {
 
     fn assignments(&self) -> Result<Vec<AssignmentRow>, StoreError> {
         read::assignments(&self.conn)
+    }
+
+    fn log(&self) -> Result<super::copy::History, StoreError> {
+        read::log(&self.conn)
+    }
+
+    fn last_import(&self) -> Result<i64, StoreError> {
+        const Q: &str = "SELECT coalesce(max(id), 0) FROM imports";
+        self.conn.query_row(Q, [], |r| r.get(0)).map_err(sql_err(Q))
     }
 
     fn tallies(

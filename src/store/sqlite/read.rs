@@ -442,3 +442,30 @@ pub(super) fn stored_entity(conn: &Connection, id: &str) -> Result<Option<Entity
     let row = entity_rows(&mut stmt, id).map_err(sql_err(&BY_ID))?.pop();
     row.map(StoredEntity::into_entity).transpose()
 }
+
+/// The import log and every revision; a current revision's record is
+/// `None` (it is the record's row).
+pub(super) fn log(conn: &Connection) -> Result<crate::store::copy::History, StoreError> {
+    use crate::store::copy::{History, ImportEntry, RevisionEntry};
+    const IMPORTS: &str = "SELECT id, at, files FROM imports ORDER BY id";
+    const REVISIONS: &str = "SELECT record_kind, record_id, rev, import_id, record FROM revisions \
+                             ORDER BY record_kind, record_id, rev";
+    Ok(History {
+        imports: rows(conn, IMPORTS, |r| {
+            Ok(ImportEntry {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                files: r.get(2)?,
+            })
+        })?,
+        revisions: rows(conn, REVISIONS, |r| {
+            Ok(RevisionEntry {
+                kind: r.get(0)?,
+                id: r.get(1)?,
+                rev: r.get(2)?,
+                import_id: r.get(3)?,
+                record: r.get(4)?,
+            })
+        })?,
+    })
+}

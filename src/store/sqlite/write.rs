@@ -235,6 +235,10 @@ fn apply_as(conn: &mut Connection, changes: &ChangeSet, target: Target) -> Resul
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(sql_err("BEGIN IMMEDIATE"))?;
+    if let Some(base) = changes.based_on {
+        refuse_conflict(&tx, changes, base)?;
+    }
+    let fresh = target == Target::New;
     let keys_rebuilt = target == Target::Existing && first_entities(&tx, changes)?;
     let target = if keys_rebuilt {
         // `entities_id` stays: foreign keys refer to it, and they cannot be
@@ -397,6 +401,17 @@ fn apply_as(conn: &mut Connection, changes: &ChangeSet, target: Target) -> Resul
             tx.execute_batch(q).map_err(sql_err(q))?;
         }
     }
+    let import_id = match &changes.history {
+        Some(history) if fresh => keep_history(&tx, changes, history)?,
+        Some(_) => {
+            return Err(StoreError::Corrupt {
+                what: "import",
+                id: "history".into(),
+                source: "a history is written into a new store only".into(),
+            });
+        }
+        None => import_id,
+    };
     tx.commit().map_err(sql_err("COMMIT"))?;
     Ok(import_id)
 }
@@ -515,6 +530,72 @@ fn write_entities(
 fn exec(tx: &Transaction<'_>, query: &str, p: impl rusqlite::Params) -> Result<(), StoreError> {
     let mut stmt = tx.prepare_cached(query).map_err(sql_err(query))?;
     stmt.execute(p).map(|_| ()).map_err(sql_err(query))
+}
+
+/// Replaces the import log and revisions of a new store with `history`
+/// (a copy's); returns the last import's id. A record's current revision
+/// keeps no record of its own (it is the row), as in every write.
+fn keep_history(
+    tx: &Transaction<'_>,
+    changes: &ChangeSet,
+    history: &crate::store::copy::History,
+) -> Result<i64, StoreError> {
+    exec(tx, "DELETE FROM revisions", [])?;
+    exec(tx, "DELETE FROM imports", [])?;
+    {
+        const Q: &str = "INSERT INTO imports (id, at, files) VALUES (?1, ?2, ?3)";
+        let mut stmt = tx.prepare(Q).map_err(sql_err(Q))?;
+        for i in &history.imports {
+            stmt.execute(params![i.id, i.at, i.files])
+                .map_err(sql_err(Q))?;
+        }
+    }
+    let mut last: std::collections::HashMap<(&str, &str), u32> = Default::default();
+    for r in &history.revisions {
+        let top = last.entry((r.kind.as_str(), r.id.as_str())).or_default();
+        *top = (*top).max(r.rev);
+    }
+    let entities: std::collections::HashSet<&str> =
+        changes.entities.iter().map(|e| e.id.as_str()).collect();
+    let districts: std::collections::HashSet<&str> =
+        changes.districts.iter().map(|d| d.id.as_str()).collect();
+    const Q: &str = "INSERT INTO revisions (record_kind, record_id, rev, import_id, record) \
+                     VALUES (?1, ?2, ?3, ?4, ?5)";
+    let mut stmt = tx.prepare(Q).map_err(sql_err(Q))?;
+    for r in &history.revisions {
+        let in_row = last.get(&(r.kind.as_str(), r.id.as_str())) == Some(&r.rev)
+            && match r.kind.as_str() {
+                "entity" => entities.contains(r.id.as_str()),
+                _ => districts.contains(r.id.as_str()),
+            };
+        let record = if in_row { None } else { r.record.as_deref() };
+        stmt.execute(params![r.kind, r.id, r.rev, r.import_id, record])
+            .map_err(sql_err(Q))?;
+    }
+    Ok(history.imports.last().map_or(0, |i| i.id))
+}
+
+/// Refuses `changes` when an import after `base` (the last one its plan
+/// saw) changed what they build on (see [`crate::store::conflict`]).
+fn refuse_conflict(tx: &Transaction<'_>, changes: &ChangeSet, base: i64) -> Result<(), StoreError> {
+    const LAST: &str = "SELECT coalesce(max(id), 0) FROM imports";
+    let last: i64 = tx
+        .query_row(LAST, [], |r| r.get(0))
+        .map_err(sql_err(LAST))?;
+    if last <= base {
+        return Ok(());
+    }
+    const SINCE: &str = "SELECT record_kind, record_id, import_id FROM revisions \
+                         WHERE import_id > ?1 ORDER BY import_id, record_kind, record_id";
+    let mut stmt = tx.prepare(SINCE).map_err(sql_err(SINCE))?;
+    let changed: Vec<(String, String, i64)> = stmt
+        .query_map([base], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .and_then(Iterator::collect)
+        .map_err(sql_err(SINCE))?;
+    match crate::store::conflict(changes, changed) {
+        Some(conflict) => Err(conflict),
+        None => Ok(()),
+    }
 }
 
 fn set_meta(tx: &Transaction<'_>, key: &str, value: &str) -> Result<(), StoreError> {

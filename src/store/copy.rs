@@ -1,0 +1,121 @@
+//! `stadtatlas copy`: a store into a new one, between backends, losing
+//! nothing: every record with its whole revision history, the import log,
+//! relations, contacts, vocabulary, levels and assignments, in the order
+//! the source keeps them.
+
+use super::{Assignments, ChangeSet, Location, StoreError};
+
+/// One entry of the import log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportEntry {
+    pub id: i64,
+    /// UTC, RFC 3339.
+    pub at: String,
+    /// The files, as a JSON list.
+    pub files: String,
+}
+
+/// One kept revision of a record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RevisionEntry {
+    /// `entity` or `district`.
+    pub kind: String,
+    pub id: String,
+    pub rev: u32,
+    pub import_id: i64,
+    /// The record's JSON; `None` where the backend keeps the current
+    /// revision only in the record's row ([`copy`] fills it in).
+    pub record: Option<String>,
+}
+
+/// A store's history: its import log and every revision.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct History {
+    pub imports: Vec<ImportEntry>,
+    pub revisions: Vec<RevisionEntry>,
+}
+
+/// What a copy carried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Copied {
+    pub entities: usize,
+    pub districts: usize,
+    pub relations: usize,
+    pub contacts: usize,
+    pub imports: usize,
+    pub revisions: usize,
+}
+
+/// Copies the store at `from` into a new store at `to`, in one write.
+///
+/// # Errors
+/// [`StoreError::Exists`] when `to` holds a store; the backends' errors
+/// (then there is no store at `to`).
+pub fn copy(from: &Location, to: &Location) -> Result<Copied, StoreError> {
+    if to.exists()? {
+        return Err(StoreError::Exists {
+            store: to.to_string(),
+        });
+    }
+    let source = from.open_for_reading()?;
+    let frame = source.frame()?;
+    // In the order the source wrote them, not by id.
+    let mut entities = Vec::new();
+    source.for_each_entity_chunk(50_000, &mut |chunk| {
+        entities.extend(chunk);
+        Ok(())
+    })?;
+    let snapshot_rest = source.snapshot()?;
+    let mut history = source.log()?;
+    // The current revisions a backend keeps only in the rows.
+    {
+        let entity_json: std::collections::HashMap<&str, &super::super::model::Entity> =
+            entities.iter().map(|e| (e.id.as_str(), e)).collect();
+        let district_json: std::collections::HashMap<&str, &super::super::model::District> =
+            frame.districts.iter().map(|d| (d.id.as_str(), d)).collect();
+        for r in &mut history.revisions {
+            if r.record.is_some() {
+                continue;
+            }
+            let json = match r.kind.as_str() {
+                "entity" => entity_json
+                    .get(r.id.as_str())
+                    .map(|e| serde_json::to_string(e).expect("entities serialise")),
+                _ => district_json
+                    .get(r.id.as_str())
+                    .map(|d| serde_json::to_string(d).expect("districts serialise")),
+            };
+            r.record = Some(json.ok_or_else(|| StoreError::Corrupt {
+                what: "revision",
+                id: format!("{} {} #{}", r.kind, r.id, r.rev),
+                source: "the current revision has no record".into(),
+            })?);
+        }
+    }
+    let assignments = source.assignments()?;
+    let copied = Copied {
+        entities: entities.len(),
+        districts: frame.districts.len(),
+        relations: snapshot_rest.relations.len(),
+        contacts: snapshot_rest.contacts.len(),
+        imports: history.imports.len(),
+        revisions: history.revisions.len(),
+    };
+    drop(source);
+    let changes = ChangeSet {
+        entities,
+        districts: frame.districts,
+        removed_districts: Vec::new(),
+        levels: Some(frame.levels),
+        relations: snapshot_rest.relations,
+        contacts: snapshot_rest.contacts,
+        vocabulary: frame.vocabulary,
+        default_level: frame.default_level,
+        assignments: Some(Assignments::All(assignments)),
+        files: Vec::new(),
+        based_on: None,
+        history: Some(history),
+    };
+    to.create_with(&changes)?;
+    Ok(copied)
+}

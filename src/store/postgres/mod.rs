@@ -1,0 +1,434 @@
+//! The PostgreSQL/PostGIS backend: a working group's shared store.
+//!
+//! The tables live in one schema (default `stadtatlas`, see
+//! [`schema::CREATE`]). A store opened for reading reads one consistent
+//! snapshot (`REPEATABLE READ`, read-only) until it is dropped; an import is
+//! one transaction, and imports into the same schema take turns (a
+//! transaction-scoped advisory lock), each checked against what the others
+//! wrote since it read the store ([`super::ChangeSet::based_on`]).
+
+mod read;
+mod schema;
+mod write;
+
+pub use schema::SCHEMA_VERSION;
+
+use super::{AssignmentRow, ChangeSet, Revision, Snapshot, Store, StoreError};
+use crate::model::{Contact, Entity, Relation};
+use postgres::{Client, NoTls};
+use std::cell::RefCell;
+use std::fmt;
+
+/// A database and the schema in it that holds a store.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PgTarget {
+    url: String,
+    schema: String,
+}
+
+impl fmt::Debug for PgTarget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PgTarget({self})")
+    }
+}
+
+impl PgTarget {
+    /// # Errors
+    /// When `schema` is not a plain lower-case SQL identifier.
+    pub fn new(url: &str, schema: &str) -> Result<Self, StoreError> {
+        let plain = !schema.is_empty()
+            && schema.len() <= 48
+            && schema.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+            && schema
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !plain {
+            return Err(StoreError::Open {
+                store: redact(url),
+                source: format!(
+                    "the schema name '{schema}' is not a plain identifier \
+                     (lower-case letters, digits and _, at most 48)"
+                )
+                .into(),
+            });
+        }
+        Ok(PgTarget {
+            url: url.to_string(),
+            schema: schema.to_string(),
+        })
+    }
+
+    /// The schema's name.
+    pub fn schema(&self) -> &str {
+        &self.schema
+    }
+
+    fn connect(&self) -> Result<Client, StoreError> {
+        let mut client = Client::connect(&self.url, NoTls).map_err(|e| StoreError::Open {
+            store: self.to_string(),
+            source: Box::new(e),
+        })?;
+        // PostGIS lives in `public` (or wherever the extension was made);
+        // our names are qualified, but the saved queries' are not.
+        let q = format!(
+            "SET search_path TO {}, public; SET application_name = 'stadtatlas'",
+            self.schema
+        );
+        client.batch_execute(&q).map_err(sql_err(&q))?;
+        Ok(client)
+    }
+
+    /// The schema's SQL text: `{s}` and the role names filled in.
+    fn sql(&self, template: &str) -> String {
+        let (reader, editor) = self.roles();
+        template
+            .replace("{s}", &self.schema)
+            .replace("{reader_name}", &reader)
+            .replace("{editor_name}", &editor)
+            .replace("{reader}", &reader)
+            .replace("{editor}", &editor)
+    }
+
+    /// The reader and editor roles of this schema.
+    pub fn roles(&self) -> (String, String) {
+        (
+            format!("{}_reader", self.schema),
+            format!("{}_editor", self.schema),
+        )
+    }
+}
+
+impl fmt::Display for PgTarget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", redact(&self.url))?;
+        if self.schema != super::location::DEFAULT_PG_SCHEMA {
+            write!(f, " (schema {})", self.schema)?;
+        }
+        Ok(())
+    }
+}
+
+/// A URL with its password replaced by `***`.
+fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let (authority, tail) = match rest.find('/') {
+        Some(k) => rest.split_at(k),
+        None => (rest, ""),
+    };
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _)) => format!("{scheme}://{user}:***@{host}{tail}"),
+            None => url.to_string(),
+        },
+        None => url.to_string(),
+    }
+}
+
+pub(crate) fn sql_err(query: &str) -> impl FnOnce(postgres::Error) -> StoreError + '_ {
+    move |source| StoreError::Sql {
+        query: query.to_string(),
+        source: Box::new(source),
+    }
+}
+
+/// A store in a PostgreSQL schema.
+pub struct PgStore {
+    client: RefCell<Client>,
+    target: PgTarget,
+    /// True while the connection holds a read-only snapshot transaction.
+    reading: bool,
+}
+
+impl fmt::Debug for PgStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PgStore({})", self.target)
+    }
+}
+
+/// The advisory lock key of a schema's writers: every import and `init`
+/// into it take turns.
+const LOCK: &str = "SELECT pg_advisory_xact_lock(hashtextextended('stadtatlas:' || $1, 0))";
+
+impl PgStore {
+    /// True when the schema holds a store.
+    ///
+    /// # Errors
+    /// When the database cannot be reached.
+    pub fn exists(target: &PgTarget) -> Result<bool, StoreError> {
+        let mut client = target.connect()?;
+        Self::has_meta(&mut client, target)
+    }
+
+    fn has_meta(client: &mut Client, target: &PgTarget) -> Result<bool, StoreError> {
+        const Q: &str = "SELECT to_regclass($1) IS NOT NULL";
+        let table = format!("{}.stadtatlas_meta", target.schema);
+        client
+            .query_one(Q, &[&table])
+            .map(|r| r.get(0))
+            .map_err(sql_err(Q))
+    }
+
+    /// Creates the schema, its tables and the two roles (`init`).
+    ///
+    /// # Errors
+    /// [`StoreError::Exists`] when the schema holds a store; when PostGIS
+    /// is missing and cannot be made.
+    pub fn create(target: &PgTarget) -> Result<Self, StoreError> {
+        let mut client = target.connect()?;
+        let mut tx = client.transaction().map_err(sql_err("BEGIN"))?;
+        tx.execute(LOCK, &[&target.schema]).map_err(sql_err(LOCK))?;
+        Self::create_in(&mut tx, target)?;
+        tx.commit().map_err(sql_err("COMMIT"))?;
+        Self::open(target)
+    }
+
+    /// Creates the tables inside the caller's transaction (which holds the
+    /// writers' lock).
+    fn create_in(tx: &mut postgres::Transaction<'_>, target: &PgTarget) -> Result<(), StoreError> {
+        const SCHEMA: &str = "SELECT 1 FROM pg_namespace WHERE nspname = $1";
+        let taken = !tx
+            .query(SCHEMA, &[&target.schema])
+            .map_err(sql_err(SCHEMA))?
+            .is_empty();
+        if taken {
+            return Err(StoreError::Exists {
+                store: target.to_string(),
+            });
+        }
+        const POSTGIS: &str = "SELECT 1 FROM pg_extension WHERE extname = 'postgis'";
+        let has_postgis = !tx.query(POSTGIS, &[]).map_err(sql_err(POSTGIS))?.is_empty();
+        if !has_postgis {
+            tx.batch_execute("CREATE EXTENSION postgis")
+                .map_err(|e| StoreError::Open {
+                    store: target.to_string(),
+                    source: format!(
+                        "PostGIS is not installed in this database and cannot be made by this user \
+                         ({e}); a superuser runs `CREATE EXTENSION postgis;` in it once"
+                    )
+                    .into(),
+                })?;
+        }
+        let create = target.sql(schema::CREATE);
+        tx.batch_execute(&create).map_err(sql_err(&create))?;
+        const META: &str = "INSERT INTO stadtatlas_meta (key, value) VALUES ('schema_version', $1)";
+        tx.execute(META, &[&SCHEMA_VERSION.to_string()])
+            .map_err(sql_err(META))?;
+        // The roles are the cluster's: a user who may not make roles gets a
+        // store without them (and the note in the README on granting).
+        tx.batch_execute("SAVEPOINT roles")
+            .map_err(sql_err("SAVEPOINT"))?;
+        let roles = target.sql(schema::ROLES);
+        if tx.batch_execute(&roles).is_err() {
+            tx.batch_execute("ROLLBACK TO SAVEPOINT roles")
+                .map_err(sql_err("ROLLBACK TO SAVEPOINT"))?;
+        }
+        Ok(())
+    }
+
+    /// Creates the store and writes its first import in one transaction.
+    ///
+    /// # Errors
+    /// [`StoreError::Exists`] when the schema holds a store (also when
+    /// another process made it meanwhile); the write's errors.
+    pub fn create_with(target: &PgTarget, changes: &ChangeSet) -> Result<i64, StoreError> {
+        let mut client = target.connect()?;
+        let mut tx = client.transaction().map_err(sql_err("BEGIN"))?;
+        tx.execute(LOCK, &[&target.schema]).map_err(sql_err(LOCK))?;
+        Self::create_in(&mut tx, target)?;
+        let mut id = write::apply_in(&mut tx, changes)?;
+        if let Some(history) = &changes.history {
+            id = write::keep_history(&mut tx, history)?;
+        }
+        tx.commit().map_err(sql_err("COMMIT"))?;
+        Ok(id)
+    }
+
+    /// Opens the store to read and write.
+    ///
+    /// # Errors
+    /// [`StoreError::Missing`] when the schema holds no store,
+    /// [`StoreError::SchemaVersion`] when another version made it.
+    pub fn open(target: &PgTarget) -> Result<Self, StoreError> {
+        let mut client = target.connect()?;
+        Self::check_version(&mut client, target)?;
+        Ok(PgStore {
+            client: RefCell::new(client),
+            target: target.clone(),
+            reading: false,
+        })
+    }
+
+    /// Opens the store to read one consistent snapshot of it.
+    ///
+    /// # Errors
+    /// As [`PgStore::open`].
+    pub fn open_for_reading(target: &PgTarget) -> Result<Self, StoreError> {
+        let mut store = Self::open(target)?;
+        const BEGIN: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+        store
+            .client
+            .get_mut()
+            .batch_execute(BEGIN)
+            .map_err(sql_err(BEGIN))?;
+        store.reading = true;
+        Ok(store)
+    }
+
+    fn check_version(client: &mut Client, target: &PgTarget) -> Result<(), StoreError> {
+        if !Self::has_meta(client, target)? {
+            return Err(StoreError::Missing {
+                store: target.to_string(),
+            });
+        }
+        const Q: &str = "SELECT value FROM stadtatlas_meta WHERE key = 'schema_version'";
+        let found: u32 = client
+            .query_opt(Q, &[])
+            .map_err(sql_err(Q))?
+            .and_then(|r| r.get::<_, String>(0).parse().ok())
+            .unwrap_or(0);
+        if found != SCHEMA_VERSION {
+            return Err(StoreError::SchemaVersion {
+                store: target.to_string(),
+                found,
+                expected: SCHEMA_VERSION,
+            });
+        }
+        Ok(())
+    }
+
+    /// The schema this store lives in.
+    pub fn target(&self) -> &PgTarget {
+        &self.target
+    }
+}
+
+impl Drop for PgStore {
+    fn drop(&mut self) {
+        if self.reading {
+            let _ = self.client.get_mut().batch_execute("ROLLBACK");
+        }
+    }
+}
+
+impl Store for PgStore {
+    fn snapshot(&self) -> Result<Snapshot, StoreError> {
+        read::snapshot(self)
+    }
+
+    fn apply(&mut self, changes: &ChangeSet) -> Result<i64, StoreError> {
+        if self.reading {
+            return Err(StoreError::Open {
+                store: self.target.to_string(),
+                source: "this store was opened for reading".into(),
+            });
+        }
+        let client = self.client.get_mut();
+        let mut tx = client.transaction().map_err(sql_err("BEGIN"))?;
+        tx.execute(LOCK, &[&self.target.schema])
+            .map_err(sql_err(LOCK))?;
+        if changes.history.is_some() {
+            return Err(StoreError::Corrupt {
+                what: "import",
+                id: "history".into(),
+                source: "a history is written into a new store only".into(),
+            });
+        }
+        let id = write::apply_in(&mut tx, changes)?;
+        tx.commit().map_err(sql_err("COMMIT"))?;
+        Ok(id)
+    }
+
+    fn history(&self, entity_id: &str) -> Result<Vec<Revision>, StoreError> {
+        read::history(&mut self.client.borrow_mut(), entity_id)
+    }
+
+    fn assignments(&self) -> Result<Vec<AssignmentRow>, StoreError> {
+        read::assignments(&mut self.client.borrow_mut())
+    }
+
+    fn log(&self) -> Result<super::copy::History, StoreError> {
+        read::log(&mut self.client.borrow_mut())
+    }
+
+    fn last_import(&self) -> Result<i64, StoreError> {
+        read::last_import(&mut self.client.borrow_mut())
+    }
+
+    fn tallies(&self, level: Option<&str>) -> Result<Option<Vec<super::tally::Tally>>, StoreError> {
+        read::tallies(&mut self.client.borrow_mut(), level).map(Some)
+    }
+
+    fn frame(&self) -> Result<Snapshot, StoreError> {
+        read::frame(&mut self.client.borrow_mut())
+    }
+
+    fn entities_by_id(&self, ids: &[&str]) -> Result<Vec<Entity>, StoreError> {
+        read::entities_by_id(&mut self.client.borrow_mut(), ids)
+    }
+
+    fn entities_in_box(
+        &self,
+        min: (f64, f64),
+        max: (f64, f64),
+        keep: &dyn Fn(f64, f64) -> bool,
+    ) -> Result<Vec<Entity>, StoreError> {
+        read::entities_in_box(&mut self.client.borrow_mut(), min, max, keep)
+    }
+
+    fn relations_of(&self, id: &str) -> Result<Vec<Relation>, StoreError> {
+        read::relations(
+            &mut self.client.borrow_mut(),
+            "WHERE from_id = $1 OR to_id = $1",
+            &[&id],
+        )
+    }
+
+    fn contacts_of(&self, id: &str) -> Result<Vec<Contact>, StoreError> {
+        read::contacts(
+            &mut self.client.borrow_mut(),
+            "WHERE entity_id = $1",
+            &[&id],
+        )
+    }
+
+    fn assignments_of(&self, ids: &[&str]) -> Result<Vec<AssignmentRow>, StoreError> {
+        read::assignments_of(&mut self.client.borrow_mut(), ids)
+    }
+
+    fn entities_with_websites(&self, websites: &[String]) -> Result<Vec<Entity>, StoreError> {
+        read::entities_with_websites(&mut self.client.borrow_mut(), websites)
+    }
+
+    fn entities_without_point(&self) -> Result<Vec<Entity>, StoreError> {
+        read::entities_where(
+            &mut self.client.borrow_mut(),
+            "WHERE geom IS NULL ORDER BY fid",
+            &[],
+        )
+    }
+
+    fn for_each_entity_chunk(
+        &self,
+        size: usize,
+        f: &mut (dyn FnMut(Vec<Entity>) -> Result<(), StoreError> + Send),
+    ) -> Result<(), StoreError> {
+        read::for_each_entity_chunk(self, size, f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_never_show() {
+        assert_eq!(
+            redact("postgres://anna:geheim@db.halle.de:5432/atlas"),
+            "postgres://anna:***@db.halle.de:5432/atlas"
+        );
+        assert_eq!(redact("postgres://anna@h/db"), "postgres://anna@h/db");
+        assert_eq!(redact("postgres://h/db"), "postgres://h/db");
+    }
+}

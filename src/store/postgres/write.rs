@@ -1,0 +1,355 @@
+//! Writing an import into the PostGIS store, in the caller's transaction.
+//!
+//! Entity rows and assignments go in through binary `COPY` (the entities
+//! into a temporary table first, from which one `INSERT … ON CONFLICT`
+//! writes new and changed rows and one `INSERT … SELECT` their revisions);
+//! districts, relations and contacts, which are few, row by row.
+
+use super::sql_err;
+use crate::model::{District, Entity};
+use crate::store::{Assignments, ChangeSet, StoreError};
+use geo::{Geometry, MultiPolygon};
+use postgres::Transaction;
+use postgres::binary_copy::BinaryCopyInWriter;
+use postgres::types::Type;
+use serde::Serialize;
+
+/// The serde name of a unit enum value (`"partner"`, `"active"`, …).
+fn word<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        other => unreachable!("a unit enum serialises as a string, not {other:?}"),
+    }
+}
+
+/// WKB of a WGS84 multipolygon, for `ST_GeomFromWKB`.
+fn wkb(mp: &MultiPolygon<f64>) -> Vec<u8> {
+    let mut out = Vec::new();
+    wkb::writer::write_geometry(
+        &mut out,
+        &Geometry::MultiPolygon(mp.clone()),
+        &wkb::writer::WriteOptions {
+            endianness: wkb::Endianness::LittleEndian,
+        },
+    )
+    .expect("writing WKB into a Vec cannot fail");
+    out
+}
+
+fn exec(
+    tx: &mut Transaction<'_>,
+    q: &str,
+    params: &[&(dyn postgres::types::ToSql + Sync)],
+) -> Result<u64, StoreError> {
+    tx.execute(q, params).map_err(sql_err(q))
+}
+
+/// Writes `changes`; returns the import's id. The caller holds the
+/// writers' lock and commits.
+pub(super) fn apply_in(tx: &mut Transaction<'_>, changes: &ChangeSet) -> Result<i64, StoreError> {
+    if let Some(base) = changes.based_on {
+        const SINCE: &str = "SELECT record_kind, record_id, import_id FROM revisions \
+                             WHERE import_id > $1 ORDER BY import_id, record_kind, record_id";
+        let rows = tx.query(SINCE, &[&base]).map_err(sql_err(SINCE))?;
+        let changed = rows.iter().map(|r| {
+            (
+                r.get::<_, String>(0),
+                r.get::<_, String>(1),
+                r.get::<_, i64>(2),
+            )
+        });
+        if let Some(conflict) = crate::store::conflict(changes, changed) {
+            return Err(conflict);
+        }
+    }
+    let import_id = log_import(tx, changes)?;
+    if !changes.entities.is_empty() {
+        write_entities(tx, &changes.entities, import_id)?;
+    }
+    for d in &changes.districts {
+        upsert_district(tx, d, import_id)?;
+    }
+    for id in &changes.removed_districts {
+        exec(tx, "DELETE FROM districts WHERE id = $1", &[id])?;
+        let record = serde_json::json!({ "id": id, "removed": true }).to_string();
+        add_revision(tx, "district", id, import_id, &record)?;
+    }
+    if let Some(levels) = &changes.levels {
+        exec(tx, "DELETE FROM district_levels", &[])?;
+        for level in levels {
+            const Q: &str = "INSERT INTO district_levels (level, rank) VALUES ($1, $2)";
+            exec(tx, Q, &[&level.id, &(level.rank as i32)])?;
+        }
+    }
+    if !changes.relations.is_empty() {
+        const Q: &str = "INSERT INTO relations (from_id, to_id, role, field, source) \
+                         VALUES ($1, $2, $3, $4, $5) \
+                         ON CONFLICT (from_id, to_id, role, field) DO UPDATE SET source = excluded.source";
+        let stmt = tx.prepare(Q).map_err(sql_err(Q))?;
+        for r in &changes.relations {
+            let field = r.field.as_deref().unwrap_or("");
+            tx.execute(
+                &stmt,
+                &[&r.from, &r.to, &r.role.as_str(), &field, &r.source],
+            )
+            .map_err(sql_err(Q))?;
+        }
+    }
+    if !changes.contacts.is_empty() {
+        const Q: &str = "INSERT INTO contacts (entity_id, name, role, email, phone) \
+                         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (entity_id, name) DO UPDATE \
+                         SET role = excluded.role, email = excluded.email, phone = excluded.phone";
+        let stmt = tx.prepare(Q).map_err(sql_err(Q))?;
+        for c in &changes.contacts {
+            tx.execute(&stmt, &[&c.entity, &c.name, &c.role, &c.email, &c.phone])
+                .map_err(sql_err(Q))?;
+        }
+    }
+    if let Some(vocabulary) = &changes.vocabulary {
+        let json = serde_json::to_string(vocabulary).expect("vocabulary serialises");
+        set_meta(tx, "vocabulary", &json)?;
+    }
+    if let Some(level) = &changes.default_level {
+        set_meta(tx, "default_level", level)?;
+    }
+    if let Some(assignments) = &changes.assignments {
+        let rows = match assignments {
+            Assignments::All(rows) => {
+                exec(tx, "DELETE FROM entity_districts", &[])?;
+                rows
+            }
+            Assignments::Of { entities, rows } => {
+                const Q: &str = "DELETE FROM entity_districts WHERE entity_id = ANY($1)";
+                exec(tx, Q, &[entities])?;
+                rows
+            }
+        };
+        const COPY: &str =
+            "COPY entity_districts (entity_id, level, district_id) FROM STDIN (FORMAT binary)";
+        let sink = tx.copy_in(COPY).map_err(sql_err(COPY))?;
+        let mut writer = BinaryCopyInWriter::new(sink, &[Type::TEXT, Type::TEXT, Type::TEXT]);
+        for r in rows {
+            writer
+                .write(&[&r.entity_id, &r.level, &r.district_id])
+                .map_err(sql_err(COPY))?;
+        }
+        writer.finish().map_err(sql_err(COPY))?;
+    }
+    Ok(import_id)
+}
+
+fn set_meta(tx: &mut Transaction<'_>, key: &str, value: &str) -> Result<(), StoreError> {
+    const Q: &str = "INSERT INTO stadtatlas_meta (key, value) VALUES ($1, $2) \
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+    exec(tx, Q, &[&key, &value]).map(drop)
+}
+
+fn log_import(tx: &mut Transaction<'_>, changes: &ChangeSet) -> Result<i64, StoreError> {
+    let files: Vec<String> = changes
+        .files
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    let files = serde_json::to_string(&files).expect("strings serialise");
+    let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    const Q: &str = "INSERT INTO imports (at, files) VALUES ($1, $2) RETURNING id";
+    tx.query_one(Q, &[&at, &files])
+        .map(|r| r.get(0))
+        .map_err(sql_err(Q))
+}
+
+/// The next revision of a record, holding the whole record.
+fn add_revision(
+    tx: &mut Transaction<'_>,
+    kind: &str,
+    id: &str,
+    import_id: i64,
+    record: &str,
+) -> Result<(), StoreError> {
+    const Q: &str = "INSERT INTO revisions (record_kind, record_id, rev, import_id, record) \
+                     SELECT $1, $2, coalesce(max(rev), 0) + 1, $3, $4 FROM revisions \
+                     WHERE record_kind = $1 AND record_id = $2";
+    exec(tx, Q, &[&kind, &id, &import_id, &record]).map(drop)
+}
+
+/// The columns of `entities` an import writes, in the temporary table's
+/// order (after `ord`).
+const ENTITY_COLUMNS: &str = "id, name, kind, category, fields, status, address, website, \
+                              district_names, source, verified_on, visibility, lon, lat, record";
+
+fn write_entities(
+    tx: &mut Transaction<'_>,
+    entities: &[Entity],
+    import_id: i64,
+) -> Result<(), StoreError> {
+    const TEMP: &str = "CREATE TEMP TABLE import_entities (ord integer, id text, name text, \
+                        kind text, category text, fields text[], status text, address text, \
+                        website text, district_names text[], source text, verified_on text, \
+                        visibility text, lon double precision, lat double precision, record text) \
+                        ON COMMIT DROP";
+    tx.batch_execute(TEMP).map_err(sql_err(TEMP))?;
+    const COPY: &str = "COPY import_entities FROM STDIN (FORMAT binary)";
+    let types = [
+        Type::INT4,
+        Type::TEXT,
+        Type::TEXT,
+        Type::TEXT,
+        Type::TEXT,
+        Type::TEXT_ARRAY,
+        Type::TEXT,
+        Type::TEXT,
+        Type::TEXT,
+        Type::TEXT_ARRAY,
+        Type::TEXT,
+        Type::TEXT,
+        Type::TEXT,
+        Type::FLOAT8,
+        Type::FLOAT8,
+        Type::TEXT,
+    ];
+    // The JSON of each record, made on every core before the copy.
+    let records: Vec<String> = {
+        use rayon::prelude::*;
+        entities
+            .par_iter()
+            .map(|e| serde_json::to_string(e).expect("entities serialise"))
+            .collect()
+    };
+    let sink = tx.copy_in(COPY).map_err(sql_err(COPY))?;
+    let mut writer = BinaryCopyInWriter::new(sink, &types);
+    for (ord, (e, record)) in entities.iter().zip(&records).enumerate() {
+        let ord = ord as i32;
+        let kind = word(&e.kind);
+        let status = e.status.as_ref().map(word);
+        let visibility = word(&e.visibility);
+        let verified = e.verified_on.map(|d| d.to_string());
+        let (lon, lat) = match e.location {
+            Some(p) => (Some(p.lon()), Some(p.lat())),
+            None => (None, None),
+        };
+        writer
+            .write(&[
+                &ord,
+                &e.id,
+                &e.name,
+                &kind,
+                &e.category,
+                &e.fields,
+                &status,
+                &e.address,
+                &e.website,
+                &e.district_names,
+                &e.source,
+                &verified,
+                &visibility,
+                &lon,
+                &lat,
+                record,
+            ])
+            .map_err(sql_err(COPY))?;
+    }
+    writer.finish().map_err(sql_err(COPY))?;
+    let set: Vec<String> = ENTITY_COLUMNS
+        .split(", ")
+        .skip(1)
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect();
+    let upsert = format!(
+        "INSERT INTO entities ({ENTITY_COLUMNS}) SELECT {ENTITY_COLUMNS} FROM import_entities \
+         ORDER BY ord ON CONFLICT (id) DO UPDATE SET {}",
+        set.join(", ")
+    );
+    tx.batch_execute(&upsert).map_err(sql_err(&upsert))?;
+    const REVISIONS: &str = "INSERT INTO revisions (record_kind, record_id, rev, import_id, record) \
+                             SELECT 'entity', t.id, coalesce((SELECT max(r.rev) FROM revisions r \
+                             WHERE r.record_kind = 'entity' AND r.record_id = t.id), 0) + 1, $1, t.record \
+                             FROM import_entities t ORDER BY t.id COLLATE \"C\"";
+    exec(tx, REVISIONS, &[&import_id])?;
+    const NO_AREA: &str =
+        "DELETE FROM entity_areas WHERE entity_id IN (SELECT id FROM import_entities)";
+    exec(tx, NO_AREA, &[])?;
+    const AREA: &str = "INSERT INTO entity_areas (entity_id, name, geom) \
+                        VALUES ($1, $2, ST_Multi(ST_GeomFromWKB($3, 4326)))";
+    for e in entities {
+        if let Some(area) = &e.area {
+            exec(tx, AREA, &[&e.id, &e.name, &wkb(area)])?;
+        }
+    }
+    const DROP: &str = "DROP TABLE import_entities";
+    tx.batch_execute(DROP).map_err(sql_err(DROP))
+}
+
+fn upsert_district(
+    tx: &mut Transaction<'_>,
+    d: &District,
+    import_id: i64,
+) -> Result<(), StoreError> {
+    const Q: &str = "INSERT INTO districts (id, name, level, parent, aliases, population, provisional, \
+                     method, source, record, geom) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
+                     ST_Multi(ST_GeomFromWKB($11, 4326))) \
+                     ON CONFLICT (id) DO UPDATE SET name = excluded.name, level = excluded.level, \
+                     parent = excluded.parent, aliases = excluded.aliases, population = excluded.population, \
+                     provisional = excluded.provisional, method = excluded.method, source = excluded.source, \
+                     record = excluded.record, geom = excluded.geom";
+    let record = serde_json::to_string(d).expect("districts serialise");
+    let geom = d.geometry.as_ref().map(wkb);
+    let population = d.population.map(|p| p as i64);
+    exec(
+        tx,
+        Q,
+        &[
+            &d.id,
+            &d.name,
+            &d.level,
+            &d.parent,
+            &d.aliases,
+            &population,
+            &d.provisional,
+            &d.method,
+            &d.source,
+            &record,
+            &geom,
+        ],
+    )?;
+    add_revision(tx, "district", &d.id, import_id, &record)
+}
+
+/// Replaces the import log and revisions just written into a new store
+/// with `history` (a copy's); returns the last import's id.
+pub(super) fn keep_history(
+    tx: &mut Transaction<'_>,
+    history: &crate::store::copy::History,
+) -> Result<i64, StoreError> {
+    exec(tx, "DELETE FROM revisions", &[])?;
+    exec(tx, "DELETE FROM imports", &[])?;
+    {
+        const COPY: &str = "COPY imports (id, at, files) FROM STDIN (FORMAT binary)";
+        let sink = tx.copy_in(COPY).map_err(sql_err(COPY))?;
+        let mut writer = BinaryCopyInWriter::new(sink, &[Type::INT8, Type::TEXT, Type::TEXT]);
+        for i in &history.imports {
+            writer
+                .write(&[&i.id, &i.at, &i.files])
+                .map_err(sql_err(COPY))?;
+        }
+        writer.finish().map_err(sql_err(COPY))?;
+    }
+    const SEQUENCE: &str = "SELECT setval(pg_get_serial_sequence('imports', 'id'), \
+                            coalesce(max(id), 1), max(id) IS NOT NULL) FROM imports";
+    tx.query_one(SEQUENCE, &[]).map_err(sql_err(SEQUENCE))?;
+    const COPY: &str = "COPY revisions (record_kind, record_id, rev, import_id, record) \
+                        FROM STDIN (FORMAT binary)";
+    let sink = tx.copy_in(COPY).map_err(sql_err(COPY))?;
+    let mut writer = BinaryCopyInWriter::new(
+        sink,
+        &[Type::TEXT, Type::TEXT, Type::INT4, Type::INT8, Type::TEXT],
+    );
+    for r in &history.revisions {
+        let rev = r.rev as i32;
+        let record = r.record.as_deref().unwrap_or("null");
+        writer
+            .write(&[&r.kind, &r.id, &rev, &r.import_id, &record])
+            .map_err(sql_err(COPY))?;
+    }
+    writer.finish().map_err(sql_err(COPY))?;
+    Ok(history.imports.last().map_or(0, |i| i.id))
+}
