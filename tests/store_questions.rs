@@ -590,19 +590,13 @@ fn one_entity_read_by_id_is_what_the_whole_inventory_holds_about_it() {
     use stadtatlas::import::{ImportOptions, run::run};
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("halle.gpkg");
+    let at = stadtatlas::store::Location::File(path.clone());
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     for data in [
         root.join("data/halle"),
         root.join("tests/fixtures/contacts.csv"),
     ] {
-        run(
-            &path,
-            &[data],
-            &ImportOptions::default(),
-            false,
-            &mut |_| {},
-        )
-        .unwrap();
+        run(&at, &[data], &ImportOptions::default(), false, &mut |_| {}).unwrap();
     }
     let store = SqliteStore::open_for_reading(&path).unwrap();
     let whole = Atlas::new(store.snapshot().unwrap());

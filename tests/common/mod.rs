@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 pub mod cli;
+pub mod pg;
 
 use geo::{MultiPolygon, Polygon, Rect, coord};
 use rand::{Rng, SeedableRng};

@@ -1,0 +1,538 @@
+//! The PostgreSQL/PostGIS store against the GeoPackage store: the same
+//! imports give the same answers to every command, byte for byte; `copy`
+//! carries a store between them without loss; two writers never overwrite
+//! each other; the reader role never sees contacts.
+//!
+//! Needs a server: `tests/pg.sh cargo test --release --test postgres` (CI
+//! runs the whole suite that way). Without one these tests say so and pass.
+
+mod common;
+
+use common::cli::{bin, json_of};
+use common::pg;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs an import that must succeed.
+fn import(store: &str, args: &[&str]) {
+    let out = bin(Path::new(store))
+        .arg("-q")
+        .arg("import")
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "import {args:?} into {store}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// stdout, stderr and exit code of a command, with the times of the
+/// import log and the solver's run time blanked (they differ run to run).
+fn answer(store: &str, args: &[&str]) -> (String, String, Option<i32>) {
+    let out = bin(Path::new(store)).arg("-q").args(args).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    let stdout = match serde_json::from_str::<Value>(&stdout) {
+        Ok(mut v) => {
+            blank(&mut v, &["recorded_at", "seconds"]);
+            serde_json::to_string_pretty(&v).unwrap()
+        }
+        Err(_) => stdout,
+    };
+    let stderr = String::from_utf8_lossy(&out.stderr).replace(store, "STORE");
+    (stdout, stderr, out.status.code())
+}
+
+/// The values of these keys, wherever they are, replaced by "T".
+fn blank(v: &mut Value, keys: &[&str]) {
+    match v {
+        Value::Object(map) => {
+            for (k, x) in map.iter_mut() {
+                if keys.contains(&k.as_str()) {
+                    *x = Value::String("T".into());
+                } else {
+                    blank(x, keys);
+                }
+            }
+        }
+        Value::Array(xs) => xs.iter_mut().for_each(|x| blank(x, keys)),
+        _ => {}
+    }
+}
+
+/// Every file of a folder, by name.
+fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().to_string(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The questions a planner asks, each with `--format json` where it has one.
+fn questions(store: &str) -> Vec<Vec<String>> {
+    let ids: Vec<String> = json_of(Path::new(store), &["list"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap().to_string())
+        .collect();
+    assert!(ids.len() > 90, "the Halle sample has ~100 records");
+    let mut qs: Vec<Vec<&str>> = vec![
+        vec!["list"],
+        vec!["list", "--kind", "project"],
+        vec!["list", "--field", "bildung"],
+        vec!["districts"],
+        vec!["districts", "--level", "stadtbezirk"],
+        vec!["districts", "--level", "viertel", "--kind", "partner"],
+        vec!["where", "11.9,51.48"],
+        vec!["where", "11.92,51.47"],
+        vec!["in", "Halle-Neustadt"],
+        vec!["in", "Altstadt", "--level", "stadtteil"],
+        vec!["in", "West", "--level", "stadtbezirk", "--field", "bildung"],
+        vec!["near", "Halle-Neustadt", "--within", "1500"],
+        vec!["near", "--at", "11.97,51.48", "--within", "800"],
+        vec!["near", "--at", "11.97,51.48", "--nearest", "7"],
+        vec!["matrix"],
+        vec!["matrix", "--by", "kind"],
+        vec!["matrix", "--by", "category", "--level", "stadtbezirk"],
+        vec!["matrix", "--by", "status", "--level", "viertel"],
+        vec!["matrix", "--per-capita"],
+        vec!["matrix", "--tag", "x"],
+        vec!["gaps"],
+        vec!["gaps", "--level", "stadtbezirk", "--by", "kind"],
+        vec!["check"],
+        vec!["bodies"],
+        vec!["board", "check"],
+        vec!["board", "propose"],
+        vec!["network"],
+    ];
+    for q in &mut qs {
+        q.extend(["--format", "json"]);
+    }
+    let mut qs: Vec<Vec<String>> = qs
+        .into_iter()
+        .map(|q| q.into_iter().map(String::from).collect())
+        .collect();
+    // Every record: show, history, where, near, network.
+    for id in &ids {
+        for q in [
+            vec!["show", id],
+            vec!["history", id],
+            vec!["where", id],
+            vec!["network", id, "--depth", "2"],
+        ] {
+            let mut q: Vec<String> = q.into_iter().map(String::from).collect();
+            q.extend(["--format".into(), "json".into()]);
+            qs.push(q);
+        }
+    }
+    for id in ids.iter().step_by(9) {
+        qs.push(
+            ["near", id, "--within", "700", "--format", "json"]
+                .map(String::from)
+                .to_vec(),
+        );
+    }
+    for name in std::fs::read_dir(root().join("queries")).unwrap() {
+        let name = name.unwrap().path();
+        let name = name.file_stem().unwrap().to_string_lossy().to_string();
+        qs.push(vec![
+            "query".into(),
+            "run".into(),
+            name,
+            "--format".into(),
+            "json".into(),
+        ]);
+    }
+    qs
+}
+
+/// The same answers from both stores, for every question; and the same
+/// report bundle and exports, file for file.
+fn same_answers(gpkg: &str, pg: &str, work: &Path) {
+    let qs = questions(gpkg);
+    let mut compared = 0;
+    for q in &qs {
+        let q: Vec<&str> = q.iter().map(String::as_str).collect();
+        let a = answer(gpkg, &q);
+        let b = answer(pg, &q);
+        assert_eq!(a, b, "`{}` differs between the backends", q.join(" "));
+        compared += usize::from(!a.0.is_empty());
+    }
+    assert!(
+        compared > qs.len() * 9 / 10,
+        "most questions answer something"
+    );
+    for (what, args) in [
+        ("report", vec!["report", "--profile", "internal"]),
+        ("report-public", vec!["report"]),
+        ("geojson", vec!["export", "geojson"]),
+        (
+            "csv",
+            vec!["export", "csv", "--excel", "--profile", "internal"],
+        ),
+    ] {
+        let mut dirs = Vec::new();
+        for (side, store) in [("a", gpkg), ("b", pg)] {
+            let dir = work.join(format!("{what}-{side}"));
+            std::fs::create_dir_all(&dir).unwrap();
+            let target: PathBuf = if what.starts_with("report") {
+                dir.clone()
+            } else {
+                dir.join(format!("out.{what}"))
+            };
+            let mut full: Vec<&str> = args.clone();
+            full.extend(["--out", target.to_str().unwrap()]);
+            let (_, err, code) = answer(store, &full);
+            assert_eq!(code, Some(0), "{what} on {store}: {err}");
+            dirs.push(dir);
+        }
+        let (a, b) = (files(&dirs[0]), files(&dirs[1]));
+        assert!(!a.is_empty());
+        for ((na, ca), (nb, cb)) in a.iter().zip(&b) {
+            assert_eq!(na, nb);
+            assert!(ca == cb, "{what}: {na} differs between the backends");
+        }
+        assert_eq!(a.len(), b.len());
+    }
+}
+
+/// A partner list that changes one record of the sample and brings two new
+/// ones (one of them with a contact), as a second import does.
+fn second_list(dir: &Path, changed_id: &str) -> (PathBuf, PathBuf) {
+    let csv = dir.join("partners-more.csv");
+    std::fs::write(
+        &csv,
+        format!(
+            "id,name,kind,fields,lat,lon,website\n\
+             {changed_id},Geänderter Name,partner,bildung;kultur,51.4801,11.9702,https://example.invalid/a\n\
+             grundschule-test-neustadt,Grundschule Kastanienallee,partner,bildung,51.4712,11.9155,\n\
+             kita-test,Kita Sonnenschein,initiative,bildung;soziales,51.4866,11.9404,\n"
+        ),
+    )
+    .unwrap();
+    let contacts = dir.join("contacts.csv");
+    std::fs::write(
+        &contacts,
+        "entity,name,role,email,phone\n\
+         kita-test,Erika Beispiel,Leitung,erika@example.invalid,+49 345 1\n",
+    )
+    .unwrap();
+    (csv, contacts)
+}
+
+/// A new finer level: one quarter inside Halle-Neustadt.
+fn quarter(dir: &Path) -> PathBuf {
+    let path = dir.join("quartier.geojson");
+    std::fs::write(
+        &path,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature",
+        "properties":{"id":"q1","name":"Quartier Test"},
+        "geometry":{"type":"Polygon","coordinates":[[[11.90,51.465],[11.93,51.465],[11.93,51.48],[11.90,51.48],[11.90,51.465]]]}}]}"#,
+    )
+    .unwrap();
+    path
+}
+
+#[test]
+fn every_command_answers_the_same_on_postgis_as_on_a_geopackage() {
+    let Some(url) = pg::database("same") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let gpkg = dir.path().join("halle.gpkg");
+    let gpkg = gpkg.to_str().unwrap();
+    let halle = root().join("data/halle");
+    let contacts = root().join("tests/fixtures/contacts.csv");
+    // `init` makes the schema; the first import then writes into it.
+    let (_, err, code) = answer(&url, &["init"]);
+    assert_eq!(code, Some(0), "{err}");
+    for store in [gpkg, url.as_str()] {
+        import(store, &[halle.to_str().unwrap()]);
+        import(store, &[contacts.to_str().unwrap()]);
+    }
+    same_answers(gpkg, &url, &dir.path().join("1"));
+
+    // A second list (a changed record, new ones, a contact), then a new
+    // district level: entity revisions, changed assignments, kept counts.
+    let changed = "stadtwerke-halle-gmbh";
+    assert!(
+        answer(gpkg, &["show", changed]).2 == Some(0),
+        "the sample has {changed}"
+    );
+    let (csv, more_contacts) = second_list(dir.path(), changed);
+    let q = quarter(dir.path());
+    for store in [gpkg, url.as_str()] {
+        import(store, &[csv.to_str().unwrap()]);
+        import(store, &[more_contacts.to_str().unwrap()]);
+        import(
+            store,
+            &[
+                q.to_str().unwrap(),
+                "--as",
+                "districts",
+                "--level",
+                "quartier",
+                "--below",
+                "viertel",
+            ],
+        );
+    }
+    let history = json_of(Path::new(&url), &["history", changed]);
+    assert_eq!(history.as_array().unwrap().len(), 2, "{history}");
+    same_answers(gpkg, &url, &dir.path().join("2"));
+}
+
+#[test]
+fn copy_carries_a_store_to_postgis_and_back_without_loss() {
+    let Some(url) = pg::database("copy") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.gpkg");
+    let a = a.to_str().unwrap();
+    import(a, &[root().join("data/halle").to_str().unwrap()]);
+    import(
+        a,
+        &[root().join("tests/fixtures/contacts.csv").to_str().unwrap()],
+    );
+    let (csv, contacts) = second_list(dir.path(), "stadtwerke-halle-gmbh");
+    import(a, &[csv.to_str().unwrap()]);
+    import(a, &[contacts.to_str().unwrap()]);
+    let (out, err, code) = answer(a, &["copy", "--to", &url]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.is_empty(), "-q: {out}");
+    let b = dir.path().join("b.gpkg");
+    let b = b.to_str().unwrap();
+    let (_, err, code) = answer(&url, &["copy", "--to", b]);
+    assert_eq!(code, Some(0), "{err}");
+    // The import log and its times travel too: only the solver's run time
+    // is blanked here.
+    for store in [url.as_str(), b] {
+        for q in questions(a) {
+            let q: Vec<&str> = q.iter().map(String::as_str).collect();
+            let raw = |s: &str| {
+                let out = bin(Path::new(s)).arg("-q").args(&q).output().unwrap();
+                let mut stdout = String::from_utf8(out.stdout).unwrap();
+                if let Ok(mut v) = serde_json::from_str::<Value>(&stdout) {
+                    blank(&mut v, &["seconds"]);
+                    stdout = serde_json::to_string_pretty(&v).unwrap();
+                }
+                (stdout, out.status.code())
+            };
+            assert_eq!(
+                raw(a),
+                raw(store),
+                "`{}` after copy to {store}",
+                q.join(" ")
+            );
+        }
+    }
+    // A copy never overwrites.
+    let (_, err, code) = answer(a, &["copy", "--to", &url]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("already exists"), "{err}");
+    // Importing on after the copy goes on from the copied log.
+    import(&url, &[q_file(dir.path()).to_str().unwrap()]);
+    let h = json_of(Path::new(&url), &["history", "kita-test"]);
+    assert_eq!(h[0]["import_id"], 3, "{h}");
+    assert_eq!(h[1]["import_id"], 5, "{h}");
+}
+
+fn q_file(dir: &Path) -> PathBuf {
+    let p = dir.join("partners-again.csv");
+    std::fs::write(
+        &p,
+        "id,name,kind,fields,lat,lon\nkita-test,Kita Sonnenschein e.V.,initiative,bildung,51.4866,11.9404\n",
+    )
+    .unwrap();
+    p
+}
+
+/// A plan made from the store as it was, applied after another process
+/// changed one of its records: refused, naming the record; the store keeps
+/// the other process's change. Disjoint imports at the same time both land.
+#[test]
+fn a_change_based_on_a_stale_revision_is_refused_not_overwritten() {
+    use stadtatlas::import::{ImportOptions, prepare, read_paths};
+    use stadtatlas::store::{Location, StoreError};
+    let dir = tempfile::tempdir().unwrap();
+    let gpkg = dir.path().join("t.gpkg");
+    let mut stores = vec![gpkg.to_str().unwrap().to_string()];
+    stores.extend(pg::database("stale"));
+    for store in &stores {
+        import(store, &[root().join("data/halle").to_str().unwrap()]);
+        let at = Location::parse(store, None).unwrap();
+        // This process reads the store and plans a change of a record …
+        let mine = dir.path().join("partners-mine.csv");
+        std::fs::write(
+            &mine,
+            "id,name,kind,lat,lon\nstadtwerke-halle-gmbh,Stadtwerke Halle (mein Stand),partner,51.48,11.97\n",
+        )
+        .unwrap();
+        let reader = at.open_for_reading().unwrap();
+        let base = reader.last_import().unwrap();
+        let snapshot = reader.snapshot().unwrap();
+        let stored = reader.assignments().unwrap();
+        drop(reader);
+        let batch = read_paths(&[mine], &ImportOptions::default()).unwrap();
+        let mut plan = prepare(batch, &snapshot, &stored).unwrap();
+        plan.changes.based_on = Some(base);
+        // … another process changes the same record meanwhile …
+        let theirs = dir.path().join("partners-theirs.csv");
+        std::fs::write(
+            &theirs,
+            "id,name,kind,lat,lon\nstadtwerke-halle-gmbh,Stadtwerke Halle (ihr Stand),partner,51.48,11.97\n",
+        )
+        .unwrap();
+        import(store, &[theirs.to_str().unwrap()]);
+        // … and this one's write is refused, naming the record.
+        let err = at.open().unwrap().apply(&plan.changes).unwrap_err();
+        assert!(
+            matches!(&err, StoreError::Conflict { id, .. } if id == "stadtwerke-halle-gmbh"),
+            "{err:?}"
+        );
+        let message = err.to_string();
+        assert!(
+            message.contains("stadtwerke-halle-gmbh") && message.contains("nothing was written"),
+            "{message}"
+        );
+        let shown = json_of(Path::new(store), &["show", "stadtwerke-halle-gmbh"]);
+        assert_eq!(
+            shown["entity"]["name"], "Stadtwerke Halle (ihr Stand)",
+            "{shown}"
+        );
+        // Two imports of different records from two processes at once: both land.
+        let lists: Vec<PathBuf> = (0..2)
+            .map(|k| {
+                let p = dir.path().join(format!("partners{k}.csv"));
+                let rows: String = (0..300)
+                    .map(|i| {
+                        format!(
+                            "p{k}-{i},Partner {k}/{i},partner,{},{}\n",
+                            51.45 + f64::from(i) * 1e-4,
+                            11.9 + f64::from(k) * 0.05
+                        )
+                    })
+                    .collect();
+                std::fs::write(&p, format!("id,name,kind,lat,lon\n{rows}")).unwrap();
+                p
+            })
+            .collect();
+        let spawned: Vec<std::process::Child> = lists
+            .iter()
+            .map(|p| {
+                std::process::Command::new(assert_cmd::cargo::cargo_bin("stadtatlas"))
+                    .args(["--store", store, "-q", "import"])
+                    .arg(p)
+                    .env_remove("LANG")
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in spawned {
+            let out = child.wait_with_output().unwrap();
+            assert!(
+                out.status.success(),
+                "{store}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        let listed = json_of(Path::new(store), &["list"]);
+        let n = |prefix: &str| {
+            listed
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|e| e["id"].as_str().unwrap().starts_with(prefix))
+                .count()
+        };
+        assert_eq!((n("p0-"), n("p1-")), (300, 300), "{store}");
+    }
+}
+
+/// `init` makes a reader role that may read everything but contacts; a
+/// person granted it sees the inventory without personal data.
+#[test]
+fn the_reader_role_never_sees_contacts() {
+    let Some(url) = pg::database("roles") else {
+        return;
+    };
+    import(&url, &[root().join("data/halle").to_str().unwrap()]);
+    import(
+        &url,
+        &[root().join("tests/fixtures/contacts.csv").to_str().unwrap()],
+    );
+    let id = "martin-luther-universitaet-halle-wittenberg";
+    let mut admin = pg::client(&url);
+    admin
+        .batch_execute(
+            "DROP ROLE IF EXISTS anna; CREATE ROLE anna LOGIN; GRANT stadtatlas_reader TO anna",
+        )
+        .unwrap();
+    let anna = url.replacen("postgres://postgres@", "postgres://anna@", 1);
+    let mut client = pg::client(&anna);
+    let denied = client
+        .query("SELECT * FROM stadtatlas.contacts", &[])
+        .unwrap_err();
+    assert!(
+        format!("{denied:?}").contains("permission denied"),
+        "{denied:?}"
+    );
+    assert!(
+        client
+            .query("SELECT count(*) FROM stadtatlas.entities", &[])
+            .is_ok()
+    );
+    let full = json_of(Path::new(&url), &["show", id]);
+    let seen = json_of(Path::new(&anna), &["show", id]);
+    assert_eq!(full["contacts_withheld"], 1, "{full}");
+    assert_eq!(seen["contacts_withheld"], 0, "{seen}");
+    assert_eq!(full["entity"], seen["entity"]);
+    let dir = tempfile::tempdir().unwrap();
+    for (who, store) in [("admin", &url), ("anna", &anna)] {
+        let out = dir.path().join(format!("{who}.csv"));
+        let (code, err) = common::cli::run(
+            Path::new(store),
+            &[
+                "export",
+                "csv",
+                "--profile",
+                "internal",
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(code, Some(0), "{err}");
+        let text = std::fs::read_to_string(&out).unwrap();
+        assert_eq!(
+            text.contains("fixture.contact@example.invalid"),
+            who == "admin",
+            "{who}"
+        );
+    }
+    // Nor can the reader write.
+    let (code, err) = common::cli::run(
+        Path::new(&anna),
+        &[
+            "import",
+            root().join("tests/fixtures/contacts.csv").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, Some(2), "{err}");
+}
