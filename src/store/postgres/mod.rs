@@ -64,10 +64,19 @@ impl PgTarget {
     }
 
     fn connect(&self) -> Result<Client, StoreError> {
-        let mut client = Client::connect(&self.url, NoTls).map_err(|e| StoreError::Open {
+        let open_err = |e: postgres::Error| StoreError::Open {
             store: self.to_string(),
             source: Box::new(e),
-        })?;
+        };
+        let mut config: postgres::Config = self.url.parse().map_err(open_err)?;
+        // A password is best not typed into a URL (shell history, `ps`):
+        // PGPASSWORD gives it as libpq's tools take it.
+        if config.get_password().is_none()
+            && let Some(password) = std::env::var_os("PGPASSWORD")
+        {
+            config.password(password.as_encoded_bytes());
+        }
+        let mut client = config.connect(NoTls).map_err(open_err)?;
         // PostGIS lives in `public` (or wherever the extension was made);
         // our names are qualified, but the saved queries' are not.
         let q = format!(

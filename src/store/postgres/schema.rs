@@ -20,7 +20,7 @@ CREATE TABLE {s}.stadtatlas_meta (
   value text NOT NULL
 );
 CREATE TABLE {s}.imports (
-  id bigserial PRIMARY KEY,
+  id bigint PRIMARY KEY,
   at text NOT NULL,
   files text NOT NULL
 );

@@ -152,7 +152,10 @@ fn log_import(tx: &mut Transaction<'_>, changes: &ChangeSet) -> Result<i64, Stor
         .collect();
     let files = serde_json::to_string(&files).expect("strings serialise");
     let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    const Q: &str = "INSERT INTO imports (at, files) VALUES ($1, $2) RETURNING id";
+    // The next number, not a sequence's: a refused import must not use one
+    // up (imports take turns under the advisory lock, so this is safe).
+    const Q: &str = "INSERT INTO imports (id, at, files) \
+                     SELECT coalesce(max(id), 0) + 1, $1, $2 FROM imports RETURNING id";
     tx.query_one(Q, &[&at, &files])
         .map(|r| r.get(0))
         .map_err(sql_err(Q))
@@ -333,9 +336,6 @@ pub(super) fn keep_history(
         }
         writer.finish().map_err(sql_err(COPY))?;
     }
-    const SEQUENCE: &str = "SELECT setval(pg_get_serial_sequence('imports', 'id'), \
-                            coalesce(max(id), 1), max(id) IS NOT NULL) FROM imports";
-    tx.query_one(SEQUENCE, &[]).map_err(sql_err(SEQUENCE))?;
     const COPY: &str = "COPY revisions (record_kind, record_id, rev, import_id, record) \
                         FROM STDIN (FORMAT binary)";
     let sink = tx.copy_in(COPY).map_err(sql_err(COPY))?;
