@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::cli::quiet as bin;
+use common::cli::{quiet as bin, state};
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -35,10 +35,6 @@ fn ids_of(rows: &Value) -> Vec<&str> {
         .collect()
 }
 
-fn bytes(path: &Path) -> Vec<u8> {
-    std::fs::read(path).unwrap()
-}
-
 fn halle_store(dir: &Path) -> PathBuf {
     let store = dir.join("atlas.gpkg");
     bin(&store).arg("import").arg(halle()).assert().success();
@@ -55,14 +51,14 @@ fn halle_imports_and_reimport_changes_nothing() {
         98,
         "71 partners + 25 projects and initiatives + 2 bodies"
     );
-    let before = bytes(&store);
+    let before = state(&store);
     let out = Command::cargo_bin("stadtatlas")
         .unwrap()
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")
         .env_remove("LANG")
         .arg("--store")
-        .arg(&store)
+        .arg(common::cli::store_arg(&store))
         .arg("import")
         .arg(halle())
         .output()
@@ -71,7 +67,7 @@ fn halle_imports_and_reimport_changes_nothing() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("entities +0 ~0 =98"));
     assert_eq!(
         before,
-        bytes(&store),
+        state(&store),
         "re-import must leave the file as it was"
     );
 }
@@ -151,7 +147,7 @@ fn bad_rows_refuse_the_whole_import_and_leave_the_store_byte_identical() {
         "name,category,fields,lat,lon\nGood One,company,wirtschaft,51.48,11.97\nBad Lat,company,wirtschaft,5l.48,11.97\nBad Range,company,wirtschaft,95,11.97\n,company,,,\nBad Lon,company,wirtschaft,51.48,197.5\n",
     )
     .unwrap();
-    let before = bytes(&store);
+    let before = state(&store);
     let out = bin(&store).arg("import").arg(&bad).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
@@ -175,7 +171,7 @@ fn bad_rows_refuse_the_whole_import_and_leave_the_store_byte_identical() {
         "{err}"
     );
     assert!(err.contains("4 problems"), "{err}");
-    assert_eq!(before, bytes(&store));
+    assert_eq!(before, state(&store));
     // A reference to an unknown partner is refused the same way.
     let rel = dir.path().join("relations.csv");
     std::fs::write(
@@ -188,7 +184,7 @@ fn bad_rows_refuse_the_whole_import_and_leave_the_store_byte_identical() {
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("no entity has the id or name \"nobody\"")
     );
-    assert_eq!(before, bytes(&store));
+    assert_eq!(before, state(&store));
     // Writes `text` to the file `name` and imports it as partners: refused
     // (exit code 2), the store as it was. Its stderr and the file's path.
     let refused = |name: &str, text: &str| -> (String, String) {
@@ -200,7 +196,7 @@ fn bad_rows_refuse_the_whole_import_and_leave_the_store_byte_identical() {
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(2));
-        assert_eq!(before, bytes(&store));
+        assert_eq!(before, state(&store));
         let err = String::from_utf8_lossy(&out.stderr).into_owned();
         (err, path.display().to_string())
     };
@@ -253,14 +249,14 @@ fn changed_rows_become_revisions_and_dry_run_changes_nothing() {
     std::fs::write(&csv, "id,name,category,fields,lat,lon\nx,Verein X,association_or_initiative,soziales,51.48,11.97\n").unwrap();
     bin(&store).arg("import").arg(&csv).assert().success();
     std::fs::write(&csv, "id;name;category;fields;lat;lon\nx;Verein X e.V.;association_or_initiative;soziales|sport;51,49;11,97\n").unwrap();
-    let before = bytes(&store);
+    let before = state(&store);
     bin(&store)
         .arg("import")
         .arg(&csv)
         .arg("--dry-run")
         .assert()
         .success();
-    assert_eq!(before, bytes(&store));
+    assert_eq!(before, state(&store));
     bin(&store).arg("import").arg(&csv).assert().success();
     let history = json(&store, &["history", "x"]);
     let revs = history.as_array().unwrap();
@@ -363,25 +359,30 @@ fn geojson_entities_take_the_feature_id_and_areas_count_where_they_intersect() {
 fn init_refuses_an_existing_file_and_leaves_it() {
     let dir = tempfile::tempdir().unwrap();
     let store = halle_store(dir.path());
-    let before = bytes(&store);
+    let before = state(&store);
     let out = bin(&store).arg("init").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("already exists; it is left as it is"));
-    assert_eq!(before, bytes(&store));
+    assert_eq!(before, state(&store));
 }
 
 #[test]
 fn backup_copies_a_consistent_store_and_never_overwrites() {
+    if common::pg::backend_is_postgres() {
+        // `backup` is the GeoPackage's; PostgreSQL has pg_dump (tests/postgres.rs
+        // checks that `backup` says so).
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let store = halle_store(dir.path());
-    let before = bytes(&store);
+    let before = state(&store);
     let copy = dir.path().join("copy.gpkg");
     bin(&store)
         .args(["backup", "--out"])
         .arg(&copy)
         .assert()
         .success();
-    assert_eq!(before, bytes(&store), "the source is not written");
+    assert_eq!(before, state(&store), "the source is not written");
     assert_eq!(json(&copy, &["list"]), json(&store, &["list"]));
     assert_eq!(
         json(&copy, &["history", "stadtwerke-halle-gmbh"]),
@@ -409,7 +410,7 @@ fn likely_duplicates_are_reported_on_import_and_by_check() {
         .env_remove("LC_MESSAGES")
         .env_remove("LANG")
         .arg("--store")
-        .arg(&store)
+        .arg(common::cli::store_arg(&store))
         .arg("import")
         .arg(&csv)
         .args(["--as", "partners"])
@@ -478,20 +479,33 @@ fn hostile_names_are_stored_and_shown_verbatim() {
 fn readers_keep_working_and_a_second_writer_waits_for_the_first() {
     let dir = tempfile::tempdir().unwrap();
     let store = halle_store(dir.path());
-    // Another writer holds the write lock for a moment.
-    let conn = rusqlite::Connection::open(&store).unwrap();
-    conn.execute_batch(
-        "BEGIN IMMEDIATE; UPDATE stadtatlas_meta SET value = value WHERE key = 'schema_version';",
-    )
-    .unwrap();
-    // Readers are not blocked by it (WAL).
+    // Another writer holds the write lock for a moment: SQLite's, or on
+    // PostgreSQL the writers' advisory lock in an open transaction.
+    let release: Box<dyn FnOnce()> = if common::pg::backend_is_postgres() {
+        let mut client = common::pg::client(&common::pg::database_for(&store));
+        client
+            .batch_execute(
+                "BEGIN; SELECT pg_advisory_xact_lock(hashtextextended('stadtatlas:stadtatlas', 0)); \
+                 UPDATE stadtatlas.stadtatlas_meta SET value = value WHERE key = 'schema_version';",
+            )
+            .unwrap();
+        Box::new(move || client.batch_execute("COMMIT").unwrap())
+    } else {
+        let conn = rusqlite::Connection::open(&store).unwrap();
+        conn.execute_batch(
+            "BEGIN IMMEDIATE; UPDATE stadtatlas_meta SET value = value WHERE key = 'schema_version';",
+        )
+        .unwrap();
+        Box::new(move || conn.execute_batch("COMMIT;").unwrap())
+    };
+    // Readers are not blocked by it (WAL; MVCC).
     assert_eq!(json(&store, &["list"]).as_array().unwrap().len(), 98);
     // A second writer waits (busy timeout) and goes through once the lock is gone.
     let csv = dir.path().join("p.csv");
     std::fs::write(&csv, "id,name\nwaiter,Wartender Verein\n").unwrap();
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("stadtatlas"))
         .arg("--store")
-        .arg(&store)
+        .arg(common::cli::store_arg(&store))
         .args(["-q", "import"])
         .arg(&csv)
         .args(["--as", "partners"])
@@ -502,7 +516,7 @@ fn readers_keep_working_and_a_second_writer_waits_for_the_first() {
         child.try_wait().unwrap().is_none(),
         "the second writer waits instead of failing"
     );
-    conn.execute_batch("COMMIT;").unwrap();
+    release();
     assert!(child.wait().unwrap().success());
     assert_eq!(json(&store, &["list"]).as_array().unwrap().len(), 99);
 }

@@ -132,7 +132,7 @@ fn a_bad_row_at_line_5000_refuses_the_whole_file() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("s.gpkg");
     bin(&store).arg("init").assert().success();
-    let before = std::fs::read(&store).unwrap();
+    let before = common::cli::state(&store);
     let mut csv = String::from("id;name;lat;lon\n");
     for i in 2..=5001 {
         let lat = if i == 5000 {
@@ -153,7 +153,7 @@ fn a_bad_row_at_line_5000_refuses_the_whole_file() {
         "{err}"
     );
     assert!(err.contains("(1 problem)"), "{err}");
-    assert_eq!(before, std::fs::read(&store).unwrap());
+    assert_eq!(before, common::cli::state(&store));
 }
 
 #[test]
@@ -447,13 +447,13 @@ fn swapped_coordinates_are_refused_with_a_hint() {
         .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/halle"))
         .assert()
         .success();
-    let before = std::fs::read(&store).unwrap();
+    let before = common::cli::state(&store);
     let csv = dir.path().join("p.csv");
     // lat and lon exchanged: (51.48, 11.97) is a valid position in Ethiopia.
     std::fs::write(&csv, "name,lat,lon\nVertauschter Verein,11.9697,51.4828\n").unwrap();
     let err = refused(&store, &csv, &["--as", "partners"]);
     assert!(err.contains("p.csv:2: column 'lat': 51.4828,11.9697 (lon,lat) lies outside every district, but 11.9697,51.4828 would lie in Mitte: are lat and lon swapped?"), "{err}");
-    assert_eq!(before, std::fs::read(&store).unwrap());
+    assert_eq!(before, common::cli::state(&store));
 }
 
 #[test]

@@ -819,7 +819,7 @@ fn a_bad_register_is_refused_naming_the_feature_and_the_store_is_unchanged() {
     fc["features"][6]["geometry"] =
         json!({"type": "LineString", "coordinates": [[11.9, 51.4], [11.91, 51.41]]});
     std::fs::write(&register, fc.to_string()).unwrap();
-    let before = std::fs::read(&store).unwrap();
+    let before = common::cli::state(&store);
     let (code, err) = run(
         &store,
         &["locate", "--register", register.to_str().unwrap()],
@@ -830,11 +830,7 @@ fn a_bad_register_is_refused_naming_the_feature_and_the_store_is_unchanged() {
         err.contains("feature 5: house number \"x7\" does not start with a digit"),
         "{err}"
     );
-    assert_eq!(
-        std::fs::read(&store).unwrap(),
-        before,
-        "the store file changed"
-    );
+    assert_eq!(common::cli::state(&store), before, "the store file changed");
     // A register without a street property says what it has and how to map it.
     let odd = dir.path().join("odd.geojson");
     std::fs::write(
@@ -866,11 +862,7 @@ fn a_bad_register_is_refused_naming_the_feature_and_the_store_is_unchanged() {
         ],
     );
     assert_eq!(report["registers"][0]["addresses"], 1, "{report:#}");
-    assert_eq!(
-        std::fs::read(&store).unwrap(),
-        before,
-        "the store file changed"
-    );
+    assert_eq!(common::cli::state(&store), before, "the store file changed");
 }
 
 #[test]

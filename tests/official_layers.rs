@@ -566,7 +566,7 @@ fn coordinates_read_in_the_wrong_utm_zone_are_refused_with_the_likely_cause() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("s.gpkg");
     ok(&store, &["-q", "import", halle().to_str().unwrap()]);
-    let before = std::fs::read(&store).unwrap();
+    let before = common::cli::state(&store);
     let utm33 = projected(
         "+proj=utm +zone=33 +ellps=GRS80 +units=m +no_defs",
         &[(11.9697, 51.4828), (11.91, 51.47)],
@@ -594,7 +594,7 @@ fn coordinates_read_in_the_wrong_utm_zone_are_refused_with_the_likely_cause() {
         ) && err.contains("Most likely the CRS is wrong"),
         "{err}"
     );
-    assert_eq!(std::fs::read(&store).unwrap(), before);
+    assert_eq!(common::cli::state(&store), before);
     // Read in their own zone, they are where they belong.
     ok(
         &store,

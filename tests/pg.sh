@@ -4,8 +4,13 @@
 # on a free port of 127.0.0.1, STADTATLAS_TEST_PG set to its URL; the server
 # is stopped and its folder removed afterwards, whatever the command did.
 #
-#   tests/pg.sh                         # cargo test --release, both backends
+#   tests/pg.sh                         # the whole suite, on both backends
 #   tests/pg.sh cargo test --release --test postgres
+#
+# With no command it runs `cargo test --release` (GeoPackage stores, and the
+# PostgreSQL tests proper: tests/postgres.rs, the store oracle), then the
+# command-line suites again with STADTATLAS_TEST_BACKEND=postgres, where every
+# `.gpkg` store a test names is a database of this server instead.
 #
 # Needs Debian's postgresql and postgresql-15-postgis-3 (.ci/run installs them);
 # without them it runs the command alone, and the PostgreSQL tests skip.
@@ -13,8 +18,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The suites that run through the command line, on PostgreSQL in the second pass.
+CLI_SUITES=(cli governance import_formats import_geodata_formats import_mapping
+    incremental_import locate locate_oracle official_layers propose_cli report sql_guard)
+both_backends() {
+    cargo test --release
+    echo "tests/pg.sh: the command-line suites again, on PostgreSQL" >&2
+    STADTATLAS_TEST_BACKEND=postgres cargo test --release "${CLI_SUITES[@]/#/--test=}"
+}
 if [ $# -eq 0 ]; then
-    set -- cargo test --release
+    set -- both_backends
 fi
 PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
 if [ -z "$PGBIN" ] || [ ! -x "$PGBIN/initdb" ] || [ ! -e /usr/share/postgresql/*/extension/postgis.control ]; then
@@ -22,6 +35,9 @@ if [ -z "$PGBIN" ] || [ ! -x "$PGBIN/initdb" ] || [ ! -e /usr/share/postgresql/*
     # STADTATLAS_REQUIRE_PG=1 (as in .ci/run), where they fail.
     echo "tests/pg.sh: no PostgreSQL/PostGIS server here (apt-get install postgresql postgresql-15-postgis-3);" \
         "running without the shared-store tests" >&2
+    if [ "$1" = both_backends ]; then
+        set -- cargo test --release
+    fi
     exec "$@"
 fi
 

@@ -478,6 +478,13 @@ fn the_reader_role_never_sees_contacts() {
         &url,
         &[root().join("tests/fixtures/contacts.csv").to_str().unwrap()],
     );
+    // `backup` is SQLite's online backup; here it points to pg_dump and copy.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("b.gpkg");
+    let (_, err, code) = answer(&url, &["backup", "--out", out.to_str().unwrap()]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("pg_dump") && err.contains("copy"), "{err}");
+    assert!(!out.exists());
     let id = "martin-luther-universitaet-halle-wittenberg";
     let mut admin = pg::client(&url);
     admin

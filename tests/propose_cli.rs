@@ -340,7 +340,7 @@ fn check_with_counts_a_hypothetical_member_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let store = halle_store(dir.path());
     let body = "ag-digitale-agenda-swh-stadtverwaltung";
-    let before = std::fs::read(&store).unwrap();
+    let before = common::cli::state(&store);
     let (_, plain) = json(&store, &["board", "check", body]);
     let (_, with) = json(
         &store,
@@ -359,11 +359,7 @@ fn check_with_counts_a_hypothetical_member_and_writes_nothing() {
         3,
         "sport, social affairs and civil society are now covered"
     );
-    assert_eq!(
-        before,
-        std::fs::read(&store).unwrap(),
-        "the store is unchanged"
-    );
+    assert_eq!(before, common::cli::state(&store), "the store is unchanged");
     let (_, again) = json(&store, &["board", "check", body]);
     assert_eq!(again, plain);
 }
@@ -425,7 +421,7 @@ fn messages_follow_lang_and_the_locale() {
             .env_remove("LC_MESSAGES")
             .env("LANG", "de_DE.UTF-8")
             .arg("--store")
-            .arg(&store)
+            .arg(common::cli::store_arg(&store))
             .args(args)
             .output()
             .unwrap();

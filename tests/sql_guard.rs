@@ -7,7 +7,6 @@ mod common;
 use common::cli::quiet as bin;
 
 use serde_json::Value as Json;
-use stadtatlas::store::{SqliteStore, Store};
 use std::path::{Path, PathBuf};
 
 fn halle_store(dir: &Path) -> PathBuf {
@@ -30,7 +29,7 @@ fn cli(store: &Path, args: &[&str]) -> (bool, String) {
 fn writes_attachments_extensions_contacts_and_second_statements_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let store = halle_store(dir.path());
-    let before = std::fs::read(&store).unwrap();
+    let before = common::cli::state(&store);
     let refused = [
         (
             "INSERT INTO entities (id, name, kind, record) VALUES ('x', 'x', 'partner', '{}')",
@@ -55,7 +54,7 @@ fn writes_attachments_extensions_contacts_and_second_statements_are_refused() {
     }
     assert_eq!(
         before,
-        std::fs::read(&store).unwrap(),
+        common::cli::state(&store),
         "the store must be unchanged"
     );
 }
@@ -64,13 +63,11 @@ fn writes_attachments_extensions_contacts_and_second_statements_are_refused() {
 fn parameters_are_bound_never_spliced() {
     let dir = tempfile::tempdir().unwrap();
     let store = halle_store(dir.path());
-    let before = std::fs::read(&store).unwrap();
+    let before = common::cli::state(&store);
     let count = || {
-        SqliteStore::open_read_only(&store)
+        common::cli::json_of(&store, &["list"])
+            .as_array()
             .unwrap()
-            .snapshot()
-            .unwrap()
-            .entities
             .len()
     };
     let entities = count();
@@ -124,7 +121,7 @@ fn parameters_are_bound_never_spliced() {
         ],
     );
     assert!(!ok && err.contains("district, radius"), "{err}");
-    assert_eq!(before, std::fs::read(&store).unwrap());
+    assert_eq!(before, common::cli::state(&store));
     assert_eq!(count(), entities, "the entities table is intact");
 }
 

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::fixture;
+use common::{fixture, pg};
 use stadtatlas::districts::DistrictMap;
 use stadtatlas::model::{LonLat, Meters};
 use stadtatlas::query::{self, Atlas, Filter, MatrixBy, NearTarget, Reach};
@@ -80,7 +80,7 @@ fn targets(s: &Snapshot) -> Vec<NearTarget> {
     out
 }
 
-fn assert_same_answers(store: &SqliteStore, snapshot: &Snapshot) {
+fn assert_same_answers(store: &dyn Store, snapshot: &Snapshot) {
     let atlas = Atlas::new(snapshot.clone());
     let filters = [
         Filter::default(),
@@ -166,6 +166,41 @@ fn assert_same_answers(store: &SqliteStore, snapshot: &Snapshot) {
             assert_eq!(json(&whole), json(&lazy.answer), "{level} {by:?}");
         }
     }
+}
+
+/// The same oracle on the PostGIS store: written in one go as a first
+/// import does, read back whole, every question answered as on the
+/// inventory in memory (and so as on the GeoPackage).
+#[test]
+fn a_postgis_store_answers_like_the_whole_inventory() {
+    let Some(url) = pg::database("oracle") else {
+        return;
+    };
+    let snapshot = fixture();
+    let at = stadtatlas::store::Location::parse(&url, None).unwrap();
+    let changes = ChangeSet {
+        entities: snapshot.entities.clone(),
+        districts: snapshot.districts.clone(),
+        levels: Some(snapshot.levels.clone()),
+        assignments: Some(Assignments::All(assignment_rows(&snapshot))),
+        ..ChangeSet::default()
+    };
+    at.create_with(&changes).expect("store written");
+    let store = at.open_for_reading().unwrap();
+    let mut expected = snapshot.clone();
+    expected.entities.sort_by(|a, b| a.id.cmp(&b.id));
+    let stored = store.snapshot().unwrap().entities;
+    assert_eq!(stored.len(), expected.entities.len());
+    for (a, b) in stored.iter().zip(&expected.entities) {
+        assert_eq!(a, b);
+    }
+    let key = |r: &AssignmentRow| (r.entity_id.clone(), r.level.clone(), r.district_id.clone());
+    let mut got: Vec<_> = store.assignments().unwrap().iter().map(key).collect();
+    let mut want: Vec<_> = assignment_rows(&snapshot).iter().map(key).collect();
+    got.sort();
+    want.sort();
+    assert_eq!(got, want);
+    assert_same_answers(&*store, &expected);
 }
 
 #[test]

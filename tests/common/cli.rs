@@ -6,14 +6,26 @@ use assert_cmd::Command;
 use serde_json::Value;
 use std::path::Path;
 
-/// `stadtatlas --store STORE`.
+/// `stadtatlas --store STORE`; in the PostgreSQL pass of the suites a
+/// `.gpkg` store is a database standing for it ([`super::pg::database_for`]).
 pub fn bin(store: &Path) -> Command {
     let mut c = Command::cargo_bin("stadtatlas").unwrap();
     c.env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")
-        .env_remove("LANG");
-    c.arg("--store").arg(store);
+        .env_remove("LANG")
+        .env_remove("STADTATLAS_STORE");
+    c.arg("--store").arg(store_arg(store));
     c
+}
+
+/// What `--store` is given for a store path: the path, or in the
+/// PostgreSQL pass the database standing for a `.gpkg` path.
+pub fn store_arg(store: &Path) -> std::ffi::OsString {
+    if super::pg::backend_is_postgres() && store.extension().is_some_and(|e| e == "gpkg") {
+        super::pg::database_for(store).into()
+    } else {
+        store.as_os_str().to_owned()
+    }
 }
 
 /// `stadtatlas --store STORE -q`.
@@ -46,4 +58,34 @@ pub fn json_of(store: &Path, args: &[&str]) -> Value {
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Everything a store holds, to compare before and after: the file's bytes,
+/// or in the PostgreSQL pass every row of every table of the schema, in
+/// order (empty when there is no schema).
+pub fn state(store: &Path) -> Vec<u8> {
+    if !(super::pg::backend_is_postgres() && store.extension().is_some_and(|e| e == "gpkg")) {
+        return std::fs::read(store).unwrap();
+    }
+    let mut client = super::pg::client(&super::pg::database_for(store));
+    let tables: Vec<String> = client
+        .query(
+            "SELECT table_name::text FROM information_schema.tables \
+             WHERE table_schema = 'stadtatlas' ORDER BY 1",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let mut out = Vec::new();
+    for t in tables {
+        out.extend_from_slice(format!("== {t}\n").as_bytes());
+        let q = format!("SELECT t::text FROM stadtatlas.{t} t ORDER BY 1");
+        for row in client.query(&q, &[]).unwrap() {
+            out.extend_from_slice(row.get::<_, String>(0).as_bytes());
+            out.push(b'\n');
+        }
+    }
+    out
 }

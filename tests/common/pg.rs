@@ -3,6 +3,9 @@
 //! own. Without the variable the PostgreSQL tests say so and pass, unless
 //! `STADTATLAS_REQUIRE_PG=1` (set by `tests/pg.sh`), where they fail.
 
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The server's URL (its `postgres` database), if there is one.
@@ -40,4 +43,53 @@ pub fn database(hint: &str) -> Option<String> {
 /// A client of a database.
 pub fn client(url: &str) -> postgres::Client {
     postgres::Client::connect(url, postgres::NoTls).unwrap()
+}
+
+/// Whether the CLI suites run on PostgreSQL (`STADTATLAS_TEST_BACKEND=postgres`,
+/// as `tests/pg.sh` does in its second pass): then every `.gpkg` store a test
+/// names is a database of the test server instead.
+pub fn backend_is_postgres() -> bool {
+    std::env::var("STADTATLAS_TEST_BACKEND").as_deref() == Ok("postgres")
+}
+
+/// The database that stands for a GeoPackage path in the PostgreSQL pass:
+/// the same path gives the same database within a test run, made empty on
+/// first use from a template with PostGIS installed.
+pub fn database_for(path: &Path) -> String {
+    static MADE: Mutex<Option<HashMap<PathBuf, String>>> = Mutex::new(None);
+    let mut made = MADE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let made = made.get_or_insert_with(HashMap::new);
+    if let Some(url) = made.get(path) {
+        return url.clone();
+    }
+    let server = server().expect("STADTATLAS_TEST_BACKEND=postgres needs tests/pg.sh");
+    let mut client = postgres::Client::connect(&server, postgres::NoTls).unwrap();
+    const TEMPLATE: &str = "t_template_postgis";
+    let has_template = client
+        .query_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&TEMPLATE])
+        .unwrap()
+        .is_some();
+    let (base, _) = server.rsplit_once('/').unwrap();
+    if !has_template {
+        client
+            .batch_execute(&format!("CREATE DATABASE {TEMPLATE}"))
+            .unwrap();
+        let mut template =
+            postgres::Client::connect(&format!("{base}/{TEMPLATE}"), postgres::NoTls).unwrap();
+        template.batch_execute("CREATE EXTENSION postgis").unwrap();
+    }
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let name = format!(
+        "t_cli_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    );
+    client
+        .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {TEMPLATE}"))
+        .unwrap();
+    let url = format!("{base}/{name}");
+    made.insert(path.to_path_buf(), url.clone());
+    url
 }
