@@ -9,6 +9,7 @@
 
 mod read;
 mod schema;
+mod tally;
 mod write;
 
 pub use schema::SCHEMA_VERSION;
@@ -189,6 +190,7 @@ impl PgStore {
         let mut tx = client.transaction().map_err(sql_err("BEGIN"))?;
         tx.execute(LOCK, &[&target.schema]).map_err(sql_err(LOCK))?;
         Self::create_in(&mut tx, target)?;
+        Self::index_in(&mut tx, target)?;
         tx.commit().map_err(sql_err("COMMIT"))?;
         Self::open(target)
     }
@@ -236,6 +238,17 @@ impl PgStore {
         Ok(())
     }
 
+    /// The keys, indexes and references of the large tables
+    /// ([`schema::INDEXES`]).
+    fn index_in(tx: &mut postgres::Transaction<'_>, target: &PgTarget) -> Result<(), StoreError> {
+        // Index builds of a million rows sort in memory with room for it
+        // (the default 64 MB spills to disk); for this transaction only.
+        const MEMORY: &str = "SET LOCAL maintenance_work_mem = '256MB'";
+        tx.batch_execute(MEMORY).map_err(sql_err(MEMORY))?;
+        let indexes = target.sql(schema::INDEXES);
+        tx.batch_execute(&indexes).map_err(sql_err(&indexes))
+    }
+
     /// Creates the store and writes its first import in one transaction.
     ///
     /// # Errors
@@ -246,10 +259,15 @@ impl PgStore {
         let mut tx = client.transaction().map_err(sql_err("BEGIN"))?;
         tx.execute(LOCK, &[&target.schema]).map_err(sql_err(LOCK))?;
         Self::create_in(&mut tx, target)?;
-        let mut id = write::apply_in(&mut tx, changes)?;
+        let mut id = write::apply_in(&mut tx, changes, true)?;
         if let Some(history) = &changes.history {
             id = write::keep_history(&mut tx, history)?;
         }
+        Self::index_in(&mut tx, target)?;
+        // Statistics now, not when autovacuum comes by: the first question
+        // after a large import plans with them.
+        const ANALYZE: &str = "ANALYZE entities, entity_districts, districts";
+        tx.batch_execute(ANALYZE).map_err(sql_err(ANALYZE))?;
         tx.commit().map_err(sql_err("COMMIT"))?;
         Ok(id)
     }
@@ -344,7 +362,7 @@ impl Store for PgStore {
                 source: "a history is written into a new store only".into(),
             });
         }
-        let id = write::apply_in(&mut tx, changes)?;
+        let id = write::apply_in(&mut tx, changes, false)?;
         tx.commit().map_err(sql_err("COMMIT"))?;
         Ok(id)
     }

@@ -171,8 +171,10 @@ pub(super) fn contacts(
 }
 
 pub(super) fn history(client: &mut Client, id: &str) -> Result<Vec<Revision>, StoreError> {
-    const Q: &str = "SELECT r.rev, i.at, r.import_id, i.files, r.record \
+    // The current revision's record is the row's (NULL in `revisions`).
+    const Q: &str = "SELECT r.rev, i.at, r.import_id, i.files, coalesce(r.record, e.record) \
                      FROM revisions r JOIN imports i ON i.id = r.import_id \
+                     LEFT JOIN entities e ON r.record IS NULL AND e.id = r.record_id \
                      WHERE r.record_kind = 'entity' AND r.record_id = $1 ORDER BY r.rev";
     client
         .query(Q, &[&id])
@@ -246,24 +248,13 @@ pub(super) fn last_import(client: &mut Client) -> Result<i64, StoreError> {
         .map_err(sql_err(Q))
 }
 
-/// The entity counts, by a `GROUP BY` in the database.
+/// The entity counts an import keeps in `entity_tallies` (see `tally.rs`).
 pub(super) fn tallies(client: &mut Client, level: Option<&str>) -> Result<Vec<Tally>, StoreError> {
-    const PROFILE: &str = "e.kind, e.category, e.status, e.fields, e.visibility";
-    let (q, params): (String, Vec<&(dyn ToSql + Sync)>) = match &level {
-        None => (
-            format!("SELECT '', {PROFILE}, count(*) FROM entities e GROUP BY {PROFILE}"),
-            vec![],
-        ),
-        Some(level) => (
-            format!(
-                "SELECT d.district_id, {PROFILE}, count(*) FROM entity_districts d \
-                 JOIN entities e ON e.id = d.entity_id WHERE d.level = $1 \
-                 GROUP BY d.district_id, {PROFILE}"
-            ),
-            vec![level],
-        ),
-    };
-    let rows = client.query(&q, &params).map_err(sql_err(&q))?;
+    const Q: &str = "SELECT district_id, kind, category, status, fields, visibility, n \
+                     FROM entity_tallies WHERE level = $1";
+    let rows = client
+        .query(Q, &[&level.unwrap_or("")])
+        .map_err(sql_err(Q))?;
     rows.iter()
         .map(|r| {
             let district_id: String = r.get(0);
@@ -433,7 +424,7 @@ pub(super) fn log(client: &mut Client) -> Result<crate::store::copy::History, St
             id: r.get(1),
             rev: r.get::<_, i32>(2) as u32,
             import_id: r.get(3),
-            record: Some(r.get(4)),
+            record: r.get(4),
         })
         .collect();
     Ok(History { imports, revisions })

@@ -3,8 +3,12 @@
 //! The layout follows the GeoPackage store's (same table and column names,
 //! so that SQL written for one reads the other), with PostgreSQL's types:
 //! `geometry(Point, 4326)` and `geometry(MultiPolygon, 4326)` with GiST
-//! indexes, `text[]` for lists. Every revision keeps its whole record (the
-//! GeoPackage store keeps the current one only in its row).
+//! indexes, `text[]` for lists. Every revision keeps its whole record, except an
+//! entity's current one, which is its row's (as in the GeoPackage store).
+//!
+//! Ids and level names sort bytewise (`COLLATE "C"`), as in the
+//! GeoPackage store, whatever the database's locale: the orders of the
+//! answers are the same, and the keys' indexes serve them.
 //!
 //! `{s}` stands for the quoted schema name, `{reader}`/`{editor}` for the
 //! two roles `init` grants to.
@@ -26,7 +30,7 @@ CREATE TABLE {s}.imports (
 );
 CREATE TABLE {s}.entities (
   fid bigserial PRIMARY KEY,
-  id text NOT NULL UNIQUE,
+  id text COLLATE "C" NOT NULL,
   name text NOT NULL,
   kind text NOT NULL CHECK (kind IN ('partner', 'initiative', 'project', 'body')),
   category text,
@@ -45,24 +49,21 @@ CREATE TABLE {s}.entities (
      ELSE ST_SetSRID(ST_MakePoint(lon, lat), 4326) END) STORED,
   record text NOT NULL
 );
-CREATE INDEX entities_geom ON {s}.entities USING gist (geom);
-CREATE INDEX entities_unpointed ON {s}.entities (fid) WHERE geom IS NULL;
 CREATE TABLE {s}.entity_areas (
-  entity_id text PRIMARY KEY REFERENCES {s}.entities (id),
+  entity_id text COLLATE "C" PRIMARY KEY,
   name text NOT NULL,
   geom geometry(MultiPolygon, 4326) NOT NULL
 );
-CREATE INDEX entity_areas_geom ON {s}.entity_areas USING gist (geom);
 CREATE TABLE {s}.district_levels (
-  level text PRIMARY KEY,
+  level text COLLATE "C" PRIMARY KEY,
   rank integer NOT NULL UNIQUE
 );
 CREATE TABLE {s}.districts (
   fid bigserial PRIMARY KEY,
-  id text NOT NULL UNIQUE,
+  id text COLLATE "C" NOT NULL UNIQUE,
   name text NOT NULL,
-  level text NOT NULL,
-  parent text,
+  level text COLLATE "C" NOT NULL,
+  parent text COLLATE "C",
   aliases text[] NOT NULL DEFAULT '{}',
   population bigint,
   provisional boolean NOT NULL DEFAULT false,
@@ -74,8 +75,8 @@ CREATE TABLE {s}.districts (
 CREATE INDEX districts_geom ON {s}.districts USING gist (geom);
 CREATE TABLE {s}.relations (
   fid bigserial PRIMARY KEY,
-  from_id text NOT NULL REFERENCES {s}.entities (id),
-  to_id text NOT NULL REFERENCES {s}.entities (id),
+  from_id text COLLATE "C" NOT NULL,
+  to_id text COLLATE "C" NOT NULL,
   role text NOT NULL,
   field text NOT NULL DEFAULT '',
   source text,
@@ -83,7 +84,7 @@ CREATE TABLE {s}.relations (
 );
 CREATE TABLE {s}.contacts (
   fid bigserial PRIMARY KEY,
-  entity_id text NOT NULL REFERENCES {s}.entities (id),
+  entity_id text COLLATE "C" NOT NULL,
   name text NOT NULL,
   role text,
   email text,
@@ -92,20 +93,54 @@ CREATE TABLE {s}.contacts (
 );
 CREATE TABLE {s}.entity_districts (
   fid bigserial PRIMARY KEY,
-  entity_id text NOT NULL REFERENCES {s}.entities (id),
-  level text NOT NULL,
-  district_id text NOT NULL,
-  UNIQUE (entity_id, level, district_id)
+  entity_id text COLLATE "C" NOT NULL,
+  level text COLLATE "C" NOT NULL,
+  district_id text COLLATE "C" NOT NULL
 );
-CREATE INDEX entity_districts_level ON {s}.entity_districts (level, district_id);
 CREATE TABLE {s}.revisions (
   record_kind text NOT NULL CHECK (record_kind IN ('entity', 'district')),
-  record_id text NOT NULL,
+  record_id text COLLATE "C" NOT NULL,
   rev integer NOT NULL,
-  import_id bigint NOT NULL REFERENCES {s}.imports (id),
-  record text NOT NULL,
-  PRIMARY KEY (record_kind, record_id, rev)
+  import_id bigint NOT NULL,
+  -- NULL for an entity's current revision, whose record is its row's.
+  record text
 );
+CREATE TABLE {s}.entity_tallies (
+  level text COLLATE "C" NOT NULL,
+  district_id text COLLATE "C" NOT NULL,
+  kind text NOT NULL,
+  category text,
+  status text,
+  fields text[] NOT NULL,
+  visibility text NOT NULL,
+  n bigint NOT NULL,
+  UNIQUE NULLS NOT DISTINCT (level, district_id, kind, category, status, fields, visibility)
+);
+"#;
+
+/// The keys, indexes and references of the large tables, made after the
+/// tables: at once by `init`, after the first import's rows by an import
+/// into a new store (building an index once is faster than keeping it
+/// while a million rows arrive).
+pub const INDEXES: &str = r#"
+ALTER TABLE {s}.entities ADD CONSTRAINT entities_id_key UNIQUE (id);
+CREATE INDEX entities_geom ON {s}.entities USING gist (geom);
+CREATE INDEX entities_unpointed ON {s}.entities (fid) WHERE geom IS NULL;
+ALTER TABLE {s}.entity_areas
+  ADD FOREIGN KEY (entity_id) REFERENCES {s}.entities (id);
+CREATE INDEX entity_areas_geom ON {s}.entity_areas USING gist (geom);
+ALTER TABLE {s}.relations
+  ADD FOREIGN KEY (from_id) REFERENCES {s}.entities (id),
+  ADD FOREIGN KEY (to_id) REFERENCES {s}.entities (id);
+ALTER TABLE {s}.contacts
+  ADD FOREIGN KEY (entity_id) REFERENCES {s}.entities (id);
+ALTER TABLE {s}.entity_districts
+  ADD CONSTRAINT entity_districts_key UNIQUE (entity_id, level, district_id),
+  ADD FOREIGN KEY (entity_id) REFERENCES {s}.entities (id);
+CREATE INDEX entity_districts_level ON {s}.entity_districts (level, district_id);
+ALTER TABLE {s}.revisions
+  ADD PRIMARY KEY (record_kind, record_id, rev),
+  ADD FOREIGN KEY (import_id) REFERENCES {s}.imports (id);
 CREATE INDEX revisions_import ON {s}.revisions (import_id);
 "#;
 

@@ -11,11 +11,11 @@ use crate::store::{Assignments, ChangeSet, StoreError};
 use geo::{Geometry, MultiPolygon};
 use postgres::Transaction;
 use postgres::binary_copy::BinaryCopyInWriter;
-use postgres::types::Type;
+use postgres::types::{ToSql, Type};
 use serde::Serialize;
 
 /// The serde name of a unit enum value (`"partner"`, `"active"`, …).
-fn word<T: Serialize>(value: &T) -> String {
+pub(super) fn word<T: Serialize>(value: &T) -> String {
     match serde_json::to_value(value) {
         Ok(serde_json::Value::String(s)) => s,
         other => unreachable!("a unit enum serialises as a string, not {other:?}"),
@@ -45,8 +45,14 @@ fn exec(
 }
 
 /// Writes `changes`; returns the import's id. The caller holds the
-/// writers' lock and commits.
-pub(super) fn apply_in(tx: &mut Transaction<'_>, changes: &ChangeSet) -> Result<i64, StoreError> {
+/// writers' lock and commits. `fresh`: the store was made in this
+/// transaction and its large tables have no keys and indexes yet (the
+/// caller makes them after), so rows are copied straight in.
+pub(super) fn apply_in(
+    tx: &mut Transaction<'_>,
+    changes: &ChangeSet,
+    fresh: bool,
+) -> Result<i64, StoreError> {
     if let Some(base) = changes.based_on {
         const SINCE: &str = "SELECT record_kind, record_id, import_id FROM revisions \
                              WHERE import_id > $1 ORDER BY import_id, record_kind, record_id";
@@ -63,9 +69,17 @@ pub(super) fn apply_in(tx: &mut Transaction<'_>, changes: &ChangeSet) -> Result<
         }
     }
     let import_id = log_import(tx, changes)?;
-    if !changes.entities.is_empty() {
+    let tallies = if fresh {
+        None
+    } else {
+        Some(super::tally::Pending::before(tx, changes)?)
+    };
+    if fresh {
+        copy_new_entities(tx, &changes.entities, import_id)?;
+    } else if !changes.entities.is_empty() {
         write_entities(tx, &changes.entities, import_id)?;
     }
+    write_areas(tx, &changes.entities)?;
     for d in &changes.districts {
         upsert_district(tx, d, import_id)?;
     }
@@ -135,6 +149,10 @@ pub(super) fn apply_in(tx: &mut Transaction<'_>, changes: &ChangeSet) -> Result<
         }
         writer.finish().map_err(sql_err(COPY))?;
     }
+    match tallies {
+        Some(pending) => pending.after(tx)?,
+        None => super::tally::write_new(tx, changes)?,
+    }
     Ok(import_id)
 }
 
@@ -180,6 +198,73 @@ fn add_revision(
 const ENTITY_COLUMNS: &str = "id, name, kind, category, fields, status, address, website, \
                               district_names, source, verified_on, visibility, lon, lat, record";
 
+/// The types of `ord` and [`ENTITY_COLUMNS`], for binary `COPY`.
+const ENTITY_TYPES: [Type; 16] = [
+    Type::INT4,
+    Type::TEXT,
+    Type::TEXT,
+    Type::TEXT,
+    Type::TEXT,
+    Type::TEXT_ARRAY,
+    Type::TEXT,
+    Type::TEXT,
+    Type::TEXT,
+    Type::TEXT_ARRAY,
+    Type::TEXT,
+    Type::TEXT,
+    Type::TEXT,
+    Type::FLOAT8,
+    Type::FLOAT8,
+    Type::TEXT,
+];
+
+/// The columns of an entity that are not its fields as they are.
+struct EntityRow {
+    ord: i32,
+    kind: String,
+    status: Option<String>,
+    visibility: String,
+    verified: Option<String>,
+    lon: Option<f64>,
+    lat: Option<f64>,
+}
+
+impl EntityRow {
+    fn of(e: &Entity) -> Self {
+        EntityRow {
+            ord: 0,
+            kind: word(&e.kind),
+            status: e.status.as_ref().map(word),
+            visibility: word(&e.visibility),
+            verified: e.verified_on.map(|d| d.to_string()),
+            lon: e.location.map(|p| p.lon()),
+            lat: e.location.map(|p| p.lat()),
+        }
+    }
+
+    /// `ord` and the values of [`ENTITY_COLUMNS`].
+    fn values<'a>(&'a self, e: &'a Entity, record: &'a String) -> [&'a (dyn ToSql + Sync); 16] {
+        [
+            &self.ord,
+            &e.id,
+            &e.name,
+            &self.kind,
+            &e.category,
+            &e.fields,
+            &self.status,
+            &e.address,
+            &e.website,
+            &e.district_names,
+            &e.source,
+            &self.verified,
+            &self.visibility,
+            &self.lon,
+            &self.lat,
+            record,
+        ]
+    }
+}
+
 fn write_entities(
     tx: &mut Transaction<'_>,
     entities: &[Entity],
@@ -192,63 +277,14 @@ fn write_entities(
                         ON COMMIT DROP";
     tx.batch_execute(TEMP).map_err(sql_err(TEMP))?;
     const COPY: &str = "COPY import_entities FROM STDIN (FORMAT binary)";
-    let types = [
-        Type::INT4,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT_ARRAY,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT_ARRAY,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::FLOAT8,
-        Type::FLOAT8,
-        Type::TEXT,
-    ];
-    // The JSON of each record, made on every core before the copy.
-    let records: Vec<String> = {
-        use rayon::prelude::*;
-        entities
-            .par_iter()
-            .map(|e| serde_json::to_string(e).expect("entities serialise"))
-            .collect()
-    };
+    let records = records_of(entities);
     let sink = tx.copy_in(COPY).map_err(sql_err(COPY))?;
-    let mut writer = BinaryCopyInWriter::new(sink, &types);
+    let mut writer = BinaryCopyInWriter::new(sink, &ENTITY_TYPES);
     for (ord, (e, record)) in entities.iter().zip(&records).enumerate() {
-        let ord = ord as i32;
-        let kind = word(&e.kind);
-        let status = e.status.as_ref().map(word);
-        let visibility = word(&e.visibility);
-        let verified = e.verified_on.map(|d| d.to_string());
-        let (lon, lat) = match e.location {
-            Some(p) => (Some(p.lon()), Some(p.lat())),
-            None => (None, None),
-        };
+        let mut row = EntityRow::of(e);
+        row.ord = ord as i32;
         writer
-            .write(&[
-                &ord,
-                &e.id,
-                &e.name,
-                &kind,
-                &e.category,
-                &e.fields,
-                &status,
-                &e.address,
-                &e.website,
-                &e.district_names,
-                &e.source,
-                &verified,
-                &visibility,
-                &lon,
-                &lat,
-                record,
-            ])
+            .write(&row.values(e, record))
             .map_err(sql_err(COPY))?;
     }
     writer.finish().map_err(sql_err(COPY))?;
@@ -262,15 +298,27 @@ fn write_entities(
          ORDER BY ord ON CONFLICT (id) DO UPDATE SET {}",
         set.join(", ")
     );
+    // The revision that was current keeps its record from now on; the new
+    // one's is in the row (NULL in `revisions`, as in the GeoPackage).
+    const KEEP: &str = "UPDATE revisions r SET record = e.record FROM entities e \
+                        JOIN import_entities t ON t.id = e.id \
+                        WHERE r.record_kind = 'entity' AND r.record_id = e.id AND r.record IS NULL";
+    exec(tx, KEEP, &[])?;
     tx.batch_execute(&upsert).map_err(sql_err(&upsert))?;
     const REVISIONS: &str = "INSERT INTO revisions (record_kind, record_id, rev, import_id, record) \
                              SELECT 'entity', t.id, coalesce((SELECT max(r.rev) FROM revisions r \
-                             WHERE r.record_kind = 'entity' AND r.record_id = t.id), 0) + 1, $1, t.record \
+                             WHERE r.record_kind = 'entity' AND r.record_id = t.id), 0) + 1, $1, NULL \
                              FROM import_entities t ORDER BY t.id COLLATE \"C\"";
     exec(tx, REVISIONS, &[&import_id])?;
     const NO_AREA: &str =
         "DELETE FROM entity_areas WHERE entity_id IN (SELECT id FROM import_entities)";
     exec(tx, NO_AREA, &[])?;
+    const DROP: &str = "DROP TABLE import_entities";
+    tx.batch_execute(DROP).map_err(sql_err(DROP))
+}
+
+/// The areas of these entities (their old ones are gone by now).
+fn write_areas(tx: &mut Transaction<'_>, entities: &[Entity]) -> Result<(), StoreError> {
     const AREA: &str = "INSERT INTO entity_areas (entity_id, name, geom) \
                         VALUES ($1, $2, ST_Multi(ST_GeomFromWKB($3, 4326)))";
     for e in entities {
@@ -278,8 +326,55 @@ fn write_entities(
             exec(tx, AREA, &[&e.id, &e.name, &wkb(area)])?;
         }
     }
-    const DROP: &str = "DROP TABLE import_entities";
-    tx.batch_execute(DROP).map_err(sql_err(DROP))
+    Ok(())
+}
+
+/// The entities of a new store, copied straight into `entities` (in the
+/// import's order, which `fid` keeps) and `revisions` (each its first,
+/// whose record is the row's).
+fn copy_new_entities(
+    tx: &mut Transaction<'_>,
+    entities: &[Entity],
+    import_id: i64,
+) -> Result<(), StoreError> {
+    let records = records_of(entities);
+    let q = format!("COPY entities ({ENTITY_COLUMNS}) FROM STDIN (FORMAT binary)");
+    let sink = tx.copy_in(&q).map_err(sql_err(&q))?;
+    let mut writer = BinaryCopyInWriter::new(sink, &ENTITY_TYPES[1..]);
+    for (e, record) in entities.iter().zip(&records) {
+        let row = EntityRow::of(e);
+        writer
+            .write(&row.values(e, record)[1..])
+            .map_err(sql_err(&q))?;
+    }
+    writer.finish().map_err(sql_err(&q))?;
+    const COPY: &str = "COPY revisions (record_kind, record_id, rev, import_id, record) \
+                        FROM STDIN (FORMAT binary)";
+    let sink = tx.copy_in(COPY).map_err(sql_err(COPY))?;
+    let mut writer = BinaryCopyInWriter::new(
+        sink,
+        &[Type::TEXT, Type::TEXT, Type::INT4, Type::INT8, Type::TEXT],
+    );
+    // Revisions in id order, as an import into an existing store writes them.
+    let mut order: Vec<usize> = (0..entities.len()).collect();
+    order.sort_unstable_by(|&a, &b| entities[a].id.cmp(&entities[b].id));
+    let current: Option<&str> = None;
+    for k in order {
+        writer
+            .write(&[&"entity", &entities[k].id, &1i32, &import_id, &current])
+            .map_err(sql_err(COPY))?;
+    }
+    writer.finish().map_err(sql_err(COPY))?;
+    Ok(())
+}
+
+/// The JSON of each record, made on every core.
+fn records_of(entities: &[Entity]) -> Vec<String> {
+    use rayon::prelude::*;
+    entities
+        .par_iter()
+        .map(|e| serde_json::to_string(e).expect("entities serialise"))
+        .collect()
 }
 
 fn upsert_district(
@@ -345,7 +440,7 @@ pub(super) fn keep_history(
     );
     for r in &history.revisions {
         let rev = r.rev as i32;
-        let record = r.record.as_deref().unwrap_or("null");
+        let record = r.record.as_deref();
         writer
             .write(&[&r.kind, &r.id, &rev, &r.import_id, &record])
             .map_err(sql_err(COPY))?;
