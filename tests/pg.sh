@@ -24,7 +24,7 @@ CLI_SUITES=(cli governance import_formats import_geodata_formats import_mapping
 both_backends() {
     cargo test --release
     echo "tests/pg.sh: the command-line suites again, on PostgreSQL" >&2
-    STADTATLAS_TEST_BACKEND=postgres cargo test --release "${CLI_SUITES[@]/#/--test=}"
+    STADTATLAS_TEST_BACKEND=postgres cargo test --release --no-fail-fast "${CLI_SUITES[@]/#/--test=}"
 }
 if [ $# -eq 0 ]; then
     set -- both_backends
@@ -57,9 +57,14 @@ trap stop EXIT
 
 "${as_server[@]}" "$PGBIN/initdb" -D "$dir/data" --auth=trust -U postgres -E UTF8 \
     --locale=C.UTF-8 >"$dir/initdb.log"
-# Durability is of no use to a throwaway server: no fsync.
-"${as_server[@]}" "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-    -o "-p $port -c listen_addresses=127.0.0.1 -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100" \
+# Durability is of no use to a throwaway server for tests: no fsync. The
+# benchmark (STADTATLAS_PG_DURABLE=1) measures with the defaults a real
+# server has.
+options="-p $port -c listen_addresses=127.0.0.1 -k $dir -c max_connections=100"
+if [ -z "${STADTATLAS_PG_DURABLE:-}" ]; then
+    options="$options -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+fi
+"${as_server[@]}" "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o "$options" \
     start >/dev/null
 
 export STADTATLAS_TEST_PG="postgres://postgres@127.0.0.1:$port/postgres"

@@ -543,3 +543,97 @@ fn the_reader_role_never_sees_contacts() {
     );
     assert_eq!(code, Some(2), "{err}");
 }
+
+/// PostGIS itself as the oracle: its `ST_Covers` puts every point record in
+/// the districts the store assigned it to (at their own level, or standing
+/// in at a finer level they are not split into), and its geodesic
+/// `ST_Distance(geography, use_spheroid)` gives `near`'s distances within
+/// 1 cm, for the same set of records.
+#[test]
+fn postgis_functions_agree_with_the_answers() {
+    let Some(url) = pg::database("postgis_oracle") else {
+        return;
+    };
+    import(&url, &[root().join("data/halle").to_str().unwrap()]);
+    let mut client = pg::client(&url);
+    let rows = |client: &mut postgres::Client, q: &str| -> Vec<(String, String, String)> {
+        client
+            .query(q, &[])
+            .unwrap()
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect()
+    };
+    let points = "e.geom IS NOT NULL \
+                  AND NOT EXISTS (SELECT 1 FROM stadtatlas.entity_areas a WHERE a.entity_id = e.id)";
+    let covered = rows(
+        &mut client,
+        &format!(
+            "SELECT e.id, d.level, d.id FROM stadtatlas.entities e \
+             JOIN stadtatlas.districts d ON ST_Covers(d.geom, e.geom) WHERE {points} ORDER BY 1, 3"
+        ),
+    );
+    let assigned = rows(
+        &mut client,
+        &format!(
+            "SELECT DISTINCT ed.entity_id, d.level, ed.district_id FROM stadtatlas.entity_districts ed \
+             JOIN stadtatlas.entities e ON e.id = ed.entity_id \
+             JOIN stadtatlas.districts d ON d.id = ed.district_id WHERE {points} ORDER BY 1, 3"
+        ),
+    );
+    assert!(covered.len() > 50, "{}", covered.len());
+    let only = |a: &[(String, String, String)], b: &[(String, String, String)]| {
+        a.iter()
+            .filter(|x| !b.contains(x))
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    assert!(
+        covered == assigned,
+        "only PostGIS: {:?}\nonly the store: {:?}",
+        only(&covered, &assigned),
+        only(&assigned, &covered)
+    );
+    for (at, within) in [("11.9697,51.4828", 1500.0), ("11.90,51.50", 5000.0)] {
+        let answer = json_of(
+            Path::new(&url),
+            &["near", "--at", at, "--within", &within.to_string()],
+        );
+        let ours: Vec<(String, f64)> = answer
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["lon"].is_number())
+            .map(|r| {
+                (
+                    r["id"].as_str().unwrap().to_string(),
+                    r["distance_m"].as_f64().unwrap(),
+                )
+            })
+            .collect();
+        let (lon, lat) = at.split_once(',').unwrap();
+        let q = format!(
+            "SELECT e.id, ST_Distance(e.geom::geography, ST_SetSRID(ST_MakePoint({lon}, {lat}), 4326)::geography, true) AS d \
+             FROM stadtatlas.entities e WHERE {points} \
+             AND ST_DWithin(e.geom::geography, ST_SetSRID(ST_MakePoint({lon}, {lat}), 4326)::geography, {within}, true) \
+             ORDER BY d, e.id"
+        );
+        let theirs: Vec<(String, f64)> = client
+            .query(&q, &[])
+            .unwrap()
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+        assert!(theirs.len() >= 3, "{at}: {}", theirs.len());
+        let ids = |v: &[(String, f64)]| {
+            let mut ids: Vec<String> = v.iter().map(|(id, _)| id.clone()).collect();
+            ids.sort();
+            ids
+        };
+        assert_eq!(ids(&ours), ids(&theirs), "{at}");
+        for (id, d) in &ours {
+            let (_, t) = theirs.iter().find(|(i, _)| i == id).unwrap();
+            assert!((d - t).abs() < 0.01, "{id}: {d} vs PostGIS {t}");
+        }
+    }
+}

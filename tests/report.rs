@@ -333,8 +333,8 @@ fn gdal_reads_every_geojson_and_geopackage_we_write() {
         );
     }
     // The partner-only GeoPackage holds only partners, and it is a stadtatlas store.
-    let listed = bin(&dir.path().join("p.gpkg"))
-        .args(["list", "--format", "json"])
+    let listed = common::cli::bin_on_file(&dir.path().join("p.gpkg"))
+        .args(["-q", "list", "--format", "json"])
         .output()
         .unwrap();
     let rows: Value = serde_json::from_slice(&listed.stdout).unwrap();

@@ -18,6 +18,18 @@ pub fn bin(store: &Path) -> Command {
     c
 }
 
+/// `stadtatlas --store FILE` on a GeoPackage file in both passes (one the
+/// test did not make as its store, e.g. an exported GeoPackage).
+pub fn bin_on_file(file: &Path) -> Command {
+    let mut c = Command::cargo_bin("stadtatlas").unwrap();
+    c.env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANG")
+        .env_remove("STADTATLAS_STORE");
+    c.arg("--store").arg(file);
+    c
+}
+
 /// What `--store` is given for a store path: the path, or in the
 /// PostgreSQL pass the database standing for a `.gpkg` path.
 pub fn store_arg(store: &Path) -> std::ffi::OsString {
