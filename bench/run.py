@@ -19,6 +19,9 @@ Suites (in this order):
                     process (records locate_index, locate_match), and the whole
                     `stadtatlas locate --register register.csv` process on a
                     fresh copy of a store holding the partners (record locate)
+  postgis           the shared store on a PostgreSQL/PostGIS server (--pg):
+                    `stadtatlas import` vs `ogr2ogr -f PostgreSQL` (COPY), then
+                    the query suites above against it (tool stadtatlas-postgis)
 
 "cold" means a new process per run; the OS page cache is warm (the harness
 does not drop caches).
@@ -50,6 +53,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,7 +76,9 @@ SUITES = [
     "readme_flow",
     "duplicates",
     "locate",
+    "postgis",
 ]
+PG_TOOL = "stadtatlas-postgis"
 QUERY_SUITES = ["near_cold", "near_cold_typical", "where_point_cold", "where_id_cold", "matrix",
                 "show_cold", "in_cold", "districts", "gaps"]
 # Aggregates over the whole store, run --runs times (not MIN_QUERY_RUNS); no row count.
@@ -501,14 +507,15 @@ def query_runs(harness, suite):
     return max(harness.args.runs, MIN_QUERY_RUNS)
 
 
-def measure_query(harness, suite, n, data_dir):
-    """Time one query suite against data_dir/store.gpkg."""
-    ensure_store(harness, n, data_dir)
-    store = data_dir / "store.gpkg"
+def measure_query(harness, suite, n, data_dir, store=None, tool="stadtatlas"):
+    """Time one query suite against data_dir/store.gpkg (or the given store)."""
+    if store is None:
+        ensure_store(harness, n, data_dir)
+        store = data_dir / "store.gpkg"
     cmd = [harness.stadtatlas, "--store", store] + query_arguments(suite, data_dir)
     ok_codes = (0,) if suite in ("matrix", "districts") else QUERY_OK_CODES
-    measurements = harness.repeat(f"{suite}/stadtatlas", cmd, query_runs(harness, suite), ok_codes)
-    record = process_record(suite, "stadtatlas", n, measurements)
+    measurements = harness.repeat(f"{suite}/{tool}", cmd, query_runs(harness, suite), ok_codes)
+    record = process_record(suite, tool, n, measurements)
     record["command"] = shlex.join(str(part) for part in cmd[3:])
     record["exit_codes"] = sorted({m.returncode for m in measurements})
     record["stdout_bytes"] = len(measurements[-1].stdout.encode("utf-8"))
@@ -700,6 +707,103 @@ def suite_locate(harness, n):
     harness.attempt("locate", "stadtatlas", n, measure)
 
 
+def pg_database(harness, n):
+    """The URL of the database bench_N on the --pg server, made (with PostGIS)
+    when missing."""
+    server = harness.args.pg
+    if not server:
+        raise CommandFailed(["postgis"], "has no server: give --pg URL (bench/run.sh starts "
+                            "a throwaway one through tests/pg.sh)", "")
+    name = f"bench_{n}"
+    found = run_plain(["psql", server, "-tAc",
+                       f"SELECT 1 FROM pg_database WHERE datname = '{name}'"])
+    if found is None:
+        raise CommandFailed(["psql", server], "cannot reach the PostgreSQL server", "")
+    url = server.rsplit("/", 1)[0] + "/" + name
+    if found != "1":
+        run_measured(["psql", server, "-qc", f"CREATE DATABASE {name}"])
+        run_measured(["psql", url, "-qc", "CREATE EXTENSION postgis"])
+    return url
+
+
+def pg_keywords(url):
+    """GDAL's PG: datasource (libpq keywords) for a postgres:// URL."""
+    parts = urllib.parse.urlsplit(url)
+    words = {"host": parts.hostname, "port": parts.port, "dbname": parts.path.lstrip("/"),
+             "user": parts.username, "password": parts.password}
+    return "PG:" + " ".join(f"{key}={value}" for key, value in words.items() if value)
+
+
+def pg_reset(url, schema):
+    """An empty schema (ogr2ogr's) or none (stadtatlas's: import creates it)."""
+    sql = f"DROP SCHEMA IF EXISTS {schema} CASCADE"
+    if schema != "stadtatlas":
+        sql += f"; CREATE SCHEMA {schema}"
+    run_measured(["psql", url, "-qc", sql])
+
+
+def suite_postgis(harness, n, data_dir):
+    """The shared store: `stadtatlas import` into PostGIS vs `ogr2ogr -f
+    PostgreSQL` (COPY) of partners.csv into the same server, then every query
+    suite against the PostGIS store (records with tool stadtatlas-postgis;
+    peak RSS is the stadtatlas process's, the server's is not counted)."""
+    url = pg_database(harness, n)
+
+    def measure_ours():
+        cmd = [harness.stadtatlas, "--store", url, "import", data_dir]
+        measurements = harness.repeat("import/stadtatlas-postgis", cmd, harness.args.runs,
+                                      before_each=lambda: pg_reset(url, "stadtatlas"))
+        record = process_record("import", PG_TOOL, n, measurements)
+        record["imports"] = "partners.csv and districts.geojson (atlas.toml)"
+        return record
+
+    built = harness.attempt("import", PG_TOOL, n, measure_ours)
+
+    def measure_ogr():
+        cmd = ["ogr2ogr", "-f", "PostgreSQL", pg_keywords(url), data_dir / "partners.csv",
+               "-oo", "X_POSSIBLE_NAMES=lon", "-oo", "Y_POSSIBLE_NAMES=lat",
+               "-a_srs", "EPSG:4326", "-nln", "ogr.partners", "-lco", "SCHEMA=ogr",
+               "--config", "PG_USE_COPY", "YES"]
+        measurements = harness.repeat("import/ogr2ogr-postgis", cmd, harness.args.runs,
+                                      before_each=lambda: pg_reset(url, "ogr"))
+        record = process_record("import", "ogr2ogr-postgis", n, measurements)
+        record["imports"] = "partners.csv only (PG_USE_COPY=YES, GiST index)"
+        pg_reset(url, "ogr")
+        return record
+
+    harness.attempt("import", "ogr2ogr-postgis", n, measure_ogr)
+    if built is None:
+        return
+    for suite in QUERY_SUITES:
+        harness.attempt(suite, PG_TOOL, n,
+                        lambda suite=suite: measure_query(harness, suite, n, data_dir,
+                                                          store=url, tool=PG_TOOL))
+    harness.attempt("import_small", PG_TOOL, n,
+                    lambda: measure_pg_import_small(harness, n, url))
+
+
+def measure_pg_import_small(harness, n, url):
+    """Ten new partners into the PostGIS store of size n, new ids each run
+    (the store grows by ten per run; nothing is reset between runs)."""
+    ten = harness.tmp / "pg_ten_partners.csv"
+    runs = iter(range(1, harness.args.runs + 1))
+
+    def write_ten():
+        run = next(runs)
+        with open(ten, "w", encoding="utf-8") as handle:
+            handle.write("id,name,category,lon,lat\n")
+            for k in range(10):
+                handle.write(f"neu-{run}-{k},Neuer Partner {run}/{k},company,"
+                             f"{11.9697 + k * 0.003:.4f},{51.4828 - k * 0.002:.4f}\n")
+
+    cmd = [harness.stadtatlas, "--store", url, "import", ten, "--as", "partners"]
+    measurements = harness.repeat("import_small/stadtatlas-postgis", cmd, harness.args.runs,
+                                  before_each=write_ten)
+    record = process_record("import_small", PG_TOOL, n, measurements)
+    record["command"] = "import ten_partners.csv --as partners (10 new rows, new ids each run)"
+    return record
+
+
 def run_suite(harness, suite, n, data_dir):
     """Dispatch one suite for one size."""
     if suite == "assign":
@@ -714,6 +818,8 @@ def run_suite(harness, suite, n, data_dir):
         suite_duplicates(harness, n, data_dir)
     elif suite == "locate":
         suite_locate(harness, n)
+    elif suite == "postgis":
+        suite_postgis(harness, n, data_dir)
     else:
         harness.attempt(suite, "stadtatlas", n,
                         lambda: measure_query(harness, suite, n, data_dir))
@@ -807,6 +913,15 @@ def machine_record(harness):
         "numpy": package_version("numpy"),
         "matplotlib": package_version("matplotlib"),
         "gdal_ogr2ogr": run_plain(["ogr2ogr", "--version"]),
+        "postgresql": (run_plain(["psql", harness.args.pg, "-tAc",
+                                  "SELECT version() || ', PostGIS ' || (SELECT default_version FROM "
+                                  "pg_available_extensions WHERE name = 'postgis')"])
+                       if harness.args.pg else None),
+        "postgresql_settings": (run_plain(["psql", harness.args.pg, "-tAc",
+                                           "SELECT string_agg(name || '=' || setting, ' ') "
+                                           "FROM pg_settings WHERE name IN ('fsync', "
+                                           "'synchronous_commit', 'shared_buffers')"])
+                                if harness.args.pg else None),
         "rss_source": rss_source(),
         "sizes": harness.args.sizes,
         "runs": harness.args.runs,
@@ -860,6 +975,9 @@ def parse_args(argv):
     parser.add_argument("--bin-dir", type=Path, default=REPO / "target" / "release",
                         help="cargo's release folder (default target/release)")
     parser.add_argument("--seed", type=int, default=42, help="seed of the data (recorded)")
+    parser.add_argument("--pg", default=os.environ.get("STADTATLAS_TEST_PG", ""),
+                        help="URL of a PostgreSQL/PostGIS server for the postgis suite "
+                        "(default $STADTATLAS_TEST_PG, set by tests/pg.sh)")
     parser.add_argument("--timeout", type=float, default=3600,
                         help="seconds before one command is killed (default 3600)")
     args = parser.parse_args(argv)
@@ -886,7 +1004,9 @@ def missing_prerequisites(args, stadtatlas, bench_assign):
     bench_locate = bench_assign.parent / "bench_locate"
     if "locate" in args.only and not bench_locate.exists():
         missing.append(f"{bench_locate} (cargo build --release --examples)")
-    if "import" in args.only and shutil.which("ogr2ogr") is None:
+    if "postgis" in args.only and shutil.which("psql") is None:
+        missing.append("psql (Debian package postgresql-client)")
+    if {"import", "postgis"} & set(args.only) and shutil.which("ogr2ogr") is None:
         missing.append("ogr2ogr (Debian package gdal-bin)")
     # The locate suite generates its own data.
     for n in args.sizes if any(suite != "locate" for suite in args.only) else []:

@@ -12,6 +12,9 @@
 # 5. runs bench/run.py (results in bench/results/results.jsonl) and
 #    bench/plot.py (bench/results/scaling.svg and bench/results/tables.md).
 #
+# The postgis suite runs beside a throwaway PostgreSQL/PostGIS server that
+# tests/pg.sh starts (or the one STADTATLAS_TEST_PG names).
+#
 # Environment: BENCH_RUNS (default 5) and BENCH_ONLY (e.g. "assign,import")
 # are passed to run.py as --runs and --only; BENCH_NAMES (register, the
 # default, or made-up) chooses how synth names the partners.
@@ -49,6 +52,9 @@ check_prerequisites() {
     command -v ogr2ogr >/dev/null || missing+=(gdal-bin)
     [ -x /usr/bin/time ] || missing+=(time)
     python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
+    if wants_postgis && ! ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1; then
+        missing+=(postgresql postgresql-15-postgis-3)
+    fi
     if [ "${#missing[@]}" -gt 0 ]; then
         install_debian_packages "${missing[@]}"
     fi
@@ -105,6 +111,11 @@ generate_data() {
     echo "$want" > "$stamp"
 }
 
+# Whether the postgis suite is among those measured (BENCH_ONLY, or all).
+wants_postgis() {
+    [ -z "$ONLY" ] || [[ ",$ONLY," == *,postgis,* ]]
+}
+
 main() {
     local sizes=("$@")
     if [ "${#sizes[@]}" -eq 0 ]; then
@@ -116,6 +127,13 @@ main() {
     done
 
     check_prerequisites
+    # The postgis suite measures against a throwaway server: tests/pg.sh
+    # starts one (durable settings, as a real server has), runs this script
+    # again beside it, and stops it afterwards.
+    if wants_postgis && [ -z "${STADTATLAS_TEST_PG:-}" ] && [ -z "${BENCH_PG_STARTED:-}" ]; then
+        say "starting a throwaway PostgreSQL/PostGIS server for the postgis suite (tests/pg.sh)"
+        BENCH_PG_STARTED=1 STADTATLAS_PG_DURABLE=1 exec "$ROOT/tests/pg.sh" "$0" "$@"
+    fi
     setup_venv
     build_binaries
     for n in "${sizes[@]}"; do
