@@ -443,6 +443,39 @@ fn likely_duplicates_are_reported_on_import_and_by_check() {
     assert_eq!(stale, json(&store, &["list"]).as_array().unwrap().len());
 }
 
+/// A long list without `verified_on` does not drown the terminal: the
+/// table lists the first 50 findings of each check and counts all of them;
+/// csv lists every one.
+#[test]
+fn the_check_table_lists_a_screenful_per_check_and_counts_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.gpkg");
+    let csv = dir.path().join("p.csv");
+    let mut text = String::from("id,name,kind,lon,lat\n");
+    for i in 0..120 {
+        text += &format!("p{i:03},Verein {i},initiative,{},51.48\n", 11.90 + 0.001 * i as f64);
+    }
+    std::fs::write(&csv, text).unwrap();
+    bin(&store)
+        .arg("import")
+        .arg(&csv)
+        .args(["--as", "partners"])
+        .assert()
+        .success();
+    let out = bin(&store).arg("check").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(table.matches("never verified").count(), 50, "{table}");
+    assert!(table.contains("stale: 120 (the first 50 listed)"), "{table}");
+    assert!(table.contains("--format json` lists every finding"), "{table}");
+    let out = bin(&store)
+        .args(["check", "--format", "csv"])
+        .output()
+        .unwrap();
+    let csv = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(csv.matches("never verified").count(), 120);
+}
+
 #[test]
 fn hostile_names_are_stored_and_shown_verbatim() {
     let dir = tempfile::tempdir().unwrap();

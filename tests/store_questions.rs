@@ -203,6 +203,98 @@ fn a_postgis_store_answers_like_the_whole_inventory() {
     assert_same_answers(&*store, &expected);
 }
 
+/// The fixture with look-alike pairs planted (names that differ by a
+/// legal form, 10 m apart; one pair with one name; two far apart with one
+/// website), each pair's halves far apart in the store's order, the one
+/// with the larger id first.
+fn with_look_alikes(mut s: Snapshot) -> Snapshot {
+    use stadtatlas::model::{Entity, EntityKind};
+    let words = [
+        "Sonnenschein",
+        "Regenbogen",
+        "Pusteblume",
+        "Löwenzahn",
+        "Kunterbunt",
+        "Spatzennest",
+        "Wirbelwind",
+        "Sternschnuppe",
+        "Abenteuerland",
+        "Zwergenland",
+    ];
+    let mut planted = Vec::new();
+    for (k, w) in words.iter().enumerate() {
+        let p = LonLat::new(11.90 + 0.013 * k as f64, 51.47 + 0.002 * k as f64).unwrap();
+        let q = LonLat::new(p.lon() + 0.0001, p.lat() + 0.00005).unwrap();
+        let mut a = Entity::new(format!("z{k}"), format!("Kita {w}"), EntityKind::Partner);
+        let mut b = Entity::new(
+            format!("a{k}"),
+            format!("Kita {w} e.V."),
+            EntityKind::Initiative,
+        );
+        if k == 0 {
+            b.name = a.name.clone();
+        }
+        a.location = Some(p);
+        b.location = Some(q);
+        planted.push((a, b));
+    }
+    let mut x = Entity::new("web-2", "Verein Nord", EntityKind::Initiative);
+    let mut y = Entity::new("web-1", "Verein Süd", EntityKind::Initiative);
+    x.website = Some("https://verein.example/".into());
+    y.website = Some("http://www.verein.example".into());
+    // First halves at the start of the store, second halves at its end.
+    let (first, second): (Vec<_>, Vec<_>) = planted.into_iter().unzip();
+    s.entities.splice(0..0, first.into_iter().chain([x]));
+    s.entities.extend(second.into_iter().chain([y]));
+    s
+}
+
+/// `check` streams the store chunk by chunk; its findings (look-alikes in
+/// different chunks included) and location counts are those of the whole
+/// inventory in memory, on both backends, whatever the chunk size.
+#[test]
+fn check_over_the_store_finds_what_it_finds_in_the_whole_inventory() {
+    let dir = tempfile::tempdir().unwrap();
+    let snapshot = with_look_alikes(fixture());
+    let mut stores: Vec<Box<dyn Store>> = vec![Box::new(write_store(
+        &dir.path().join("atlas.gpkg"),
+        &snapshot,
+    ))];
+    if let Some(url) = pg::database("check") {
+        let at = stadtatlas::store::Location::parse(&url, None).unwrap();
+        at.create_with(&ChangeSet {
+            entities: snapshot.entities.clone(),
+            districts: snapshot.districts.clone(),
+            levels: Some(snapshot.levels.clone()),
+            assignments: Some(Assignments::All(assignment_rows(&snapshot))),
+            ..ChangeSet::default()
+        })
+        .expect("store written");
+        stores.push(at.open_for_reading().unwrap());
+    }
+    let mut sorted = snapshot.clone();
+    sorted.entities.sort_by(|a, b| a.id.cmp(&b.id));
+    let atlas = Atlas::new(sorted);
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 5).unwrap();
+    let whole = query::check(&atlas, today, 365);
+    let pairs = whole.iter().filter(|f| f.check == "duplicate").count();
+    assert_eq!(pairs, 11, "each planted pair once");
+    for store in &stores {
+        for chunk in [1, 997, 1_000_000] {
+            let lazy = query::check_in_store_by(&**store, chunk, today, 365).unwrap();
+            assert_eq!(
+                json(&whole),
+                json(&lazy.findings),
+                "check in chunks of {chunk}"
+            );
+            assert_eq!(
+                json(&query::location_quality(&atlas.entities)),
+                json(&lazy.location_quality)
+            );
+        }
+    }
+}
+
 #[test]
 fn store_backed_questions_answer_like_the_whole_inventory() {
     let dir = tempfile::tempdir().unwrap();

@@ -428,11 +428,15 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             Ok(Outcome::Ok)
         }
         Command::Check { stale_days } => {
-            let atlas = load(&store_at)?;
-            let findings = query::check(&atlas, chrono::Utc::now().date_naive(), stale_days);
+            let held = store_at.open_for_reading()?;
+            let query::Checked {
+                findings,
+                location_quality: counts,
+            } = query::check_in_store(&*held, chrono::Utc::now().date_naive(), stale_days)?;
+            // On the terminal, a screenful per check; csv and json list all.
+            let listed = (out.format == Format::Table).then_some(output::FINDINGS_PER_CHECK);
             emit(&out, &findings, || {
-                let mut grid = output::findings_grid(&findings);
-                let counts = query::location_quality(&atlas.entities);
+                let mut grid = output::findings_grid(&findings, listed);
                 grid.notes.push(format!(
                     "entities by location quality: {}",
                     query::location_quality_line(&counts)

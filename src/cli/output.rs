@@ -119,34 +119,43 @@ pub fn emit<T: Serialize + ?Sized>(out: &Out, data: &T, grid: impl FnOnce() -> G
     }
 }
 
-/// `check`.
-pub fn findings_grid(findings: &[stadtatlas::query::Finding]) -> Grid {
+/// How many findings of one check the table lists; the rest are counted.
+pub const FINDINGS_PER_CHECK: usize = 50;
+
+/// `check`: every finding, or with `listed` the first that many of each
+/// check (a list of 100,000 partners without `verified_on` is one note,
+/// not 100,000 lines); the note counts them all.
+pub fn findings_grid(findings: &[stadtatlas::query::Finding], listed: Option<usize>) -> Grid {
     let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+    let mut rows = Vec::new();
     for f in findings {
-        *counts.entry(f.check).or_default() += 1;
+        let n = counts.entry(f.check).or_default();
+        *n += 1;
+        if listed.is_none_or(|limit| *n <= limit) {
+            rows.push(vec![
+                f.check.to_string(),
+                f.id.clone(),
+                f.name.clone(),
+                f.detail.to_string(),
+            ]);
+        }
+    }
+    let count = |(c, n): (&&str, &usize)| match listed {
+        Some(limit) if *n > limit => format!("{c}: {n} (the first {limit} listed)"),
+        _ => format!("{c}: {n}"),
+    };
+    let mut notes = vec![if findings.is_empty() {
+        "no findings".into()
+    } else {
+        counts.iter().map(count).collect::<Vec<_>>().join(", ")
+    }];
+    if listed.is_some_and(|limit| counts.values().any(|n| *n > limit)) {
+        notes.push("`check --format csv` or `--format json` lists every finding".into());
     }
     Grid {
         headers: vec!["check".into(), "id".into(), "name".into(), "detail".into()],
-        rows: findings
-            .iter()
-            .map(|f| {
-                vec![
-                    f.check.to_string(),
-                    f.id.clone(),
-                    f.name.clone(),
-                    f.detail.clone(),
-                ]
-            })
-            .collect(),
-        notes: vec![if findings.is_empty() {
-            "no findings".into()
-        } else {
-            counts
-                .iter()
-                .map(|(c, n)| format!("{c}: {n}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        }],
+        rows,
+        notes,
     }
 }
 

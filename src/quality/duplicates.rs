@@ -5,7 +5,6 @@ use crate::metric::{degree_margin, geodesic, within};
 use crate::model::names::fold;
 use crate::model::{Entity, LonLat, Meters};
 use serde::Serialize;
-use std::borrow::Borrow;
 use std::collections::HashMap;
 
 /// How close two points must be to count as "the same place".
@@ -269,14 +268,75 @@ fn numbers(s: &[u8]) -> Vec<u8> {
     out
 }
 
+/// What the duplicate advice reads of a record: its name, point and
+/// website. A question over a whole store keeps only these
+/// ([`NameAndPlace`]) instead of every record.
+pub trait Candidate: Sync {
+    fn name(&self) -> &str;
+    fn location(&self) -> Option<LonLat>;
+    fn website(&self) -> Option<&str>;
+}
+
+impl Candidate for Entity {
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn location(&self) -> Option<LonLat> {
+        self.location
+    }
+    fn website(&self) -> Option<&str> {
+        self.website.as_deref()
+    }
+}
+
+impl<T: Candidate> Candidate for &T {
+    fn name(&self) -> &str {
+        (**self).name()
+    }
+    fn location(&self) -> Option<LonLat> {
+        (**self).location()
+    }
+    fn website(&self) -> Option<&str> {
+        (**self).website()
+    }
+}
+
+/// A record as the duplicate advice and its findings need it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NameAndPlace {
+    pub id: String,
+    pub name: String,
+    pub location: Option<LonLat>,
+    pub website: Option<String>,
+}
+
+impl NameAndPlace {
+    pub fn of(e: &Entity) -> Self {
+        Self {
+            id: e.id.clone(),
+            name: e.name.clone(),
+            location: e.location,
+            website: e.website.clone(),
+        }
+    }
+}
+
+impl Candidate for NameAndPlace {
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn location(&self) -> Option<LonLat> {
+        self.location
+    }
+    fn website(&self) -> Option<&str> {
+        self.website.as_deref()
+    }
+}
+
 /// Likely duplicate pairs. With `only`, just the pairs that involve one of
 /// those indices (the records an import brings).
-pub fn likely_duplicates<E>(entities: &[E], only: Option<&[usize]>) -> Vec<Duplicate>
-where
-    E: std::borrow::Borrow<Entity> + Sync,
-{
+pub fn likely_duplicates<E: Candidate>(entities: &[E], only: Option<&[usize]>) -> Vec<Duplicate> {
     use rayon::prelude::*;
-    let entities: Vec<&Entity> = entities.iter().map(Borrow::borrow).collect();
     let asked: Option<Vec<bool>> = only.map(|o| {
         let mut mask = vec![false; entities.len()];
         for &i in o {
@@ -294,7 +354,7 @@ where
     // letter, and cheaper.
     let folded: Vec<Vec<u8>> = entities
         .par_iter()
-        .map(|e| fold(&e.name).into_bytes())
+        .map(|e| fold(e.name()).into_bytes())
         .collect();
     let distinct: Vec<Vec<u8>> = folded.par_iter().map(|f| distinctive(f)).collect();
     let kinds: Vec<Vec<&str>> = folded.par_iter().map(|f| institutions(f)).collect();
@@ -303,7 +363,7 @@ where
     // and "GS Reichardt" start alike once the generic words are gone.
     let mut groups: HashMap<(bool, &[u8]), Vec<usize>> = HashMap::new();
     for (i, e) in entities.iter().enumerate() {
-        if e.location.is_some() {
+        if e.location().is_some() {
             let key = if distinct[i].is_empty() {
                 &folded[i]
             } else {
@@ -318,7 +378,7 @@ where
         .into_par_iter()
         .flat_map_iter(|(_, members)| {
             let mut found = Vec::new();
-            pairs_within(&entities, &members, NEAR, |(a, p), (b, q)| {
+            pairs_within(entities, &members, NEAR, |(a, p), (b, q)| {
                 // The place first (it rules out the corners of the rows'
                 // rectangle, mostly on the sphere alone), then the names.
                 if !involved(a, b) || !within(p, q, NEAR) {
@@ -355,7 +415,7 @@ where
         .collect();
     let mut by_site: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, e) in entities.iter().enumerate() {
-        if let Some(w) = e.website.as_deref().filter(|w| !w.trim().is_empty()) {
+        if let Some(w) = e.website().filter(|w| !w.trim().is_empty()) {
             by_site.entry(website_key(w)).or_default().push(i);
         }
     }
@@ -386,9 +446,9 @@ where
     out
 }
 
-fn located(entities: &[&Entity], i: usize) -> LonLat {
+fn located<E: Candidate>(entities: &[E], i: usize) -> LonLat {
     entities[i]
-        .location
+        .location()
         .expect("only records with a point are paired")
 }
 
@@ -403,8 +463,8 @@ fn located(entities: &[&Entity], i: usize) -> LonLat {
 /// those in the next row whose longitude is within the margin (a binary
 /// search) — a sort and two scans, instead of a spatial index queried
 /// around every record, which also meets every pair twice.
-fn pairs_within(
-    entities: &[&Entity],
+fn pairs_within<E: Candidate>(
+    entities: &[E],
     members: &[usize],
     near: Meters,
     mut visit: impl FnMut((usize, LonLat), (usize, LonLat)),

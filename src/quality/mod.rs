@@ -4,5 +4,6 @@
 mod duplicates;
 
 pub use duplicates::{
-    Duplicate, DuplicateReason, NEAR, SHOWN_PAIRS, likely_duplicates, strongest, website_key,
+    Candidate, Duplicate, DuplicateReason, NEAR, NameAndPlace, SHOWN_PAIRS, likely_duplicates,
+    strongest, website_key,
 };

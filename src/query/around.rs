@@ -18,7 +18,7 @@ use geo::BoundingRect;
 use std::sync::Arc;
 
 /// How many entities a streamed question holds in memory at once.
-const CHUNK: usize = 50_000;
+pub(super) const CHUNK: usize = 50_000;
 
 /// An answer together with the small atlas it was found in (for output that
 /// needs geometry or district names).
@@ -29,13 +29,13 @@ pub struct Around<T> {
 
 /// The store's districts, indexed once per question, and everything else of
 /// its frame (levels, vocabulary, default level) for the small atlases.
-struct Frame {
+pub(super) struct Frame {
     districts: Arc<DistrictMap>,
     rest: Snapshot,
 }
 
 impl Frame {
-    fn read(store: &dyn Store) -> Result<Self, QueryError> {
+    pub(super) fn read(store: &dyn Store) -> Result<Self, QueryError> {
         let mut rest = store.frame()?;
         let districts = DistrictMap::new(&rest.levels, std::mem::take(&mut rest.districts));
         Ok(Self {
@@ -46,7 +46,7 @@ impl Frame {
 
     /// The atlas of these districts and the given entities (each id once;
     /// the order does not matter, answers are sorted by their own keys).
-    fn atlas(&self, mut entities: Vec<Entity>) -> Atlas {
+    pub(super) fn atlas(&self, mut entities: Vec<Entity>) -> Atlas {
         let mut seen = std::collections::HashSet::with_capacity(entities.len());
         entities.retain(|e| seen.insert(e.id.clone()));
         Atlas::with_districts(

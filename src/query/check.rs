@@ -1,10 +1,16 @@
 //! `check`: what a planner should fix before the data goes into a bid.
 
-use super::Atlas;
+use super::around::{CHUNK, Frame};
+use super::location_quality::{LocationQuality, QualityCounts};
+use super::{Atlas, QueryError};
 use crate::districts::DistrictRef;
 use crate::model::MatchQuality;
-use crate::quality::{DuplicateReason, SHOWN_PAIRS, likely_duplicates, strongest};
+use crate::quality::{
+    Candidate, DuplicateReason, NameAndPlace, SHOWN_PAIRS, likely_duplicates, strongest,
+};
+use crate::store::Store;
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// One finding about one record.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -13,14 +19,82 @@ pub struct Finding {
     pub check: &'static str,
     pub id: String,
     pub name: String,
-    pub detail: String,
+    /// Most details are one of a few fixed sentences, shared, not copied.
+    pub detail: Cow<'static, str>,
+}
+
+/// What [`check_in_store`] found, and the entities counted by how well
+/// they are located.
+#[derive(Debug)]
+pub struct Checked {
+    pub findings: Vec<Finding>,
+    pub location_quality: Vec<(LocationQuality, usize)>,
 }
 
 /// All findings, grouped by check. `today` and `stale_days` decide when a
 /// `verified_on` date is too old.
 pub fn check(atlas: &Atlas, today: chrono::NaiveDate, stale_days: i64) -> Vec<Finding> {
     let mut out = Vec::new();
-    let finding = |check: &'static str, i: usize, detail: String| Finding {
+    record_findings(atlas, today, stale_days, &mut out);
+    finish(out, &atlas.entities)
+}
+
+/// [`check`] over a store, one chunk of entities at a time: besides the
+/// findings, the process keeps the name, point and website of each record
+/// (for the duplicate advice, which compares across chunks), not the
+/// records. Also counts the entities by location quality.
+///
+/// # Errors
+/// When the store fails.
+pub fn check_in_store(
+    store: &dyn Store,
+    today: chrono::NaiveDate,
+    stale_days: i64,
+) -> Result<Checked, QueryError> {
+    check_in_store_by(store, CHUNK, today, stale_days)
+}
+
+/// [`check_in_store`], `chunk` entities at a time (tests cross chunk
+/// boundaries with small ones).
+///
+/// # Errors
+/// When the store fails.
+pub fn check_in_store_by(
+    store: &dyn Store,
+    chunk: usize,
+    today: chrono::NaiveDate,
+    stale_days: i64,
+) -> Result<Checked, QueryError> {
+    let frame = Frame::read(store)?;
+    let mut out = Vec::new();
+    let mut candidates = Vec::new();
+    let mut qualities = QualityCounts::default();
+    store.for_each_entity_chunk(chunk, &mut |entities| {
+        let atlas = frame.atlas(entities);
+        record_findings(&atlas, today, stale_days, &mut out);
+        candidates.extend(atlas.entities.iter().map(NameAndPlace::of));
+        qualities.add(&atlas.entities);
+        Ok(())
+    })?;
+    // In id order, as in a snapshot: which record of a pair carries the
+    // finding, and which pairs are the strongest among equals, do not
+    // depend on the order the store hands the chunks over in.
+    candidates.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+    let findings = finish(out, &candidates);
+    Ok(Checked {
+        findings,
+        location_quality: qualities.ordered(),
+    })
+}
+
+/// The findings about each record on its own.
+fn record_findings(
+    atlas: &Atlas,
+    today: chrono::NaiveDate,
+    stale_days: i64,
+    out: &mut Vec<Finding>,
+) {
+    let finding = |check: &'static str, i: usize, detail: Cow<'static, str>| Finding {
         check,
         id: atlas.entities[i].id.clone(),
         name: atlas.entities[i].name.clone(),
@@ -53,7 +127,8 @@ pub fn check(atlas: &Atlas, today: chrono::NaiveDate, stale_days: i64) -> Vec<Fi
                 format!(
                     "point from the address register {} at quality {}, not the exact address: check it",
                     c.register, c.quality
-                ),
+                )
+                .into(),
             ));
         }
         match e.verified_on {
@@ -65,7 +140,7 @@ pub fn check(atlas: &Atlas, today: chrono::NaiveDate, stale_days: i64) -> Vec<Fi
             Some(d) if (today - d).num_days() > stale_days => out.push(finding(
                 "stale",
                 i,
-                format!("verified on {d}, {} days ago", (today - d).num_days()),
+                format!("verified on {d}, {} days ago", (today - d).num_days()).into(),
             )),
             Some(_) => {}
         }
@@ -79,7 +154,7 @@ pub fn check(atlas: &Atlas, today: chrono::NaiveDate, stale_days: i64) -> Vec<Fi
             out.push(finding(
                 "vocabulary",
                 i,
-                format!("unknown field(s) of action: {}", unknown.join(", ")),
+                format!("unknown field(s) of action: {}", unknown.join(", ")).into(),
             ));
         }
         if let Some(c) = e
@@ -87,10 +162,22 @@ pub fn check(atlas: &Atlas, today: chrono::NaiveDate, stale_days: i64) -> Vec<Fi
             .as_deref()
             .filter(|c| atlas.vocabulary.category(c).is_none())
         {
-            out.push(finding("vocabulary", i, format!("unknown category: {c}")));
+            out.push(finding(
+                "vocabulary",
+                i,
+                format!("unknown category: {c}").into(),
+            ));
         }
     }
-    let (pairs, left_out) = strongest(likely_duplicates(&atlas.entities, None), SHOWN_PAIRS);
+}
+
+/// Adds the likely duplicates among `records` (all of the store's, in one
+/// order) to the findings and sorts them.
+fn finish<R>(mut out: Vec<Finding>, records: &[R]) -> Vec<Finding>
+where
+    R: Candidate + Record,
+{
+    let (pairs, left_out) = strongest(likely_duplicates(records, None), SHOWN_PAIRS);
     if left_out > 0 {
         out.push(Finding {
             check: "duplicate",
@@ -100,26 +187,36 @@ pub fn check(atlas: &Atlas, today: chrono::NaiveDate, stale_days: i64) -> Vec<Fi
                 "{} likely duplicate pairs; the {} most alike are listed, {left_out} more are not",
                 pairs.len() + left_out,
                 pairs.len()
-            ),
+            )
+            .into(),
         });
     }
     for d in pairs {
-        let other = &atlas.entities[d.b];
+        let other = &records[d.b];
         let detail = match &d.reason {
             DuplicateReason::NearAndSimilar {
                 distance_m,
                 similarity,
             } => format!(
                 "like {} ({}): {distance_m:.0} m apart, names {:.0} % similar",
-                other.name,
-                other.id,
+                other.name(),
+                other.id(),
                 similarity * 100.0
             ),
             DuplicateReason::SameWebsite { website } => {
-                format!("like {} ({}): same website {website}", other.name, other.id)
+                format!(
+                    "like {} ({}): same website {website}",
+                    other.name(),
+                    other.id()
+                )
             }
         };
-        out.push(finding("duplicate", d.a, detail));
+        out.push(Finding {
+            check: "duplicate",
+            id: records[d.a].id().to_string(),
+            name: records[d.a].name().to_string(),
+            detail: detail.into(),
+        });
     }
     let order = |c: &str| {
         [
@@ -133,10 +230,30 @@ pub fn check(atlas: &Atlas, today: chrono::NaiveDate, stale_days: i64) -> Vec<Fi
         .iter()
         .position(|x| *x == c)
     };
+    // By check, name and id; several findings of one check about one record
+    // stay in the order they were found.
     out.sort_by(|a, b| {
         order(a.check)
             .cmp(&order(b.check))
             .then(a.name.cmp(&b.name))
+            .then(a.id.cmp(&b.id))
     });
     out
+}
+
+/// The id of a record that the duplicate advice compared.
+trait Record {
+    fn id(&self) -> &str;
+}
+
+impl Record for crate::model::Entity {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Record for NameAndPlace {
+    fn id(&self) -> &str {
+        &self.id
+    }
 }

@@ -50,21 +50,36 @@ impl LocationQuality {
 pub fn location_quality<'a>(
     entities: impl IntoIterator<Item = &'a Entity>,
 ) -> Vec<(LocationQuality, usize)> {
-    let mut counts: std::collections::BTreeMap<(u8, LocationQuality), usize> = Default::default();
-    for e in entities {
-        let q = LocationQuality::of(e);
-        let rank = match q {
-            LocationQuality::Source => 0,
-            LocationQuality::Register(m) => {
-                1 + MatchQuality::ALL.iter().position(|x| *x == m).unwrap_or(0) as u8
-            }
-            LocationQuality::Area => 10,
-            LocationQuality::District => 11,
-            LocationQuality::None => 12,
-        };
-        *counts.entry((rank, q)).or_default() += 1;
+    let mut counts = QualityCounts::default();
+    counts.add(entities);
+    counts.ordered()
+}
+
+/// Counts by location quality, added up chunk by chunk.
+#[derive(Debug, Default)]
+pub(super) struct QualityCounts(std::collections::BTreeMap<(u8, LocationQuality), usize>);
+
+impl QualityCounts {
+    pub(super) fn add<'a>(&mut self, entities: impl IntoIterator<Item = &'a Entity>) {
+        for e in entities {
+            let q = LocationQuality::of(e);
+            let rank = match q {
+                LocationQuality::Source => 0,
+                LocationQuality::Register(m) => {
+                    1 + MatchQuality::ALL.iter().position(|x| *x == m).unwrap_or(0) as u8
+                }
+                LocationQuality::Area => 10,
+                LocationQuality::District => 11,
+                LocationQuality::None => 12,
+            };
+            *self.0.entry((rank, q)).or_default() += 1;
+        }
     }
-    counts.into_iter().map(|((_, q), n)| (q, n)).collect()
+
+    /// Best first.
+    pub(super) fn ordered(self) -> Vec<(LocationQuality, usize)> {
+        self.0.into_iter().map(|((_, q), n)| (q, n)).collect()
+    }
 }
 
 /// `source 31, register:address 15, district 2, none 23`.
