@@ -16,5 +16,6 @@ pub mod model;
 pub mod quality;
 pub mod query;
 pub mod report;
+pub mod serve;
 pub mod sql;
 pub mod store;

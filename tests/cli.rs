@@ -453,7 +453,10 @@ fn the_check_table_lists_a_screenful_per_check_and_counts_the_rest() {
     let csv = dir.path().join("p.csv");
     let mut text = String::from("id,name,kind,lon,lat\n");
     for i in 0..120 {
-        text += &format!("p{i:03},Verein {i},initiative,{},51.48\n", 11.90 + 0.001 * i as f64);
+        text += &format!(
+            "p{i:03},Verein {i},initiative,{},51.48\n",
+            11.90 + 0.001 * i as f64
+        );
     }
     std::fs::write(&csv, text).unwrap();
     bin(&store)
@@ -466,8 +469,14 @@ fn the_check_table_lists_a_screenful_per_check_and_counts_the_rest() {
     assert_eq!(out.status.code(), Some(1));
     let table = String::from_utf8(out.stdout).unwrap();
     assert_eq!(table.matches("never verified").count(), 50, "{table}");
-    assert!(table.contains("stale: 120 (the first 50 listed)"), "{table}");
-    assert!(table.contains("--format json` lists every finding"), "{table}");
+    assert!(
+        table.contains("stale: 120 (the first 50 listed)"),
+        "{table}"
+    );
+    assert!(
+        table.contains("--format json` lists every finding"),
+        "{table}"
+    );
     let out = bin(&store)
         .args(["check", "--format", "csv"])
         .output()

@@ -236,6 +236,22 @@ pub enum Command {
         #[arg(long)]
         to: String,
     },
+    /// Serve the inventory as OGC API – Features (QGIS, GDAL, ArcGIS and
+    /// OWSLib read it): collections entities and districts, public profile
+    /// only (no contacts, no internal records). Answers follow the store's
+    /// imports as they land. Stops on Ctrl-C.
+    Serve {
+        /// Address and port to listen on (port 0: any free port).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: std::net::SocketAddr,
+        /// The URL clients reach the server at (behind a proxy), for the
+        /// links in answers; default http:// and the bound address.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Title of the landing page and the API definition.
+        #[arg(long, default_value = "Smart City Halle (Saale) – stadtatlas")]
+        title: String,
+    },
     /// Copy the store with SQLite's online backup (others may keep working).
     Backup {
         #[arg(long)]

@@ -427,6 +427,25 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             })?;
             Ok(Outcome::Ok)
         }
+        Command::Serve {
+            bind,
+            base_url,
+            title,
+        } => {
+            let options = stadtatlas::serve::Options {
+                bind,
+                base_url,
+                title,
+            };
+            // The store as Location shows it: a password is masked.
+            let shown = store_at.to_string();
+            stadtatlas::serve::run(store_at, options, |addr| {
+                // The address on stderr even with --quiet: with port 0 it is
+                // the only way to learn the port.
+                eprintln!("serving {shown} on http://{addr}/ (Ctrl-C stops)");
+            })?;
+            Ok(Outcome::Ok)
+        }
         Command::Check { stale_days } => {
             let held = store_at.open_for_reading()?;
             let query::Checked {

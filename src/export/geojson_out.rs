@@ -26,6 +26,54 @@ pub fn rfc7946_area(area: &MultiPolygon<f64>) -> Value {
     .expect("geometry serialises")
 }
 
+/// One entity as a GeoJSON Feature, as [`entities`] writes it (the
+/// server's `items` are these).
+pub fn entity_feature(atlas: &Atlas, r: &EntityRow, profile: Profile) -> Value {
+    let e = &atlas.entities[r.index];
+    let geometry = match (e.location, &e.area) {
+        (Some(p), _) => {
+            json!({"type": "Point", "coordinates": [round7(p.lon()), round7(p.lat())]})
+        }
+        (None, Some(area)) => rfc7946_area(area),
+        (None, None) => Value::Null,
+    };
+    let mut props = match serde_json::to_value(r).expect("rows serialise") {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    };
+    props.remove("lon");
+    props.remove("lat");
+    let record = serde_json::to_value(e).expect("entities serialise");
+    for key in [
+        "status",
+        "address",
+        // Where a point matched from an address register came from.
+        "coord_source",
+        "website",
+        "description",
+        "start",
+        "end",
+        "success_story",
+        "tags",
+        "license",
+        "verified_on",
+        "visibility",
+    ] {
+        if let Some(v) = record.get(key) {
+            props.insert(key.to_string(), v.clone());
+        }
+    }
+    if !e.extra.is_empty() {
+        props.insert("attributes".into(), json!(e.extra));
+    }
+    if profile.shows_contacts() {
+        let contacts: Vec<&crate::model::Contact> =
+            atlas.contacts.iter().filter(|c| c.entity == e.id).collect();
+        props.insert("contacts".into(), json!(contacts));
+    }
+    json!({"type": "Feature", "id": r.id, "geometry": geometry, "properties": props})
+}
+
 /// Entities as a FeatureCollection: the point if there is one, else the area,
 /// else `null` (city-wide or located by district name only).
 ///
@@ -35,51 +83,7 @@ pub fn rfc7946_area(area: &MultiPolygon<f64>) -> Value {
 pub fn entities(atlas: &Atlas, rows: &[EntityRow], profile: Profile) -> Value {
     let features: Vec<Value> = rows
         .iter()
-        .map(|r| {
-            let e = &atlas.entities[r.index];
-            let geometry = match (e.location, &e.area) {
-                (Some(p), _) => {
-                    json!({"type": "Point", "coordinates": [round7(p.lon()), round7(p.lat())]})
-                }
-                (None, Some(area)) => rfc7946_area(area),
-                (None, None) => Value::Null,
-            };
-            let mut props = match serde_json::to_value(r).expect("rows serialise") {
-                Value::Object(m) => m,
-                _ => Map::new(),
-            };
-            props.remove("lon");
-            props.remove("lat");
-            let record = serde_json::to_value(e).expect("entities serialise");
-            for key in [
-                "status",
-                "address",
-                // Where a point matched from an address register came from.
-                "coord_source",
-                "website",
-                "description",
-                "start",
-                "end",
-                "success_story",
-                "tags",
-                "license",
-                "verified_on",
-                "visibility",
-            ] {
-                if let Some(v) = record.get(key) {
-                    props.insert(key.to_string(), v.clone());
-                }
-            }
-            if !e.extra.is_empty() {
-                props.insert("attributes".into(), json!(e.extra));
-            }
-            if profile.shows_contacts() {
-                let contacts: Vec<&crate::model::Contact> =
-                    atlas.contacts.iter().filter(|c| c.entity == e.id).collect();
-                props.insert("contacts".into(), json!(contacts));
-            }
-            json!({"type": "Feature", "id": r.id, "geometry": geometry, "properties": props})
-        })
+        .map(|r| entity_feature(atlas, r, profile))
         .collect();
     let mut fc =
         json!({"type": "FeatureCollection", "profile": profile.as_str(), "features": features});
@@ -99,18 +103,21 @@ pub fn districts(atlas: &Atlas, level: &str) -> Value {
         .districts
         .iter()
         .filter(|d| d.level == level)
-        .map(|d| {
-            json!({
-                "type": "Feature",
-                "id": d.id,
-                "geometry": d.geometry.as_ref().map_or(Value::Null, rfc7946_area),
-                "properties": {
-                    "id": d.id, "name": d.name, "level": d.level, "parent": d.parent,
-                    "population": d.population, "provisional": d.provisional,
-                    "method": d.method, "source": d.source, "license": d.license,
-                },
-            })
-        })
+        .map(district_feature)
         .collect();
     json!({"type": "FeatureCollection", "features": features})
+}
+
+/// One district as a GeoJSON Feature, as [`districts`] writes it.
+pub fn district_feature(d: &crate::model::District) -> Value {
+    json!({
+        "type": "Feature",
+        "id": d.id,
+        "geometry": d.geometry.as_ref().map_or(Value::Null, rfc7946_area),
+        "properties": {
+            "id": d.id, "name": d.name, "level": d.level, "parent": d.parent,
+            "population": d.population, "provisional": d.provisional,
+            "method": d.method, "source": d.source, "license": d.license,
+        },
+    })
 }

@@ -1,0 +1,250 @@
+//! `stadtatlas serve`: the inventory on the web as OGC API – Features
+//! (read by QGIS, GDAL, ArcGIS, OWSLib), public profile only.
+//!
+//! The server is an adapter like the command line: it reads the store
+//! through [`crate::store::Store`] and writes features with
+//! [`crate::export::geojson_out`], so an item is byte for byte what
+//! `export geojson` writes. A thread of its own reads the store (the
+//! store's clients are blocking) and makes a new [`Published`] view when a
+//! newer import has landed; requests only read the current view.
+
+mod ogc;
+mod openapi;
+mod published;
+
+pub use published::{Item, Published};
+
+use crate::query::Atlas;
+use crate::store::{Location, StoreError};
+use axum::Router;
+use axum::extract::Request;
+use axum::http::{HeaderValue, header};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::get;
+use std::net::SocketAddr;
+use std::sync::{Arc, RwLock, mpsc};
+use std::time::{Duration, Instant};
+
+/// How often the store is asked whether a newer import has landed.
+const POLL: Duration = Duration::from_secs(1);
+
+/// How `serve` runs.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The address to listen on (port 0: any free port).
+    pub bind: SocketAddr,
+    /// The URL clients reach the server at, for the links in answers
+    /// (behind a proxy); by default `http://` and the bound address. Links
+    /// never echo a request's Host header.
+    pub base_url: Option<String>,
+    pub title: String,
+}
+
+/// Why the server could not start or stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("--base-url {0}: an http:// or https:// URL without query or fragment")]
+    BaseUrl(String),
+    #[error("the server failed: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// What every request shares.
+pub struct Shared {
+    base: String,
+    title: String,
+    view: RwLock<Arc<Published>>,
+}
+
+impl Shared {
+    fn view(&self) -> Arc<Published> {
+        Arc::clone(&self.view.read().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
+/// Reads the store's public profile.
+fn publish(location: &Location) -> Result<Published, StoreError> {
+    let store = location.open_for_reading()?;
+    let import = store.last_import()?;
+    let atlas = Atlas::new(store.snapshot()?);
+    Ok(Published::new(&atlas, import))
+}
+
+/// The store's last import (a fresh connection: a database reader sees one
+/// snapshot for as long as it is open).
+fn last_import(location: &Location) -> Result<i64, StoreError> {
+    location.open_for_reading()?.last_import()
+}
+
+/// Serves until Ctrl-C or SIGTERM; `ready` hears the address it listens
+/// on (the port, when 0 was asked) once it does.
+///
+/// # Errors
+/// [`ServeError`] when the store cannot be read at the start, the address
+/// cannot be bound or the server fails.
+pub fn run(
+    location: Location,
+    options: Options,
+    ready: impl FnOnce(SocketAddr),
+) -> Result<(), ServeError> {
+    let first = publish(&location)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind(options.bind))
+        .map_err(|source| ServeError::Bind {
+            addr: options.bind,
+            source,
+        })?;
+    let addr = listener.local_addr()?;
+    let base = match &options.base_url {
+        Some(url) => {
+            let url = url.trim_end_matches('/');
+            let plain = !url.contains(['?', '#', ' ', '"', '<', '>']);
+            if !(plain && (url.starts_with("http://") || url.starts_with("https://"))) {
+                return Err(ServeError::BaseUrl(url.to_string()));
+            }
+            url.to_string()
+        }
+        None => format!("http://{addr}"),
+    };
+    let shared = Arc::new(Shared {
+        base,
+        title: options.title.clone(),
+        view: RwLock::new(Arc::new(first)),
+    });
+    let (stop, stopped) = mpsc::channel::<()>();
+    let refresher = {
+        let shared = Arc::clone(&shared);
+        std::thread::spawn(move || refresh(&location, &shared, &stopped))
+    };
+    let app = router(Arc::clone(&shared));
+    ready(addr);
+    let served = runtime.block_on(async {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    });
+    drop(stop);
+    let _ = refresher.join();
+    served?;
+    Ok(())
+}
+
+/// Polls the store and publishes each newer import, until `stopped`
+/// hangs up. A store that cannot be read keeps the last view (and says so
+/// once per failure).
+fn refresh(location: &Location, shared: &Shared, stopped: &mpsc::Receiver<()>) {
+    while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(POLL) {
+        let current = shared.view().import;
+        let result = last_import(location).and_then(|latest| {
+            if latest == current {
+                return Ok(None);
+            }
+            let started = Instant::now();
+            publish(location).map(|v| Some((v, started.elapsed())))
+        });
+        match result {
+            Ok(None) => {}
+            Ok(Some((view, took))) => {
+                eprintln!(
+                    "{}",
+                    serde_json::json!({
+                        "event": "published", "import": view.import,
+                        "entities": view.entities.len(), "districts": view.districts.len(),
+                        "ms": took.as_secs_f64() * 1000.0,
+                    })
+                );
+                *shared.view.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(view);
+            }
+            Err(e) => eprintln!(
+                "{}",
+                serde_json::json!({"event": "store unreadable, serving import", "import": current,
+                                   "error": e.to_string()})
+            ),
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
+
+fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route("/", get(ogc::landing))
+        .route("/conformance", get(ogc::conformance))
+        .route("/api", get(ogc::api))
+        .route("/collections", get(ogc::collections))
+        .route("/collections/{id}", get(ogc::one_collection))
+        .route("/collections/{id}/items", get(ogc::items))
+        .route("/collections/{id}/items/{fid}", get(ogc::item))
+        .fallback(ogc::not_found)
+        .layer(middleware::from_fn(headers_and_log))
+        .with_state(shared)
+}
+
+/// Every answer: headers that keep a browser from reading it as anything
+/// but data, and one JSON line of access log on stderr.
+async fn headers_and_log(request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().to_string();
+    let path = request.uri().path().to_string();
+    let query = request.uri().query().map(str::to_string);
+    let mut response = next.run(request).await;
+    let h = response.headers_mut();
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    // Public data: any page may read it.
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    eprintln!(
+        "{}",
+        serde_json::json!({
+            "at": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            "method": method, "path": path, "query": query,
+            "status": response.status().as_u16(),
+            "ms": (started.elapsed().as_secs_f64() * 1e6).round() / 1e3,
+        })
+    );
+    response
+}

@@ -1,0 +1,148 @@
+//! What the server publishes: the public profile of the store (no
+//! contacts, no `visibility: internal` record), each feature written once
+//! as the GeoJSON export writes it, with what the item filters need beside
+//! it. Made again when the store has a newer import.
+
+use crate::districts::DistrictRef;
+use crate::export::{Profile, geojson_out};
+use crate::query::{Atlas, Filter};
+use geo::BoundingRect;
+use serde_json::Value;
+
+/// A lon/lat box: west, south, east, north.
+pub type Bbox = [f64; 4];
+
+/// One feature of a collection.
+#[derive(Debug)]
+pub struct Item {
+    pub id: String,
+    /// `None` for a feature without geometry (city-wide, or located by a
+    /// district's name only).
+    pub bbox: Option<Bbox>,
+    /// Lower-case values the property filters compare with.
+    pub kind: String,
+    pub fields: Vec<String>,
+    pub category: Option<String>,
+    pub status: Option<String>,
+    /// Ids, names and aliases (lower case) of the districts it lies in, every level.
+    pub districts: Vec<String>,
+    /// The district level (districts only).
+    pub level: Option<String>,
+    /// The Feature's JSON.
+    pub json: Box<str>,
+}
+
+/// The published inventory at one import.
+#[derive(Debug)]
+pub struct Published {
+    /// The store's last import when this was read.
+    pub import: i64,
+    pub entities: Vec<Item>,
+    pub districts: Vec<Item>,
+    /// District levels, coarsest first.
+    pub levels: Vec<String>,
+    /// Set when district boundaries are provisional: the method.
+    pub provisional: Option<String>,
+}
+
+impl Published {
+    /// The public profile of `atlas`, entities by id, districts by level
+    /// and then in the store's order.
+    pub fn new(atlas: &Atlas, import: i64) -> Self {
+        let public = Profile::Public.apply(&Filter::default());
+        let mut rows: Vec<_> = (0..atlas.entities.len())
+            .filter(|&i| public.matches(&atlas.entities[i]))
+            .map(|i| atlas.row(i))
+            .collect();
+        rows.sort_by(|a, b| a.id.cmp(&b.id));
+        let entities = rows
+            .iter()
+            .map(|r| {
+                let e = &atlas.entities[r.index];
+                let feature = geojson_out::entity_feature(atlas, r, Profile::Public);
+                let bbox = match (e.location, &e.area) {
+                    (Some(p), _) => Some([p.lon(), p.lat(), p.lon(), p.lat()]),
+                    (None, Some(area)) => area
+                        .bounding_rect()
+                        .map(|b| [b.min().x, b.min().y, b.max().x, b.max().y]),
+                    (None, None) => None,
+                };
+                let mut districts = Vec::new();
+                for set in &atlas.assignments[r.index] {
+                    for d in set {
+                        if let DistrictRef::District(d) = d {
+                            let d = &atlas.districts[*d];
+                            districts.extend(names_of(d));
+                        }
+                    }
+                }
+                Item {
+                    id: r.id.clone(),
+                    bbox,
+                    kind: e.kind.as_str().to_string(),
+                    fields: e.fields.iter().map(|f| f.to_lowercase()).collect(),
+                    category: e.category.as_ref().map(|c| c.to_lowercase()),
+                    status: e.status.map(|s| s.as_str().to_string()),
+                    districts,
+                    level: None,
+                    json: json_of(&feature),
+                }
+            })
+            .collect();
+        let levels = atlas.districts.hierarchy.level_ids();
+        let mut districts = Vec::new();
+        for level in &levels {
+            for d in atlas.districts.iter().filter(|d| &d.level == level) {
+                districts.push(Item {
+                    id: d.id.clone(),
+                    bbox: d
+                        .geometry
+                        .as_ref()
+                        .and_then(|g| g.bounding_rect())
+                        .map(|b| [b.min().x, b.min().y, b.max().x, b.max().y]),
+                    kind: String::new(),
+                    fields: Vec::new(),
+                    category: None,
+                    status: None,
+                    districts: names_of(d),
+                    level: Some(d.level.clone()),
+                    json: json_of(&geojson_out::district_feature(d)),
+                });
+            }
+        }
+        Self {
+            import,
+            entities,
+            districts,
+            levels,
+            provisional: atlas.provisional_notice().map(str::to_string),
+        }
+    }
+
+    /// The box around every item with a geometry, if any has one.
+    pub fn extent(items: &[Item]) -> Option<Bbox> {
+        items.iter().filter_map(|i| i.bbox).reduce(|a, b| {
+            [
+                a[0].min(b[0]),
+                a[1].min(b[1]),
+                a[2].max(b[2]),
+                a[3].max(b[3]),
+            ]
+        })
+    }
+}
+
+/// What a district is asked for by: its id, name and aliases, lower case.
+fn names_of(d: &crate::model::District) -> Vec<String> {
+    [&d.id, &d.name]
+        .into_iter()
+        .chain(&d.aliases)
+        .map(|n| n.to_lowercase())
+        .collect()
+}
+
+fn json_of(v: &Value) -> Box<str> {
+    serde_json::to_string(v)
+        .expect("features serialise")
+        .into_boxed_str()
+}

@@ -1,0 +1,542 @@
+//! `stadtatlas serve` over loopback, with a real HTTP client and GDAL's
+//! OAPIF driver: OGC API – Features core, every feature as `export
+//! geojson` writes it, paging to the end, bbox and property filters
+//! against brute force on the export, nothing private ever served, bad
+//! requests refused, new imports served without a restart.
+
+mod common;
+
+use common::cli::{quiet as bin, store_arg};
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A running `stadtatlas serve`, stopped when dropped.
+struct Server {
+    child: Child,
+    base: String,
+    log: Arc<Mutex<Vec<String>>>,
+}
+
+impl Server {
+    fn start(store: &Path) -> Self {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("stadtatlas"))
+            .env_remove("STADTATLAS_STORE")
+            .env_remove("LANG")
+            .arg("--store")
+            .arg(store_arg(store))
+            .args(["serve", "--bind", "127.0.0.1:0"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("serve starts");
+        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+        let first = lines.next().expect("serve says where it listens").unwrap();
+        let addr = first
+            .split("http://")
+            .nth(1)
+            .and_then(|s| s.split('/').next())
+            .unwrap_or_else(|| panic!("no address in {first:?}"))
+            .to_string();
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let kept = Arc::clone(&log);
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                kept.lock().unwrap().push(line);
+            }
+        });
+        Server {
+            child,
+            base: format!("http://{addr}"),
+            log,
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Answer {
+    status: u16,
+    content_type: String,
+    body: String,
+}
+
+impl Answer {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into()
+}
+
+fn get(url: &str) -> Answer {
+    let mut r = agent().get(url).call().expect("the server answers");
+    Answer {
+        status: r.status().as_u16(),
+        content_type: r
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default(),
+        body: r
+            .body_mut()
+            .with_config()
+            .limit(100 << 20)
+            .read_to_string()
+            .unwrap(),
+    }
+}
+
+fn ok_json(url: &str, content_type: &str) -> Value {
+    let a = get(url);
+    assert_eq!(a.status, 200, "{url}: {}", a.body);
+    assert_eq!(a.content_type, content_type, "{url}");
+    a.json()
+}
+
+/// The Halle sample, the fixture's contact, and a partner list with an
+/// internal record whose name is hostile markup.
+fn halle_store(dir: &Path) -> PathBuf {
+    let store = dir.join("halle.gpkg");
+    let extra = dir.join("partners.csv");
+    std::fs::write(
+        &extra,
+        "id,name,kind,fields,lat,lon,visibility\n\
+         geheim-ev,\"<script>alert('Geheimer Verein')</script>\",initiative,soziales,51.4801,11.9702,internal\n\
+         kita-test,Kita Sonnenschein,initiative,bildung;soziales,51.4866,11.9404,public\n",
+    )
+    .unwrap();
+    bin(&store)
+        .arg("import")
+        .arg(root().join("data/halle"))
+        .arg(root().join("tests/fixtures/contacts.csv"))
+        .arg(&extra)
+        .assert()
+        .success();
+    store
+}
+
+/// `export geojson` (public profile) of the store, features by id.
+fn exported(store: &Path, dir: &Path) -> Vec<Value> {
+    let out = dir.join("export.geojson");
+    bin(store)
+        .args(["export", "geojson", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let fc: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let mut features = fc["features"].as_array().unwrap().clone();
+    features.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
+    features
+}
+
+/// Every feature of `url`, following `next` links; checks each page's counts.
+fn all_pages(url: &str) -> (Vec<Value>, usize) {
+    let mut features = Vec::new();
+    let mut next = Some(url.to_string());
+    let mut pages = 0;
+    let mut matched = None;
+    while let Some(url) = next.take() {
+        let page = ok_json(&url, "application/geo+json");
+        pages += 1;
+        assert!(pages < 1000, "paging ends");
+        let m = page["numberMatched"].as_u64().unwrap() as usize;
+        assert_eq!(*matched.get_or_insert(m), m, "numberMatched stays");
+        let got = page["features"].as_array().unwrap();
+        assert_eq!(page["numberReturned"].as_u64().unwrap() as usize, got.len());
+        features.extend(got.iter().cloned());
+        next = page["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["rel"] == "next")
+            .map(|l| l["href"].as_str().unwrap().to_string());
+    }
+    assert_eq!(features.len(), matched.unwrap_or(0));
+    (features, pages)
+}
+
+fn ids(features: &[Value]) -> Vec<String> {
+    features
+        .iter()
+        .map(|f| f["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The lon/lat box of a GeoJSON geometry (None for null).
+fn bbox_of(geometry: &Value) -> Option<[f64; 4]> {
+    fn walk(v: &Value, b: &mut [f64; 4]) {
+        match v.as_array() {
+            Some(a) if a.len() >= 2 && a[0].is_number() => {
+                let (x, y) = (a[0].as_f64().unwrap(), a[1].as_f64().unwrap());
+                *b = [b[0].min(x), b[1].min(y), b[2].max(x), b[3].max(y)];
+            }
+            Some(a) => a.iter().for_each(|c| walk(c, b)),
+            None => {}
+        }
+    }
+    let coordinates = geometry.get("coordinates")?;
+    let mut b = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
+    walk(coordinates, &mut b);
+    Some(b)
+}
+
+#[test]
+fn the_features_are_the_exports_paged_filtered_and_boxed_like_brute_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = halle_store(dir.path());
+    let export = exported(&store, dir.path());
+    let server = Server::start(&store);
+    let b = &server.base;
+
+    let landing = ok_json(&format!("{b}/"), "application/json");
+    let rels: BTreeSet<&str> = landing["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["rel"].as_str().unwrap())
+        .collect();
+    for rel in ["self", "service-desc", "conformance", "data"] {
+        assert!(rels.contains(rel), "landing page links {rel}");
+    }
+    let conformance = ok_json(&format!("{b}/conformance"), "application/json");
+    for class in ["core", "geojson", "oas30"] {
+        let url = format!("http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/{class}");
+        assert!(
+            conformance["conformsTo"]
+                .as_array()
+                .unwrap()
+                .contains(&json!(url))
+        );
+    }
+    let api = ok_json(
+        &format!("{b}/api"),
+        "application/vnd.oai.openapi+json;version=3.0",
+    );
+    assert!(api["openapi"].as_str().unwrap().starts_with("3.0."));
+    assert!(api["paths"]["/collections/{collectionId}/items"]["get"].is_object());
+    let collections = ok_json(&format!("{b}/collections"), "application/json");
+    let names: Vec<&str> = collections["collections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["entities", "districts"]);
+
+    // Every public feature, page by page, is the export's feature.
+    let (served, pages) = all_pages(&format!("{b}/collections/entities/items?limit=7"));
+    assert_eq!(pages, export.len().div_ceil(7));
+    assert_eq!(served, export, "served features are the exported ones");
+    assert!(export.len() > 90);
+
+    // A box: the features whose geometry's box meets it (points: inside).
+    let boxes = [
+        [11.90, 51.46, 11.95, 51.49],
+        [11.96, 51.47, 11.98, 51.49],
+        [0.0, 0.0, 1.0, 1.0],
+    ];
+    for q in boxes {
+        let url = format!(
+            "{b}/collections/entities/items?bbox={},{},{},{}&limit=5",
+            q[0], q[1], q[2], q[3]
+        );
+        let (got, _) = all_pages(&url);
+        let want: Vec<Value> = export
+            .iter()
+            .filter(|f| {
+                bbox_of(&f["geometry"])
+                    .is_some_and(|i| i[0] <= q[2] && q[0] <= i[2] && i[1] <= q[3] && q[1] <= i[3])
+            })
+            .cloned()
+            .collect();
+        assert_eq!(ids(&got), ids(&want), "bbox {q:?}");
+    }
+    // Property filters, alone and together, against the export.
+    let has = |f: &Value, key: &str, value: &str| match &f["properties"][key] {
+        Value::Array(a) => a.contains(&json!(value)),
+        v => v == value,
+    };
+    for (query, keep) in [
+        (
+            "kind=initiative",
+            Box::new(|f: &Value| has(f, "kind", "initiative")) as Box<dyn Fn(&Value) -> bool>,
+        ),
+        (
+            "field=bildung",
+            Box::new(|f: &Value| has(f, "fields", "bildung")),
+        ),
+        (
+            "field=bildung,kultur",
+            Box::new(|f: &Value| has(f, "fields", "bildung") || has(f, "fields", "kultur")),
+        ),
+        (
+            "kind=partner&field=umwelt",
+            Box::new(|f: &Value| has(f, "kind", "partner") && has(f, "fields", "umwelt")),
+        ),
+    ] {
+        let (got, _) = all_pages(&format!("{b}/collections/entities/items?{query}"));
+        let want: Vec<Value> = export.iter().filter(|f| keep(f)).cloned().collect();
+        assert!(!want.is_empty(), "{query} selects something");
+        assert_eq!(ids(&got), ids(&want), "{query}");
+    }
+    // A district by id, name or alias: what `in` answers.
+    for district in ["Halle-Neustadt", "neustadt", "Mitte", "230"] {
+        let (inside, _) = all_pages(&format!(
+            "{b}/collections/entities/items?district={district}"
+        ));
+        let out = bin(&store)
+            .args(["in", district, "--format", "json"])
+            .output()
+            .unwrap();
+        let answer: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut want: Vec<String> = answer
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_str().unwrap().to_string())
+            .collect();
+        want.sort();
+        assert!(!want.is_empty(), "{district}");
+        assert_eq!(ids(&inside), want, "{district}");
+    }
+    // One feature, with its links.
+    let one = &export[3];
+    let id = one["id"].as_str().unwrap();
+    let mut single = ok_json(
+        &format!("{b}/collections/entities/items/{id}"),
+        "application/geo+json",
+    );
+    let links = single.as_object_mut().unwrap().remove("links").unwrap();
+    assert_eq!(&single, one);
+    assert!(links.to_string().contains(&format!("/items/{id}")));
+    // Districts: every level, filterable by level.
+    let (districts, _) = all_pages(&format!("{b}/collections/districts/items"));
+    assert!(districts.len() > 20);
+    let (level, _) = all_pages(&format!("{b}/collections/districts/items?level=stadtteil"));
+    assert!(!level.is_empty() && level.len() < districts.len());
+    assert!(
+        level
+            .iter()
+            .all(|d| d["properties"]["level"] == "stadtteil")
+    );
+    assert!(
+        server
+            .log
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|l| l.contains("\"path\":\"/collections/entities/items\"")),
+        "access log on stderr"
+    );
+}
+
+/// Every answer of the server, crawled: no contact and no internal record
+/// appears anywhere; the internal record's own URL is not found.
+#[test]
+fn nothing_private_is_ever_served() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = halle_store(dir.path());
+    let server = Server::start(&store);
+    let b = &server.base;
+    let mut bodies = Vec::new();
+    for path in [
+        "/",
+        "/conformance",
+        "/api",
+        "/collections",
+        "/collections/entities",
+    ] {
+        bodies.push(get(&format!("{b}{path}")).body);
+    }
+    let (entities, _) = all_pages(&format!("{b}/collections/entities/items?limit=1000"));
+    for f in &entities {
+        let id = f["id"].as_str().unwrap();
+        bodies.push(get(&format!("{b}/collections/entities/items/{id}")).body);
+    }
+    bodies.push(serde_json::to_string(&entities).unwrap());
+    let (districts, _) = all_pages(&format!("{b}/collections/districts/items"));
+    bodies.push(serde_json::to_string(&districts).unwrap());
+    assert!(entities.iter().any(|f| f["id"] == "kita-test"));
+    for body in &bodies {
+        for private in [
+            "fixture.contact@example.invalid",
+            "Test Fixture Person",
+            "+49 345 0000000",
+            "geheim-ev",
+            "Geheimer Verein",
+            "\"internal\"",
+        ] {
+            assert!(!body.contains(private), "{private} served");
+        }
+    }
+    let hidden = get(&format!("{b}/collections/entities/items/geheim-ev"));
+    assert_eq!(hidden.status, 404);
+    assert_eq!(hidden.content_type, "application/json");
+    assert_eq!(hidden.json()["code"], "NotFound");
+}
+
+#[test]
+fn bad_requests_are_refused_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = halle_store(dir.path());
+    let server = Server::start(&store);
+    let b = &server.base;
+    for (path, status) in [
+        ("/collections/entities/items?bbox=1,2,3", 400),
+        ("/collections/entities/items?bbox=a,b,c,d", 400),
+        ("/collections/entities/items?bbox=11,52,12,51", 400),
+        ("/collections/entities/items?bbox=0,-95,1,0", 400),
+        ("/collections/entities/items?limit=0", 400),
+        ("/collections/entities/items?limit=-1", 400),
+        ("/collections/entities/items?offset=x", 400),
+        ("/collections/entities/items?colour=red", 400),
+        ("/collections/entities/items?f=html", 400),
+        ("/collections/entities/items?level=stadtteil", 400),
+        ("/collections?bbox=1,2,3,4", 400),
+        ("/collections/nope/items", 404),
+        ("/collections/nope", 404),
+        ("/collections/entities/items/no-such-id", 404),
+        ("/nowhere", 404),
+    ] {
+        let a = get(&format!("{b}{path}"));
+        assert_eq!(a.status, status, "{path}: {}", a.body);
+        assert_eq!(a.content_type, "application/json", "{path}");
+        let e = a.json();
+        assert!(
+            e["code"].is_string() && e["description"].is_string(),
+            "{path}"
+        );
+    }
+    // Reading only: writes are not allowed.
+    let r = agent()
+        .post(&format!("{b}/collections/entities/items"))
+        .send("{}")
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 405);
+    // A huge limit is cut to the most a page holds.
+    let page = ok_json(
+        &format!("{b}/collections/entities/items?limit=99999999"),
+        "application/geo+json",
+    );
+    assert_eq!(
+        page["numberReturned"], page["numberMatched"],
+        "one page holds the sample"
+    );
+}
+
+#[test]
+fn a_new_import_is_served_without_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = halle_store(dir.path());
+    let server = Server::start(&store);
+    let b = &server.base;
+    let url = format!("{b}/collections/entities/items/neu-im-netz");
+    assert_eq!(get(&url).status, 404);
+    let csv = dir.path().join("initiatives.csv");
+    std::fs::write(
+        &csv,
+        "id,name,kind,fields,lat,lon\nneu-im-netz,Neu im Netz e.V.,initiative,bildung,51.47,11.93\n",
+    )
+    .unwrap();
+    bin(&store).arg("import").arg(&csv).assert().success();
+    let started = Instant::now();
+    loop {
+        let a = get(&url);
+        if a.status == 200 {
+            assert_eq!(a.json()["properties"]["name"], "Neu im Netz e.V.");
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the new import is served within 20 s"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// GDAL's OAPIF driver (QGIS reads the same way) lists both collections and
+/// copies the entities with the export's ids and names.
+#[test]
+fn gdal_reads_the_collections_and_copies_the_entities() {
+    if std::process::Command::new("ogr2ogr")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: no ogr2ogr (apt-get install gdal-bin)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let store = halle_store(dir.path());
+    let export = exported(&store, dir.path());
+    let server = Server::start(&store);
+    let source = format!("OAPIF:{}/", server.base);
+    let info = std::process::Command::new("ogrinfo")
+        .args(["-ro", "-q", &source])
+        .output()
+        .unwrap();
+    let listed = String::from_utf8_lossy(&info.stdout);
+    assert!(
+        info.status.success(),
+        "{}",
+        String::from_utf8_lossy(&info.stderr)
+    );
+    assert!(
+        listed.contains("entities") && listed.contains("districts"),
+        "{listed}"
+    );
+    let copy = dir.path().join("copy.geojson");
+    let out = std::process::Command::new("ogr2ogr")
+        .args(["-f", "GeoJSON"])
+        .arg(&copy)
+        .args([&source, "entities"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let copied: Value = serde_json::from_slice(&std::fs::read(&copy).unwrap()).unwrap();
+    let mut got: Vec<(String, String)> = copied["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["properties"]["id"].as_str().unwrap().to_string(),
+                f["properties"]["name"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    got.sort();
+    let want: Vec<(String, String)> = export
+        .iter()
+        .map(|f| {
+            (
+                f["id"].as_str().unwrap().to_string(),
+                f["properties"]["name"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(got, want);
+}
