@@ -29,6 +29,27 @@ both_backends() {
 if [ $# -eq 0 ]; then
     set -- both_backends
 fi
+
+# OWSLib and openapi-spec-validator test the server (tests/serve.rs): a venv
+# in target/ made once from tests/clients/requirements.txt. Without Python's
+# venv or the package index that test says it skips (CI sets
+# STADTATLAS_REQUIRE_CLIENTS=1, where it fails instead).
+if [ -z "${STADTATLAS_TEST_PYTHON:-}" ]; then
+    venv=target/test-venv
+    if [ ! -x "$venv/bin/python" ] || ! cmp -s tests/clients/requirements.txt "$venv/requirements.txt"; then
+        rm -rf "$venv"
+        if python3 -m venv "$venv" >/dev/null 2>&1 &&
+            "$venv/bin/pip" install -q -r tests/clients/requirements.txt >/dev/null 2>&1; then
+            cp tests/clients/requirements.txt "$venv/requirements.txt"
+        else
+            echo "tests/pg.sh: no Python venv with OWSLib (python3-venv, pip); the OWSLib test skips" >&2
+            rm -rf "$venv"
+        fi
+    fi
+    if [ -x "$venv/bin/python" ]; then
+        export STADTATLAS_TEST_PYTHON="$PWD/$venv/bin/python"
+    fi
+fi
 PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
 if [ -z "$PGBIN" ] || [ ! -x "$PGBIN/initdb" ] || [ ! -e /usr/share/postgresql/*/extension/postgis.control ]; then
     # Without a server the PostgreSQL tests say so and pass, unless

@@ -540,3 +540,221 @@ fn gdal_reads_the_collections_and_copies_the_entities() {
         .collect();
     assert_eq!(got, want);
 }
+
+/// The answer of a command with `--format json`, whatever its exit code.
+fn cli_json(store: &Path, args: &[&str]) -> Value {
+    let out = bin(store)
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{args:?}: {e}: {}", String::from_utf8_lossy(&out.stderr)))
+}
+
+/// Each question endpoint gives what the command line gives with
+/// `--format json`, on a store whose records are all public.
+#[test]
+fn the_questions_answer_as_the_command_line_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("public.gpkg");
+    bin(&store)
+        .arg("import")
+        .arg(root().join("data/halle"))
+        .assert()
+        .success();
+    let server = Server::start(&store);
+    let b = &server.base;
+    let body = "ag-digitale-agenda-swh-stadtverwaltung";
+    let board = format!("/board/{body}/check");
+    let board_with = format!("/board/{body}/check?with=hallescher-fc-leuna-chemie-stadion,awo-spi");
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec!["where", "11.9697,51.4828"],
+            "/where?target=11.9697,51.4828",
+        ),
+        (
+            vec!["where", "stadtwerke-halle-gmbh"],
+            "/where?target=stadtwerke-halle-gmbh",
+        ),
+        (vec!["in", "Halle-Neustadt"], "/in?district=Halle-Neustadt"),
+        (
+            vec!["in", "Mitte", "Nord", "--field", "bildung"],
+            "/in?district=Mitte&district=Nord&field=bildung",
+        ),
+        (
+            vec!["near", "--at", "11.9697,51.4828", "--within", "1000"],
+            "/near?at=11.9697,51.4828&within=1000",
+        ),
+        (
+            vec![
+                "near",
+                "martin-luther-universitaet-halle-wittenberg",
+                "--nearest",
+                "5",
+            ],
+            "/near?target=martin-luther-universitaet-halle-wittenberg&nearest=5",
+        ),
+        (
+            vec![
+                "near",
+                "Neustadt",
+                "--within",
+                "500",
+                "--kind",
+                "initiative",
+            ],
+            "/near?target=Neustadt&within=500&kind=initiative",
+        ),
+        (vec!["matrix", "--by", "kind"], "/matrix?by=kind"),
+        (
+            vec!["matrix", "--level", "stadtteil", "--per-capita"],
+            "/matrix?level=stadtteil&per_capita=true",
+        ),
+        (vec!["gaps"], "/gaps"),
+        (
+            vec!["gaps", "--level", "stadtteil"],
+            "/gaps?level=stadtteil",
+        ),
+        (vec!["districts"], "/districts"),
+        (vec!["network"], "/network"),
+        (
+            vec!["network", "stadtwerke-halle-gmbh", "--depth", "2"],
+            "/network?id=stadtwerke-halle-gmbh&depth=2",
+        ),
+        (vec!["board", "check", body], board.as_str()),
+        (
+            vec![
+                "board",
+                "check",
+                body,
+                "--with",
+                "hallescher-fc-leuna-chemie-stadion",
+                "--with",
+                "awo-spi",
+            ],
+            board_with.as_str(),
+        ),
+    ];
+    for (args, path) in cases {
+        let want = cli_json(&store, &args);
+        let got = ok_json(&format!("{b}{path}"), "application/json");
+        assert_eq!(got, want, "{path} against {args:?}");
+    }
+    for (path, status) in [
+        ("/where", 400),
+        ("/where?target=11.9,99", 400),
+        ("/where?target=no-such-record", 404),
+        ("/near?at=11.9697,51.4828", 400),
+        ("/near?at=11.9697,51.4828&within=-5", 400),
+        ("/near?target=Nowhere&within=5", 400),
+        ("/in?district=Atlantis", 400),
+        ("/in", 400),
+        ("/matrix?by=colour", 400),
+        ("/matrix?kind=dragon", 400),
+        ("/gaps?level=planet", 400),
+        ("/network?depth=deep", 400),
+        ("/board/no-such-body/check", 404),
+        ("/where?target=1,2&colour=red", 400),
+    ] {
+        let a = get(&format!("{b}{path}"));
+        assert_eq!(a.status, status, "{path}: {}", a.body);
+        assert!(a.json()["description"].is_string(), "{path}");
+    }
+}
+
+/// The questions are asked of the public records only: an internal record
+/// is unknown to every one of them, and its contact never appears.
+#[test]
+fn the_questions_know_nothing_internal() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = halle_store(dir.path());
+    let server = Server::start(&store);
+    let b = &server.base;
+    assert_eq!(get(&format!("{b}/where?target=geheim-ev")).status, 404);
+    assert_eq!(get(&format!("{b}/network?id=geheim-ev")).status, 404);
+    // Asked as a place to measure from, it is no entity (so a district name).
+    let a = get(&format!("{b}/near?target=geheim-ev&within=100"));
+    assert_eq!(a.status, 400);
+    assert!(a.body.contains("no district"), "{}", a.body);
+    let mut bodies = Vec::new();
+    for path in [
+        "/near?at=11.9702,51.4801&within=100",
+        "/in?district=Mitte",
+        "/network",
+        "/network?id=martin-luther-universitaet-halle-wittenberg&depth=3",
+        "/matrix?by=kind",
+        "/districts",
+    ] {
+        bodies.push(get(&format!("{b}{path}")).body);
+    }
+    let near = ok_json(
+        &format!("{b}/near?at=11.9702,51.4801&within=100"),
+        "application/json",
+    );
+    assert!(
+        near.as_array().is_some_and(|a| !a.is_empty()),
+        "others are near"
+    );
+    for body in &bodies {
+        for private in [
+            "geheim-ev",
+            "Geheimer Verein",
+            "fixture.contact@example.invalid",
+            "Test Fixture Person",
+        ] {
+            assert!(!body.contains(private), "{private} in {body}");
+        }
+    }
+    // The command line (the internal tool) does know the record.
+    let cli = cli_json(&store, &["where", "geheim-ev"]);
+    assert!(cli.as_array().is_some_and(|a| !a.is_empty()));
+}
+
+/// OWSLib (the Python OGC client) and openapi-spec-validator, from the
+/// Python that `STADTATLAS_TEST_PYTHON` names (.ci/run makes a venv with
+/// both): the API definition validates, the collections are listed, paging
+/// reaches every entity, a bbox selects what the export's points say.
+#[test]
+fn owslib_pages_through_the_entities_and_the_api_validates() {
+    let Some(python) = std::env::var_os("STADTATLAS_TEST_PYTHON") else {
+        assert!(
+            std::env::var_os("STADTATLAS_REQUIRE_CLIENTS").is_none(),
+            "STADTATLAS_TEST_PYTHON is not set"
+        );
+        eprintln!(
+            "skipped: STADTATLAS_TEST_PYTHON (a python with owslib and openapi-spec-validator) is not set"
+        );
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let store = halle_store(dir.path());
+    let export = exported(&store, dir.path());
+    let server = Server::start(&store);
+    let out = std::process::Command::new(python)
+        .arg(root().join("tests/clients/owslib_features.py"))
+        .arg(&server.base)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(got["api_valid"], true);
+    assert_eq!(got["collections"], json!(["entities", "districts"]));
+    assert!(got["conformance"].to_string().contains("conf/core"));
+    let want = ids(&export);
+    assert_eq!(got["ids"], json!(want));
+    assert_eq!(got["pages"], json!(want.len().div_ceil(9)));
+    let boxed: Vec<String> = export
+        .iter()
+        .filter(|f| {
+            bbox_of(&f["geometry"])
+                .is_some_and(|i| i[0] <= 11.95 && 11.90 <= i[2] && i[1] <= 51.49 && 51.46 <= i[3])
+        })
+        .map(|f| f["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(got["bbox_ids"], json!(boxed));
+}

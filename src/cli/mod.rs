@@ -15,7 +15,7 @@ use stadtatlas::districts::DistrictRef;
 use stadtatlas::export::{self, Profile, csv_out, geojson_out, gpkg_out};
 use stadtatlas::governance;
 use stadtatlas::import::{self, ImportOptions};
-use stadtatlas::model::{Lang, LonLat, Meters};
+use stadtatlas::model::Lang;
 use stadtatlas::query::{self, Atlas, Filter, MatrixBy, NearTarget, Reach};
 use stadtatlas::report::{self, ReportOptions};
 use stadtatlas::store::{Location, SqliteStore, Store};
@@ -343,13 +343,9 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Where { target } => {
             let held = store_at.open_for_reading()?;
             let store: &dyn Store = &*held;
-            let rows = match target.parse::<LonLat>() {
-                Ok(p) => query::where_point_in_store(store, p)?,
-                Err(_) if target.contains(',') => bail!(
-                    "\"{target}\" is not LON,LAT: {}",
-                    target.parse::<LonLat>().err().unwrap_or_default()
-                ),
-                Err(_) => query::where_entity_in_store(store, &target)?,
+            let rows = match query::WhereTarget::asked(&target)? {
+                query::WhereTarget::Point(p) => query::where_point_in_store(store, p)?,
+                query::WhereTarget::Entity(id) => query::where_entity_in_store(store, &id)?,
             };
             emit(&out, &rows, || export::where_grid(&rows, out.lang))?;
             Ok(Outcome::Ok)
@@ -382,20 +378,10 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         } => {
             let held = store_at.open_for_reading()?;
             let store: &dyn Store = &*held;
-            let target = match (at, target) {
-                (Some(p), _) => NearTarget::At(p),
-                (None, Some(t)) if !store.entities_by_id(&[&t])?.is_empty() => {
-                    NearTarget::Entity(t)
-                }
-                (None, Some(t)) => NearTarget::District { name: t, level },
-                (None, None) => bail!("name a district or an entity, or give --at LON,LAT"),
-            };
-            let reach = match (within, nearest) {
-                (Some(m), _) if m.is_finite() && m >= 0.0 => Reach::Within(Meters(m)),
-                (Some(m), _) => bail!("--within {m}: give a distance in metres ≥ 0"),
-                (None, Some(k)) => Reach::Nearest(k),
-                (None, None) => bail!("give --within METRES or --nearest K"),
-            };
+            let target = NearTarget::asked(at, target, level, |id| {
+                Ok(!store.entities_by_id(&[id])?.is_empty())
+            })?;
+            let reach = Reach::asked(within, nearest)?;
             let query::Around {
                 atlas,
                 answer: rows,

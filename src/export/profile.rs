@@ -40,3 +40,14 @@ impl Profile {
         }
     }
 }
+
+/// What the public may see of a snapshot: its public records, the relations
+/// between them, no contacts. A question asked of it can answer nothing else.
+pub fn public_snapshot(mut s: crate::store::Snapshot) -> crate::store::Snapshot {
+    s.entities.retain(|e| e.is_public());
+    let kept: std::collections::HashSet<&str> = s.entities.iter().map(|e| e.id.as_str()).collect();
+    s.relations
+        .retain(|r| kept.contains(r.from.as_str()) && kept.contains(r.to.as_str()));
+    s.contacts.clear();
+    s
+}

@@ -25,6 +25,9 @@ pub enum QueryError {
     NoDistricts,
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
+    /// The question itself is not well put (a missing or bad value).
+    #[error("{0}")]
+    Asked(String),
 }
 
 /// A point of an entity in the R-tree: `[lon, lat]` with the entity's index.

@@ -30,4 +30,4 @@ pub use location_quality::{LocationQuality, location_quality, location_quality_l
 pub use matrix::{Matrix, MatrixBy, MatrixCounter, MatrixRow, matrix};
 pub use near::{NearTarget, Reach, near};
 pub use rows::{EntityRow, Located};
-pub use whereis::{WhereRow, where_entity, where_point};
+pub use whereis::{WhereRow, WhereTarget, where_entity, where_point};

@@ -25,6 +25,52 @@ pub enum Reach {
     Nearest(usize),
 }
 
+impl NearTarget {
+    /// The target as a question names it: a position (`at`), else a name
+    /// that is an entity's id (`is_entity`) or a district's name (at
+    /// `level`, if given).
+    ///
+    /// # Errors
+    /// [`QueryError::Asked`] when neither is given; what `is_entity` fails with.
+    pub fn asked(
+        at: Option<LonLat>,
+        name: Option<String>,
+        level: Option<String>,
+        is_entity: impl FnOnce(&str) -> Result<bool, QueryError>,
+    ) -> Result<Self, QueryError> {
+        Ok(match (at, name) {
+            (Some(p), _) => NearTarget::At(p),
+            (None, Some(n)) if is_entity(&n)? => NearTarget::Entity(n),
+            (None, Some(n)) => NearTarget::District { name: n, level },
+            (None, None) => {
+                return Err(QueryError::Asked(
+                    "name a district or an entity, or give --at LON,LAT".into(),
+                ));
+            }
+        })
+    }
+}
+
+impl Reach {
+    /// The reach a question gives: metres (`within`, ≥ 0) or a count
+    /// (`nearest`).
+    ///
+    /// # Errors
+    /// [`QueryError::Asked`] for a negative or non-finite distance, or neither.
+    pub fn asked(within: Option<f64>, nearest: Option<usize>) -> Result<Self, QueryError> {
+        match (within, nearest) {
+            (Some(m), _) if m.is_finite() && m >= 0.0 => Ok(Reach::Within(Meters(m))),
+            (Some(m), _) => Err(QueryError::Asked(format!(
+                "--within {m}: give a distance in metres ≥ 0"
+            ))),
+            (None, Some(k)) => Ok(Reach::Nearest(k)),
+            (None, None) => Err(QueryError::Asked(
+                "give --within METRES or --nearest K".into(),
+            )),
+        }
+    }
+}
+
 /// What is measured from: a position, or an area with its bounding box.
 enum Source {
     Point(LonLat),

@@ -14,6 +14,29 @@ pub struct WhereRow {
     pub provisional: bool,
 }
 
+/// What `where` asks about: a position or an entity.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WhereTarget {
+    Point(LonLat),
+    Entity(String),
+}
+
+impl WhereTarget {
+    /// `LON,LAT` is a position, anything without a comma an entity's id.
+    ///
+    /// # Errors
+    /// [`QueryError::Asked`] for a comma-separated text that is no position.
+    pub fn asked(target: &str) -> Result<Self, QueryError> {
+        match target.parse::<LonLat>() {
+            Ok(p) => Ok(WhereTarget::Point(p)),
+            Err(e) if target.contains(',') => Err(QueryError::Asked(format!(
+                "\"{target}\" is not LON,LAT: {e}"
+            ))),
+            Err(_) => Ok(WhereTarget::Entity(target.to_string())),
+        }
+    }
+}
+
 fn row(atlas: &Atlas, level: &str, r: DistrictRef) -> WhereRow {
     WhereRow {
         level: level.to_string(),

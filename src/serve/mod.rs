@@ -11,10 +11,10 @@
 mod ogc;
 mod openapi;
 mod published;
+mod questions;
 
 pub use published::{Item, Published};
 
-use crate::query::Atlas;
 use crate::store::{Location, StoreError};
 use axum::Router;
 use axum::extract::Request;
@@ -75,8 +75,7 @@ impl Shared {
 fn publish(location: &Location) -> Result<Published, StoreError> {
     let store = location.open_for_reading()?;
     let import = store.last_import()?;
-    let atlas = Atlas::new(store.snapshot()?);
-    Ok(Published::new(&atlas, import))
+    Ok(Published::new(store.snapshot()?, import))
 }
 
 /// The store's last import (a fresh connection: a database reader sees one
@@ -206,6 +205,14 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/collections/{id}", get(ogc::one_collection))
         .route("/collections/{id}/items", get(ogc::items))
         .route("/collections/{id}/items/{fid}", get(ogc::item))
+        .route("/where", get(questions::where_))
+        .route("/in", get(questions::in_))
+        .route("/near", get(questions::near_))
+        .route("/matrix", get(questions::matrix_))
+        .route("/gaps", get(questions::gaps_))
+        .route("/districts", get(questions::districts_))
+        .route("/network", get(questions::network_))
+        .route("/board/{body}/check", get(questions::board_check))
         .fallback(ogc::not_found)
         .layer(middleware::from_fn(headers_and_log))
         .with_state(shared)

@@ -52,6 +52,14 @@ pub struct Problem {
 }
 
 impl Problem {
+    pub fn new(status: StatusCode, code: &'static str, description: String) -> Self {
+        Self {
+            status,
+            code,
+            description,
+        }
+    }
+
     pub fn bad_request(description: impl Into<String>) -> Self {
         Self {
             status: StatusCode::BAD_REQUEST,

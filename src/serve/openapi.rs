@@ -88,6 +88,194 @@ pub fn document(base: &str, title: &str) -> Value {
         },
     });
     let links = json!({"type": "array", "items": {"$ref": "#/components/schemas/link"}});
+    let mut paths = json!({});
+    let text = |name: &str, d: &str| parameter(name, d, json!({"type": "string"}));
+    let filters = || {
+        ["kind", "field", "category", "status", "tag"]
+            .into_iter()
+            .map(&list)
+            .collect::<Vec<_>>()
+    };
+    let question = |summary: &str, op: &str, mut ps: Vec<Value>, filtered: bool| {
+        if filtered {
+            ps.extend(filters());
+        }
+        get(
+            summary,
+            op,
+            ps,
+            json!({
+                "description": "The answer, as `stadtatlas … --format json` prints it",
+                "content": {JSON: {"schema": {}}},
+            }),
+        )
+    };
+    paths["/where"] = question(
+        "Districts of a place or an entity, every level",
+        "where",
+        vec![text("target", "LON,LAT or an entity id")],
+        false,
+    );
+    paths["/in"] = question(
+        "Entities in districts",
+        "in",
+        vec![
+            text("district", "A district's id, name or alias (repeatable)"),
+            text("level", "The district level"),
+        ],
+        true,
+    );
+    paths["/near"] = question(
+        "Entities near a place, an entity or a district",
+        "near",
+        vec![
+            text("at", "LON,LAT"),
+            text("target", "An entity id or a district name"),
+            text("level", "The district level of target"),
+            parameter("within", "Metres", json!({"type": "number", "minimum": 0})),
+            parameter(
+                "nearest",
+                "How many",
+                json!({"type": "integer", "minimum": 0}),
+            ),
+        ],
+        true,
+    );
+    paths["/matrix"] = question(
+        "Entities per district and field (or category, kind, status)",
+        "matrix",
+        vec![
+            text("level", "The district level"),
+            parameter(
+                "by",
+                "What the columns count",
+                json!({"type": "string",
+                "enum": ["field", "category", "kind", "status"]}),
+            ),
+            parameter(
+                "per_capita",
+                "Per 10,000 inhabitants",
+                json!({"type": "boolean"}),
+            ),
+        ],
+        true,
+    );
+    paths["/gaps"] = question(
+        "(district, field) pairs without any entity",
+        "gaps",
+        vec![text("level", "The district level")],
+        true,
+    );
+    paths["/districts"] = question(
+        "The districts with their entity counts",
+        "districts",
+        vec![text("level", "The district level")],
+        true,
+    );
+    paths["/network"] = question(
+        "Relations between entities",
+        "network",
+        vec![
+            text("id", "Focus on this entity"),
+            parameter(
+                "depth",
+                "Links to follow",
+                json!({"type": "integer", "minimum": 0}),
+            ),
+        ],
+        false,
+    );
+    let mut board = question(
+        "A body's coverage of the council's requirement (June 2020)",
+        "boardCheck",
+        vec![
+            list("with"),
+            parameter(
+                "lang",
+                "Labels",
+                json!({"type": "string", "enum": ["de", "en"]}),
+            ),
+        ],
+        false,
+    );
+    board["get"]["parameters"]
+        .as_array_mut()
+        .expect("a list")
+        .push(json!({
+            "name": "body", "in": "path", "required": true, "schema": {"type": "string"},
+        }));
+    paths["/board/{body}/check"] = board;
+    for (path, item) in [
+        (
+            "/",
+            get(
+                "Landing page",
+                "getLandingPage",
+                vec![],
+                response(
+                    "Links to the API, conformance and collections",
+                    JSON,
+                    "landingPage",
+                ),
+            ),
+        ),
+        (
+            "/conformance",
+            get(
+                "Conformance classes",
+                "getConformance",
+                vec![],
+                response("The conformance classes", JSON, "confClasses"),
+            ),
+        ),
+        (
+            "/api",
+            get(
+                "This API definition",
+                "getApi",
+                vec![],
+                json!({"description": "OpenAPI 3.0", "content": {OPENAPI: {}}}),
+            ),
+        ),
+        (
+            "/collections",
+            get(
+                "The collections",
+                "getCollections",
+                vec![],
+                response("Every collection", JSON, "collections"),
+            ),
+        ),
+        (
+            "/collections/{collectionId}",
+            get(
+                "One collection",
+                "describeCollection",
+                vec![collection_id.clone()],
+                response("The collection", JSON, "collection"),
+            ),
+        ),
+        (
+            "/collections/{collectionId}/items",
+            get(
+                "Features of a collection",
+                "getFeatures",
+                items_parameters,
+                response("A page of features", GEOJSON, "featureCollection"),
+            ),
+        ),
+        (
+            "/collections/{collectionId}/items/{featureId}",
+            get(
+                "One feature",
+                "getFeature",
+                vec![collection_id, feature_id],
+                response("The feature", GEOJSON, "feature"),
+            ),
+        ),
+    ] {
+        paths[path] = item;
+    }
     json!({
         "openapi": "3.0.3",
         "info": {
@@ -97,22 +285,7 @@ pub fn document(base: &str, title: &str) -> Value {
                             (public profile: no contact persons, no internal records).",
         },
         "servers": [{"url": base}],
-        "paths": {
-            "/": get("Landing page", "getLandingPage", vec![],
-                response("Links to the API, conformance and collections", JSON, "landingPage")),
-            "/conformance": get("Conformance classes", "getConformance", vec![],
-                response("The conformance classes", JSON, "confClasses")),
-            "/api": get("This API definition", "getApi", vec![],
-                json!({"description": "OpenAPI 3.0", "content": {OPENAPI: {}}})),
-            "/collections": get("The collections", "getCollections", vec![],
-                response("Every collection", JSON, "collections")),
-            "/collections/{collectionId}": get("One collection", "describeCollection",
-                vec![collection_id.clone()], response("The collection", JSON, "collection")),
-            "/collections/{collectionId}/items": get("Features of a collection", "getFeatures",
-                items_parameters, response("A page of features", GEOJSON, "featureCollection")),
-            "/collections/{collectionId}/items/{featureId}": get("One feature", "getFeature",
-                vec![collection_id, feature_id], response("The feature", GEOJSON, "feature")),
-        },
+        "paths": paths,
         "components": {"schemas": {
             "exception": {
                 "type": "object", "required": ["code"],

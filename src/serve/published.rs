@@ -33,10 +33,12 @@ pub struct Item {
 }
 
 /// The published inventory at one import.
-#[derive(Debug)]
 pub struct Published {
     /// The store's last import when this was read.
     pub import: i64,
+    /// The public records only (see [`crate::export::public_snapshot`]):
+    /// the questions are asked of it.
+    pub atlas: Atlas,
     pub entities: Vec<Item>,
     pub districts: Vec<Item>,
     /// District levels, coarsest first.
@@ -46,79 +48,90 @@ pub struct Published {
 }
 
 impl Published {
-    /// The public profile of `atlas`, entities by id, districts by level
+    /// The public profile of a snapshot, entities by id, districts by level
     /// and then in the store's order.
-    pub fn new(atlas: &Atlas, import: i64) -> Self {
-        let public = Profile::Public.apply(&Filter::default());
-        let mut rows: Vec<_> = (0..atlas.entities.len())
-            .filter(|&i| public.matches(&atlas.entities[i]))
-            .map(|i| atlas.row(i))
-            .collect();
-        rows.sort_by(|a, b| a.id.cmp(&b.id));
-        let entities = rows
-            .iter()
-            .map(|r| {
-                let e = &atlas.entities[r.index];
-                let feature = geojson_out::entity_feature(atlas, r, Profile::Public);
-                let bbox = match (e.location, &e.area) {
-                    (Some(p), _) => Some([p.lon(), p.lat(), p.lon(), p.lat()]),
-                    (None, Some(area)) => area
-                        .bounding_rect()
-                        .map(|b| [b.min().x, b.min().y, b.max().x, b.max().y]),
-                    (None, None) => None,
-                };
-                let mut districts = Vec::new();
-                for set in &atlas.assignments[r.index] {
-                    for d in set {
-                        if let DistrictRef::District(d) = d {
-                            let d = &atlas.districts[*d];
-                            districts.extend(names_of(d));
-                        }
-                    }
-                }
-                Item {
-                    id: r.id.clone(),
-                    bbox,
-                    kind: e.kind.as_str().to_string(),
-                    fields: e.fields.iter().map(|f| f.to_lowercase()).collect(),
-                    category: e.category.as_ref().map(|c| c.to_lowercase()),
-                    status: e.status.map(|s| s.as_str().to_string()),
-                    districts,
-                    level: None,
-                    json: json_of(&feature),
-                }
-            })
-            .collect();
-        let levels = atlas.districts.hierarchy.level_ids();
-        let mut districts = Vec::new();
-        for level in &levels {
-            for d in atlas.districts.iter().filter(|d| &d.level == level) {
-                districts.push(Item {
-                    id: d.id.clone(),
-                    bbox: d
-                        .geometry
-                        .as_ref()
-                        .and_then(|g| g.bounding_rect())
-                        .map(|b| [b.min().x, b.min().y, b.max().x, b.max().y]),
-                    kind: String::new(),
-                    fields: Vec::new(),
-                    category: None,
-                    status: None,
-                    districts: names_of(d),
-                    level: Some(d.level.clone()),
-                    json: json_of(&geojson_out::district_feature(d)),
-                });
-            }
-        }
+    pub fn new(snapshot: crate::store::Snapshot, import: i64) -> Self {
+        let atlas = Atlas::new(crate::export::public_snapshot(snapshot));
+        let (entities, districts, levels) = items_of(&atlas);
+        let provisional = atlas.provisional_notice().map(str::to_string);
         Self {
             import,
+            atlas,
             entities,
             districts,
             levels,
-            provisional: atlas.provisional_notice().map(str::to_string),
+            provisional,
         }
     }
+}
 
+/// The features of the entities (by id) and the districts (by level).
+fn items_of(atlas: &Atlas) -> (Vec<Item>, Vec<Item>, Vec<String>) {
+    let public = Profile::Public.apply(&Filter::default());
+    let mut rows: Vec<_> = (0..atlas.entities.len())
+        .filter(|&i| public.matches(&atlas.entities[i]))
+        .map(|i| atlas.row(i))
+        .collect();
+    rows.sort_by(|a, b| a.id.cmp(&b.id));
+    let entities = rows
+        .iter()
+        .map(|r| {
+            let e = &atlas.entities[r.index];
+            let feature = geojson_out::entity_feature(atlas, r, Profile::Public);
+            let bbox = match (e.location, &e.area) {
+                (Some(p), _) => Some([p.lon(), p.lat(), p.lon(), p.lat()]),
+                (None, Some(area)) => area
+                    .bounding_rect()
+                    .map(|b| [b.min().x, b.min().y, b.max().x, b.max().y]),
+                (None, None) => None,
+            };
+            let mut districts = Vec::new();
+            for set in &atlas.assignments[r.index] {
+                for d in set {
+                    if let DistrictRef::District(d) = d {
+                        let d = &atlas.districts[*d];
+                        districts.extend(names_of(d));
+                    }
+                }
+            }
+            Item {
+                id: r.id.clone(),
+                bbox,
+                kind: e.kind.as_str().to_string(),
+                fields: e.fields.iter().map(|f| f.to_lowercase()).collect(),
+                category: e.category.as_ref().map(|c| c.to_lowercase()),
+                status: e.status.map(|s| s.as_str().to_string()),
+                districts,
+                level: None,
+                json: json_of(&feature),
+            }
+        })
+        .collect();
+    let levels = atlas.districts.hierarchy.level_ids();
+    let mut districts = Vec::new();
+    for level in &levels {
+        for d in atlas.districts.iter().filter(|d| &d.level == level) {
+            districts.push(Item {
+                id: d.id.clone(),
+                bbox: d
+                    .geometry
+                    .as_ref()
+                    .and_then(|g| g.bounding_rect())
+                    .map(|b| [b.min().x, b.min().y, b.max().x, b.max().y]),
+                kind: String::new(),
+                fields: Vec::new(),
+                category: None,
+                status: None,
+                districts: names_of(d),
+                level: Some(d.level.clone()),
+                json: json_of(&geojson_out::district_feature(d)),
+            });
+        }
+    }
+    (entities, districts, levels)
+}
+
+impl Published {
     /// The box around every item with a geometry, if any has one.
     pub fn extent(items: &[Item]) -> Option<Bbox> {
         items.iter().filter_map(|i| i.bbox).reduce(|a, b| {
