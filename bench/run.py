@@ -77,6 +77,7 @@ SUITES = [
     "duplicates",
     "locate",
     "postgis",
+    "serve",
 ]
 PG_TOOL = "stadtatlas-postgis"
 QUERY_SUITES = ["near_cold", "near_cold_typical", "where_point_cold", "where_id_cold", "matrix",
@@ -804,6 +805,184 @@ def measure_pg_import_small(harness, n, url):
     return record
 
 
+# ---------------------------------------------------------------- serve
+# The load: items?bbox= of 0.01° boxes (about 700 m × 1.1 km), limit 100,
+# from 64 concurrent clients on this machine (bench/load.rs), the same
+# seeded boxes for both servers. pygeoapi is slower by orders of magnitude,
+# so it gets fewer requests (the first of the same sequence).
+SERVE_CLIENTS = 64
+SERVE_BOX_DEG = "0.01"
+SERVE_REQUESTS = {"stadtatlas": 20000, "pygeoapi": 1000}
+PYGEOAPI_VENV = BENCH / ".venv-pygeoapi"
+PYGEOAPI_CONFIG = """server:
+  bind: {{host: 127.0.0.1, port: {port}}}
+  url: http://127.0.0.1:{port}
+  mimetype: application/json; charset=UTF-8
+  encoding: utf-8
+  language: en-US
+  limits: {{default_items: 100, max_items: 10000}}
+  map:
+    url: "https://tile.openstreetmap.org/{{z}}/{{x}}/{{y}}.png"
+    attribution: OSM
+logging: {{level: ERROR}}
+metadata:
+  identification: {{title: bench, description: bench, keywords: [bench], keywords_type: theme,
+                    terms_of_service: "https://example.invalid", url: "https://example.invalid"}}
+  license: {{name: CC-BY 4.0, url: "https://creativecommons.org/licenses/by/4.0/"}}
+  provider: {{name: bench, url: "https://example.invalid"}}
+  contact: {{name: bench, position: bench, address: x, city: x, stateorprovince: x,
+             postalcode: x, country: x, phone: x, fax: x, email: x@example.invalid,
+             url: "https://example.invalid", hours: x, instructions: x, role: pointOfContact}}
+resources:
+  entities:
+    type: collection
+    title: entities
+    description: entities
+    keywords: [entities]
+    extents:
+      spatial: {{bbox: [{extent}], crs: "http://www.opengis.net/def/crs/OGC/1.3/CRS84"}}
+    providers:
+      - type: feature
+        name: SQLiteGPKG
+        data: {gpkg}
+        id_field: fid
+        table: entities
+"""
+
+
+def free_port():
+    """A free TCP port on 127.0.0.1."""
+    import socket
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url, proc, seconds=120):
+    """Poll url until it answers 200; fail if proc ends or time runs out."""
+    import urllib.request
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise CommandFailed([url], f"the server exited with {proc.returncode}", "")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as answer:
+                if answer.status == 200:
+                    return json.load(answer)
+        except OSError:
+            time.sleep(0.25)
+    raise CommandFailed([url], f"no answer within {seconds} s", "")
+
+
+def vm_hwm_mb(pid):
+    """Peak resident memory of a running process (VmHWM), MB."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return None
+
+
+def load_record(harness, tool, n, base, extent, server_pid):
+    """bench_load against base; its figures as a record of suite serve."""
+    load = harness.bench_assign.parent / "bench_load"
+    cmd = [load, base, "entities", "--requests", SERVE_REQUESTS[tool], "--concurrency",
+           SERVE_CLIENTS, "--box-deg", SERVE_BOX_DEG, "--limit", "100",
+           "--extent", ",".join(f"{x:.6f}" for x in extent)]
+    measurement = run_measured(cmd, (0,), harness.args.timeout)
+    figures = parse_json_line(measurement.stdout, cmd)
+    record = base_record("serve", tool, n)
+    record.update(figures)
+    record["median_s"] = figures["p50_ms"] / 1000
+    record["peak_rss_mb"] = vm_hwm_mb(server_pid)
+    return record
+
+
+def stop(proc):
+    """Stop a server (SIGINT: graceful), kill it if it lingers."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGINT)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            kill_group(proc.pid)
+            proc.wait()
+
+
+def suite_serve(harness, n, data_dir):
+    """stadtatlas serve against pygeoapi (gunicorn, 2 workers, SQLiteGPKG on
+    the public `export gpkg` of the same store), items?bbox= under load."""
+    try:
+        ensure_store(harness, n, data_dir)
+    except CommandFailed as failure:
+        log(f"ERROR n={n} serve: {failure.describe()}")
+        return
+    store = data_dir / "store.gpkg"
+    work = harness.tmp / f"serve-{n}"
+    work.mkdir(exist_ok=True)
+    extent = None
+
+    def ours():
+        nonlocal extent
+        port = free_port()
+        log_file = open(work / "serve.log", "w", encoding="utf-8")
+        proc = subprocess.Popen([harness.stadtatlas, "--store", store, "serve", "--bind",
+                                 f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL,
+                                stderr=log_file, start_new_session=True)
+        try:
+            started = time.monotonic()
+            collection = wait_for(f"http://127.0.0.1:{port}/collections/entities", proc)
+            ready_s = time.monotonic() - started
+            extent = collection["extent"]["spatial"]["bbox"][0]
+            record = load_record(harness, "stadtatlas", n, f"http://127.0.0.1:{port}",
+                                 extent, proc.pid)
+            record["ready_s"] = round(ready_s, 3)
+            return record
+        finally:
+            stop(proc)
+            log_file.close()
+
+    def theirs():
+        if extent is None:
+            raise CommandFailed(["pygeoapi"], "needs the extent from stadtatlas serve", "")
+        python = PYGEOAPI_VENV / "bin"
+        gpkg = work / "entities.gpkg"
+        remove_store(gpkg)
+        run_measured([harness.stadtatlas, "--store", store, "-q", "export", "gpkg", "--out",
+                      gpkg], (0,), harness.args.timeout)
+        port = free_port()
+        config = work / "pygeoapi.yml"
+        config.write_text(PYGEOAPI_CONFIG.format(
+            port=port, gpkg=gpkg, extent=", ".join(str(x) for x in extent)))
+        env = {**os.environ, "PYGEOAPI_CONFIG": str(config),
+               "PYGEOAPI_OPENAPI": str(work / "pygeoapi-openapi.yml")}
+        subprocess.run([python / "pygeoapi", "openapi", "generate", config, "--output-file",
+                        env["PYGEOAPI_OPENAPI"]], env=env, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        log_file = open(work / "pygeoapi.log", "w", encoding="utf-8")
+        proc = subprocess.Popen([python / "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}",
+                                 "pygeoapi.flask_app:APP"], env=env, stdout=log_file,
+                                stderr=log_file, start_new_session=True)
+        try:
+            wait_for(f"http://127.0.0.1:{port}/collections/entities?f=json", proc)
+            record = load_record(harness, "pygeoapi", n, f"http://127.0.0.1:{port}",
+                                 extent, proc.pid)
+            record["server"] = "pygeoapi 0.21 on gunicorn (2 sync workers), SQLiteGPKG provider"
+            record["peak_rss_mb"] = None  # two worker processes; not one figure
+            return record
+        finally:
+            stop(proc)
+            log_file.close()
+
+    harness.attempt("serve", "stadtatlas", n, ours)
+    if (PYGEOAPI_VENV / "bin" / "gunicorn").exists():
+        harness.attempt("serve", "pygeoapi", n, theirs)
+    else:
+        log(f"n={n} serve/pygeoapi skipped: no {PYGEOAPI_VENV} (bench/run.sh makes it)")
+
+
 def run_suite(harness, suite, n, data_dir):
     """Dispatch one suite for one size."""
     if suite == "assign":
@@ -820,6 +999,8 @@ def run_suite(harness, suite, n, data_dir):
         suite_locate(harness, n)
     elif suite == "postgis":
         suite_postgis(harness, n, data_dir)
+    elif suite == "serve":
+        suite_serve(harness, n, data_dir)
     else:
         harness.attempt(suite, "stadtatlas", n,
                         lambda: measure_query(harness, suite, n, data_dir))

@@ -55,6 +55,12 @@ check_prerequisites() {
     if wants_postgis && ! ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1; then
         missing+=(postgresql postgresql-15-postgis-3)
     fi
+    if wants serve && ! ls /usr/lib/*/mod_spatialite.so >/dev/null 2>&1; then
+        missing+=(libsqlite3-mod-spatialite)
+    fi
+    if wants serve && ! /usr/bin/python3 -c 'import venv, ensurepip' 2>/dev/null; then
+        missing+=(python3-venv)
+    fi
     if [ "${#missing[@]}" -gt 0 ]; then
         install_debian_packages "${missing[@]}"
     fi
@@ -111,9 +117,30 @@ generate_data() {
     echo "$want" > "$stamp"
 }
 
-# Whether the postgis suite is among those measured (BENCH_ONLY, or all).
+# Whether a suite is among those measured (BENCH_ONLY, or all).
+wants() {
+    [ -z "$ONLY" ] || [[ ",$ONLY," == *,$1,* ]]
+}
 wants_postgis() {
-    [ -z "$ONLY" ] || [[ ",$ONLY," == *,postgis,* ]]
+    wants postgis
+}
+
+# pygeoapi for the serve suite, in a venv of Debian's python3 (its sqlite3
+# loads mod_spatialite, which pygeoapi's GeoPackage provider needs).
+setup_pygeoapi_venv() {
+    wants serve || return 0
+    local venv="$BENCH/.venv-pygeoapi" stamp want
+    stamp="$venv/.requirements.sha256"
+    want="$(sha256sum "$BENCH/requirements-pygeoapi.txt" | cut -d' ' -f1)"
+    if [ -x "$venv/bin/gunicorn" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+        return
+    fi
+    say "installing bench/requirements-pygeoapi.txt into bench/.venv-pygeoapi"
+    rm -rf "$venv"
+    /usr/bin/python3 -m venv "$venv"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+        -r "$BENCH/requirements-pygeoapi.txt"
+    echo "$want" > "$stamp"
 }
 
 main() {
@@ -135,6 +162,7 @@ main() {
         BENCH_PG_STARTED=1 STADTATLAS_PG_DURABLE=1 exec "$ROOT/tests/pg.sh" "$0" "$@"
     fi
     setup_venv
+    setup_pygeoapi_venv
     build_binaries
     for n in "${sizes[@]}"; do
         generate_data "$n"

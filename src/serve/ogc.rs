@@ -4,7 +4,7 @@
 //! and single items. Everything is read from the [`Published`] view; every
 //! query parameter is checked before it is used.
 
-use super::published::{Bbox, Item, Published};
+use super::published::{self, Bbox, Item, Published};
 use super::{Shared, openapi};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{StatusCode, header};
@@ -367,12 +367,21 @@ pub async fn items(
         Err(p) => return p.into_response(),
     };
     let view = s.view();
-    let all = if id == "entities" {
-        &view.entities
+    let (all, boxes) = if id == "entities" {
+        (&view.entities, &view.entity_boxes)
     } else {
-        &view.districts
+        (&view.districts, &view.district_boxes)
     };
-    let matched: Vec<&Item> = all.iter().filter(|i| q.matches(i)).collect();
+    // A box asks the R-tree for candidates (in the items' order); the exact
+    // test is the same either way.
+    let matched: Vec<&Item> = match q.bbox {
+        Some(b) => published::meeting(boxes, b)
+            .into_iter()
+            .map(|k| &all[k])
+            .filter(|i| q.matches(i))
+            .collect(),
+        None => all.iter().filter(|i| q.matches(i)).collect(),
+    };
     let page: Vec<&Item> = matched
         .iter()
         .skip(q.offset)

@@ -7,6 +7,8 @@ use crate::districts::DistrictRef;
 use crate::export::{Profile, geojson_out};
 use crate::query::{Atlas, Filter};
 use geo::BoundingRect;
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{AABB, RTree};
 use serde_json::Value;
 
 /// A lon/lat box: west, south, east, north.
@@ -41,6 +43,10 @@ pub struct Published {
     pub atlas: Atlas,
     pub entities: Vec<Item>,
     pub districts: Vec<Item>,
+    /// The boxes of the entities and districts with a geometry, with their
+    /// index in `entities`/`districts`.
+    pub entity_boxes: RTree<Boxed>,
+    pub district_boxes: RTree<Boxed>,
     /// District levels, coarsest first.
     pub levels: Vec<String>,
     /// Set when district boundaries are provisional: the method.
@@ -57,12 +63,51 @@ impl Published {
         Self {
             import,
             atlas,
+            entity_boxes: boxes(&entities),
+            district_boxes: boxes(&districts),
             entities,
             districts,
             levels,
             provisional,
         }
     }
+}
+
+/// An item's box in the R-tree, with the item's index.
+pub type Boxed = GeomWithData<Rectangle<[f64; 2]>, usize>;
+
+fn boxes(items: &[Item]) -> RTree<Boxed> {
+    RTree::bulk_load(
+        items
+            .iter()
+            .enumerate()
+            .filter_map(|(k, i)| {
+                i.bbox.map(|b| {
+                    GeomWithData::new(Rectangle::from_corners([b[0], b[1]], [b[2], b[3]]), k)
+                })
+            })
+            .collect(),
+    )
+}
+
+/// The indices (ascending) of the items whose box meets `q` (west > east:
+/// across the antimeridian).
+pub fn meeting(tree: &RTree<Boxed>, q: Bbox) -> Vec<usize> {
+    let parts = if q[0] <= q[2] {
+        vec![[q[0], q[1], q[2], q[3]]]
+    } else {
+        vec![[q[0], q[1], 180.0, q[3]], [-180.0, q[1], q[2], q[3]]]
+    };
+    let mut found: Vec<usize> = parts
+        .iter()
+        .flat_map(|p| {
+            tree.locate_in_envelope_intersecting(&AABB::from_corners([p[0], p[1]], [p[2], p[3]]))
+                .map(|b| b.data)
+        })
+        .collect();
+    found.sort_unstable();
+    found.dedup();
+    found
 }
 
 /// The features of the entities (by id) and the districts (by level).
