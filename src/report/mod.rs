@@ -139,17 +139,7 @@ pub fn write_bundle(
     write(dir.join("map.svg"), &drawing.svg, &mut files)?;
 
     progress("index.html");
-    let generated = chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string();
-    let page = html::render(&html::Page {
-        atlas,
-        rows: &rows,
-        sections: &sections,
-        drawing: &drawing,
-        level: &level,
-        lang,
-        profile: options.profile,
-        generated: &generated,
-    });
+    let page = page_of(atlas, &rows, &sections, &drawing, &level, options);
     write(dir.join("index.html"), page, &mut files)?;
     Ok(Bundle {
         files,
@@ -159,3 +149,39 @@ pub fn write_bundle(
         level,
     })
 }
+
+fn page_of(
+    atlas: &Atlas,
+    rows: &[crate::query::EntityRow],
+    sections: &[sections::Section],
+    drawing: &svg::Drawing,
+    level: &str,
+    options: &ReportOptions,
+) -> String {
+    let generated = chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string();
+    html::render(&html::Page {
+        atlas,
+        rows,
+        sections,
+        drawing,
+        level,
+        lang: options.lang,
+        profile: options.profile,
+        generated: &generated,
+    })
+}
+
+/// The bundle's page (`index.html`: tables and the interactive map) alone,
+/// as `serve` shows it at `/map`.
+///
+/// # Errors
+/// [`ReportError`] when the level is unknown.
+pub fn page(atlas: &Atlas, options: &ReportOptions) -> Result<String, ReportError> {
+    let level = atlas.level(options.level.as_deref())?.to_string();
+    let rows = visible_rows(atlas, options.profile);
+    let sections = sections::sections(atlas, &rows, &level, options.profile, options.lang)?;
+    let drawing = svg::draw(atlas, &rows, &level, options.lang);
+    Ok(page_of(atlas, &rows, &sections, &drawing, &level, options))
+}
+
+pub use html::content_security_policy;

@@ -62,6 +62,8 @@ pub enum ServeError {
 pub struct Shared {
     base: String,
     title: String,
+    /// The map page's Content-Security-Policy (its script and style by hash).
+    map_policy: HeaderValue,
     view: RwLock<Arc<Published>>,
 }
 
@@ -120,6 +122,8 @@ pub fn run(
     let shared = Arc::new(Shared {
         base,
         title: options.title.clone(),
+        map_policy: HeaderValue::from_str(&crate::report::content_security_policy())
+            .expect("the policy is ASCII"),
         view: RwLock::new(Arc::new(first)),
     });
     let (stop, stopped) = mpsc::channel::<()>();
@@ -205,6 +209,7 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/collections/{id}", get(ogc::one_collection))
         .route("/collections/{id}/items", get(ogc::items))
         .route("/collections/{id}/items/{fid}", get(ogc::item))
+        .route("/map", get(map))
         .route("/where", get(questions::where_))
         .route("/in", get(questions::in_))
         .route("/near", get(questions::near_))
@@ -216,6 +221,33 @@ fn router(shared: Arc<Shared>) -> Router {
         .fallback(ogc::not_found)
         .layer(middleware::from_fn(headers_and_log))
         .with_state(shared)
+}
+
+/// `/map`: the report's page of the published records (German), with a
+/// policy that lets only its own script and style run.
+async fn map(
+    axum::extract::State(s): axum::extract::State<Arc<Shared>>,
+    axum::extract::RawQuery(q): axum::extract::RawQuery,
+) -> Response {
+    use axum::response::IntoResponse;
+    if q.is_some_and(|q| !q.is_empty()) {
+        return ogc::Problem::bad_request("/map takes no parameters").into_response();
+    }
+    let view = s.view();
+    match &view.map {
+        Ok(page) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("text/html; charset=utf-8"),
+                ),
+                (header::CONTENT_SECURITY_POLICY, s.map_policy.clone()),
+            ],
+            page.clone(),
+        )
+            .into_response(),
+        Err(why) => ogc::Problem::not_found(format!("no map: {why}")).into_response(),
+    }
 }
 
 /// Every answer: headers that keep a browser from reading it as anything
@@ -231,10 +263,13 @@ async fn headers_and_log(request: Request, next: Next) -> Response {
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
-    );
+    // Data allows nothing; a page brings its own policy.
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        );
+    }
     h.insert(
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),

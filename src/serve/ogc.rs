@@ -135,6 +135,7 @@ pub async fn landing(State(s): State<Arc<Shared>>, RawQuery(q): RawQuery) -> Res
             link(format!("{b}/api"), "service-desc", OPENAPI, "The API definition"),
             link(format!("{b}/conformance"), "conformance", JSON, "Conformance classes"),
             link(format!("{b}/collections"), "data", JSON, "The collections"),
+            link(format!("{b}/map"), "related", "text/html", "Map and tables (German)"),
         ],
     });
     document(JSON, body.to_string())

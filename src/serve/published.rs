@@ -51,6 +51,9 @@ pub struct Published {
     pub levels: Vec<String>,
     /// Set when district boundaries are provisional: the method.
     pub provisional: Option<String>,
+    /// The report's page (tables and the interactive map, German), or why
+    /// there is none (a store without districts).
+    pub map: Result<String, String>,
 }
 
 impl Published {
@@ -60,9 +63,19 @@ impl Published {
         let atlas = Atlas::new(crate::export::public_snapshot(snapshot));
         let (entities, districts, levels) = items_of(&atlas);
         let provisional = atlas.provisional_notice().map(str::to_string);
+        let map = crate::report::page(
+            &atlas,
+            &crate::report::ReportOptions {
+                lang: crate::model::Lang::De,
+                level: None,
+                profile: Profile::Public,
+            },
+        )
+        .map_err(|e| e.to_string());
         Self {
             import,
             atlas,
+            map,
             entity_boxes: boxes(&entities),
             district_boxes: boxes(&districts),
             entities,
