@@ -11,6 +11,9 @@ use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
 use serde_json::Value;
 
+/// The most records the `/map` page is made for.
+pub const MAP_RECORDS: usize = 20_000;
+
 /// A lon/lat box: west, south, east, north.
 pub type Bbox = [f64; 4];
 
@@ -63,15 +66,25 @@ impl Published {
         let atlas = Atlas::new(crate::export::public_snapshot(snapshot));
         let (entities, districts, levels) = items_of(&atlas);
         let provisional = atlas.provisional_notice().map(str::to_string);
-        let map = crate::report::page(
-            &atlas,
-            &crate::report::ReportOptions {
-                lang: crate::model::Lang::De,
-                level: None,
-                profile: Profile::Public,
-            },
-        )
-        .map_err(|e| e.to_string());
+        // One page holds every record's details: a city's inventory, not a
+        // register of a million addresses (QGIS reads those from the API).
+        let map = if entities.len() > MAP_RECORDS {
+            Err(format!(
+                "{} public records are more than one page shows ({MAP_RECORDS}); \
+                 open the collection in QGIS (OGC API – Features) instead",
+                entities.len()
+            ))
+        } else {
+            crate::report::page(
+                &atlas,
+                &crate::report::ReportOptions {
+                    lang: crate::model::Lang::De,
+                    level: None,
+                    profile: Profile::Public,
+                },
+            )
+            .map_err(|e| e.to_string())
+        };
         Self {
             import,
             atlas,
