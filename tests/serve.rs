@@ -121,7 +121,8 @@ fn halle_store(dir: &Path) -> PathBuf {
         &extra,
         "id,name,kind,fields,lat,lon,visibility\n\
          geheim-ev,\"<script>alert('Geheimer Verein')</script>\",initiative,soziales,51.4801,11.9702,internal\n\
-         kita-test,Kita Sonnenschein,initiative,bildung;soziales,51.4866,11.9404,public\n",
+         kita-test,Kita Sonnenschein,initiative,bildung;soziales,51.4866,11.9404,public\n\
+         offen-markup,\"<img src=x onerror=alert(1)> & Söhne\",partner,kultur,51.4811,11.9712,public\n",
     )
     .unwrap();
     bin(&store)
@@ -218,7 +219,7 @@ fn the_features_are_the_exports_paged_filtered_and_boxed_like_brute_force() {
         assert!(rels.contains(rel), "landing page links {rel}");
     }
     let conformance = ok_json(&format!("{b}/conformance"), "application/json");
-    for class in ["core", "geojson", "oas30"] {
+    for class in ["core", "geojson", "html", "oas30"] {
         let url = format!("http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/{class}");
         assert!(
             conformance["conformsTo"]
@@ -409,7 +410,7 @@ fn bad_requests_are_refused_with_a_reason() {
         ("/collections/entities/items?limit=-1", 400),
         ("/collections/entities/items?offset=x", 400),
         ("/collections/entities/items?colour=red", 400),
-        ("/collections/entities/items?f=html", 400),
+        ("/collections/entities/items?f=xml", 400),
         ("/collections/entities/items?level=stadtteil", 400),
         ("/collections?bbox=1,2,3,4", 400),
         ("/collections/nope/items", 404),
@@ -833,4 +834,61 @@ fn the_map_page_runs_in_chromium_under_its_policy() {
         .map_or(0, |s| s.split('"').next().unwrap().parse().unwrap());
     let located = export.iter().filter(|f| !f["geometry"].is_null()).count();
     assert_eq!(markers + outside, located);
+}
+
+/// The HTML views (`f=html`, or a browser's Accept header): every document
+/// and page of features as HTML, names as text (a public record named with
+/// markup stays text), JSON for clients that do not ask for HTML.
+#[test]
+fn browsers_get_html_with_every_name_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = halle_store(dir.path());
+    let server = Server::start(&store);
+    let b = &server.base;
+    for path in [
+        "/",
+        "/conformance",
+        "/collections",
+        "/collections/entities",
+        "/collections/entities/items?limit=500",
+        "/collections/districts/items",
+        "/collections/entities/items/offen-markup",
+    ] {
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let by_parameter = get(&format!("{b}{path}{sep}f=html"));
+        let by_header = {
+            let mut r = agent()
+                .get(&format!("{b}{path}"))
+                .header("Accept", "text/html,application/xhtml+xml;q=0.9")
+                .call()
+                .unwrap();
+            (
+                r.headers()["content-type"].to_str().unwrap().to_string(),
+                r.body_mut().read_to_string().unwrap(),
+            )
+        };
+        for (content_type, body) in [
+            (by_parameter.content_type.clone(), by_parameter.body.clone()),
+            by_header,
+        ] {
+            assert_eq!(content_type, "text/html; charset=utf-8", "{path}");
+            assert!(body.starts_with("<!DOCTYPE html>"), "{path}");
+            assert!(
+                !body.contains("<img") && !body.contains("<script"),
+                "{path}: {body}"
+            );
+            if path.contains("entities/items") {
+                assert!(
+                    body.contains("&lt;img src=x onerror=alert(1)&gt; &amp; Söhne"),
+                    "{path}"
+                );
+            }
+        }
+    }
+    // Clients that ask for nothing in particular get JSON.
+    assert_eq!(
+        get(&format!("{b}/collections")).content_type,
+        "application/json"
+    );
+    assert_eq!(get(&format!("{b}/api?f=html")).status, 400);
 }

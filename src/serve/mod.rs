@@ -8,6 +8,7 @@
 //! store's clients are blocking) and makes a new [`Published`] view when a
 //! newer import has landed; requests only read the current view.
 
+mod html;
 mod ogc;
 mod openapi;
 mod published;

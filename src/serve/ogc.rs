@@ -7,7 +7,7 @@
 use super::published::{self, Bbox, Item, Published};
 use super::{Shared, openapi};
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -15,6 +15,7 @@ use std::sync::Arc;
 pub const CRS84: &str = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
 pub const GEOJSON: &str = "application/geo+json";
 pub const JSON: &str = "application/json";
+pub const HTML: &str = "text/html; charset=utf-8";
 pub const OPENAPI: &str = "application/vnd.oai.openapi+json;version=3.0";
 
 /// Items per page unless `limit` says otherwise, and the most it may say.
@@ -22,9 +23,10 @@ pub const DEFAULT_LIMIT: usize = 100;
 pub const MAX_LIMIT: usize = 10_000;
 
 /// The conformance classes this server meets.
-pub const CONFORMANCE: [&str; 3] = [
+pub const CONFORMANCE: [&str; 4] = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
 ];
 
@@ -97,8 +99,29 @@ fn link(href: String, rel: &str, content_type: &str, title: &str) -> Value {
     json!({"href": href, "rel": rel, "type": content_type, "title": title})
 }
 
+/// Whether the answer is HTML: `f=html`, or no `f` and a browser's
+/// `Accept: text/html`.
+fn html_asked(pairs: &[(String, String)], headers: &HeaderMap) -> bool {
+    match pairs.iter().find(|(k, _)| k == "f") {
+        Some((_, f)) => f == "html",
+        None => headers
+            .get(header::ACCEPT)
+            .and_then(|a| a.to_str().ok())
+            .is_some_and(|a| a.trim_start().starts_with("text/html")),
+    }
+}
+
+/// A document as JSON or, when asked, as HTML titled `title`.
+fn respond(html: bool, title: &str, doc: &Value) -> Response {
+    if html {
+        document(HTML, super::html::document(title, doc))
+    } else {
+        document(JSON, doc.to_string())
+    }
+}
+
 /// The query's parameters, refusing any this path does not know (OGC
-/// API Features /req/core/query-param-unknown) and any `f` but JSON.
+/// API Features /req/core/query-param-unknown) and any `f` but JSON or HTML.
 fn parameters(raw: Option<String>, known: &[&str]) -> Result<Vec<(String, String)>, Problem> {
     let pairs: Vec<(String, String)> = match raw.as_deref() {
         None | Some("") => Vec::new(),
@@ -107,9 +130,9 @@ fn parameters(raw: Option<String>, known: &[&str]) -> Result<Vec<(String, String
     };
     for (k, v) in &pairs {
         if k == "f" {
-            if !matches!(v.as_str(), "json" | "geojson") {
+            if !matches!(v.as_str(), "json" | "geojson" | "html") {
                 return Err(Problem::bad_request(format!(
-                    "f={v} is not served here; this server answers JSON (f=json)"
+                    "f={v} is not served here: f=json or f=html"
                 )));
             }
         } else if !known.contains(&k.as_str()) {
@@ -122,10 +145,15 @@ fn parameters(raw: Option<String>, known: &[&str]) -> Result<Vec<(String, String
     Ok(pairs)
 }
 
-pub async fn landing(State(s): State<Arc<Shared>>, RawQuery(q): RawQuery) -> Response {
-    if let Err(p) = parameters(q, &[]) {
-        return p.into_response();
-    }
+pub async fn landing(
+    State(s): State<Arc<Shared>>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let html = match parameters(q, &[]) {
+        Ok(pairs) => html_asked(&pairs, &headers),
+        Err(p) => return p.into_response(),
+    };
     let b = &s.base;
     let body = json!({
         "title": s.title,
@@ -138,19 +166,25 @@ pub async fn landing(State(s): State<Arc<Shared>>, RawQuery(q): RawQuery) -> Res
             link(format!("{b}/map"), "related", "text/html", "Map and tables (German)"),
         ],
     });
-    document(JSON, body.to_string())
+    respond(html, &s.title, &body)
 }
 
-pub async fn conformance(RawQuery(q): RawQuery) -> Response {
-    if let Err(p) = parameters(q, &[]) {
-        return p.into_response();
-    }
-    document(JSON, json!({"conformsTo": CONFORMANCE}).to_string())
+pub async fn conformance(headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
+    let html = match parameters(q, &[]) {
+        Ok(pairs) => html_asked(&pairs, &headers),
+        Err(p) => return p.into_response(),
+    };
+    respond(html, "Conformance", &json!({"conformsTo": CONFORMANCE}))
 }
 
 pub async fn api(State(s): State<Arc<Shared>>, RawQuery(q): RawQuery) -> Response {
-    if let Err(p) = parameters(q, &[]) {
-        return p.into_response();
+    match parameters(q, &[]) {
+        Ok(pairs) if pairs.iter().any(|(k, v)| k == "f" && v == "html") => {
+            return Problem::bad_request("the API definition is JSON only (f=json)")
+                .into_response();
+        }
+        Ok(_) => {}
+        Err(p) => return p.into_response(),
     }
     document(OPENAPI, openapi::document(&s.base, &s.title).to_string())
 }
@@ -189,10 +223,15 @@ fn collection(s: &Shared, view: &Published, id: &str) -> Option<Value> {
     Some(c)
 }
 
-pub async fn collections(State(s): State<Arc<Shared>>, RawQuery(q): RawQuery) -> Response {
-    if let Err(p) = parameters(q, &[]) {
-        return p.into_response();
-    }
+pub async fn collections(
+    State(s): State<Arc<Shared>>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let html = match parameters(q, &[]) {
+        Ok(pairs) => html_asked(&pairs, &headers),
+        Err(p) => return p.into_response(),
+    };
     let view = s.view();
     let b = &s.base;
     let all: Vec<Value> = COLLECTIONS
@@ -203,19 +242,21 @@ pub async fn collections(State(s): State<Arc<Shared>>, RawQuery(q): RawQuery) ->
         "links": [link(format!("{b}/collections"), "self", JSON, "The collections")],
         "collections": all,
     });
-    document(JSON, body.to_string())
+    respond(html, "Collections", &body)
 }
 
 pub async fn one_collection(
     State(s): State<Arc<Shared>>,
     Path(id): Path<String>,
+    headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    if let Err(p) = parameters(q, &[]) {
-        return p.into_response();
-    }
+    let html = match parameters(q, &[]) {
+        Ok(pairs) => html_asked(&pairs, &headers),
+        Err(p) => return p.into_response(),
+    };
     match collection(&s, &s.view(), &id) {
-        Some(c) => document(JSON, c.to_string()),
+        Some(c) => respond(html, c["title"].as_str().unwrap_or(&id), &c),
         None => no_collection(&id).into_response(),
     }
 }
@@ -352,6 +393,7 @@ fn intersects(q: Bbox, i: Bbox) -> bool {
 pub async fn items(
     State(s): State<Arc<Shared>>,
     Path(id): Path<String>,
+    headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Response {
     let known: &[&str] = match id.as_str() {
@@ -423,6 +465,17 @@ pub async fn items(
         JSON,
         "The collection",
     ));
+    if html_asked(&pairs, &headers) {
+        let features: Vec<Value> = page
+            .iter()
+            .map(|i| serde_json::from_str(&i.json).expect("stored features parse"))
+            .collect();
+        let head = json!({
+            "numberMatched": matched.len(), "numberReturned": page.len(), "links": links,
+        });
+        let href = |fid: &str| format!("{}/collections/{id}/items/{}", s.base, path_segment(fid));
+        return document(HTML, super::html::features(&id, &head, &features, &href));
+    }
     let head = json!({
         "type": "FeatureCollection",
         "timeStamp": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
@@ -447,11 +500,13 @@ pub async fn items(
 pub async fn item(
     State(s): State<Arc<Shared>>,
     Path((id, fid)): Path<(String, String)>,
+    headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    if let Err(p) = parameters(raw, &[]) {
-        return p.into_response();
-    }
+    let html = match parameters(raw, &[]) {
+        Ok(pairs) => html_asked(&pairs, &headers),
+        Err(p) => return p.into_response(),
+    };
     let view = s.view();
     let all = match id.as_str() {
         "entities" => &view.entities,
@@ -481,6 +536,13 @@ pub async fn item(
         ),
         link(href(""), "collection", JSON, "The collection"),
     ]);
+    if html {
+        let title = feature["properties"]["name"]
+            .as_str()
+            .unwrap_or(&fid)
+            .to_string();
+        return document(HTML, super::html::document(&title, &feature));
+    }
     document(GEOJSON, feature.to_string())
 }
 

@@ -1,0 +1,154 @@
+//! HTML views of the API's documents (`f=html`, or a browser's `Accept:
+//! text/html`): the same content as the JSON, every value escaped, links
+//! only to http(s) addresses, no script and no style.
+
+use html_escape::{encode_double_quoted_attribute as attr, encode_text as esc};
+use serde_json::Value;
+use std::fmt::Write;
+
+fn page(title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html><html lang=\"de\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width\"><title>{}</title></head>\
+         <body><h1>{}</h1>{body}</body></html>",
+        esc(title),
+        esc(title)
+    )
+}
+
+/// One web address and nothing else (a source that lists several stays text).
+fn is_web(s: &str) -> bool {
+    (s.starts_with("http://") || s.starts_with("https://")) && !s.contains(char::is_whitespace)
+}
+
+fn link_list(links: &[Value]) -> String {
+    let mut s = String::from("<ul>");
+    for l in links {
+        let href = l["href"].as_str().unwrap_or_default();
+        let title = l["title"].as_str().unwrap_or(href);
+        let rel = l["rel"].as_str().unwrap_or_default();
+        if is_web(href) {
+            let _ = write!(
+                s,
+                "<li><a href=\"{}\">{}</a> <small>({})</small></li>",
+                attr(href),
+                esc(title),
+                esc(rel)
+            );
+        }
+    }
+    s.push_str("</ul>");
+    s
+}
+
+/// A JSON value as nested lists; `links` arrays as lists of anchors.
+fn value(v: &Value) -> String {
+    match v {
+        Value::Object(map) => {
+            let mut s = String::from("<dl>");
+            for (k, v) in map {
+                let inner = match (k.as_str(), v) {
+                    ("links", Value::Array(links)) => link_list(links),
+                    _ => value(v),
+                };
+                let _ = write!(s, "<dt>{}</dt><dd>{inner}</dd>", esc(k));
+            }
+            s.push_str("</dl>");
+            s
+        }
+        Value::Array(items) if items.iter().all(|i| !i.is_object() && !i.is_array()) => {
+            items.iter().map(value).collect::<Vec<_>>().join(", ")
+        }
+        Value::Array(items) => {
+            let mut s = String::from("<ol>");
+            for i in items {
+                let _ = write!(s, "<li>{}</li>", value(i));
+            }
+            s.push_str("</ol>");
+            s
+        }
+        Value::String(text) if is_web(text) => {
+            format!("<a href=\"{}\">{}</a>", attr(text), esc(text))
+        }
+        Value::String(text) => esc(text).to_string(),
+        Value::Null => String::from("–"),
+        other => esc(&other.to_string()).to_string(),
+    }
+}
+
+/// A document (landing page, conformance, collections, one collection).
+pub fn document(title: &str, doc: &Value) -> String {
+    page(title, &value(doc))
+}
+
+/// A page of features as a table, with the paging links above it.
+pub fn features(
+    title: &str,
+    head: &Value,
+    features: &[Value],
+    item_href: &dyn Fn(&str) -> String,
+) -> String {
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        "<p>{} von {}</p>",
+        head["numberReturned"], head["numberMatched"]
+    );
+    if let Some(links) = head["links"].as_array() {
+        s.push_str(&link_list(links));
+    }
+    s.push_str(
+        "<table><thead><tr><th>id</th><th>Name</th><th>Art</th><th>Kategorie</th>\
+         <th>Handlungsfelder</th><th>Gebiete</th><th>Quelle</th></tr></thead><tbody>",
+    );
+    for f in features {
+        let id = f["id"].as_str().unwrap_or_default();
+        let p = &f["properties"];
+        let cell = |k: &str| value(&p[k]);
+        let _ = write!(
+            s,
+            "<tr><td><a href=\"{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            attr(&item_href(id)),
+            esc(id),
+            cell("name"),
+            if p.get("kind").is_some() {
+                cell("kind")
+            } else {
+                cell("level")
+            },
+            cell("category"),
+            cell("fields"),
+            if p.get("districts").is_some() {
+                cell("districts")
+            } else {
+                cell("parent")
+            },
+            cell("source"),
+        );
+    }
+    s.push_str("</tbody></table>");
+    page(title, &s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn values_are_text_and_only_web_addresses_are_links() {
+        let doc = json!({
+            "name": "<script>alert(1)</script>",
+            "links": [
+                {"href": "javascript:alert(1)", "rel": "x", "title": "bad"},
+                {"href": "http://127.0.0.1/a?b=1&c=\"2\"", "rel": "self", "title": "<i>ok</i>"},
+            ],
+            "website": "javascript:alert(2)",
+        });
+        let html = document("T<", &doc);
+        assert!(!html.contains("<script>") && !html.contains("<i>"));
+        assert!(html.contains("&lt;script&gt;"));
+        assert!(!html.contains("href=\"javascript:"));
+        assert!(html.contains("href=\"http://127.0.0.1/a?b=1&amp;c=&quot;2&quot;\""));
+    }
+}
