@@ -3,7 +3,9 @@
 //! Layers, each depending only on those before it:
 //! [`model`] ← {[`store`], [`districts`], [`metric`]} ← [`import`] / [`query`] ← [`export`];
 //! [`locate`] matches addresses with the model alone and reads and writes through [`import`].
-//! The command-line tool (`src/cli/`) is a thin adapter over [`query`] and [`export`].
+//! The command-line tool (`src/cli/`) and the web server ([`serve`]: OGC API – Features,
+//! the questions as JSON, the report's map page) are thin adapters over [`query`],
+//! [`governance`], [`export`] and [`report`].
 
 pub mod crs;
 pub mod districts;
