@@ -3,6 +3,7 @@
 
 mod common;
 
+use common::chromium;
 use common::cli::quiet as bin;
 
 use serde_json::Value;
@@ -349,11 +350,6 @@ fn gdal_reads_every_geojson_and_geopackage_we_write() {
 
 #[test]
 fn report_page_works_in_headless_chromium() {
-    let chromium = Path::new("/usr/bin/chromium");
-    if !chromium.exists() {
-        eprintln!("SKIPPED: chromium is not installed; .ci/run installs it");
-        return;
-    }
     let dir = tempfile::tempdir().unwrap();
     let store = store(dir.path());
     let report = dir.path().join("r");
@@ -363,47 +359,16 @@ fn report_page_works_in_headless_chromium() {
         .assert()
         .success();
     let page = format!("file://{}", report.join("index.html").display());
-    let run = |extra: &[String]| {
-        let profile = tempfile::tempdir().unwrap();
-        let out = std::process::Command::new(chromium)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--disable-quic",
-                "--enable-logging=stderr",
-                "--v=0",
-            ])
-            .arg(format!("--user-data-dir={}", profile.path().display()))
-            .args(extra)
-            .arg(&page)
-            .output()
-            .unwrap();
-        (
-            String::from_utf8_lossy(&out.stdout).to_string(),
-            String::from_utf8_lossy(&out.stderr).to_string(),
-        )
+    let Some(seen) = chromium::open(&page, &["--dump-dom".to_string()]) else {
+        return;
     };
-    let (dom, log) = run(&["--dump-dom".to_string()]);
-    let body = dom
-        .split("<body")
-        .nth(1)
-        .and_then(|b| b.split('>').next())
-        .unwrap_or_default()
-        .to_string();
+    let (dom, body) = (&seen.dom, &seen.body);
     assert!(
         body.contains("data-ready=\"1\""),
         "script did not finish: {body}"
     );
     assert!(!body.contains("data-errors"), "page errors: {body}");
-    // The page logs nothing, so any console line (Chromium does not print its
-    // level) is an error or a warning worth failing on.
-    let console: Vec<&str> = log.lines().filter(|l| l.contains(":CONSOLE")).collect();
-    assert!(console.is_empty(), "{console:?}");
+    assert!(seen.console.is_empty(), "{:?}", seen.console);
     // One marker per located public entity (point or area), except those
     // outside the map frame, which the page lists under the map.
     let listed = bin(&store)
@@ -417,19 +382,8 @@ fn report_page_works_in_headless_chromium() {
         .iter()
         .filter(|r| r["located"] == "point" || r["located"] == "area")
         .count();
-    let markers: usize = body
-        .split("data-markers=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
-    let outside: usize = dom
-        .split("id=\"outside-frame\" data-count=\"")
-        .nth(1)
-        .map_or(0, |s| s.split('"').next().unwrap().parse().unwrap());
+    let markers = seen.number("data-markers").expect("a marker count");
+    let outside = seen.number("id=\"outside-frame\" data-count").unwrap_or(0);
     assert_eq!(
         markers + outside,
         located,
@@ -442,10 +396,13 @@ fn report_page_works_in_headless_chromium() {
             || dom.contains("&lt;b&gt;click")
     );
     let shot = dir.path().join("page.png");
-    run(&[
-        format!("--screenshot={}", shot.display()),
-        "--window-size=1300,1100".to_string(),
-    ]);
+    chromium::open(
+        &page,
+        &[
+            format!("--screenshot={}", shot.display()),
+            "--window-size=1300,1100".to_string(),
+        ],
+    );
     let png = std::fs::read(&shot).expect("a screenshot");
     assert!(png.starts_with(b"\x89PNG"));
     if let Ok(keep) = std::env::var("STADTATLAS_SCREENSHOT") {

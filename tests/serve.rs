@@ -6,6 +6,7 @@
 
 mod common;
 
+use common::chromium;
 use common::cli::{quiet as bin, store_arg};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
@@ -766,11 +767,6 @@ fn owslib_pages_through_the_entities_and_the_api_validates() {
 /// every located public record, and holds nothing private.
 #[test]
 fn the_map_page_runs_in_chromium_under_its_policy() {
-    let chromium = Path::new("/usr/bin/chromium");
-    if !chromium.exists() {
-        eprintln!("SKIPPED: chromium is not installed; .ci/run installs it");
-        return;
-    }
     let dir = tempfile::tempdir().unwrap();
     let store = halle_store(dir.path());
     let export = exported(&store, dir.path());
@@ -787,51 +783,17 @@ fn the_map_page_runs_in_chromium_under_its_policy() {
     ] {
         assert!(!page.body.contains(private), "{private} on the map page");
     }
-    let profile = tempfile::tempdir().unwrap();
-    let out = std::process::Command::new(chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--disable-quic",
-            "--enable-logging=stderr",
-            "--v=0",
-            "--dump-dom",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg(&url)
-        .output()
-        .unwrap();
-    let dom = String::from_utf8_lossy(&out.stdout);
-    let log = String::from_utf8_lossy(&out.stderr);
-    let body = dom
-        .split("<body")
-        .nth(1)
-        .and_then(|b| b.split('>').next())
-        .unwrap_or_default();
+    let Some(seen) = chromium::open(&url, &["--dump-dom".to_string()]) else {
+        return;
+    };
     assert!(
-        body.contains("data-ready=\"1\""),
-        "script did not run: {body}\n{log}"
+        seen.body.contains("data-ready=\"1\""),
+        "script did not run: {}",
+        seen.body
     );
-    let console: Vec<&str> = log.lines().filter(|l| l.contains(":CONSOLE")).collect();
-    assert!(console.is_empty(), "{console:?}");
-    let markers: usize = body
-        .split("data-markers=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
-    let outside: usize = dom
-        .split("id=\"outside-frame\" data-count=\"")
-        .nth(1)
-        .map_or(0, |s| s.split('"').next().unwrap().parse().unwrap());
+    assert!(seen.console.is_empty(), "{:?}", seen.console);
+    let markers = seen.number("data-markers").expect("a marker count");
+    let outside = seen.number("id=\"outside-frame\" data-count").unwrap_or(0);
     let located = export.iter().filter(|f| !f["geometry"].is_null()).count();
     assert_eq!(markers + outside, located);
 }

@@ -111,6 +111,11 @@ fn html_asked(pairs: &[(String, String)], headers: &HeaderMap) -> bool {
     }
 }
 
+/// Whether a document (a path with no parameters but `f`) is asked for as HTML.
+fn document_asked(q: Option<String>, headers: &HeaderMap) -> Result<bool, Problem> {
+    Ok(html_asked(&parameters(q, &[])?, headers))
+}
+
 /// A document as JSON or, when asked, as HTML titled `title`.
 fn respond(html: bool, title: &str, doc: &Value) -> Response {
     if html {
@@ -149,11 +154,8 @@ pub async fn landing(
     State(s): State<Arc<Shared>>,
     headers: HeaderMap,
     RawQuery(q): RawQuery,
-) -> Response {
-    let html = match parameters(q, &[]) {
-        Ok(pairs) => html_asked(&pairs, &headers),
-        Err(p) => return p.into_response(),
-    };
+) -> Result<Response, Problem> {
+    let html = document_asked(q, &headers)?;
     let b = &s.base;
     let body = json!({
         "title": s.title,
@@ -166,15 +168,16 @@ pub async fn landing(
             link(format!("{b}/map"), "related", "text/html", "Map and tables (German)"),
         ],
     });
-    respond(html, &s.title, &body)
+    Ok(respond(html, &s.title, &body))
 }
 
-pub async fn conformance(headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
-    let html = match parameters(q, &[]) {
-        Ok(pairs) => html_asked(&pairs, &headers),
-        Err(p) => return p.into_response(),
-    };
-    respond(html, "Conformance", &json!({"conformsTo": CONFORMANCE}))
+pub async fn conformance(headers: HeaderMap, RawQuery(q): RawQuery) -> Result<Response, Problem> {
+    let html = document_asked(q, &headers)?;
+    Ok(respond(
+        html,
+        "Conformance",
+        &json!({"conformsTo": CONFORMANCE}),
+    ))
 }
 
 pub async fn api(State(s): State<Arc<Shared>>, RawQuery(q): RawQuery) -> Response {
@@ -227,11 +230,8 @@ pub async fn collections(
     State(s): State<Arc<Shared>>,
     headers: HeaderMap,
     RawQuery(q): RawQuery,
-) -> Response {
-    let html = match parameters(q, &[]) {
-        Ok(pairs) => html_asked(&pairs, &headers),
-        Err(p) => return p.into_response(),
-    };
+) -> Result<Response, Problem> {
+    let html = document_asked(q, &headers)?;
     let view = s.view();
     let b = &s.base;
     let all: Vec<Value> = COLLECTIONS
@@ -242,7 +242,7 @@ pub async fn collections(
         "links": [link(format!("{b}/collections"), "self", JSON, "The collections")],
         "collections": all,
     });
-    respond(html, "Collections", &body)
+    Ok(respond(html, "Collections", &body))
 }
 
 pub async fn one_collection(
@@ -250,14 +250,11 @@ pub async fn one_collection(
     Path(id): Path<String>,
     headers: HeaderMap,
     RawQuery(q): RawQuery,
-) -> Response {
-    let html = match parameters(q, &[]) {
-        Ok(pairs) => html_asked(&pairs, &headers),
-        Err(p) => return p.into_response(),
-    };
+) -> Result<Response, Problem> {
+    let html = document_asked(q, &headers)?;
     match collection(&s, &s.view(), &id) {
-        Some(c) => respond(html, c["title"].as_str().unwrap_or(&id), &c),
-        None => no_collection(&id).into_response(),
+        Some(c) => Ok(respond(html, c["title"].as_str().unwrap_or(&id), &c)),
+        None => Err(no_collection(&id)),
     }
 }
 
@@ -502,16 +499,13 @@ pub async fn item(
     Path((id, fid)): Path<(String, String)>,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
-) -> Response {
-    let html = match parameters(raw, &[]) {
-        Ok(pairs) => html_asked(&pairs, &headers),
-        Err(p) => return p.into_response(),
-    };
+) -> Result<Response, Problem> {
+    let html = document_asked(raw, &headers)?;
     let view = s.view();
     let all = match id.as_str() {
         "entities" => &view.entities,
         "districts" => &view.districts,
-        _ => return no_collection(&id).into_response(),
+        _ => return Err(no_collection(&id)),
     };
     // Entities are sorted by id; districts are few.
     let found = if id == "entities" {
@@ -521,9 +515,7 @@ pub async fn item(
     } else {
         all.iter().find(|i| i.id == fid)
     };
-    let Some(found) = found else {
-        return Problem::not_found(format!("no feature '{fid}' in {id}")).into_response();
-    };
+    let found = found.ok_or_else(|| Problem::not_found(format!("no feature '{fid}' in {id}")))?;
     let mut feature: Value = serde_json::from_str(&found.json).expect("stored features parse");
     let href = |path: &str| format!("{}/collections/{id}{path}", s.base);
     let encoded = path_segment(&fid);
@@ -541,9 +533,9 @@ pub async fn item(
             .as_str()
             .unwrap_or(&fid)
             .to_string();
-        return document(HTML, super::html::document(&title, &feature));
+        return Ok(document(HTML, super::html::document(&title, &feature)));
     }
-    document(GEOJSON, feature.to_string())
+    Ok(document(GEOJSON, feature.to_string()))
 }
 
 /// An id as one segment of a URL path.
