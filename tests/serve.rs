@@ -7,7 +7,7 @@
 mod common;
 
 use common::chromium;
-use common::cli::{quiet as bin, store_arg};
+use common::cli::{json_any, quiet as bin, store_arg};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};
@@ -543,17 +543,6 @@ fn gdal_reads_the_collections_and_copies_the_entities() {
     assert_eq!(got, want);
 }
 
-/// The answer of a command with `--format json`, whatever its exit code.
-fn cli_json(store: &Path, args: &[&str]) -> Value {
-    let out = bin(store)
-        .args(args)
-        .args(["--format", "json"])
-        .output()
-        .unwrap();
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{args:?}: {e}: {}", String::from_utf8_lossy(&out.stderr)))
-}
-
 /// Each question endpoint gives what the command line gives with
 /// `--format json`, on a store whose records are all public.
 #[test]
@@ -639,7 +628,7 @@ fn the_questions_answer_as_the_command_line_does() {
         ),
     ];
     for (args, path) in cases {
-        let want = cli_json(&store, &args);
+        let want = json_any(&store, &args);
         let got = ok_json(&format!("{b}{path}"), "application/json");
         assert_eq!(got, want, "{path} against {args:?}");
     }
@@ -709,7 +698,7 @@ fn the_questions_know_nothing_internal() {
         }
     }
     // The command line (the internal tool) does know the record.
-    let cli = cli_json(&store, &["where", "geheim-ev"]);
+    let cli = json_any(&store, &["where", "geheim-ev"]);
     assert!(cli.as_array().is_some_and(|a| !a.is_empty()));
 }
 

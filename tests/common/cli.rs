@@ -58,18 +58,25 @@ pub fn run(store: &Path, args: &[&str]) -> (Option<i32>, String) {
 
 /// The JSON answer of a run that must succeed (`-q … --format json`).
 pub fn json_of(store: &Path, args: &[&str]) -> Value {
+    answer_of(store, args, true)
+}
+
+/// The JSON answer of a run, whatever its exit code (1: found nothing, or
+/// a requirement uncovered).
+pub fn json_any(store: &Path, args: &[&str]) -> Value {
+    answer_of(store, args, false)
+}
+
+fn answer_of(store: &Path, args: &[&str], must_succeed: bool) -> Value {
     let out = bin(store)
         .arg("-q")
         .args(args)
         .args(["--format", "json"])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!must_succeed || out.status.success(), "{said}");
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{args:?}: {e}: {said}"))
 }
 
 /// Everything a store holds, to compare before and after: the file's bytes,
