@@ -201,6 +201,12 @@ fn bbox_of(geometry: &Value) -> Option<[f64; 4]> {
     Some(b)
 }
 
+/// Whether a feature's geometry's box meets the box `q` (brute force).
+fn meets(f: &Value, q: [f64; 4]) -> bool {
+    bbox_of(&f["geometry"])
+        .is_some_and(|i| i[0] <= q[2] && q[0] <= i[2] && i[1] <= q[3] && q[1] <= i[3])
+}
+
 #[test]
 fn the_features_are_the_exports_paged_filtered_and_boxed_like_brute_force() {
     let dir = tempfile::tempdir().unwrap();
@@ -262,14 +268,7 @@ fn the_features_are_the_exports_paged_filtered_and_boxed_like_brute_force() {
             q[0], q[1], q[2], q[3]
         );
         let (got, _) = all_pages(&url);
-        let want: Vec<Value> = export
-            .iter()
-            .filter(|f| {
-                bbox_of(&f["geometry"])
-                    .is_some_and(|i| i[0] <= q[2] && q[0] <= i[2] && i[1] <= q[3] && q[1] <= i[3])
-            })
-            .cloned()
-            .collect();
+        let want: Vec<Value> = export.iter().filter(|f| meets(f, q)).cloned().collect();
         assert_eq!(ids(&got), ids(&want), "bbox {q:?}");
     }
     // Property filters, alone and together, against the export.
@@ -741,10 +740,7 @@ fn owslib_pages_through_the_entities_and_the_api_validates() {
     assert_eq!(got["pages"], json!(want.len().div_ceil(9)));
     let boxed: Vec<String> = export
         .iter()
-        .filter(|f| {
-            bbox_of(&f["geometry"])
-                .is_some_and(|i| i[0] <= 11.95 && 11.90 <= i[2] && i[1] <= 51.49 && 51.46 <= i[3])
-        })
+        .filter(|f| meets(f, [11.90, 51.46, 11.95, 51.49]))
         .map(|f| f["id"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(got["bbox_ids"], json!(boxed));

@@ -99,6 +99,9 @@ fn link(href: String, rel: &str, content_type: &str, title: &str) -> Value {
     json!({"href": href, "rel": rel, "type": content_type, "title": title})
 }
 
+/// The formats of the API's documents and features.
+const DOCUMENT_FORMATS: [&str; 3] = ["json", "geojson", "html"];
+
 /// Whether the answer is HTML: `f=html`, or no `f` and a browser's
 /// `Accept: text/html`.
 fn html_asked(pairs: &[(String, String)], headers: &HeaderMap) -> bool {
@@ -113,7 +116,7 @@ fn html_asked(pairs: &[(String, String)], headers: &HeaderMap) -> bool {
 
 /// Whether a document (a path with no parameters but `f`) is asked for as HTML.
 fn document_asked(q: Option<String>, headers: &HeaderMap) -> Result<bool, Problem> {
-    Ok(html_asked(&parameters(q, &[])?, headers))
+    Ok(html_asked(&parameters(q, &[], &DOCUMENT_FORMATS)?, headers))
 }
 
 /// A document as JSON or, when asked, as HTML titled `title`.
@@ -126,8 +129,12 @@ fn respond(html: bool, title: &str, doc: &Value) -> Response {
 }
 
 /// The query's parameters, refusing any this path does not know (OGC
-/// API Features /req/core/query-param-unknown) and any `f` but JSON or HTML.
-fn parameters(raw: Option<String>, known: &[&str]) -> Result<Vec<(String, String)>, Problem> {
+/// API Features /req/core/query-param-unknown) and an `f` not in `formats`.
+pub fn parameters(
+    raw: Option<String>,
+    known: &[&str],
+    formats: &[&str],
+) -> Result<Vec<(String, String)>, Problem> {
     let pairs: Vec<(String, String)> = match raw.as_deref() {
         None | Some("") => Vec::new(),
         Some(q) => serde_urlencoded::from_str(q)
@@ -135,9 +142,10 @@ fn parameters(raw: Option<String>, known: &[&str]) -> Result<Vec<(String, String
     };
     for (k, v) in &pairs {
         if k == "f" {
-            if !matches!(v.as_str(), "json" | "geojson" | "html") {
+            if !formats.contains(&v.as_str()) {
                 return Err(Problem::bad_request(format!(
-                    "f={v} is not served here: f=json or f=html"
+                    "f={v} is not served here: f={}",
+                    formats.join(" or f=")
                 )));
             }
         } else if !known.contains(&k.as_str()) {
@@ -181,13 +189,9 @@ pub async fn conformance(headers: HeaderMap, RawQuery(q): RawQuery) -> Result<Re
 }
 
 pub async fn api(State(s): State<Arc<Shared>>, RawQuery(q): RawQuery) -> Response {
-    match parameters(q, &[]) {
-        Ok(pairs) if pairs.iter().any(|(k, v)| k == "f" && v == "html") => {
-            return Problem::bad_request("the API definition is JSON only (f=json)")
-                .into_response();
-        }
-        Ok(_) => {}
-        Err(p) => return p.into_response(),
+    // The API definition is JSON only.
+    if let Err(p) = parameters(q, &[], &["json"]) {
+        return p.into_response();
     }
     document(OPENAPI, openapi::document(&s.base, &s.title).to_string())
 }
@@ -398,7 +402,7 @@ pub async fn items(
         "districts" => &DISTRICT_PARAMETERS,
         _ => return no_collection(&id).into_response(),
     };
-    let pairs = match parameters(raw, known) {
+    let pairs = match parameters(raw, known, &DOCUMENT_FORMATS) {
         Ok(p) => p,
         Err(p) => return p.into_response(),
     };

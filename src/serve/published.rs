@@ -5,7 +5,7 @@
 
 use crate::districts::DistrictRef;
 use crate::export::{Profile, geojson_out};
-use crate::query::{Atlas, Filter};
+use crate::query::Atlas;
 use geo::BoundingRect;
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
@@ -138,11 +138,8 @@ pub fn meeting(tree: &RTree<Boxed>, q: Bbox) -> Vec<usize> {
 
 /// The features of the entities (by id) and the districts (by level).
 fn items_of(atlas: &Atlas) -> (Vec<Item>, Vec<Item>, Vec<String>) {
-    let public = Profile::Public.apply(&Filter::default());
-    let mut rows: Vec<_> = (0..atlas.entities.len())
-        .filter(|&i| public.matches(&atlas.entities[i]))
-        .map(|i| atlas.row(i))
-        .collect();
+    // The atlas holds the public records only (Published::new).
+    let mut rows: Vec<_> = (0..atlas.entities.len()).map(|i| atlas.row(i)).collect();
     rows.sort_by(|a, b| a.id.cmp(&b.id));
     let entities = rows
         .iter()

@@ -5,7 +5,7 @@
 //! only, so no answer can name an internal record or a contact.
 
 use super::Shared;
-use super::ogc::{JSON, Problem};
+use super::ogc::{JSON, Problem, parameters};
 use crate::governance::{self, Requirement};
 use crate::model::{EntityKind, Lang, LonLat, Status};
 use crate::query::{
@@ -26,22 +26,11 @@ struct Asked {
 const FILTERS: [&str; 5] = ["kind", "field", "category", "status", "tag"];
 
 impl Asked {
+    /// The parameters, each known to the question; answers are JSON only.
     fn read(raw: Option<String>, known: &[&str]) -> Result<Self, Problem> {
-        let pairs: Vec<(String, String)> = match raw.as_deref() {
-            None | Some("") => Vec::new(),
-            Some(q) => serde_urlencoded::from_str(q).map_err(|e| {
-                Problem::bad_request(format!("the query string cannot be read: {e}"))
-            })?,
-        };
-        for (k, _) in &pairs {
-            if !known.contains(&k.as_str()) && k != "f" {
-                return Err(Problem::bad_request(format!(
-                    "unknown parameter '{k}'; this question knows: {}",
-                    known.join(", ")
-                )));
-            }
-        }
-        Ok(Self { pairs })
+        Ok(Self {
+            pairs: parameters(raw, known, &["json"])?,
+        })
     }
 
     /// Every value of `name`, comma-separated values split.
@@ -94,19 +83,17 @@ impl Asked {
     }
 
     fn filter(&self) -> Result<Filter, Problem> {
-        let parse_all = |name: &str| -> Result<Vec<String>, Problem> { Ok(self.all(name)) };
+        let lower = |name: &str| self.all(name).iter().map(|v| v.to_lowercase()).collect();
         Ok(Filter {
-            kinds: parse_all("kind")?
+            kinds: self
+                .all("kind")
                 .iter()
                 .map(|k| k.parse::<EntityKind>().map_err(Problem::bad_request))
                 .collect::<Result<_, _>>()?,
-            fields: self.all("field").iter().map(|f| f.to_lowercase()).collect(),
-            categories: self
-                .all("category")
-                .iter()
-                .map(|c| c.to_lowercase())
-                .collect(),
-            statuses: parse_all("status")?
+            fields: lower("field"),
+            categories: lower("category"),
+            statuses: self
+                .all("status")
                 .iter()
                 .map(|s| s.parse::<Status>().map_err(Problem::bad_request))
                 .collect::<Result<_, _>>()?,
