@@ -7,6 +7,7 @@
 //! the questions as JSON, the report's map page) are thin adapters over [`query`],
 //! [`governance`], [`export`] and [`report`].
 
+pub mod access;
 pub mod crs;
 pub mod districts;
 pub mod export;
@@ -15,6 +16,7 @@ pub mod import;
 pub mod locate;
 pub mod metric;
 pub mod model;
+pub mod moderation;
 pub mod quality;
 pub mod query;
 pub mod report;

@@ -20,7 +20,7 @@ cd "$(dirname "$0")/.."
 
 # The suites that run through the command line, on PostgreSQL in the second pass.
 CLI_SUITES=(cli governance import_formats import_geodata_formats import_mapping
-    incremental_import locate locate_oracle official_layers propose_cli report serve sql_guard)
+    incremental_import locate locate_oracle moderation official_layers propose_cli report serve sql_guard)
 both_backends() {
     cargo test --release
     echo "tests/pg.sh: the command-line suites again, on PostgreSQL" >&2

@@ -466,7 +466,8 @@ fn a_change_based_on_a_stale_revision_is_refused_not_overwritten() {
     }
 }
 
-/// `init` makes a reader role that may read everything but contacts; a
+/// `init` makes a reader role that may read everything but personal data
+/// (contacts, the queue, accounts and tokens); a
 /// person granted it sees the inventory without personal data.
 #[test]
 fn the_reader_role_never_sees_contacts() {
@@ -501,6 +502,17 @@ fn the_reader_role_never_sees_contacts() {
         format!("{denied:?}").contains("permission denied"),
         "{denied:?}"
     );
+    // Nor the registration form's queue (it holds contact persons), the
+    // accounts or the API tokens of `serve`.
+    for table in ["submissions", "accounts", "api_tokens"] {
+        let denied = client
+            .query(&format!("SELECT * FROM stadtatlas.{table}"), &[])
+            .unwrap_err();
+        assert!(
+            format!("{denied:?}").contains("permission denied"),
+            "{table}: {denied:?}"
+        );
+    }
     assert!(
         client
             .query("SELECT count(*) FROM stadtatlas.entities", &[])
@@ -636,4 +648,51 @@ fn postgis_functions_agree_with_the_answers() {
             assert!((d - t).abs() < 0.01, "{id}: {d} vs PostGIS {t}");
         }
     }
+}
+
+/// A schema of version 1 (before the moderation queue, accounts and
+/// tokens) gets their tables, and the reader role is kept from them, when
+/// a writer opens it; readers are told to wait for that.
+#[test]
+fn a_version_1_schema_is_upgraded_when_opened_for_writing() {
+    let Some(url) = pg::database("upgrade_v1") else {
+        return;
+    };
+    import(&url, &[root().join("data/halle").to_str().unwrap()]);
+    let mut admin = pg::client(&url);
+    admin
+        .batch_execute(
+            "DROP TABLE stadtatlas.api_tokens; DROP TABLE stadtatlas.accounts; \
+             DROP TABLE stadtatlas.submissions; \
+             UPDATE stadtatlas.stadtatlas_meta SET value = '1' WHERE key = 'schema_version'",
+        )
+        .unwrap();
+    let entities = json_of(Path::new(&url), &["list"]);
+    // A writer upgrades: the queue works.
+    bin(Path::new(&url))
+        .args(["user", "add", "anna", "--role", "coordinator"])
+        .write_stdin("Saale-Ufer 2026 geheim\n")
+        .assert()
+        .success();
+    let version: String = admin
+        .query_one(
+            "SELECT value FROM stadtatlas.stadtatlas_meta WHERE key = 'schema_version'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(version, "2");
+    assert_eq!(json_of(Path::new(&url), &["list"]), entities);
+    let users = json_of(Path::new(&url), &["user", "list"]);
+    assert_eq!(users[0]["name"], "anna");
+    let granted: i64 = admin
+        .query_one(
+            "SELECT count(*) FROM information_schema.role_table_grants \
+             WHERE grantee = 'stadtatlas_reader' AND table_schema = 'stadtatlas' \
+             AND table_name IN ('submissions', 'accounts', 'api_tokens', 'contacts')",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(granted, 0, "the reader role reads no personal data");
 }

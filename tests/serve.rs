@@ -7,110 +7,15 @@
 mod common;
 
 use common::chromium;
-use common::cli::{json_any, quiet as bin, store_arg};
+use common::cli::{json_any, quiet as bin};
+use common::server::{Server, agent, get, ok_json};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// A running `stadtatlas serve`, stopped when dropped.
-struct Server {
-    child: Child,
-    base: String,
-    log: Arc<Mutex<Vec<String>>>,
-}
-
-impl Server {
-    fn start(store: &Path) -> Self {
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("stadtatlas"))
-            .env_remove("STADTATLAS_STORE")
-            .env_remove("LANG")
-            .arg("--store")
-            .arg(store_arg(store))
-            .args(["serve", "--bind", "127.0.0.1:0"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("serve starts");
-        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-        let first = lines.next().expect("serve says where it listens").unwrap();
-        let addr = first
-            .split("http://")
-            .nth(1)
-            .and_then(|s| s.split('/').next())
-            .unwrap_or_else(|| panic!("no address in {first:?}"))
-            .to_string();
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let kept = Arc::clone(&log);
-        std::thread::spawn(move || {
-            for line in lines.map_while(Result::ok) {
-                kept.lock().unwrap().push(line);
-            }
-        });
-        Server {
-            child,
-            base: format!("http://{addr}"),
-            log,
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-struct Answer {
-    status: u16,
-    content_type: String,
-    body: String,
-}
-
-impl Answer {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
-    }
-}
-
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .build()
-        .into()
-}
-
-fn get(url: &str) -> Answer {
-    let mut r = agent().get(url).call().expect("the server answers");
-    Answer {
-        status: r.status().as_u16(),
-        content_type: r
-            .headers()
-            .get("content-type")
-            .map(|v| v.to_str().unwrap().to_string())
-            .unwrap_or_default(),
-        body: r
-            .body_mut()
-            .with_config()
-            .limit(100 << 20)
-            .read_to_string()
-            .unwrap(),
-    }
-}
-
-fn ok_json(url: &str, content_type: &str) -> Value {
-    let a = get(url);
-    assert_eq!(a.status, 200, "{url}: {}", a.body);
-    assert_eq!(a.content_type, content_type, "{url}");
-    a.json()
 }
 
 /// The Halle sample, the fixture's contact, and a partner list with an

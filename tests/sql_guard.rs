@@ -44,6 +44,9 @@ fn writes_attachments_extensions_contacts_and_second_statements_are_refused() {
         ("SELECT load_extension('x')", "extensions"),
         ("SELECT * FROM contacts", "contacts"),
         ("SELECT count(*) FROM main.contacts", "contacts"),
+        ("SELECT contact FROM submissions", "submissions"),
+        ("SELECT password FROM accounts", "accounts"),
+        ("SELECT hash FROM api_tokens", "api_tokens"),
         ("SELECT 1; DROP TABLE entities", "exactly one SQL statement"),
         ("PRAGMA journal_mode = DELETE", "PRAGMA"),
     ];

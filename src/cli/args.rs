@@ -251,6 +251,26 @@ pub enum Command {
         /// Title of the landing page and the API definition.
         #[arg(long, default_value = "Smart City Halle (Saale) – stadtatlas")]
         title: String,
+        /// Serve reads only: no registration form, no logins, no decisions.
+        #[arg(long)]
+        read_only: bool,
+        /// Form posts (proposals, logins) one client address may make in
+        /// ten minutes; raise it when many partners share one address (an
+        /// office behind NAT, a workshop).
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+        posts_per_client: u32,
+    },
+    /// The moderation queue of the registration form (`serve`): what
+    /// partners proposed, and the decisions on it.
+    Moderation {
+        #[command(subcommand)]
+        action: ModerationCommand,
+    },
+    /// Accounts of the people who log in to `serve` (coordinators decide on
+    /// submissions, viewers look), and API tokens for scripts.
+    User {
+        #[command(subcommand)]
+        action: UserCommand,
     },
     /// Copy the store with SQLite's online backup (others may keep working).
     Backup {
@@ -438,6 +458,78 @@ pub enum Command {
         #[command(subcommand)]
         action: QueryCommand,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ModerationCommand {
+    /// The submissions, oldest first (contact persons are not listed).
+    List {
+        /// pending (default), approved, rejected or all.
+        #[arg(long, default_value = "pending", value_parser = parse_queue_status)]
+        status: QueueStatus,
+    },
+    /// One submission with its contact person and the stored records it may
+    /// duplicate or corrects.
+    Show { id: i64 },
+    /// Write the submission's record into the inventory (a new revision,
+    /// logged with the submission and who approved it).
+    Approve {
+        id: i64,
+        /// Who decides (default: the login name, $USER).
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// Refuse the submission: nothing is stored but the decision.
+    Reject {
+        id: i64,
+        /// Why (kept with the decision).
+        #[arg(long)]
+        reason: String,
+        /// Who decides (default: the login name, $USER).
+        #[arg(long)]
+        by: Option<String>,
+    },
+}
+
+/// `--status` of `moderation list`: one status, or all (`None`).
+#[derive(Debug, Clone, Copy)]
+pub struct QueueStatus(pub Option<stadtatlas::moderation::Status>);
+
+fn parse_queue_status(s: &str) -> Result<QueueStatus, String> {
+    match s {
+        "all" => Ok(QueueStatus(None)),
+        other => other
+            .parse()
+            .map(|s| QueueStatus(Some(s)))
+            .map_err(|e: String| format!("{e}, or all")),
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add an account, or give one a new role and password. The password is
+    /// asked on the terminal, or read as one line from standard input.
+    Add {
+        name: String,
+        /// coordinator (decides on submissions) or viewer (looks).
+        #[arg(long, value_parser = parse_account_role)]
+        role: stadtatlas::access::Role,
+    },
+    /// The accounts with their roles.
+    List,
+    /// Remove an account and its API tokens.
+    Remove { name: String },
+    /// Make an API token for an account (printed once; only its hash is kept).
+    Token {
+        name: String,
+        /// What the token is for.
+        #[arg(long)]
+        label: String,
+    },
+}
+
+fn parse_account_role(s: &str) -> Result<stadtatlas::access::Role, String> {
+    s.parse()
 }
 
 #[derive(Debug, Subcommand)]

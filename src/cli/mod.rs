@@ -7,6 +7,7 @@ mod locate;
 mod manual;
 mod output;
 mod sql;
+mod web;
 
 use anyhow::{Context, Result, bail};
 use args::{ByArg, Cli, Command, ExportFormat, FilterArgs, Format, LangArg, ProfileArg};
@@ -121,13 +122,15 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             out.say(
                 format_args!(
                     "{from} nach {to} kopiert: {} Einträge, {} Bezirke, {} Beziehungen, {} Kontakte, \
-                     {} Importe, {} Revisionen",
-                    c.entities, c.districts, c.relations, c.contacts, c.imports, c.revisions
+                     {} Importe, {} Revisionen, {} Einreichungen, {} Konten",
+                    c.entities, c.districts, c.relations, c.contacts, c.imports, c.revisions,
+                    c.submissions, c.accounts
                 ),
                 format_args!(
                     "copied {from} to {to}: {} entities, {} districts, {} relations, {} contacts, \
-                     {} imports, {} revisions",
-                    c.entities, c.districts, c.relations, c.contacts, c.imports, c.revisions
+                     {} imports, {} revisions, {} submissions, {} accounts",
+                    c.entities, c.districts, c.relations, c.contacts, c.imports, c.revisions,
+                    c.submissions, c.accounts
                 ),
             );
             Ok(Outcome::Ok)
@@ -413,15 +416,21 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             })?;
             Ok(Outcome::Ok)
         }
+        Command::Moderation { action } => web::moderation(&out, &store_at, action),
+        Command::User { action } => web::user(&out, &store_at, action),
         Command::Serve {
             bind,
             base_url,
             title,
+            read_only,
+            posts_per_client,
         } => {
             let options = stadtatlas::serve::Options {
                 bind,
                 base_url,
                 title,
+                read_only,
+                posts_per_client: posts_per_client as usize,
             };
             // The store as Location shows it: a password is masked.
             let shown = store_at.to_string();

@@ -77,6 +77,7 @@ pub fn write(
         files: vec![format!("export ({} profile)", profile.as_str()).into()],
         based_on: None,
         history: None,
+        decision: None,
     };
     let mut store = SqliteStore::create(path)?;
     store.apply(&changes)?;

@@ -167,6 +167,9 @@ pub struct Batch {
     pub min_quality: Option<crate::model::MatchQuality>,
     /// What the readers decided on their own (detected encoding, chosen sheet).
     pub notes: Vec<String>,
+    /// The approval of a submission that this batch writes
+    /// ([`crate::store::ChangeSet::decision`]).
+    pub decision: Option<crate::store::web::Decision>,
 }
 
 /// Reads the given paths (files or data folders with a manifest).

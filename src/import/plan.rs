@@ -339,6 +339,7 @@ pub fn prepare(
 
     let mut changes = ChangeSet {
         files: batch.files.clone(),
+        decision: batch.decision.clone(),
         ..ChangeSet::default()
     };
     let current: HashMap<&str, &Entity> = snapshot

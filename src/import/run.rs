@@ -177,9 +177,18 @@ pub fn apply(
 /// part of the store around them rather than all of it.
 const SMALL: usize = 5_000;
 
-/// True when the batch only brings entities (no districts, levels,
-/// vocabulary, relations or contacts, which need the whole store), and few.
+/// True when the batch only brings entities and their own contacts (no
+/// districts, levels, vocabulary, relations, or contacts of other entities,
+/// which need the whole store), and few.
 fn is_small(batch: &Batch) -> bool {
+    let own = || {
+        let ids: std::collections::HashSet<&str> =
+            batch.entities.iter().map(|(e, _)| e.id.as_str()).collect();
+        batch
+            .contacts
+            .iter()
+            .all(|c| ids.contains(c.contact.entity.as_str()))
+    };
     batch.entities.len() <= SMALL
         && batch.districts.is_empty()
         && batch.levels.is_empty()
@@ -187,7 +196,7 @@ fn is_small(batch: &Batch) -> bool {
         && batch.vocabulary.is_none()
         && batch.default_level.is_none()
         && batch.relations.is_empty()
-        && batch.contacts.is_empty()
+        && (batch.contacts.is_empty() || own())
 }
 
 /// The part of the store a small import needs, as a partial snapshot: the
@@ -203,6 +212,17 @@ fn around(
     snapshot.partial = true;
     let ids: Vec<&str> = batch.entities.iter().map(|(e, _)| e.id.as_str()).collect();
     let mut found = store.entities_by_id(&ids)?;
+    // The stored contacts of the entities whose contacts the batch brings.
+    let mut with_contacts: Vec<&str> = batch
+        .contacts
+        .iter()
+        .map(|c| c.contact.entity.as_str())
+        .collect();
+    with_contacts.sort_unstable();
+    with_contacts.dedup();
+    for id in with_contacts {
+        snapshot.contacts.extend(store.contacts_of(id)?);
+    }
     // One pass over the grid cells of the batch's extent, keeping the points
     // within a margin of one of the batch's points (and, as every box
     // question does, the entities with an area, once).

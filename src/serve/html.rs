@@ -2,9 +2,22 @@
 //! text/html`): the same content as the JSON, every value escaped, links
 //! only to http(s) addresses, no script and no style.
 
-use html_escape::{encode_double_quoted_attribute as attr, encode_text as esc};
+use html_escape::encode_double_quoted_attribute as attr;
+pub use html_escape::encode_text as esc;
 use serde_json::Value;
 use std::fmt::Write;
+
+/// A page of the server's own (forms, the queue): the title and `body`,
+/// with links to the map, the form and the queue.
+pub fn page_with(title: &str, body: &str) -> String {
+    page(
+        title,
+        &format!(
+            "<nav><a href=\"/\">Start</a> · <a href=\"/map\">Karte</a> · \
+             <a href=\"/register\">Eintrag vorschlagen</a> · <a href=\"/moderation\">Moderation</a></nav>{body}"
+        ),
+    )
+}
 
 fn page(title: &str, body: &str) -> String {
     format!(

@@ -9,10 +9,13 @@
 //! newer import has landed; requests only read the current view.
 
 mod html;
+mod moderate;
 mod ogc;
 mod openapi;
+mod people;
 mod published;
 mod questions;
+mod register;
 
 pub use published::{Item, Published};
 
@@ -40,6 +43,11 @@ pub struct Options {
     /// never echo a request's Host header.
     pub base_url: Option<String>,
     pub title: String,
+    /// No registration, no logins, no decisions.
+    pub read_only: bool,
+    /// Form posts (proposals, logins) one client address may make per
+    /// ten minutes.
+    pub posts_per_client: usize,
 }
 
 /// Why the server could not start or stopped.
@@ -62,7 +70,15 @@ pub enum ServeError {
 /// What every request shares.
 pub struct Shared {
     base: String,
+    /// The base URL's scheme, host and port (what a browser sends as `Origin`).
+    origin: String,
     title: String,
+    /// Where submissions and decisions are written, and accounts read.
+    location: Location,
+    read_only: bool,
+    sessions: people::Sessions,
+    /// Registrations and logins per client.
+    limiter: people::Limiter,
     /// The map page's Content-Security-Policy (its script and style by hash).
     map_policy: HeaderValue,
     view: RwLock<Arc<Published>>,
@@ -120,9 +136,21 @@ pub fn run(
         }
         None => format!("http://{addr}"),
     };
+    let origin = match base.find("://") {
+        Some(i) => match base[i + 3..].find('/') {
+            Some(j) => base[..i + 3 + j].to_string(),
+            None => base.clone(),
+        },
+        None => base.clone(),
+    };
     let shared = Arc::new(Shared {
         base,
+        origin,
         title: options.title.clone(),
+        location: location.clone(),
+        read_only: options.read_only,
+        sessions: people::Sessions::default(),
+        limiter: people::Limiter::new(options.posts_per_client, LIMIT_WINDOW),
         map_policy: HeaderValue::from_str(&crate::report::content_security_policy())
             .expect("the policy is ASCII"),
         view: RwLock::new(Arc::new(first)),
@@ -135,9 +163,12 @@ pub fn run(
     let app = router(Arc::clone(&shared));
     ready(addr);
     let served = runtime.block_on(async {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
     });
     drop(stop);
     let _ = refresher.join();
@@ -146,37 +177,44 @@ pub fn run(
 }
 
 /// Polls the store and publishes each newer import, until `stopped`
-/// hangs up. A store that cannot be read keeps the last view (and says so
-/// once per failure).
+/// hangs up.
 fn refresh(location: &Location, shared: &Shared, stopped: &mpsc::Receiver<()>) {
     while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(POLL) {
-        let current = shared.view().import;
-        let result = last_import(location).and_then(|latest| {
-            if latest == current {
-                return Ok(None);
-            }
-            let started = Instant::now();
-            publish(location).map(|v| Some((v, started.elapsed())))
-        });
-        match result {
-            Ok(None) => {}
-            Ok(Some((view, took))) => {
-                eprintln!(
-                    "{}",
-                    serde_json::json!({
-                        "event": "published", "import": view.import,
-                        "entities": view.entities.len(), "districts": view.districts.len(),
-                        "ms": took.as_secs_f64() * 1000.0,
-                    })
-                );
-                *shared.view.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(view);
-            }
-            Err(e) => eprintln!(
-                "{}",
-                serde_json::json!({"event": "store unreadable, serving import", "import": current,
-                                   "error": e.to_string()})
-            ),
+        republish(location, shared);
+    }
+}
+
+/// Publishes the store's last import when it is newer than the one
+/// served (after the poll's interval, or at once after an approval on
+/// this server). A store that cannot be read keeps the last view (and
+/// says so).
+fn republish(location: &Location, shared: &Shared) {
+    let current = shared.view().import;
+    let result = last_import(location).and_then(|latest| {
+        if latest == current {
+            return Ok(None);
         }
+        let started = Instant::now();
+        publish(location).map(|v| Some((v, started.elapsed())))
+    });
+    match result {
+        Ok(None) => {}
+        Ok(Some((view, took))) => {
+            event(serde_json::json!({
+                "event": "published", "import": view.import,
+                "entities": view.entities.len(), "districts": view.districts.len(),
+                "ms": took.as_secs_f64() * 1000.0,
+            }));
+            let mut slot = shared.view.write().unwrap_or_else(|e| e.into_inner());
+            // Another thread may have published a newer one meanwhile.
+            if slot.import < view.import {
+                *slot = Arc::new(view);
+            }
+        }
+        Err(e) => event(serde_json::json!({
+            "event": "store unreadable, serving import", "import": current,
+            "error": e.to_string(),
+        })),
     }
 }
 
@@ -201,8 +239,59 @@ async fn shutdown_signal() {
     }
 }
 
+/// The window of `Options::posts_per_client` (proposals and logins counted apart).
+const LIMIT_WINDOW: Duration = Duration::from_secs(600);
+/// The largest form body accepted.
+const FORM_BYTES: usize = 16 * 1024;
+
+/// One JSON line on stderr for what the access log does not tell (who
+/// decided, what was stored).
+fn event(value: serde_json::Value) {
+    let mut value = value;
+    value["at"] = chrono::Utc::now()
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+        .into();
+    eprintln!("{value}");
+}
+
+/// A page that must not be cached or read by other sites (forms, the
+/// queue): `no-store`, and a policy that allows forms to post here only.
+fn private_page(status: axum::http::StatusCode, html: String) -> Response {
+    use axum::response::IntoResponse;
+    (
+        status,
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(
+                    "default-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+                ),
+            ),
+        ],
+        html,
+    )
+        .into_response()
+}
+
 fn router(shared: Arc<Shared>) -> Router {
+    use axum::extract::DefaultBodyLimit;
+    use axum::routing::post;
+    let forms = Router::new()
+        .route("/register", get(register::show).post(register::submit))
+        .route("/login", get(moderate::login_page).post(moderate::login))
+        .route("/logout", post(moderate::logout))
+        .route("/moderation", get(moderate::queue))
+        .route("/moderation/{id}", get(moderate::one))
+        .route("/moderation/{id}/approve", post(moderate::approve))
+        .route("/moderation/{id}/reject", post(moderate::reject))
+        .layer(DefaultBodyLimit::max(FORM_BYTES));
     Router::new()
+        .merge(forms)
         .route("/", get(ogc::landing))
         .route("/conformance", get(ogc::conformance))
         .route("/api", get(ogc::api))
@@ -275,11 +364,13 @@ async fn headers_and_log(request: Request, next: Next) -> Response {
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),
     );
-    // Public data: any page may read it.
-    h.insert(
-        header::ACCESS_CONTROL_ALLOW_ORIGIN,
-        HeaderValue::from_static("*"),
-    );
+    // Public data: any page may read it; private pages (no-store) no other site.
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        );
+    }
     eprintln!(
         "{}",
         serde_json::json!({

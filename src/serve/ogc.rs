@@ -70,6 +70,14 @@ impl Problem {
         }
     }
 
+    pub fn internal(description: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            code: "ServerError",
+            description: description.into(),
+        }
+    }
+
     pub fn not_found(description: impl Into<String>) -> Self {
         Self {
             status: StatusCode::NOT_FOUND,

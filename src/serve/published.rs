@@ -57,6 +57,9 @@ pub struct Published {
     /// The report's page (tables and the interactive map, German), or why
     /// there is none (a store without districts).
     pub map: Result<String, String>,
+    /// Where a proposed point may lie: the districts' extent with a margin
+    /// of 0.2° (about 14 to 22 km); `None` without districts.
+    pub area: Option<([f64; 2], [f64; 2])>,
 }
 
 impl Published {
@@ -85,12 +88,19 @@ impl Published {
             )
             .map_err(|e| e.to_string())
         };
+        let district_boxes = boxes(&districts);
+        let area = (district_boxes.size() > 0).then(|| {
+            let e = district_boxes.root().envelope();
+            let (min, max) = (e.lower(), e.upper());
+            ([min[0] - 0.2, min[1] - 0.2], [max[0] + 0.2, max[1] + 0.2])
+        });
         Self {
             import,
             atlas,
             map,
+            area,
             entity_boxes: boxes(&entities),
-            district_boxes: boxes(&districts),
+            district_boxes,
             entities,
             districts,
             levels,

@@ -2,17 +2,18 @@
 //! only reads through, and a deadline.
 //!
 //! The connection is already read-only; the authorizer adds clear refusals
-//! (writes, ATTACH, `load_extension`, PRAGMA with a value) and keeps contacts
-//! out of public answers: reading the `contacts` table is denied (an internal
-//! profile that may read them does not exist yet).
+//! (writes, ATTACH, `load_extension`, PRAGMA with a value) and keeps personal
+//! data out of public answers: reading `contacts`, the registration form's
+//! `submissions` (they hold contact persons) and the `accounts` and
+//! `api_tokens` of `serve` is denied.
 
 use rusqlite::Connection;
 use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// The table whose reads are denied to public queries.
-pub const PRIVATE_TABLE: &str = "contacts";
+/// The tables whose reads are denied to public queries.
+pub const PRIVATE_TABLES: [&str; 4] = ["contacts", "submissions", "accounts", "api_tokens"];
 
 /// How many SQLite VM steps pass between deadline checks.
 const PROGRESS_STEPS: i32 = 10_000;
@@ -66,9 +67,13 @@ pub type Refusal = Arc<Mutex<Option<String>>>;
 fn decide(ctx: &AuthContext<'_>) -> Result<(), String> {
     match ctx.action {
         AuthAction::Select | AuthAction::Recursive | AuthAction::Transaction { .. } => Ok(()),
-        AuthAction::Read { table_name, .. } if table_name.eq_ignore_ascii_case(PRIVATE_TABLE) => {
+        AuthAction::Read { table_name, .. }
+            if PRIVATE_TABLES
+                .iter()
+                .any(|t| table_name.eq_ignore_ascii_case(t)) =>
+        {
             Err(format!(
-                "the {PRIVATE_TABLE} table is not readable by public queries"
+                "the {table_name} table is not readable by public queries"
             ))
         }
         AuthAction::Read { .. } => Ok(()),

@@ -33,6 +33,8 @@ pub struct RevisionEntry {
 pub struct History {
     pub imports: Vec<ImportEntry>,
     pub revisions: Vec<RevisionEntry>,
+    /// The moderation queue, accounts and API tokens.
+    pub web: super::web::WebRows,
 }
 
 /// What a copy carried.
@@ -44,6 +46,8 @@ pub struct Copied {
     pub contacts: usize,
     pub imports: usize,
     pub revisions: usize,
+    pub submissions: usize,
+    pub accounts: usize,
 }
 
 /// Copies the store at `from` into a new store at `to`, in one write.
@@ -100,6 +104,8 @@ pub fn copy(from: &Location, to: &Location) -> Result<Copied, StoreError> {
         contacts: snapshot_rest.contacts.len(),
         imports: history.imports.len(),
         revisions: history.revisions.len(),
+        submissions: history.web.submissions.len(),
+        accounts: history.web.accounts.len(),
     };
     drop(source);
     let changes = ChangeSet {
@@ -115,6 +121,7 @@ pub fn copy(from: &Location, to: &Location) -> Result<Copied, StoreError> {
         files: Vec::new(),
         based_on: None,
         history: Some(history),
+        decision: None,
     };
     to.create_with(&changes)?;
     Ok(copied)

@@ -10,6 +10,7 @@ pub mod location;
 pub mod postgres;
 pub mod sqlite;
 pub mod tally;
+pub mod web;
 
 use crate::model::{Contact, District, Entity, Level, Relation, Vocabulary};
 use serde::Serialize;
@@ -88,6 +89,10 @@ pub struct ChangeSet {
     /// For a new store only ([`copy::copy`]): the import log and revisions
     /// to keep instead of this write's own entry and first revisions.
     pub history: Option<copy::History>,
+    /// The approval of a pending submission that this import writes: it is
+    /// marked approved (with this import's id) in the same transaction, or
+    /// the import is refused ([`StoreError::NotPending`]).
+    pub decision: Option<web::Decision>,
 }
 
 /// The conflict, if any, between a change set planned on the store as of
@@ -145,6 +150,19 @@ impl ChangeSet {
             && self.vocabulary.is_none()
             && self.default_level.is_none()
             && self.assignments.is_none()
+            && self.decision.is_none()
+    }
+}
+
+/// The error for a decision on submission `id` whose status is `status`
+/// (`None`: there is no such submission).
+pub fn not_pending(id: i64, status: Option<String>) -> StoreError {
+    StoreError::NotPending {
+        id,
+        state: match status.as_deref() {
+            None => "does not exist".to_string(),
+            Some(s) => format!("is {s} already"),
+        },
     }
 }
 
@@ -205,6 +223,8 @@ pub enum StoreError {
         id: String,
         import: i64,
     },
+    #[error("submission #{id} {state}; nothing was written")]
+    NotPending { id: i64, state: String },
     #[error("stored {what} '{id}' cannot be read")]
     Corrupt {
         what: &'static str,
@@ -252,6 +272,63 @@ pub trait Store {
     /// # Errors
     /// [`StoreError`] when the backend fails.
     fn log(&self) -> Result<copy::History, StoreError>;
+
+    /// Adds a submission to the moderation queue; returns its number.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the backend fails.
+    fn submit(
+        &mut self,
+        received_at: &str,
+        proposal: &str,
+        contact: Option<&str>,
+        consent: Option<&str>,
+    ) -> Result<i64, StoreError>;
+
+    /// The moderation queue, oldest first: every submission, or the one
+    /// numbered `id` (none when there is no such).
+    ///
+    /// # Errors
+    /// [`StoreError`] when the backend fails.
+    fn submissions(&self, id: Option<i64>) -> Result<Vec<web::SubmissionRow>, StoreError>;
+
+    /// Writes a rejection (an approval travels with its import,
+    /// [`ChangeSet::decision`]).
+    ///
+    /// # Errors
+    /// [`StoreError::NotPending`] when the submission is decided already or
+    /// does not exist; the backend's errors.
+    fn decide(&mut self, decision: &web::Decision) -> Result<(), StoreError>;
+
+    /// The accounts, by name.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the backend fails.
+    fn accounts(&self) -> Result<Vec<web::AccountRow>, StoreError>;
+
+    /// Adds an account or replaces its role and password.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the backend fails.
+    fn put_account(&mut self, account: &web::AccountRow) -> Result<(), StoreError>;
+
+    /// Removes an account and its tokens; false when there was none.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the backend fails.
+    fn remove_account(&mut self, name: &str) -> Result<bool, StoreError>;
+
+    /// The API tokens (their hashes).
+    ///
+    /// # Errors
+    /// [`StoreError`] when the backend fails.
+    fn tokens(&self) -> Result<Vec<web::TokenRow>, StoreError>;
+
+    /// Adds an API token.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the backend fails (also for an unknown account).
+    fn put_token(&mut self, token: &web::TokenRow) -> Result<(), StoreError>;
 
     /// The kept entity counts per district of `level` and profile, or per
     /// profile alone for `None` (each entity once); `None` when the backend

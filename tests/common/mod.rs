@@ -8,6 +8,7 @@
 pub mod chromium;
 pub mod cli;
 pub mod pg;
+pub mod server;
 
 use geo::{MultiPolygon, Polygon, Rect, coord};
 use rand::{Rng, SeedableRng};

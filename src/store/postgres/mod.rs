@@ -10,6 +10,7 @@
 mod read;
 mod schema;
 mod tally;
+mod web;
 mod write;
 
 pub use schema::SCHEMA_VERSION;
@@ -221,13 +222,20 @@ impl PgStore {
                     .into(),
                 })?;
         }
-        let create = target.sql(schema::CREATE);
-        tx.batch_execute(&create).map_err(sql_err(&create))?;
+        for step in [schema::CREATE, schema::WEB] {
+            let create = target.sql(step);
+            tx.batch_execute(&create).map_err(sql_err(&create))?;
+        }
         const META: &str = "INSERT INTO stadtatlas_meta (key, value) VALUES ('schema_version', $1)";
         tx.execute(META, &[&SCHEMA_VERSION.to_string()])
             .map_err(sql_err(META))?;
-        // The roles are the cluster's: a user who may not make roles gets a
-        // store without them (and the note in the README on granting).
+        Self::grant_in(tx, target)
+    }
+
+    /// Makes the two roles and grants them the tables. The roles are the
+    /// cluster's: a user who may not make roles gets a store without them
+    /// (and the note in the README on granting).
+    fn grant_in(tx: &mut postgres::Transaction<'_>, target: &PgTarget) -> Result<(), StoreError> {
         tx.batch_execute("SAVEPOINT roles")
             .map_err(sql_err("SAVEPOINT"))?;
         let roles = target.sql(schema::ROLES);
@@ -236,6 +244,25 @@ impl PgStore {
                 .map_err(sql_err("ROLLBACK TO SAVEPOINT"))?;
         }
         Ok(())
+    }
+
+    /// Brings a store of schema version 1 to this one (the web part's
+    /// tables), under the writers' lock.
+    fn upgrade(client: &mut Client, target: &PgTarget) -> Result<(), StoreError> {
+        let mut tx = client.transaction().map_err(sql_err("BEGIN"))?;
+        tx.execute(LOCK, &[&target.schema]).map_err(sql_err(LOCK))?;
+        const Q: &str = "SELECT value FROM stadtatlas_meta WHERE key = 'schema_version' FOR UPDATE";
+        let found: Option<String> = tx.query_opt(Q, &[]).map_err(sql_err(Q))?.map(|r| r.get(0));
+        if found.as_deref() == Some("1") {
+            let web = target.sql(schema::WEB);
+            tx.batch_execute(&web).map_err(sql_err(&web))?;
+            const VERSION: &str =
+                "UPDATE stadtatlas_meta SET value = $1 WHERE key = 'schema_version'";
+            tx.execute(VERSION, &[&SCHEMA_VERSION.to_string()])
+                .map_err(sql_err(VERSION))?;
+            Self::grant_in(&mut tx, target)?;
+        }
+        tx.commit().map_err(sql_err("COMMIT"))
     }
 
     /// The keys, indexes and references of the large tables
@@ -279,7 +306,13 @@ impl PgStore {
     /// [`StoreError::SchemaVersion`] when another version made it.
     pub fn open(target: &PgTarget) -> Result<Self, StoreError> {
         let mut client = target.connect()?;
-        Self::check_version(&mut client, target)?;
+        match Self::check_version(&mut client, target) {
+            Err(StoreError::SchemaVersion { found: 1, .. }) => {
+                Self::upgrade(&mut client, target)?;
+                Self::check_version(&mut client, target)?;
+            }
+            other => other?,
+        }
         Ok(PgStore {
             client: RefCell::new(client),
             target: target.clone(),
@@ -325,6 +358,17 @@ impl PgStore {
         Ok(())
     }
 
+    /// Refuses a write through a store opened for reading.
+    fn writable(&self) -> Result<(), StoreError> {
+        if self.reading {
+            return Err(StoreError::Open {
+                store: self.target.to_string(),
+                source: "this store was opened for reading".into(),
+            });
+        }
+        Ok(())
+    }
+
     /// The schema this store lives in.
     pub fn target(&self) -> &PgTarget {
         &self.target
@@ -345,12 +389,7 @@ impl Store for PgStore {
     }
 
     fn apply(&mut self, changes: &ChangeSet) -> Result<i64, StoreError> {
-        if self.reading {
-            return Err(StoreError::Open {
-                store: self.target.to_string(),
-                source: "this store was opened for reading".into(),
-            });
-        }
+        self.writable()?;
         let client = self.client.get_mut();
         let mut tx = client.transaction().map_err(sql_err("BEGIN"))?;
         tx.execute(LOCK, &[&self.target.schema])
@@ -377,6 +416,61 @@ impl Store for PgStore {
 
     fn log(&self) -> Result<super::copy::History, StoreError> {
         read::log(&mut self.client.borrow_mut())
+    }
+
+    fn submit(
+        &mut self,
+        received_at: &str,
+        proposal: &str,
+        contact: Option<&str>,
+        consent: Option<&str>,
+    ) -> Result<i64, StoreError> {
+        self.writable()?;
+        web::submit(
+            self.client.get_mut(),
+            received_at,
+            proposal,
+            contact,
+            consent,
+        )
+    }
+
+    fn submissions(&self, id: Option<i64>) -> Result<Vec<super::web::SubmissionRow>, StoreError> {
+        web::submissions(&mut *self.client.borrow_mut(), id)
+    }
+
+    fn decide(&mut self, decision: &super::web::Decision) -> Result<(), StoreError> {
+        self.writable()?;
+        let mut tx = self
+            .client
+            .get_mut()
+            .transaction()
+            .map_err(sql_err("BEGIN"))?;
+        web::record_decision(&mut tx, decision, None)?;
+        tx.commit().map_err(sql_err("COMMIT"))
+    }
+
+    fn accounts(&self) -> Result<Vec<super::web::AccountRow>, StoreError> {
+        web::accounts(&mut *self.client.borrow_mut())
+    }
+
+    fn put_account(&mut self, account: &super::web::AccountRow) -> Result<(), StoreError> {
+        self.writable()?;
+        web::put_account(self.client.get_mut(), account)
+    }
+
+    fn remove_account(&mut self, name: &str) -> Result<bool, StoreError> {
+        self.writable()?;
+        web::remove_account(self.client.get_mut(), name)
+    }
+
+    fn tokens(&self) -> Result<Vec<super::web::TokenRow>, StoreError> {
+        web::tokens(&mut *self.client.borrow_mut())
+    }
+
+    fn put_token(&mut self, token: &super::web::TokenRow) -> Result<(), StoreError> {
+        self.writable()?;
+        web::put_token(self.client.get_mut(), token)
     }
 
     fn last_import(&self) -> Result<i64, StoreError> {

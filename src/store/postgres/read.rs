@@ -427,5 +427,10 @@ pub(super) fn log(client: &mut Client) -> Result<crate::store::copy::History, St
             record: r.get(4),
         })
         .collect();
-    Ok(History { imports, revisions })
+    let web = super::web::web_rows(client)?;
+    Ok(History {
+        imports,
+        revisions,
+        web,
+    })
 }

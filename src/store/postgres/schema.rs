@@ -14,7 +14,7 @@
 //! two roles `init` grants to.
 
 /// The schema version this build writes and reads.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The tables of an empty store.
 pub const CREATE: &str = r#"
@@ -158,7 +158,38 @@ DO $$ BEGIN
 END $$;
 GRANT USAGE ON SCHEMA {s} TO {reader}, {editor};
 GRANT SELECT ON ALL TABLES IN SCHEMA {s} TO {reader};
-REVOKE ALL ON {s}.contacts FROM {reader};
+REVOKE ALL ON {s}.contacts, {s}.submissions, {s}.accounts, {s}.api_tokens FROM {reader};
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {s} TO {editor};
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {s} TO {editor};
+"#;
+
+/// The web part (version 2): the moderation queue, accounts and API
+/// tokens (see [`crate::store::web`]); none of them readable by the reader
+/// role ([`ROLES`]).
+pub const WEB: &str = r#"
+CREATE TABLE {s}.submissions (
+  id bigserial PRIMARY KEY,
+  received_at text NOT NULL,
+  proposal text NOT NULL,
+  contact text,
+  consent text,
+  status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'approved', 'rejected')),
+  decided_by text,
+  decided_at text,
+  reason text,
+  record_id text COLLATE "C",
+  import_id bigint REFERENCES {s}.imports (id)
+);
+CREATE TABLE {s}.accounts (
+  name text COLLATE "C" PRIMARY KEY,
+  role text NOT NULL CHECK (role IN ('coordinator', 'viewer')),
+  password text NOT NULL,
+  created_at text NOT NULL
+);
+CREATE TABLE {s}.api_tokens (
+  hash text PRIMARY KEY,
+  account text COLLATE "C" NOT NULL REFERENCES {s}.accounts (name),
+  label text NOT NULL,
+  created_at text NOT NULL
+);
 "#;

@@ -153,6 +153,9 @@ pub(super) fn apply_in(
         Some(pending) => pending.after(tx)?,
         None => super::tally::write_new(tx, changes)?,
     }
+    if let Some(decision) = &changes.decision {
+        super::web::record_decision(tx, decision, Some(import_id))?;
+    }
     Ok(import_id)
 }
 
@@ -446,5 +449,6 @@ pub(super) fn keep_history(
             .map_err(sql_err(COPY))?;
     }
     writer.finish().map_err(sql_err(COPY))?;
+    super::web::keep(tx, &history.web)?;
     Ok(history.imports.last().map_or(0, |i| i.id))
 }

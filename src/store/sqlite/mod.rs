@@ -12,6 +12,7 @@ pub mod grid;
 mod read;
 mod schema;
 mod tally;
+mod web;
 mod write;
 
 pub use gpkg_blob::{BlobError, decode as decode_geometry, encode as encode_geometry};
@@ -326,13 +327,14 @@ impl SqliteStore {
     fn create_tables(&self) -> Result<(), StoreError> {
         let setup = format!(
             "BEGIN; PRAGMA application_id = {}; PRAGMA user_version = {}; {} {} {} \
-             {} INSERT INTO stadtatlas_meta (key, value) VALUES ('schema_version', '{}'); COMMIT;",
+             {} {} INSERT INTO stadtatlas_meta (key, value) VALUES ('schema_version', '{}'); COMMIT;",
             schema::GPKG_APPLICATION_ID,
             schema::GPKG_USER_VERSION,
             schema::CREATE,
             schema::REVISIONS,
             schema::ENTITY_CELLS,
             tally::TABLE,
+            schema::WEB,
             SCHEMA_VERSION
         );
         self.conn
@@ -412,7 +414,12 @@ impl SqliteStore {
             Self::upgrade_to_v4(&tx, from)?;
         }
         // Version 5 keeps entity counts per district and profile.
-        tally::rebuild(&tx)?;
+        if from < 5 {
+            tally::rebuild(&tx)?;
+        }
+        // Version 6 keeps the moderation queue, accounts and tokens.
+        tx.execute_batch(schema::WEB)
+            .map_err(sql_err(schema::WEB))?;
         const VERSION: &str = "UPDATE stadtatlas_meta SET value = ?1 WHERE key = 'schema_version'";
         tx.execute(VERSION, [SCHEMA_VERSION.to_string()])
             .map_err(sql_err(VERSION))?;
@@ -484,6 +491,44 @@ impl Store for SqliteStore {
 
     fn log(&self) -> Result<super::copy::History, StoreError> {
         read::log(&self.conn)
+    }
+
+    fn submit(
+        &mut self,
+        received_at: &str,
+        proposal: &str,
+        contact: Option<&str>,
+        consent: Option<&str>,
+    ) -> Result<i64, StoreError> {
+        web::submit(&mut self.conn, received_at, proposal, contact, consent)
+    }
+
+    fn submissions(&self, id: Option<i64>) -> Result<Vec<super::web::SubmissionRow>, StoreError> {
+        web::submissions(&self.conn, id)
+    }
+
+    fn decide(&mut self, decision: &super::web::Decision) -> Result<(), StoreError> {
+        web::decide(&mut self.conn, decision)
+    }
+
+    fn accounts(&self) -> Result<Vec<super::web::AccountRow>, StoreError> {
+        web::accounts(&self.conn)
+    }
+
+    fn put_account(&mut self, account: &super::web::AccountRow) -> Result<(), StoreError> {
+        web::put_account(&mut self.conn, account)
+    }
+
+    fn remove_account(&mut self, name: &str) -> Result<bool, StoreError> {
+        web::remove_account(&mut self.conn, name)
+    }
+
+    fn tokens(&self) -> Result<Vec<super::web::TokenRow>, StoreError> {
+        web::tokens(&self.conn)
+    }
+
+    fn put_token(&mut self, token: &super::web::TokenRow) -> Result<(), StoreError> {
+        web::put_token(&mut self.conn, token)
     }
 
     fn last_import(&self) -> Result<i64, StoreError> {

@@ -467,5 +467,6 @@ pub(super) fn log(conn: &Connection) -> Result<crate::store::copy::History, Stor
                 record: r.get(4)?,
             })
         })?,
+        web: super::web::web_rows(conn)?,
     })
 }

@@ -4,7 +4,7 @@
 //! lives in `stadtatlas_meta`.
 
 /// The schema version this build writes and reads.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// `application_id` of a GeoPackage ("GPKG").
 pub const GPKG_APPLICATION_ID: i32 = 0x4750_4B47;
@@ -263,4 +263,35 @@ pub const FILL_ENTITY_CELLS: &str = r#"
 DELETE FROM entity_cells;
 INSERT INTO entity_cells (cell, fid, lon, lat)
   SELECT cell, fid, lon, lat FROM entities WHERE cell IS NOT NULL ORDER BY cell, fid;
+"#;
+
+/// The web part (version 6): the moderation queue, accounts and API
+/// tokens (see [`crate::store::moderation`]). Not in `gpkg_contents`: GIS
+/// clients do not list them, and none of them is public.
+pub const WEB: &str = r#"
+CREATE TABLE submissions (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  received_at TEXT NOT NULL,
+  proposal TEXT NOT NULL,
+  contact TEXT,
+  consent TEXT,
+  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'approved', 'rejected')),
+  decided_by TEXT,
+  decided_at TEXT,
+  reason TEXT,
+  record_id TEXT,
+  import_id INTEGER REFERENCES imports(id)
+);
+CREATE TABLE accounts (
+  name TEXT NOT NULL PRIMARY KEY,
+  role TEXT NOT NULL CHECK (role IN ('coordinator', 'viewer')),
+  password TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE api_tokens (
+  hash TEXT NOT NULL PRIMARY KEY,
+  account TEXT NOT NULL REFERENCES accounts(name) ON DELETE CASCADE,
+  label TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
 "#;

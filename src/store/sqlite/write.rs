@@ -412,6 +412,9 @@ fn apply_as(conn: &mut Connection, changes: &ChangeSet, target: Target) -> Resul
         }
         None => import_id,
     };
+    if let Some(decision) = &changes.decision {
+        super::web::record_decision(&tx, decision, Some(import_id))?;
+    }
     tx.commit().map_err(sql_err("COMMIT"))?;
     Ok(import_id)
 }
@@ -572,6 +575,7 @@ fn keep_history(
         stmt.execute(params![r.kind, r.id, r.rev, r.import_id, record])
             .map_err(sql_err(Q))?;
     }
+    super::web::keep(tx, &history.web)?;
     Ok(history.imports.last().map_or(0, |i| i.id))
 }
 
