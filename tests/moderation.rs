@@ -890,3 +890,49 @@ fn a_copy_keeps_the_queue_and_the_accounts() {
     let r = propose(&mut b, &makerspace());
     assert!(r.body.contains("Nummer 2"), "{}", r.body);
 }
+
+/// Coordinators deciding the same submission at once: one approval
+/// lands, every other is told who decided (not an import failure), and
+/// the record is written once.
+#[test]
+fn concurrent_decisions_land_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, server, mut partner) = served(dir.path());
+    assert_eq!(propose(&mut partner, &makerspace()).status, 200);
+    drop(server);
+    let runs: Vec<_> = (0..6)
+        .map(|i| {
+            let store = store.clone();
+            std::thread::spawn(move || {
+                let out = quiet(&store)
+                    .args([
+                        "moderation",
+                        "approve",
+                        "1",
+                        "--by",
+                        &format!("koordination{i}"),
+                    ])
+                    .output()
+                    .unwrap();
+                (
+                    out.status.code(),
+                    String::from_utf8_lossy(&out.stderr).to_string(),
+                )
+            })
+        })
+        .collect();
+    let results: Vec<(Option<i32>, String)> = runs.into_iter().map(|r| r.join().unwrap()).collect();
+    let landed = results.iter().filter(|(code, _)| *code == Some(0)).count();
+    assert_eq!(landed, 1, "{results:?}");
+    let q = queue(&store);
+    let by = q[0]["decided_by"].as_str().unwrap();
+    for (code, said) in results.iter().filter(|(code, _)| *code != Some(0)) {
+        assert_eq!(*code, Some(2), "{said}");
+        assert!(
+            said.contains(&format!("submission #1 is approved already (by {by})")),
+            "{said}"
+        );
+    }
+    let history = json_of(&store, &["history", "makerspace-halle-e-v"]);
+    assert_eq!(history.as_array().unwrap().len(), 1, "{history}");
+}

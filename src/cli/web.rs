@@ -34,7 +34,7 @@ fn queue_grid(list: &[Submission]) -> Grid {
                 vec![
                     s.id.to_string(),
                     s.received_at.clone(),
-                    format!("{:?}", s.status).to_lowercase(),
+                    s.status.as_str().to_string(),
                     s.proposal
                         .correction_of
                         .as_ref()
@@ -179,8 +179,7 @@ pub fn moderation(out: &Out, store: &Location, action: ModerationCommand) -> Res
         }
         ModerationCommand::Reject { id, reason, by } => {
             let by = decider(by)?;
-            moderation::reject(store, id, &by, &reason)?;
-            let s = moderation::get(store, id)?.without_contact();
+            let s = moderation::reject(store, id, &by, &reason)?.without_contact();
             emit(out, &s, || Grid {
                 headers: vec!["submission".into(), "status".into(), "reason".into()],
                 rows: vec![vec![format!("#{id}"), "rejected".into(), reason.clone()]],

@@ -481,7 +481,18 @@ pub fn approve(location: &Location, id: i64, by: &str) -> Result<Approved, Moder
         }),
         ..Batch::default()
     };
-    let outcome = run::apply(location, batch, false, &mut |_| {})?;
+    let outcome = match run::apply(location, batch, false, &mut |_| {}) {
+        Ok(outcome) => outcome,
+        // Another coordinator decided between the check above and the
+        // write (the store refuses it as not pending, or, when that one
+        // approved, as a record changed since it was read): say who.
+        Err(e) => {
+            return Err(match get(location, id) {
+                Ok(s) if s.status != Status::Pending => settled(location, id),
+                _ => e.into(),
+            });
+        }
+    };
     Ok(Approved {
         submission: id,
         record_id,
@@ -491,18 +502,23 @@ pub fn approve(location: &Location, id: i64, by: &str) -> Result<Approved, Moder
 }
 
 /// Rejects a pending submission: nothing is stored but the decision.
+/// Returns the submission as decided.
 ///
 /// # Errors
-/// [`ModerationError::Reason`] without a reason; [`ModerationError::Decided`];
-/// the store's errors.
-pub fn reject(location: &Location, id: i64, by: &str, reason: &str) -> Result<(), ModerationError> {
+/// [`ModerationError::Reason`] without a reason; [`ModerationError::Decided`]
+/// or [`ModerationError::Unknown`]; the store's errors.
+pub fn reject(
+    location: &Location,
+    id: i64,
+    by: &str,
+    reason: &str,
+) -> Result<Submission, ModerationError> {
     let reason = reason.trim();
     if !(1..=500).contains(&reason.chars().count())
         || reason.chars().any(|c| c.is_control() && c != '\n')
     {
         return Err(ModerationError::Reason);
     }
-    pending(location, id)?;
     let decision = Decision {
         submission: id,
         approved: false,
@@ -511,16 +527,23 @@ pub fn reject(location: &Location, id: i64, by: &str, reason: &str) -> Result<()
         reason: Some(reason.to_string()),
         record_id: None,
     };
+    // The store writes a decision only on a pending submission.
     match location.open()?.decide(&decision) {
-        Ok(()) => Ok(()),
-        Err(StoreError::NotPending { .. }) => {
-            let s = get(location, id)?;
-            Err(ModerationError::Decided {
-                id,
-                status: s.status,
-                by: s.decided_by.unwrap_or_default(),
-            })
-        }
+        Ok(()) => get(location, id),
+        Err(StoreError::NotPending { .. }) => Err(settled(location, id)),
         Err(e) => Err(e.into()),
+    }
+}
+
+/// Why the store refused a decision on submission `id`: it is decided
+/// already (by whom), or there is no such submission.
+fn settled(location: &Location, id: i64) -> ModerationError {
+    match get(location, id) {
+        Ok(s) => ModerationError::Decided {
+            id,
+            status: s.status,
+            by: s.decided_by.unwrap_or_default(),
+        },
+        Err(e) => e,
     }
 }

@@ -599,11 +599,7 @@ pub async fn reject(
     let reason = field(&pairs, "reason").unwrap_or_default().to_string();
     let location = s.location.clone();
     let who = by.clone();
-    let decided = blocking(move || {
-        moderation::reject(&location, id, &who, &reason)?;
-        moderation::get(&location, id)
-    })
-    .await?;
+    let decided = blocking(move || moderation::reject(&location, id, &who, &reason)).await?;
     super::event(serde_json::json!({
         "event": "submission rejected", "submission": id, "user": by,
     }));
