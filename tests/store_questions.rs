@@ -785,3 +785,108 @@ fn one_entity_read_by_id_is_what_the_whole_inventory_holds_about_it() {
         assert_eq!(small.contacts, contacts, "{}", e.id);
     }
 }
+
+/// A store's first entities, many of them, into a store that has only
+/// districts are written with foreign keys off and the keys dropped and
+/// built again. A reference to a record that does not exist is still
+/// refused, and the refusal leaves the store as it was: no rows, its keys
+/// and grid triggers in place, foreign keys on again for the next write.
+#[test]
+fn a_first_bulk_import_refuses_a_dangling_reference_and_keeps_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("districts.gpkg");
+    let s = fixture();
+    SqliteStore::create_with(
+        &path,
+        &ChangeSet {
+            districts: s.districts.clone(),
+            levels: Some(s.levels.clone()),
+            ..ChangeSet::default()
+        },
+    )
+    .unwrap();
+    let pointed = s.entities.iter().find(|e| e.location.is_some()).unwrap();
+    let entities: Vec<_> = (0..2_500)
+        .map(|i| {
+            let mut e = pointed.clone();
+            e.id = format!("bulk-{i:04}");
+            e
+        })
+        .collect();
+    let many = Snapshot {
+        entities: entities.clone(),
+        districts: s.districts.clone(),
+        levels: s.levels.clone(),
+        ..Snapshot::default()
+    };
+    let changes = ChangeSet {
+        entities,
+        assignments: Some(Assignments::All(assignment_rows(&many))),
+        ..ChangeSet::default()
+    };
+    let schema = |store: &SqliteStore| -> Vec<String> {
+        store
+            .connection()
+            .prepare("SELECT type || ' ' || name FROM sqlite_master ORDER BY 1")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let count = |store: &SqliteStore, table: &str| -> i64 {
+        store
+            .connection()
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap()
+    };
+    let mut store = SqliteStore::open(&path).unwrap();
+    let before = schema(&store);
+    assert!(
+        before.contains(&"index entities_id".to_string()),
+        "{before:?}"
+    );
+    let dangling = ChangeSet {
+        contacts: vec![stadtatlas::model::Contact {
+            entity: "nobody".into(),
+            name: "Erika Muster".into(),
+            role: None,
+            email: None,
+            phone: None,
+        }],
+        ..changes.clone()
+    };
+    let refused = store.apply(&dangling).unwrap_err();
+    assert!(refused.to_string().contains("contacts row 1"), "{refused}");
+    assert_eq!(schema(&store), before);
+    for table in [
+        "entities",
+        "entity_districts",
+        "entity_cells",
+        "contacts",
+        "revisions WHERE record_kind = 'entity'",
+    ] {
+        assert_eq!(count(&store, table), 0, "{table}");
+    }
+    let fk: i64 = store
+        .connection()
+        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(fk, 1);
+
+    store.apply(&changes).unwrap();
+    assert_eq!(schema(&store), before);
+    assert_eq!(count(&store, "entities"), 2_500);
+    assert_eq!(count(&store, "entity_cells"), 2_500);
+    assert_eq!(
+        count(&store, "entity_districts"),
+        changes.assignment_rows().len() as i64
+    );
+    // The same reference into the filled store: refused by the foreign key.
+    let later = ChangeSet {
+        contacts: dangling.contacts.clone(),
+        ..ChangeSet::default()
+    };
+    assert!(store.apply(&later).is_err());
+    assert_eq!(count(&store, "contacts"), 0);
+}

@@ -22,11 +22,13 @@ pub const BULK_INDEXES: [&str; 2] = [
     ASSIGNMENT_KEY,
 ];
 
-/// The key of `entity_districts` (one of [`BULK_INDEXES`]); an import of a
-/// store's first entities drops it ([`DROP_ASSIGNMENT_KEY`]) and builds it again.
+/// The key of `entity_districts` (one of [`BULK_INDEXES`]).
 pub const ASSIGNMENT_KEY: &str =
     "CREATE UNIQUE INDEX entity_districts_key ON entity_districts (entity_id, level, district_id);";
-pub const DROP_ASSIGNMENT_KEY: &str = "DROP INDEX entity_districts_key;";
+
+/// Drops [`BULK_INDEXES`]: an import of a store's first entities (with
+/// foreign keys off) builds them again.
+pub const DROP_BULK_INDEXES: &str = "DROP INDEX entities_id; DROP INDEX entity_districts_key;";
 
 /// Keep [`ENTITY_CELLS`] true whatever writes `entities`; made after a new
 /// store's bulk load, which fills `entity_cells` itself (in key order).
