@@ -688,6 +688,83 @@ fn the_map_page_runs_in_chromium_under_its_policy() {
     assert_eq!(markers + outside, located);
 }
 
+/// A district chosen on the served map (a click, or a link to
+/// `/map#district=ID`) asks the server who is in it and who is near it: the
+/// page lists exactly what `/in` and `/near` answer, under its policy
+/// (which lets it ask only its own server), without a console message.
+#[test]
+fn a_district_chosen_on_the_map_lists_who_is_in_it_and_near_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = halle_store(dir.path());
+    let server = Server::start(&store);
+    let b = &server.base;
+    let page = get(&format!("{b}/map")).body;
+    let level = page
+        .split("Gebietsebene: ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .expect("the page names its level")
+        .to_string();
+    // A district with records in it and records near it, and one without.
+    let ids: Vec<String> = page
+        .split("class=\"district\"")
+        .skip(1)
+        .filter_map(|s| s.split("data-id=\"").nth(1))
+        .filter_map(|s| s.split('"').next())
+        .map(str::to_string)
+        .collect();
+    assert!(ids.len() > 10, "{ids:?}");
+    let answers = |id: &str| {
+        let inside = get(&format!("{b}/in?level={level}&district={id}")).json();
+        let near = get(&format!("{b}/near?level={level}&target={id}&within=500")).json();
+        let nearby: Vec<Value> = near
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["distance_m"].as_f64().unwrap() > 0.0)
+            .cloned()
+            .collect();
+        (inside.as_array().unwrap().clone(), nearby)
+    };
+    let busy = ids
+        .iter()
+        .find(|id| {
+            let (inside, nearby) = answers(id);
+            !inside.is_empty() && !nearby.is_empty()
+        })
+        .expect("a district with records in and near it");
+    let empty = ids
+        .iter()
+        .find(|id| answers(id).0.is_empty())
+        .expect("a district without records");
+    for id in [busy, empty] {
+        let (inside, nearby) = answers(id);
+        let url = format!("{b}/map#district={id}");
+        let Some(seen) = chromium::open(
+            &url,
+            &[
+                "--dump-dom".to_string(),
+                "--virtual-time-budget=10000".to_string(),
+            ],
+        ) else {
+            return;
+        };
+        assert!(seen.console.is_empty(), "{:?}", seen.console);
+        assert!(
+            seen.body.contains(&format!("data-asked=\"{id}\"")),
+            "{}",
+            seen.body
+        );
+        assert_eq!(seen.number("data-inside"), Some(inside.len()), "{id}");
+        assert_eq!(seen.number("data-nearby"), Some(nearby.len()), "{id}");
+        for r in inside.iter().chain(&nearby) {
+            let name = r["name"].as_str().unwrap();
+            let shown = html_escape::encode_text(name).to_string();
+            assert!(seen.dom.contains(&shown), "{name} not listed for {id}");
+        }
+    }
+}
+
 /// The HTML views (`f=html`, or a browser's Accept header): every document
 /// and page of features as HTML, names as text (a public record named with
 /// markup stays text), JSON for clients that do not ask for HTML.

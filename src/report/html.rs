@@ -14,15 +14,21 @@ use std::fmt::Write;
 const CSS: &str = include_str!("page.css");
 const SCRIPT: &str = include_str!("page.js");
 
+/// How far around a clicked district the served map asks for records
+/// nearby (`/near?target=…&within=`).
+const NEAR_METRES: u32 = 500;
+
 /// The Content-Security-Policy the page keeps to when a server sends it:
-/// its own style and script (by their SHA-256), data embedded in it, and
-/// nothing from anywhere else.
+/// its own style and script (by their SHA-256), data embedded in it, the
+/// server's own questions (`connect-src 'self'`: a click on a district asks
+/// `/in` and `/near`), and nothing from anywhere else.
 pub fn content_security_policy() -> String {
     use base64::Engine;
     use sha2::{Digest, Sha256};
     let hash = |text: &str| base64::engine::general_purpose::STANDARD.encode(Sha256::digest(text));
     format!(
         "default-src 'none'; script-src 'sha256-{}'; style-src 'sha256-{}'; img-src data:; \
+         connect-src 'self'; \
          base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
         hash(SCRIPT),
         hash(CSS)
@@ -73,12 +79,18 @@ fn data_json(p: &Page<'_>) -> String {
         "website": "Website", "status": "Status", "source": label("source", lang),
         "count": label("entities", lang), "population": label("population", lang),
         "provisional": label("provisional", lang), "yes": if lang == Lang::De { "ja" } else { "yes" },
+        "inside": if lang == Lang::De { "Im Gebiet" } else { "inside" },
+        "near": if lang == Lang::De { format!("In der Nähe (bis {NEAR_METRES} m)") } else { format!("nearby (up to {NEAR_METRES} m)") },
+        "more": if lang == Lang::De { "weitere" } else { "more" },
+        "failed": if lang == Lang::De { "Abfrage fehlgeschlagen" } else { "question failed" },
     });
-    serde_json::to_string(&json!({"entities": entities, "labels": labels}))
-        .expect("JSON of strings")
-        // Every `<` as a JSON escape: no `</script>` ends the element and no
-        // `<!--` or `<script` switches the parser into an escaped state.
-        .replace('<', "\\u003c")
+    serde_json::to_string(&json!({
+        "entities": entities, "labels": labels, "level": p.level, "near_m": NEAR_METRES,
+    }))
+    .expect("JSON of strings")
+    // Every `<` as a JSON escape: no `</script>` ends the element and no
+    // `<!--` or `<script` switches the parser into an escaped state.
+    .replace('<', "\\u003c")
 }
 
 /// Renders the page.

@@ -78,13 +78,78 @@
         [L.address, e.address], [L.website, e.website], [L.status, e.status], [L.source, e.source]]);
     });
   });
-  Array.prototype.slice.call(svg.querySelectorAll('.district')).forEach(function (d) {
+  // Served by `stadtatlas serve`: a clicked district asks the server who is
+  // in it and near it (the report opened as a file has no server to ask).
+  var served = location.protocol === 'http:' || location.protocol === 'https:';
+  var asked = 0;
+  function names(title, rows) {
+    var L = data.labels, shown = 30;
+    var h = document.createElement('h4');
+    h.textContent = title + ': ' + rows.length;
+    details.appendChild(h);
+    var ul = document.createElement('ul');
+    rows.slice(0, shown).forEach(function (r) {
+      var li = document.createElement('li');
+      li.textContent = r.distance_m ? r.name + ' (' + Math.round(r.distance_m) + ' m)' : r.name;
+      ul.appendChild(li);
+    });
+    if (rows.length > shown) {
+      var li = document.createElement('li');
+      li.textContent = '… ' + (rows.length - shown) + ' ' + L.more;
+      ul.appendChild(li);
+    }
+    details.appendChild(ul);
+  }
+  function question(path) {
+    return fetch(path, { headers: { Accept: 'application/json' } }).then(function (r) {
+      // An answer is a list (empty when nobody is there); a refusal is not.
+      return r.json().then(function (body) {
+        if (Array.isArray(body)) { return body; }
+        throw new Error(path + ': ' + r.status);
+      });
+    });
+  }
+  function ask(d) {
+    var L = data.labels, mine = ++asked;
+    var place = 'level=' + encodeURIComponent(data.level) + '&';
+    var id = encodeURIComponent(d.dataset.id);
+    Promise.all([
+      question('/in?' + place + 'district=' + id),
+      question('/near?' + place + 'target=' + id + '&within=' + data.near_m)
+    ]).then(function (answers) {
+      if (mine !== asked) { return; }
+      var nearby = answers[1].filter(function (r) { return r.distance_m > 0; });
+      names(L.inside, answers[0]);
+      names(L.near, nearby);
+      document.body.dataset.inside = String(answers[0].length);
+      document.body.dataset.nearby = String(nearby.length);
+      document.body.dataset.asked = d.dataset.id;
+    }).catch(function () {
+      if (mine !== asked) { return; }
+      var p = document.createElement('p');
+      p.textContent = L.failed;
+      details.appendChild(p);
+    });
+  }
+  function pick(d) {
+    var L = data.labels;
+    districts.forEach(function (x) { x.classList.toggle('chosen', x === d); });
+    show(d.dataset.name, [[L.count, d.dataset.count], [L.population, d.dataset.population],
+      [L.provisional, d.dataset.provisional === 'true' ? L.yes : '']]);
+    if (served) { ask(d); }
+  }
+  var districts = Array.prototype.slice.call(svg.querySelectorAll('.district'));
+  districts.forEach(function (d) {
     d.addEventListener('click', function () {
-      var L = data.labels;
-      show(d.dataset.name, [[L.count, d.dataset.count], [L.population, d.dataset.population],
-        [L.provisional, d.dataset.provisional === 'true' ? L.yes : '']]);
+      history.replaceState(null, '', '#district=' + encodeURIComponent(d.dataset.id));
+      pick(d);
     });
   });
+  // A link to `…/map#district=ID` opens with that district chosen.
+  var chosen = /^#district=(.+)$/.exec(location.hash);
+  if (chosen) {
+    districts.filter(function (d) { return d.dataset.id === decodeURIComponent(chosen[1]); }).forEach(pick);
+  }
   apply();
   document.body.dataset.markers = String(markers.length);
   document.body.dataset.ready = '1';
