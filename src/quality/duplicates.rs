@@ -359,9 +359,23 @@ pub fn likely_duplicates<E: Candidate>(entities: &[E], only: Option<&[usize]>) -
     let distinct: Vec<Vec<u8>> = folded.par_iter().map(|f| distinctive(f)).collect();
     let kinds: Vec<Vec<&str>> = folded.par_iter().map(|f| institutions(f)).collect();
     let numbered: Vec<Vec<u8>> = folded.par_iter().map(|f| numbers(f)).collect();
+    // Names with other numbers or other kinds of institution are never
+    // alike: records are grouped apart by a hash of both (the pairs are
+    // compared exactly below), so that the addresses of one street are not
+    // all paired with each other.
+    let class: Vec<u64> = numbered
+        .par_iter()
+        .zip(&kinds)
+        .map(|(n, k)| {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            (n, k).hash(&mut h);
+            h.finish()
+        })
+        .collect();
     // Grouped by what says which place is meant: "Grundschule Reichardt"
     // and "GS Reichardt" start alike once the generic words are gone.
-    let mut groups: HashMap<(bool, &[u8]), Vec<usize>> = HashMap::new();
+    let mut groups: HashMap<(u64, bool, &[u8]), Vec<usize>> = HashMap::new();
     for (i, e) in entities.iter().enumerate() {
         if e.location().is_some() {
             let key = if distinct[i].is_empty() {
@@ -369,8 +383,8 @@ pub fn likely_duplicates<E: Candidate>(entities: &[E], only: Option<&[usize]>) -
             } else {
                 &distinct[i]
             };
-            for k in name_keys(key) {
-                groups.entry(k).or_default().push(i);
+            for (starts, run) in name_keys(key) {
+                groups.entry((class[i], starts, run)).or_default().push(i);
             }
         }
     }
@@ -379,12 +393,14 @@ pub fn likely_duplicates<E: Candidate>(entities: &[E], only: Option<&[usize]>) -
         .flat_map_iter(|(_, members)| {
             let mut found = Vec::new();
             pairs_within(entities, &members, NEAR, |(a, p), (b, q)| {
-                // The place first (it rules out the corners of the rows'
-                // rectangle, mostly on the sphere alone), then the names.
-                if !involved(a, b) || !within(p, q, NEAR) {
+                // Numbers and kinds of institution first (compared bytes:
+                // house numbers along a street differ), then the place on
+                // the sphere (it rules out the corners of the rows'
+                // rectangle), then the names.
+                if !involved(a, b) || numbered[a] != numbered[b] || kinds[a] != kinds[b] {
                     return;
                 }
-                if numbered[a] != numbered[b] || kinds[a] != kinds[b] {
+                if !within(p, q, NEAR) {
                     return;
                 }
                 let similarity = match (distinct[a].is_empty(), distinct[b].is_empty()) {
