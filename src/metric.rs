@@ -68,6 +68,21 @@ impl LocalPlane {
         }
     }
 
+    /// The WGS84 coordinate (degrees) of a point of the plane (metres).
+    pub fn unproject(&self, p: Coord<f64>) -> Coord<f64> {
+        let mut c = (p.x, p.y, 0.0);
+        match proj4rs::transform::transform(&self.plane, &self.wgs84, &mut c) {
+            Ok(()) => Coord {
+                x: c.0.to_degrees(),
+                y: c.1.to_degrees(),
+            },
+            Err(_) => Coord {
+                x: f64::NAN,
+                y: f64::NAN,
+            },
+        }
+    }
+
     /// Projects an area into the plane. Edges are straight lines in lon/lat
     /// (as GeoJSON is drawn and as GDAL reads EPSG:4326), so they are first
     /// densified to steps of at most [`DENSIFY_DEGREES`]; the projected chords

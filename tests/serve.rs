@@ -755,6 +755,13 @@ fn a_district_chosen_on_the_map_lists_who_is_in_it_and_near_it() {
             "{}",
             seen.body
         );
+        // Chosen by a link, not by a click: a proposal without a point.
+        assert!(
+            seen.dom
+                .contains("<a id=\"propose-here\" href=\"/register\">"),
+            "{}",
+            seen.dom
+        );
         assert_eq!(seen.number("data-inside"), Some(inside.len()), "{id}");
         assert_eq!(seen.number("data-nearby"), Some(nearby.len()), "{id}");
         for r in inside.iter().chain(&nearby) {
@@ -763,6 +770,104 @@ fn a_district_chosen_on_the_map_lists_who_is_in_it_and_near_it() {
             assert!(seen.dom.contains(&shown), "{name} not listed for {id}");
         }
     }
+}
+
+/// A click on the served map proposes an entry at the clicked place: the
+/// page's own reading of a point (`lonLat` in src/report/page.js, run in
+/// headless Chromium on the page's data) gives back each marker's record's
+/// coordinates from the marker's position on the map, within a few metres
+/// (the drawing rounds positions to 0.1 units, about 2.5 m in Halle).
+#[test]
+fn the_map_reads_a_clicked_point_back_to_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = halle_store(dir.path());
+    let server = Server::start(&store);
+    let page = get(&format!("{}/map", server.base)).body;
+    let data = page
+        .split("id=\"atlas-data\"")
+        .nth(1)
+        .and_then(|s| s.split_once('>'))
+        .and_then(|(_, s)| s.split("</script>").next())
+        .expect("the page's data");
+    let script = std::fs::read_to_string(root().join("src/report/page.js")).unwrap();
+    let reading = script
+        .split("  function lonLat(x, y) {")
+        .nth(1)
+        .and_then(|s| s.split("\n  }\n").next())
+        .expect("lonLat in page.js");
+    let mut markers = Vec::new();
+    for m in page.split("<circle class=\"marker\" ").skip(1) {
+        let attr = |name: &str| {
+            m.split(&format!("{name}=\""))
+                .nth(1)
+                .and_then(|s| s.split('"').next())
+                .unwrap()
+                .to_string()
+        };
+        markers.push(format!(
+            "[{}, {}, {:?}]",
+            attr("cx"),
+            attr("cy"),
+            attr("data-id")
+        ));
+    }
+    assert!(markers.len() > 20);
+    let items = get(&format!(
+        "{}/collections/entities/items?limit=1000",
+        server.base
+    ))
+    .json();
+    let points: serde_json::Map<String, Value> = items["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["geometry"]["type"] == "Point")
+        .map(|f| {
+            (
+                f["id"].as_str().unwrap().to_string(),
+                f["geometry"]["coordinates"].clone(),
+            )
+        })
+        .collect();
+    let harness = dir.path().join("reading.html");
+    std::fs::write(
+        &harness,
+        format!(
+            "<!DOCTYPE html><html><body><script>\n\
+             var data = {data};\n\
+             function lonLat(x, y) {{{reading}\n}}\n\
+             var points = {};\n\
+             var markers = [{}];\n\
+             var worst = 0, read = 0;\n\
+             markers.forEach(function (m) {{\n\
+               var p = lonLat(m[0], m[1]), q = points[m[2]];\n\
+               if (!p || !q) {{ return; }}\n\
+               var dx = (p[0] - q[0]) * 111320 * Math.cos(q[1] * Math.PI / 180);\n\
+               var dy = (p[1] - q[1]) * 111200;\n\
+               worst = Math.max(worst, Math.hypot(dx, dy));\n\
+               read += 1;\n\
+             }});\n\
+             document.body.dataset.read = String(read);\n\
+             document.body.dataset.worstCm = String(Math.round(worst * 100));\n\
+             </script></body></html>",
+            Value::Object(points),
+            markers.join(", ")
+        ),
+    )
+    .unwrap();
+    let url = format!("file://{}", harness.display());
+    let Some(seen) = chromium::open(&url, &["--dump-dom".to_string()]) else {
+        return;
+    };
+    assert!(seen.console.is_empty(), "{:?}", seen.console);
+    assert_eq!(
+        seen.number("data-read"),
+        Some(markers.len()),
+        "{}",
+        seen.body
+    );
+    let worst_cm = seen.number("data-worst-cm").expect("a distance");
+    assert!(worst_cm < 400, "{worst_cm} cm");
 }
 
 /// The HTML views (`f=html`, or a browser's Accept header): every document

@@ -83,9 +83,11 @@ fn data_json(p: &Page<'_>) -> String {
         "near": if lang == Lang::De { format!("In der Nähe (bis {NEAR_METRES} m)") } else { format!("nearby (up to {NEAR_METRES} m)") },
         "more": if lang == Lang::De { "weitere" } else { "more" },
         "failed": if lang == Lang::De { "Abfrage fehlgeschlagen" } else { "question failed" },
+        "propose": if lang == Lang::De { "Hier einen Eintrag vorschlagen" } else { "propose an entry here" },
     });
     serde_json::to_string(&json!({
         "entities": entities, "labels": labels, "level": p.level, "near_m": NEAR_METRES,
+        "pick": p.drawing.picking,
     }))
     .expect("JSON of strings")
     // Every `<` as a JSON escape: no `</script>` ends the element and no

@@ -131,24 +131,63 @@
       details.appendChild(p);
     });
   }
-  function pick(d) {
+  // The lon/lat of an SVG point, between the corners of the page's grid
+  // (as `Picking::at` in src/report/svg.rs).
+  function lonLat(x, y) {
+    var g = data.pick;
+    if (!g) { return null; }
+    var u = (x - g.x0) / g.dx, v = (y - g.y0) / g.dy;
+    if (!(u >= 0 && u <= g.n && v >= 0 && v <= g.n)) { return null; }
+    var i = Math.min(Math.floor(u), g.n - 1), j = Math.min(Math.floor(v), g.n - 1);
+    var fu = u - i, fv = v - j;
+    function mix(t) {
+      var top = t[j][i] * (1 - fu) + t[j][i + 1] * fu, bottom = t[j + 1][i] * (1 - fu) + t[j + 1][i + 1] * fu;
+      return top * (1 - fv) + bottom * fv;
+    }
+    return [mix(g.lon), mix(g.lat)];
+  }
+  // The clicked point in the drawing's coordinates.
+  function clicked(ev) {
+    var m = svg.getScreenCTM();
+    if (!m) { return null; }
+    var p = svg.createSVGPoint();
+    p.x = ev.clientX;
+    p.y = ev.clientY;
+    p = p.matrixTransform(m.inverse());
+    return lonLat(p.x, p.y);
+  }
+  // A proposal for the place clicked (the form takes lon and lat).
+  function proposeHere(at) {
+    var a = document.createElement('a');
+    a.id = 'propose-here';
+    a.href = '/register' + (at ? '?lon=' + at[0].toFixed(5) + '&lat=' + at[1].toFixed(5) : '');
+    a.textContent = data.labels.propose;
+    var p = document.createElement('p');
+    p.appendChild(a);
+    details.appendChild(p);
+  }
+  function pick(d, at) {
     var L = data.labels;
     districts.forEach(function (x) { x.classList.toggle('chosen', x === d); });
     show(d.dataset.name, [[L.count, d.dataset.count], [L.population, d.dataset.population],
       [L.provisional, d.dataset.provisional === 'true' ? L.yes : '']]);
-    if (served) { ask(d); }
+    if (served) {
+      proposeHere(at);
+      ask(d);
+    }
   }
   var districts = Array.prototype.slice.call(svg.querySelectorAll('.district'));
   districts.forEach(function (d) {
-    d.addEventListener('click', function () {
+    d.addEventListener('click', function (ev) {
       history.replaceState(null, '', '#district=' + encodeURIComponent(d.dataset.id));
-      pick(d);
+      pick(d, clicked(ev));
     });
   });
   // A link to `…/map#district=ID` opens with that district chosen.
   var chosen = /^#district=(.+)$/.exec(location.hash);
   if (chosen) {
-    districts.filter(function (d) { return d.dataset.id === decodeURIComponent(chosen[1]); }).forEach(pick);
+    districts.filter(function (d) { return d.dataset.id === decodeURIComponent(chosen[1]); })
+      .forEach(function (d) { pick(d, null); });
   }
   apply();
   document.body.dataset.markers = String(markers.length);

@@ -72,6 +72,11 @@ impl Frame {
                 y: hi.y.max(r.max().y),
             };
         }
+        Some(Self::over(lo, hi))
+    }
+
+    /// A frame around the lon/lat box from `lo` to `hi`.
+    fn over(lo: Coord<f64>, hi: Coord<f64>) -> Self {
         let plane = LocalPlane::around((lo.x + hi.x) / 2.0);
         let corners = [
             lo,
@@ -96,13 +101,13 @@ impl Frame {
         };
         let scale = (WIDTH - 2.0 * MARGIN) / (max.x - min.x);
         let height = (max.y - min.y) * scale + 2.0 * MARGIN;
-        Some(Self {
+        Self {
             plane,
             min,
             max,
             scale,
             height,
-        })
+        }
     }
 
     /// SVG position of a WGS84 coordinate; `None` outside the frame.
@@ -111,6 +116,39 @@ impl Frame {
         let inside =
             p.x >= self.min.x && p.x <= self.max.x && p.y >= self.min.y && p.y <= self.max.y;
         inside.then(|| self.to_svg(p))
+    }
+
+    /// The lon/lat of the corners of a grid of `n` × `n` cells over the
+    /// drawing, for a page's script to tell where a click fell.
+    pub fn picking(&self, n: usize) -> Picking {
+        let (w, h) = (WIDTH - 2.0 * MARGIN, self.height - 2.0 * MARGIN);
+        let mut lon = Vec::with_capacity(n + 1);
+        let mut lat = Vec::with_capacity(n + 1);
+        for j in 0..=n {
+            let sy = MARGIN + h * j as f64 / n as f64;
+            let (mut lons, mut lats) = (Vec::new(), Vec::new());
+            for i in 0..=n {
+                let sx = MARGIN + w * i as f64 / n as f64;
+                let c = self.plane.unproject(Coord {
+                    x: self.min.x + (sx - MARGIN) / self.scale,
+                    y: self.max.y - (sy - MARGIN) / self.scale,
+                });
+                // A metre is about 1e-5 degrees: seven places keep a centimetre.
+                lons.push((c.x * 1e7).round() / 1e7);
+                lats.push((c.y * 1e7).round() / 1e7);
+            }
+            lon.push(lons);
+            lat.push(lats);
+        }
+        Picking {
+            x0: MARGIN,
+            y0: MARGIN,
+            dx: w / n as f64,
+            dy: h / n as f64,
+            n,
+            lon,
+            lat,
+        }
     }
 
     fn to_svg(&self, p: Coord<f64>) -> (f64, f64) {
@@ -145,6 +183,52 @@ pub struct Drawing {
     pub markers: usize,
     /// Located entities (point or area) whose place lies outside the frame.
     pub outside_frame: Vec<String>,
+    /// Where a click on the map falls, for the served page's "propose an
+    /// entry here" link; `None` without a map.
+    pub picking: Option<Picking>,
+}
+
+/// Cells of the map's grid per side in [`Picking`]: over a city of 20 km
+/// one is 1 km wide, and the plane's curvature within it is far below a metre.
+const PICKING_CELLS: usize = 16;
+
+/// The lon/lat at the corners of a grid over the drawing (row `j`, column
+/// `i` at SVG `x0 + i·dx`, `y0 + j·dy`); between them a point is
+/// interpolated bilinearly ([`Picking::at`]; the page's script does the same).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Picking {
+    pub x0: f64,
+    pub y0: f64,
+    pub dx: f64,
+    pub dy: f64,
+    pub n: usize,
+    pub lon: Vec<Vec<f64>>,
+    pub lat: Vec<Vec<f64>>,
+}
+
+// The page's script reads the grid (`lonLat` in page.js); this is the same
+// reading, the tests' measure of the grid.
+#[cfg(test)]
+impl Picking {
+    /// The lon/lat of SVG point (`x`, `y`); `None` outside the grid.
+    pub fn at(&self, x: f64, y: f64) -> Option<(f64, f64)> {
+        let (u, v) = ((x - self.x0) / self.dx, (y - self.y0) / self.dy);
+        let last = self.n as f64;
+        if !(0.0..=last).contains(&u) || !(0.0..=last).contains(&v) {
+            return None;
+        }
+        let (i, j) = (
+            (u.floor() as usize).min(self.n - 1),
+            (v.floor() as usize).min(self.n - 1),
+        );
+        let (fu, fv) = (u - i as f64, v - j as f64);
+        let mix = |g: &[Vec<f64>]| {
+            let top = g[j][i] * (1.0 - fu) + g[j][i + 1] * fu;
+            let bottom = g[j + 1][i] * (1.0 - fu) + g[j + 1][i + 1] * fu;
+            top * (1.0 - fv) + bottom * fv
+        };
+        Some((mix(&self.lon), mix(&self.lat)))
+    }
 }
 
 /// Draws the map with its legend, the provisional notice and the licence
@@ -155,6 +239,7 @@ pub fn draw(atlas: &Atlas, rows: &[EntityRow], level: &str, lang: Lang) -> Drawi
             svg: String::new(),
             markers: 0,
             outside_frame: Vec::new(),
+            picking: None,
         };
     };
     let level_pos = atlas.level_position(level);
@@ -343,6 +428,7 @@ pub fn draw(atlas: &Atlas, rows: &[EntityRow], level: &str, lang: Lang) -> Drawi
         svg: s,
         markers,
         outside_frame,
+        picking: Some(frame.picking(PICKING_CELLS)),
     }
 }
 
@@ -370,5 +456,30 @@ mod tests {
         assert_eq!(class_of(21, &b), 4);
         let b = class_bounds(2);
         assert_eq!(class_of(2, &b), 2);
+    }
+
+    /// A point placed on the map and read back from the picking grid lies
+    /// within half a metre of where it was, all over a city's frame.
+    #[test]
+    fn a_click_on_the_map_is_read_back_to_its_place() {
+        let frame = Frame::over(Coord { x: 11.85, y: 51.38 }, Coord { x: 12.10, y: 51.55 });
+        let picking = frame.picking(PICKING_CELLS);
+        let mut worst: f64 = 0.0;
+        for a in 0..=40 {
+            for b in 0..=40 {
+                let c = Coord {
+                    x: 11.855 + 0.24 * f64::from(a) / 40.0,
+                    y: 51.385 + 0.16 * f64::from(b) / 40.0,
+                };
+                let (x, y) = frame.place(c).expect("inside the frame");
+                let (lon, lat) = picking.at(x, y).expect("inside the grid");
+                let there = crate::model::LonLat::new(lon, lat).unwrap();
+                let here = crate::model::LonLat::new(c.x, c.y).unwrap();
+                worst = worst.max(crate::metric::geodesic(here, there).get());
+            }
+        }
+        assert!(worst < 0.5, "{worst} m");
+        assert!(picking.at(0.0, 0.0).is_none());
+        assert!(picking.at(WIDTH, frame.height).is_none());
     }
 }
