@@ -887,6 +887,12 @@ fn browsers_get_html_with_every_name_as_text() {
         "/collections/entities/items?limit=500",
         "/collections/districts/items",
         "/collections/entities/items/offen-markup",
+        // The questions too.
+        "/near?at=11.9712,51.4811&within=50",
+        "/where?target=11.97,51.48",
+        "/matrix",
+        "/gaps",
+        "/districts",
     ] {
         let sep = if path.contains('?') { '&' } else { '?' };
         let by_parameter = get(&format!("{b}{path}{sep}f=html"));
@@ -911,7 +917,7 @@ fn browsers_get_html_with_every_name_as_text() {
                 !body.contains("<img") && !body.contains("<script"),
                 "{path}: {body}"
             );
-            if path.contains("entities/items") {
+            if path.contains("entities/items") || path.starts_with("/near") {
                 assert!(
                     body.contains("&lt;img src=x onerror=alert(1)&gt; &amp; Söhne"),
                     "{path}"
@@ -919,10 +925,18 @@ fn browsers_get_html_with_every_name_as_text() {
             }
         }
     }
+    // A question's records are a table of the JSON's keys.
+    let near = get(&format!("{b}/near?at=11.9712,51.4811&within=50&f=html")).body;
+    assert!(near.contains("<th>distance_m</th>"), "{near}");
     // Clients that ask for nothing in particular get JSON.
     assert_eq!(
         get(&format!("{b}/collections")).content_type,
         "application/json"
     );
+    assert_eq!(
+        get(&format!("{b}/near?at=11.9712,51.4811&within=50")).content_type,
+        "application/json"
+    );
+    assert_eq!(get(&format!("{b}/gaps?f=xml")).status, 400);
     assert_eq!(get(&format!("{b}/api?f=html")).status, 400);
 }

@@ -94,6 +94,45 @@ pub fn document(title: &str, doc: &Value) -> String {
     page(title, &value(doc))
 }
 
+/// A question's answer (`/in`, `/near`, …): a list of records as a table,
+/// a column per key in the order they first appear, nested values as
+/// lists; any other answer as a document. `nothing` when the list is empty.
+pub fn answer(question: &str, answer: &Value) -> String {
+    let title = format!("Frage: {question}");
+    let Some(rows) = answer
+        .as_array()
+        .filter(|rows| rows.iter().all(Value::is_object))
+    else {
+        return page(&title, &value(answer));
+    };
+    if rows.is_empty() {
+        return page(&title, "<p>Keine Einträge.</p>");
+    }
+    let mut keys: Vec<&str> = Vec::new();
+    for row in rows {
+        for k in row.as_object().into_iter().flat_map(|o| o.keys()) {
+            if !keys.contains(&k.as_str()) {
+                keys.push(k);
+            }
+        }
+    }
+    let mut t = String::from("<table><thead><tr>");
+    for k in &keys {
+        let _ = write!(t, "<th>{}</th>", esc(k));
+    }
+    t.push_str("</tr></thead><tbody>");
+    for row in rows {
+        t.push_str("<tr>");
+        for k in &keys {
+            let cell = row.get(*k).map_or_else(String::new, value);
+            let _ = write!(t, "<td>{cell}</td>");
+        }
+        t.push_str("</tr>");
+    }
+    let _ = write!(t, "</tbody></table><p>{} Zeilen</p>", rows.len());
+    page(&title, &t)
+}
+
 /// A page of features as a table, with the paging links above it.
 pub fn features(
     title: &str,

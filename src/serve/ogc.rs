@@ -112,7 +112,7 @@ const DOCUMENT_FORMATS: [&str; 3] = ["json", "geojson", "html"];
 
 /// Whether the answer is HTML: `f=html`, or no `f` and a browser's
 /// `Accept: text/html`.
-fn html_asked(pairs: &[(String, String)], headers: &HeaderMap) -> bool {
+pub fn html_asked(pairs: &[(String, String)], headers: &HeaderMap) -> bool {
     match pairs.iter().find(|(k, _)| k == "f") {
         Some((_, f)) => f == "html",
         None => headers

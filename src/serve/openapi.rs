@@ -29,11 +29,13 @@ fn problem() -> Value {
 
 fn get(summary: &str, operation: &str, parameters: Vec<Value>, ok: Value) -> Value {
     let mut parameters = parameters;
-    parameters.push(parameter(
-        "f",
-        "The format of the answer: JSON only",
-        json!({"type": "string", "enum": ["json"]}),
-    ));
+    if !parameters.iter().any(|p| p["name"] == "f") {
+        parameters.push(parameter(
+            "f",
+            "The format of the answer: JSON only",
+            json!({"type": "string", "enum": ["json"]}),
+        ));
+    }
     json!({"get": {
         "summary": summary,
         "operationId": operation,
@@ -100,13 +102,18 @@ pub fn document(base: &str, title: &str) -> Value {
         if filtered {
             ps.extend(filters());
         }
+        ps.push(parameter(
+            "f",
+            "The format of the answer: JSON, or an HTML view (also for a browser's Accept: text/html)",
+            json!({"type": "string", "enum": ["json", "html"]}),
+        ));
         get(
             summary,
             op,
             ps,
             json!({
-                "description": "The answer, as `stadtatlas … --format json` prints it",
-                "content": {JSON: {"schema": {}}},
+                "description": "The answer, as `stadtatlas … --format json` prints it, or its HTML view",
+                "content": {JSON: {"schema": {}}, super::ogc::HTML: {"schema": {"type": "string"}}},
             }),
         )
     };

@@ -5,7 +5,7 @@
 //! only, so no answer can name an internal record or a contact.
 
 use super::Shared;
-use super::ogc::{JSON, Problem, parameters};
+use super::ogc::{JSON, Problem, html_asked, parameters};
 use crate::governance::{self, Requirement};
 use crate::model::{EntityKind, Lang, LonLat, Status};
 use crate::query::{
@@ -13,7 +13,7 @@ use crate::query::{
     matrix, near, where_entity, where_point,
 };
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use std::sync::Arc;
@@ -21,16 +21,41 @@ use std::sync::Arc;
 /// The parameters of one question, each checked against what it knows.
 struct Asked {
     pairs: Vec<(String, String)>,
+    /// The question's name, the title of its HTML view.
+    question: &'static str,
+    /// A browser's view (`f=html`, or `Accept: text/html` without `f`).
+    html: bool,
 }
 
 const FILTERS: [&str; 5] = ["kind", "field", "category", "status", "tag"];
 
 impl Asked {
-    /// The parameters, each known to the question; answers are JSON only.
-    fn read(raw: Option<String>, known: &[&str]) -> Result<Self, Problem> {
+    /// The parameters, each known to the question; answers are JSON, or
+    /// HTML for a browser.
+    fn read(
+        question: &'static str,
+        raw: Option<String>,
+        known: &[&str],
+        headers: &HeaderMap,
+    ) -> Result<Self, Problem> {
+        let pairs = parameters(raw, known, &["json", "html"])?;
+        let html = html_asked(&pairs, headers);
+        let pairs = pairs.into_iter().filter(|(k, _)| k != "f").collect();
         Ok(Self {
-            pairs: parameters(raw, known, &["json"])?,
+            pairs,
+            question,
+            html,
         })
+    }
+
+    /// The answer: as `--format json` prints it, or its HTML view.
+    fn answer<T: Serialize>(&self, value: &T) -> Response {
+        if self.html {
+            let value = serde_json::to_value(value).expect("answers serialise");
+            let page = super::html::answer(self.question, &value);
+            return ([(header::CONTENT_TYPE, super::ogc::HTML)], page).into_response();
+        }
+        answer(value)
     }
 
     /// Every value of `name`, comma-separated values split.
@@ -126,11 +151,12 @@ fn with<const N: usize>(base: [&'static str; N]) -> Vec<&'static str> {
 /// Runs a question on the published view, off the async workers.
 async fn ask(
     s: Arc<Shared>,
+    (name, headers): (&'static str, HeaderMap),
     raw: Option<String>,
     known: Vec<&'static str>,
     question: impl FnOnce(&Asked, &super::Published) -> Result<Response, Problem> + Send + 'static,
 ) -> Response {
-    let asked = match Asked::read(raw, &known) {
+    let asked = match Asked::read(name, raw, &known, &headers) {
         Ok(a) => a,
         Err(p) => return p.into_response(),
     };
@@ -170,8 +196,12 @@ fn lang(v: Option<String>) -> Result<Lang, Problem> {
 }
 
 /// `where TARGET`: `?target=LON,LAT` or `?target=ID`.
-pub async fn where_(State(s): State<Arc<Shared>>, RawQuery(raw): RawQuery) -> Response {
-    ask(s, raw, vec!["target"], |a, v| {
+pub async fn where_(
+    State(s): State<Arc<Shared>>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    ask(s, ("where", headers), raw, vec!["target"], |a, v| {
         let target = a
             .one("target")?
             .ok_or_else(|| Problem::bad_request("give target=LON,LAT or target=ID"))?;
@@ -180,31 +210,46 @@ pub async fn where_(State(s): State<Arc<Shared>>, RawQuery(raw): RawQuery) -> Re
             Ok(WhereTarget::Entity(id)) => where_entity(&v.atlas, &id),
             Err(e) => Err(e),
         };
-        Ok(rows.map_or_else(|e| refused(&e), |r| answer(&r)))
+        Ok(rows.map_or_else(|e| refused(&e), |r| a.answer(&r)))
     })
     .await
 }
 
 /// `in DISTRICT…`: `?district=NAME` (repeatable), `level`, filters.
-pub async fn in_(State(s): State<Arc<Shared>>, RawQuery(raw): RawQuery) -> Response {
-    ask(s, raw, with(["district", "level"]), |a, v| {
-        let names = a.each("district");
-        if names.is_empty() {
-            return Err(Problem::bad_request("give district=NAME (one or more)"));
-        }
-        let level = a.one("level")?;
-        let filter = a.filter()?;
-        Ok(inside(&v.atlas, &names, level.as_deref(), &filter)
-            .map_or_else(|e| refused(&e), |r| answer(&r)))
-    })
+pub async fn in_(
+    State(s): State<Arc<Shared>>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    ask(
+        s,
+        ("in", headers),
+        raw,
+        with(["district", "level"]),
+        |a, v| {
+            let names = a.each("district");
+            if names.is_empty() {
+                return Err(Problem::bad_request("give district=NAME (one or more)"));
+            }
+            let level = a.one("level")?;
+            let filter = a.filter()?;
+            Ok(inside(&v.atlas, &names, level.as_deref(), &filter)
+                .map_or_else(|e| refused(&e), |r| a.answer(&r)))
+        },
+    )
     .await
 }
 
 /// `near`: `?at=LON,LAT` or `?target=ID|DISTRICT` (`level`), `within`
 /// metres or `nearest` K, filters.
-pub async fn near_(State(s): State<Arc<Shared>>, RawQuery(raw): RawQuery) -> Response {
+pub async fn near_(
+    State(s): State<Arc<Shared>>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Response {
     ask(
         s,
+        ("near", headers),
         raw,
         with(["at", "target", "level", "within", "nearest"]),
         |a, v| {
@@ -218,54 +263,76 @@ pub async fn near_(State(s): State<Arc<Shared>>, RawQuery(raw): RawQuery) -> Res
                 })
                 .and_then(|target| Ok((target, Reach::asked(within, nearest)?)))
                 .and_then(|(target, reach)| near(atlas, &target, reach, &filter));
-            Ok(result.map_or_else(|e| refused(&e), |r| answer(&r)))
+            Ok(result.map_or_else(|e| refused(&e), |r| a.answer(&r)))
         },
     )
     .await
 }
 
 /// `matrix`: `level`, `by`, `per_capita=true`, filters.
-pub async fn matrix_(State(s): State<Arc<Shared>>, RawQuery(raw): RawQuery) -> Response {
-    ask(s, raw, with(["level", "by", "per_capita"]), |a, v| {
-        let per_capita = a
-            .parsed::<bool>("per_capita", "true or false")?
-            .unwrap_or(false);
-        let m = matrix(
-            &v.atlas,
-            a.one("level")?.as_deref(),
-            by(a.one("by")?)?,
-            per_capita,
-            &a.filter()?,
-        );
-        Ok(m.map_or_else(|e| refused(&e), |m| answer(&m)))
-    })
+pub async fn matrix_(
+    State(s): State<Arc<Shared>>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    ask(
+        s,
+        ("matrix", headers),
+        raw,
+        with(["level", "by", "per_capita"]),
+        |a, v| {
+            let per_capita = a
+                .parsed::<bool>("per_capita", "true or false")?
+                .unwrap_or(false);
+            let m = matrix(
+                &v.atlas,
+                a.one("level")?.as_deref(),
+                by(a.one("by")?)?,
+                per_capita,
+                &a.filter()?,
+            );
+            Ok(m.map_or_else(|e| refused(&e), |m| a.answer(&m)))
+        },
+    )
     .await
 }
 
 /// `gaps`: `level`, filters.
-pub async fn gaps_(State(s): State<Arc<Shared>>, RawQuery(raw): RawQuery) -> Response {
-    ask(s, raw, with(["level"]), |a, v| {
+pub async fn gaps_(
+    State(s): State<Arc<Shared>>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    ask(s, ("gaps", headers), raw, with(["level"]), |a, v| {
         let g = gaps(&v.atlas, a.one("level")?.as_deref(), &a.filter()?);
-        Ok(g.map_or_else(|e| refused(&e), |g| answer(&g)))
+        Ok(g.map_or_else(|e| refused(&e), |g| a.answer(&g)))
     })
     .await
 }
 
 /// `districts`: `level`, filters.
-pub async fn districts_(State(s): State<Arc<Shared>>, RawQuery(raw): RawQuery) -> Response {
-    ask(s, raw, with(["level"]), |a, v| {
+pub async fn districts_(
+    State(s): State<Arc<Shared>>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    ask(s, ("districts", headers), raw, with(["level"]), |a, v| {
         let t = district_table(&v.atlas, a.one("level")?.as_deref(), &a.filter()?);
-        Ok(t.map_or_else(|e| refused(&e), |t| answer(&t)))
+        Ok(t.map_or_else(|e| refused(&e), |t| a.answer(&t)))
     })
     .await
 }
 
 /// `network [ID]`: `id`, `depth` (default 1).
-pub async fn network_(State(s): State<Arc<Shared>>, RawQuery(raw): RawQuery) -> Response {
-    ask(s, raw, vec!["id", "depth"], |a, v| {
+pub async fn network_(
+    State(s): State<Arc<Shared>>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    ask(s, ("network", headers), raw, vec!["id", "depth"], |a, v| {
         let depth = a.parsed::<usize>("depth", "a whole number")?.unwrap_or(1);
         let n = governance::network(&v.atlas, a.one("id")?.as_deref(), depth);
-        Ok(n.map_or_else(|e| refused(&e), |n| answer(&n)))
+        Ok(n.map_or_else(|e| refused(&e), |n| a.answer(&n)))
     })
     .await
 }
@@ -275,18 +342,25 @@ pub async fn network_(State(s): State<Arc<Shared>>, RawQuery(raw): RawQuery) -> 
 pub async fn board_check(
     State(s): State<Arc<Shared>>,
     Path(body): Path<String>,
+    headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    ask(s, raw, vec!["with", "lang"], move |a, v| {
-        let requirement = Requirement::council_2020();
-        let c = governance::check_with(
-            &v.atlas,
-            &body,
-            &requirement,
-            lang(a.one("lang")?)?,
-            &a.all("with"),
-        );
-        Ok(c.map_or_else(|e| refused(&e), |c| answer(&c)))
-    })
+    ask(
+        s,
+        ("board check", headers),
+        raw,
+        vec!["with", "lang"],
+        move |a, v| {
+            let requirement = Requirement::council_2020();
+            let c = governance::check_with(
+                &v.atlas,
+                &body,
+                &requirement,
+                lang(a.one("lang")?)?,
+                &a.all("with"),
+            );
+            Ok(c.map_or_else(|e| refused(&e), |c| a.answer(&c)))
+        },
+    )
     .await
 }
