@@ -48,14 +48,21 @@ impl Asked {
         })
     }
 
-    /// The answer: as `--format json` prints it, or its HTML view.
-    fn answer<T: Serialize>(&self, value: &T) -> Response {
+    /// A question's result: the answer as `--format json` prints it (or
+    /// its HTML view), or the refusal.
+    fn reply<T: Serialize>(&self, result: Result<T, QueryError>) -> Result<Response, Problem> {
+        let value = match result {
+            Ok(value) => value,
+            Err(e) => return Ok(refused(&e)),
+        };
         if self.html {
-            let value = serde_json::to_value(value).expect("answers serialise");
+            let value = serde_json::to_value(&value).expect("answers serialise");
             let page = super::html::answer(self.question, &value);
-            return ([(header::CONTENT_TYPE, super::ogc::HTML)], page).into_response();
+            return Ok(([(header::CONTENT_TYPE, super::ogc::HTML)], page).into_response());
         }
-        answer(value)
+        let mut body = serde_json::to_string_pretty(&value).expect("answers serialise");
+        body.push('\n');
+        Ok(([(header::CONTENT_TYPE, JSON)], body).into_response())
     }
 
     /// Every value of `name`, comma-separated values split.
@@ -128,13 +135,6 @@ impl Asked {
     }
 }
 
-fn answer<T: Serialize>(value: &T) -> Response {
-    // As `--format json` prints it.
-    let mut body = serde_json::to_string_pretty(value).expect("answers serialise");
-    body.push('\n');
-    ([(header::CONTENT_TYPE, JSON)], body).into_response()
-}
-
 fn refused(e: &QueryError) -> Response {
     let status = match e {
         QueryError::UnknownEntity(_) => StatusCode::NOT_FOUND,
@@ -151,7 +151,8 @@ fn with<const N: usize>(base: [&'static str; N]) -> Vec<&'static str> {
 /// Runs a question on the published view, off the async workers.
 async fn ask(
     s: Arc<Shared>,
-    (name, headers): (&'static str, HeaderMap),
+    name: &'static str,
+    headers: HeaderMap,
     raw: Option<String>,
     known: Vec<&'static str>,
     question: impl FnOnce(&Asked, &super::Published) -> Result<Response, Problem> + Send + 'static,
@@ -201,7 +202,7 @@ pub async fn where_(
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    ask(s, ("where", headers), raw, vec!["target"], |a, v| {
+    ask(s, "where", headers, raw, vec!["target"], |a, v| {
         let target = a
             .one("target")?
             .ok_or_else(|| Problem::bad_request("give target=LON,LAT or target=ID"))?;
@@ -210,7 +211,7 @@ pub async fn where_(
             Ok(WhereTarget::Entity(id)) => where_entity(&v.atlas, &id),
             Err(e) => Err(e),
         };
-        Ok(rows.map_or_else(|e| refused(&e), |r| a.answer(&r)))
+        a.reply(rows)
     })
     .await
 }
@@ -223,7 +224,8 @@ pub async fn in_(
 ) -> Response {
     ask(
         s,
-        ("in", headers),
+        "in",
+        headers,
         raw,
         with(["district", "level"]),
         |a, v| {
@@ -233,8 +235,7 @@ pub async fn in_(
             }
             let level = a.one("level")?;
             let filter = a.filter()?;
-            Ok(inside(&v.atlas, &names, level.as_deref(), &filter)
-                .map_or_else(|e| refused(&e), |r| a.answer(&r)))
+            a.reply(inside(&v.atlas, &names, level.as_deref(), &filter))
         },
     )
     .await
@@ -249,7 +250,8 @@ pub async fn near_(
 ) -> Response {
     ask(
         s,
-        ("near", headers),
+        "near",
+        headers,
         raw,
         with(["at", "target", "level", "within", "nearest"]),
         |a, v| {
@@ -263,7 +265,7 @@ pub async fn near_(
                 })
                 .and_then(|target| Ok((target, Reach::asked(within, nearest)?)))
                 .and_then(|(target, reach)| near(atlas, &target, reach, &filter));
-            Ok(result.map_or_else(|e| refused(&e), |r| a.answer(&r)))
+            a.reply(result)
         },
     )
     .await
@@ -277,7 +279,8 @@ pub async fn matrix_(
 ) -> Response {
     ask(
         s,
-        ("matrix", headers),
+        "matrix",
+        headers,
         raw,
         with(["level", "by", "per_capita"]),
         |a, v| {
@@ -291,7 +294,7 @@ pub async fn matrix_(
                 per_capita,
                 &a.filter()?,
             );
-            Ok(m.map_or_else(|e| refused(&e), |m| a.answer(&m)))
+            a.reply(m)
         },
     )
     .await
@@ -303,9 +306,9 @@ pub async fn gaps_(
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    ask(s, ("gaps", headers), raw, with(["level"]), |a, v| {
+    ask(s, "gaps", headers, raw, with(["level"]), |a, v| {
         let g = gaps(&v.atlas, a.one("level")?.as_deref(), &a.filter()?);
-        Ok(g.map_or_else(|e| refused(&e), |g| a.answer(&g)))
+        a.reply(g)
     })
     .await
 }
@@ -316,9 +319,9 @@ pub async fn districts_(
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    ask(s, ("districts", headers), raw, with(["level"]), |a, v| {
+    ask(s, "districts", headers, raw, with(["level"]), |a, v| {
         let t = district_table(&v.atlas, a.one("level")?.as_deref(), &a.filter()?);
-        Ok(t.map_or_else(|e| refused(&e), |t| a.answer(&t)))
+        a.reply(t)
     })
     .await
 }
@@ -329,10 +332,10 @@ pub async fn network_(
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    ask(s, ("network", headers), raw, vec!["id", "depth"], |a, v| {
+    ask(s, "network", headers, raw, vec!["id", "depth"], |a, v| {
         let depth = a.parsed::<usize>("depth", "a whole number")?.unwrap_or(1);
         let n = governance::network(&v.atlas, a.one("id")?.as_deref(), depth);
-        Ok(n.map_or_else(|e| refused(&e), |n| a.answer(&n)))
+        a.reply(n)
     })
     .await
 }
@@ -347,7 +350,8 @@ pub async fn board_check(
 ) -> Response {
     ask(
         s,
-        ("board check", headers),
+        "board check",
+        headers,
         raw,
         vec!["with", "lang"],
         move |a, v| {
@@ -359,7 +363,7 @@ pub async fn board_check(
                 lang(a.one("lang")?)?,
                 &a.all("with"),
             );
-            Ok(c.map_or_else(|e| refused(&e), |c| a.answer(&c)))
+            a.reply(c)
         },
     )
     .await
