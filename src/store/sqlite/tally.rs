@@ -75,10 +75,9 @@ fn register_profile_function(conn: &Connection) -> Result<(), StoreError> {
     .map_err(sql_err("create function stadtatlas_profile"))
 }
 
-/// Fills the table of a store that had no entities from the records an
-/// import brings.
-pub(super) fn write_new(tx: &Transaction<'_>, changes: &ChangeSet) -> Result<(), StoreError> {
-    let tallies = count(&changes.entities, changes.assignment_rows());
+/// Fills the table of a store that had no entities with the counts of the
+/// records an import brings ([`count`]).
+pub(super) fn write_new(tx: &Transaction<'_>, tallies: &[Tally]) -> Result<(), StoreError> {
     insert(
         tx,
         tallies.iter().map(|t| (&t.place, &t.profile, t.n as i64)),
@@ -154,7 +153,9 @@ impl Pending {
     pub(super) fn after(self, tx: &Transaction<'_>, changes: &ChangeSet) -> Result<(), StoreError> {
         match self {
             Pending::Rebuild => rebuild(tx),
-            Pending::FirstEntities => write_new(tx, changes),
+            Pending::FirstEntities => {
+                write_new(tx, &count(&changes.entities, changes.assignment_rows()))
+            }
             Pending::Entities { ids, mut before } => {
                 state(tx, &ids, 1, &mut before)?;
                 let mut stmt = tx.prepare_cached(ADD).map_err(sql_err(ADD))?;
