@@ -652,6 +652,15 @@ def suite_duplicates(harness, n, data_dir):
         record["precision"] = round(len(found) / len(listed), 4) if listed else None
         record["recall"] = round(len(found) / len(truth), 4) if truth else None
         record["command"] = "check --format json (duplicate findings vs duplicates.csv)"
+        if n <= 100_000:
+            # The pairs labelled by hand (bench/duplicates_by_hand.csv) in
+            # this inventory: recall on them and how many look-alikes listed.
+            with tempfile.TemporaryDirectory() as tmp:
+                figures_file = Path(tmp) / "by_hand.json"
+                subprocess.run([sys.executable, Path(__file__).resolve().parent / "duplicates_by_hand.py",
+                                harness.stadtatlas, data_dir, "--json", figures_file],
+                               check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                record["by_hand"] = json.loads(figures_file.read_text(encoding="utf-8"))
         return record
 
     harness.attempt("duplicates", "stadtatlas", n, measure)
