@@ -592,80 +592,88 @@ pub fn likely_duplicates<E: Candidate>(entities: &[E], only: Option<&[usize]>) -
     // letter, and cheaper.
     let names = Compared::of(entities);
     let compared = |i: usize| names.text(i);
-    // Filed in parts on every core, then moved into one list part by part
-    // (each part freed once moved): at 10^6 records the keys are ~100 MB.
-    const PART: usize = 16_384;
-    let parts: Vec<Vec<(u64, u32)>> = entities
-        .par_chunks(PART)
-        .enumerate()
-        .map(|(p, chunk)| {
-            let mut keys = Vec::new();
-            for (i, e) in (p * PART..).zip(chunk) {
-                if e.location().is_some() {
-                    let at = u32::try_from(i).expect("fewer than 2^32 records");
-                    filed_under(u64::from(names.class[i]), compared(i), |key| {
-                        keys.push((key, at))
-                    });
-                }
+    let compare = |group: &[(u64, u32)]| {
+        let members: Vec<usize> = group.iter().map(|&(_, i)| i as usize).collect();
+        let mut found = Vec::new();
+        pairs_within(entities, &members, NEAR, |(a, p), (b, q)| {
+            // Numbers and kinds first (house numbers along a street
+            // differ), then the place on the sphere (it rules out the
+            // corners of the rows' rectangle), then the names.
+            if !involved(a, b) || names.class[a] != names.class[b] {
+                return;
             }
-            keys
-        })
-        .collect();
-    let mut filed = Vec::with_capacity(parts.iter().map(Vec::len).sum());
-    for part in parts {
-        filed.extend(part);
+            if !within(p, q, NEAR) {
+                return;
+            }
+            // "Kita" and "Kita Sonnenschein": one says which, the other does not.
+            if names.generic_only[a] != names.generic_only[b] {
+                return;
+            }
+            let similarity = match differing_words(compared(a), compared(b)) {
+                (x, y) if x.is_empty() && y.is_empty() => 1.0,
+                // "Stadtwerke Halle" and "Stadtwerke Halle Netz":
+                // one says more than the other.
+                (x, y) if x.is_empty() || y.is_empty() => return,
+                // Two words or more that differ: another place, or a
+                // name written apart ("Rosen Garten") that this misses.
+                (x, y) if x.contains(&b' ') || y.contains(&b' ') => return,
+                (x, y) if other_streets(&x, &y) => return,
+                (x, y) => similarity(&x, &y),
+            };
+            if similarity >= SIMILAR {
+                found.push(Duplicate {
+                    a: a.min(b),
+                    b: a.max(b),
+                    reason: DuplicateReason::NearAndSimilar {
+                        distance_m: geodesic(p, q).get(),
+                        similarity,
+                    },
+                });
+            }
+        });
+        found
+    };
+    // Filed in passes, by the keys' lowest bits; in a pass, in parts on
+    // every core, then moved into one list part by part (each part freed
+    // once moved). At 10^6 records all keys at once were ~100 MB of an
+    // import's peak; a pass holds a quarter of them, for the cost of
+    // filing each record once per pass. A pair met in two passes is
+    // found twice and kept once (below).
+    const PART: usize = 16_384;
+    const PASSES: u64 = 4;
+    let mut out: Vec<Duplicate> = Vec::new();
+    for pass in 0..PASSES {
+        let parts: Vec<Vec<(u64, u32)>> = entities
+            .par_chunks(PART)
+            .enumerate()
+            .map(|(p, chunk)| {
+                let mut keys = Vec::new();
+                for (i, e) in (p * PART..).zip(chunk) {
+                    if e.location().is_some() {
+                        let at = u32::try_from(i).expect("fewer than 2^32 records");
+                        filed_under(u64::from(names.class[i]), compared(i), |key| {
+                            if key % PASSES == pass {
+                                keys.push((key, at));
+                            }
+                        });
+                    }
+                }
+                keys
+            })
+            .collect();
+        let mut filed = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+        for part in parts {
+            filed.extend(part);
+        }
+        filed.par_sort_unstable();
+        // A record filed twice under one key (a hash collision) would meet itself.
+        filed.dedup();
+        let groups: Vec<&[(u64, u32)]> = filed
+            .chunk_by(|x, y| x.0 == y.0)
+            .filter(|g| g.len() > 1 && g.iter().any(|&(_, i)| is_asked(i as usize)))
+            .collect();
+        out.par_extend(groups.into_par_iter().flat_map_iter(compare));
     }
-    filed.par_sort_unstable();
-    // A record filed twice under one key (a hash collision) would meet itself.
-    filed.dedup();
-    let groups: Vec<&[(u64, u32)]> = filed
-        .chunk_by(|x, y| x.0 == y.0)
-        .filter(|g| g.len() > 1 && g.iter().any(|&(_, i)| is_asked(i as usize)))
-        .collect();
-    let mut out: Vec<Duplicate> = groups
-        .into_par_iter()
-        .flat_map_iter(|group| {
-            let members: Vec<usize> = group.iter().map(|&(_, i)| i as usize).collect();
-            let mut found = Vec::new();
-            pairs_within(entities, &members, NEAR, |(a, p), (b, q)| {
-                // Numbers and kinds first (house numbers along a street
-                // differ), then the place on the sphere (it rules out the
-                // corners of the rows' rectangle), then the names.
-                if !involved(a, b) || names.class[a] != names.class[b] {
-                    return;
-                }
-                if !within(p, q, NEAR) {
-                    return;
-                }
-                // "Kita" and "Kita Sonnenschein": one says which, the other does not.
-                if names.generic_only[a] != names.generic_only[b] {
-                    return;
-                }
-                let similarity = match differing_words(compared(a), compared(b)) {
-                    (x, y) if x.is_empty() && y.is_empty() => 1.0,
-                    // "Stadtwerke Halle" and "Stadtwerke Halle Netz":
-                    // one says more than the other.
-                    (x, y) if x.is_empty() || y.is_empty() => return,
-                    // Two words or more that differ: another place, or a
-                    // name written apart ("Rosen Garten") that this misses.
-                    (x, y) if x.contains(&b' ') || y.contains(&b' ') => return,
-                    (x, y) if other_streets(&x, &y) => return,
-                    (x, y) => similarity(&x, &y),
-                };
-                if similarity >= SIMILAR {
-                    found.push(Duplicate {
-                        a: a.min(b),
-                        b: a.max(b),
-                        reason: DuplicateReason::NearAndSimilar {
-                            distance_m: geodesic(p, q).get(),
-                            similarity,
-                        },
-                    });
-                }
-            });
-            found
-        })
-        .collect();
     let mut by_site: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, e) in entities.iter().enumerate() {
         if let Some(w) = e.website().filter(|w| !w.trim().is_empty()) {
