@@ -822,11 +822,7 @@ mod tests {
             at("c", "Kindertagesstätte Sonnenschein", 11.9600, 51.4800),
             at("d", "Kita Sonnenschein", 11.9601, 51.4800),
         ];
-        let pairs: Vec<(usize, usize)> = likely_duplicates(&list, None)
-            .iter()
-            .map(|d| (d.a, d.b))
-            .collect();
-        assert_eq!(pairs, vec![(0, 1), (2, 3)]);
+        assert_eq!(pairs_of(&list), vec![(0, 1), (2, 3)]);
     }
 
     #[test]
@@ -839,11 +835,7 @@ mod tests {
             at("e", "Stadtwerke Halle", 11.9500, 51.4800),
             at("f", "Stadtwerke Halle Netz", 11.9501, 51.4800),
         ];
-        let pairs: Vec<(usize, usize)> = likely_duplicates(&list, None)
-            .iter()
-            .map(|d| (d.a, d.b))
-            .collect();
-        assert_eq!(pairs, vec![(2, 3)]);
+        assert_eq!(pairs_of(&list), vec![(2, 3)]);
     }
 
     #[test]
@@ -903,11 +895,7 @@ mod tests {
             at("k", "Alte Noetherallee 31", 11.9200, 51.4800),
             at("l", "Alte Noetherlalee 31", 11.9201, 51.4800),
         ];
-        let pairs: Vec<(usize, usize)> = likely_duplicates(&list, None)
-            .iter()
-            .map(|d| (d.a, d.b))
-            .collect();
-        assert_eq!(pairs, vec![(0, 1), (4, 5), (10, 11)]);
+        assert_eq!(pairs_of(&list), vec![(0, 1), (4, 5), (10, 11)]);
     }
 
     #[test]
@@ -931,11 +919,7 @@ mod tests {
             at("f", "Stadtwerke Halle", 11.9300, 51.5000),
             at("g", "Stadtwerke Halle Netz", 11.9301, 51.5000),
         ];
-        let pairs: Vec<(usize, usize)> = likely_duplicates(&list, None)
-            .iter()
-            .map(|d| (d.a, d.b))
-            .collect();
-        assert_eq!(pairs, vec![(0, 1), (2, 3)]);
+        assert_eq!(pairs_of(&list), vec![(0, 1), (2, 3)]);
         assert_eq!(without_asides("(Neubau)"), "(Neubau)");
         assert_eq!(without_asides("Lutherring (Neustadt) 48"), "Lutherring  48");
     }
@@ -988,6 +972,14 @@ mod tests {
             "{refused} {accepted}"
         );
         assert!(!may_be_similar(b"rosengarten", b"weinberg"));
+    }
+
+    /// The pairs the advice finds in `list`, as index pairs.
+    fn pairs_of(list: &[Entity]) -> Vec<(usize, usize)> {
+        likely_duplicates(list, None)
+            .iter()
+            .map(|d| (d.a, d.b))
+            .collect()
     }
 
     fn at(id: &str, name: &str, lon: f64, lat: f64) -> Entity {
