@@ -86,7 +86,7 @@ const PREFIX: usize = 4;
 
 /// The words two names are compared by: those of the distinctive name (the
 /// whole folded name's where every word is generic), one-letter words left
-/// out (see [`differing_words`]), sorted.
+/// out, sorted.
 fn compared_words(text: &[u8]) -> SmallVec<[&[u8]; 8]> {
     let mut words: SmallVec<[&[u8]; 8]> =
         text.split(|&c| c == b' ').filter(|w| w.len() > 1).collect();
@@ -199,13 +199,12 @@ const GENERIC: &[&str] = &[
     "and",
 ];
 
-/// Generic words that name a kind of thing, each with the word its other
-/// spellings stand for. Two names count as alike only with the same kinds:
-/// "Grundschule am Rosengarten" and "Förderschule am Rosengarten" are two
-/// schools on one campus, "Kita Bummi" and "Kindertagesstätte Bummi" one;
-/// "Bürgerbüro Aachener Platz" and "Bürgerbüro Aachener Weg" are on two
-/// streets, "Aachener Str. 12" and "Aachener Straße 12" one house.
-const KINDS: &[(&str, &str)] = &[
+/// Generic words that name a kind of institution, each with the word its
+/// other spellings stand for. Two names count as alike only with the same
+/// kinds (of institution and of street, [`STREETS`]): "Grundschule am
+/// Rosengarten" and "Förderschule am Rosengarten" are two schools on one
+/// campus, "Kita Bummi" and "Kindertagesstätte Bummi" one.
+const INSTITUTIONS: &[(&str, &str)] = &[
     ("grundschule", "grundschule"),
     ("gs", "grundschule"),
     ("kita", "kita"),
@@ -222,32 +221,30 @@ const KINDS: &[(&str, &str)] = &[
     ("oberschule", "oberschule"),
     ("berufsschule", "berufsschule"),
     ("foerderschule", "foerderschule"),
-    ("str", "strasse"),
-    ("strasse", "strasse"),
-    ("weg", "weg"),
-    ("platz", "platz"),
-    ("allee", "allee"),
-    ("ring", "ring"),
-    ("gasse", "gasse"),
 ];
 
-/// The ends of a word that make it a street's name ("Körnerstraße",
-/// "Körnerstr.", "Thomasiusgasse"), each with the kind of street (as in
-/// [`KINDS`]). "ring" is not among them: too many words end so ("Hering").
-const STREET_ENDS: &[(&str, &str)] = &[
-    ("strasse", "strasse"),
-    ("str", "strasse"),
-    ("weg", "weg"),
-    ("platz", "platz"),
-    ("allee", "allee"),
-    ("gasse", "gasse"),
+/// Words for a kind of street, each with the kind its spelling stands for,
+/// and whether the word also makes a street's name as the end of one word
+/// ("Körnerstraße", "Körnerstr.", "Thomasiusgasse"; not "ring": too many
+/// words end so, "Hering"). As a word, a kind like those of [`INSTITUTIONS`]:
+/// "Bürgerbüro Aachener Platz" and "Bürgerbüro Aachener Weg" are on two
+/// streets, "Aachener Str. 12" and "Aachener Straße 12" one house. As an
+/// end, see [`other_streets`].
+const STREETS: &[(&str, &str, bool)] = &[
+    ("strasse", "strasse", true),
+    ("str", "strasse", true),
+    ("weg", "weg", true),
+    ("platz", "platz", true),
+    ("allee", "allee", true),
+    ("ring", "ring", false),
+    ("gasse", "gasse", true),
 ];
 
 /// A word's stem and kind of street where it is a street's name written as
 /// one word with at least three letters before the end ("koernerstr" is
 /// "koerner", a "strasse").
 fn street_end(word: &[u8]) -> Option<(&[u8], &'static str)> {
-    STREET_ENDS.iter().find_map(|(end, kind)| {
+    STREETS.iter().filter(|s| s.2).find_map(|(end, kind, _)| {
         let stem = word.strip_suffix(end.as_bytes())?;
         (stem.len() >= 3).then_some((stem, *kind))
     })
@@ -267,15 +264,18 @@ fn other_streets(x: &[u8], y: &[u8]) -> bool {
     }
 }
 
-/// The kinds of institution or street a folded name says it is (see [`KINDS`]).
+/// The kinds of institution or street a folded name says it is (see
+/// [`INSTITUTIONS`], [`STREETS`]).
 fn kinds(folded: &[u8]) -> Vec<&'static str> {
     let mut kinds: Vec<&'static str> = folded
         .split(|&c| c == b' ')
         .filter_map(|word| {
-            KINDS
+            INSTITUTIONS
                 .iter()
+                .map(|&(w, kind)| (w, kind))
+                .chain(STREETS.iter().map(|&(w, kind, _)| (w, kind)))
                 .find(|(w, _)| w.as_bytes() == word)
-                .map(|(_, kind)| *kind)
+                .map(|(_, kind)| kind)
         })
         .collect();
     kinds.sort_unstable();
@@ -298,38 +298,58 @@ fn distinctive(folded: &[u8]) -> Vec<u8> {
     out
 }
 
-/// The words of each name that the other lacks (one-letter words left out),
-/// joined by spaces. Names are compared by these: Jaro-Winkler rewards a
+/// How the words of two names differ (see [`compared_words`]). Names are
+/// compared by the words each lacks of the other: Jaro-Winkler rewards a
 /// shared beginning, and "Seniorenbegegnungsstätte Lettin" and
 /// "Seniorenbegegnungsstätte Neustadt" share a long one but differ in all
-/// that says which place is meant. Millions of pairs go through here, so
-/// short names stay on the stack.
-fn differing_words(a: &[u8], b: &[u8]) -> (Words, Words) {
-    type List<'a> = SmallVec<[&'a [u8]; 8]>;
-    fn words(s: &[u8]) -> List<'_> {
-        s.split(|&c| c == b' ').filter(|w| w.len() > 1).collect()
-    }
-    let (wa, wb) = (words(a), words(b));
-    let rest = |mine: &List, theirs: &List| {
-        let mut left: List = theirs.clone();
-        let mut out = Words::new();
-        for w in mine {
-            if let Some(k) = left.iter().position(|x| *x == *w) {
-                left.swap_remove(k);
-                continue;
-            }
-            if !out.is_empty() {
-                out.push(b' ');
-            }
-            out.extend_from_slice(w);
-        }
-        out
-    };
-    (rest(&wa, &wb), rest(&wb, &wa))
+/// that says which place is meant.
+enum Difference<'a> {
+    /// The same words, in any order.
+    Same,
+    /// Each has exactly one word the other lacks: alike if those are.
+    OneWord(&'a [u8], &'a [u8]),
+    /// Another place: one says more than the other ("Stadtwerke Halle"
+    /// and "Stadtwerke Halle Netz"), or two words or more differ (or a
+    /// name is written apart, "Rosen Garten", which this misses).
+    Other,
 }
 
-/// Words joined by spaces, on the stack when short.
-type Words = SmallVec<[u8; 48]>;
+/// [`Difference`] of two names' compared texts: their sorted words merged.
+fn difference<'a>(a: &'a [u8], b: &'a [u8]) -> Difference<'a> {
+    use std::cmp::Ordering;
+    let (wa, wb) = (compared_words(a), compared_words(b));
+    // The words only one name has, at most one each.
+    let (mut only_a, mut only_b): (Option<&[u8]>, Option<&[u8]>) = (None, None);
+    let lacked = |slot: &mut Option<&'a [u8]>, word: &'a [u8]| slot.replace(word).is_none();
+    let (mut i, mut j) = (0, 0);
+    loop {
+        let order = match (wa.get(i), wb.get(j)) {
+            (None, None) => break,
+            (Some(x), Some(y)) => x.cmp(y),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+        };
+        let first = match order {
+            Ordering::Equal => true,
+            Ordering::Less => lacked(&mut only_a, wa[i]),
+            Ordering::Greater => lacked(&mut only_b, wb[j]),
+        };
+        if !first {
+            return Difference::Other;
+        }
+        if order.is_le() {
+            i += 1;
+        }
+        if order.is_ge() {
+            j += 1;
+        }
+    }
+    match (only_a, only_b) {
+        (None, None) => Difference::Same,
+        (Some(x), Some(y)) => Difference::OneWord(x, y),
+        _ => Difference::Other,
+    }
+}
 
 /// Whether Jaro-Winkler can reach [`SIMILAR`] on `x` and `y` at all: a
 /// bound from the bytes they share, in any order (Jaro's matches are some
@@ -609,16 +629,11 @@ pub fn likely_duplicates<E: Candidate>(entities: &[E], only: Option<&[usize]>) -
             if names.generic_only[a] != names.generic_only[b] {
                 return;
             }
-            let similarity = match differing_words(compared(a), compared(b)) {
-                (x, y) if x.is_empty() && y.is_empty() => 1.0,
-                // "Stadtwerke Halle" and "Stadtwerke Halle Netz":
-                // one says more than the other.
-                (x, y) if x.is_empty() || y.is_empty() => return,
-                // Two words or more that differ: another place, or a
-                // name written apart ("Rosen Garten") that this misses.
-                (x, y) if x.contains(&b' ') || y.contains(&b' ') => return,
-                (x, y) if other_streets(&x, &y) => return,
-                (x, y) => similarity(&x, &y),
+            let similarity = match difference(compared(a), compared(b)) {
+                Difference::Same => 1.0,
+                Difference::Other => return,
+                Difference::OneWord(x, y) if other_streets(x, y) => return,
+                Difference::OneWord(x, y) => similarity(x, y),
             };
             if similarity >= SIMILAR {
                 found.push(Duplicate {
