@@ -534,11 +534,18 @@ fn the_command_line_decides_as_the_web_does() {
         .success();
     let two = json_of(&store, &["moderation", "show", "2"]);
     let look = two["lookalikes"].as_array().unwrap();
-    assert!(
+    // Alike in name within 100 m and by website: listed once.
+    assert_eq!(
         look.iter()
-            .any(|l| l["entity"]["id"] == "makerspace-halle-e-v"),
+            .filter(|l| l["entity"]["id"] == "makerspace-halle-e-v")
+            .count(),
+        1,
         "{two}"
     );
+    // The record an approved submission became is not its own lookalike.
+    let one = json_of(&store, &["moderation", "show", "1"]);
+    assert_eq!(one["submission"]["record_id"], "makerspace-halle-e-v");
+    assert_eq!(one["lookalikes"], serde_json::json!([]), "{one}");
 
     // A reason is required, and kept.
     let out = quiet(&store)

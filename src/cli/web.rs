@@ -156,7 +156,7 @@ pub fn moderation(out: &Out, store: &Location, action: ModerationCommand) -> Res
         }
         ModerationCommand::Show { id } => {
             let s = moderation::get(store, id)?;
-            let lookalikes = moderation::lookalikes(store, &s.proposal)?;
+            let lookalikes = moderation::lookalikes(store, &s)?;
             let json = serde_json::json!({ "submission": s, "lookalikes": lookalikes });
             emit(out, &json, || submission_grid(&s, &lookalikes))?;
             Ok(Outcome::Ok)

@@ -281,16 +281,18 @@ pub struct Lookalike {
     pub reason: Option<crate::quality::DuplicateReason>,
 }
 
-/// The stored records that the proposal may duplicate: within 100 m with a
-/// similar name, or with the same website (the import's advice); for a
-/// correction, its record first.
+/// The stored records that the submission's proposal may duplicate: within
+/// 100 m with a similar name, or with the same website (the import's
+/// advice), each once; for a correction, its record first. The record an
+/// approved submission became is not its own lookalike.
 ///
 /// # Errors
 /// The store's errors.
 pub fn lookalikes(
     location: &Location,
-    proposal: &Proposal,
+    submission: &Submission,
 ) -> Result<Vec<Lookalike>, ModerationError> {
+    let proposal = &submission.proposal;
     let store = location.open_for_reading()?;
     let mut found: Vec<Entity> = Vec::new();
     if let Some(p) = proposal.location {
@@ -333,8 +335,14 @@ pub fn lookalikes(
                 corrected: false,
                 reason: Some(d.reason),
             })
-            .filter(|l| Some(&l.entity.id) != proposal.correction_of.as_ref()),
+            .filter(|l| {
+                Some(&l.entity.id) != proposal.correction_of.as_ref()
+                    && Some(&l.entity.id) != submission.record_id.as_ref()
+            }),
     );
+    // A record alike in name and website is one lookalike (the first reason).
+    let mut listed = std::collections::HashSet::new();
+    out.retain(|l| listed.insert(l.entity.id.clone()));
     Ok(out)
 }
 

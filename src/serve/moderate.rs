@@ -448,7 +448,7 @@ pub async fn one(
     let location = s.location.clone();
     let (sub, lookalikes) = blocking(move || {
         let sub = moderation::get(&location, id)?;
-        let lookalikes = moderation::lookalikes(&location, &sub.proposal)?;
+        let lookalikes = moderation::lookalikes(&location, &sub)?;
         Ok((sub, lookalikes))
     })
     .await?;
