@@ -943,3 +943,110 @@ fn concurrent_decisions_land_once() {
     let history = json_of(&store, &["history", "makerspace-halle-e-v"]);
     assert_eq!(history.as_array().unwrap().len(), 1, "{history}");
 }
+
+/// The same way in a real browser: headless Chromium driven by Selenium
+/// (tests/clients/register_in_chromium.py, from the Python that
+/// `STADTATLAS_TEST_PYTHON` names; .ci/run installs chromium-driver and
+/// tests/pg.sh makes the venv) types into /register and sends it, is sent
+/// from /moderation to /login, logs in, opens the proposal from the queue,
+/// clicks "Freigeben" and follows the link to the new record. The browser's
+/// cookies, redirects, Origin and CSRF handling are the browser's own.
+#[test]
+fn a_browser_proposes_and_a_coordinator_approves_in_chromium() {
+    let Some(python) = std::env::var_os("STADTATLAS_TEST_PYTHON") else {
+        assert!(
+            std::env::var_os("STADTATLAS_REQUIRE_CLIENTS").is_none(),
+            "STADTATLAS_TEST_PYTHON is not set"
+        );
+        eprintln!("skipped: STADTATLAS_TEST_PYTHON (a python with selenium) is not set");
+        return;
+    };
+    if !Path::new("/usr/bin/chromedriver").exists() {
+        assert!(
+            std::env::var_os("STADTATLAS_REQUIRE_CLIENTS").is_none(),
+            "/usr/bin/chromedriver is missing (apt-get install chromium-driver)"
+        );
+        eprintln!("skipped: /usr/bin/chromedriver is missing");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (store, server, _) = served(dir.path());
+    add_user(&store, "anna", "coordinator");
+    let out = std::process::Command::new(python)
+        .arg(root().join("tests/clients/register_in_chromium.py"))
+        .args([server.base.as_str(), "anna", PASSWORD])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let seen: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let said = |key: &str| seen[key].as_str().unwrap_or_default().to_string();
+    let b = &server.base;
+
+    assert_eq!(said("register_title"), "Eintrag vorschlagen");
+    assert!(said("after_submit").contains("Nummer 1"), "{seen:#}");
+    assert_eq!(seen["register_console"], serde_json::json!([]));
+    assert_eq!(said("queue_anonymous_url"), format!("{b}/login"));
+    assert_eq!(said("after_login_url"), format!("{b}/moderation"));
+    let listed = seen["queue"].to_string();
+    assert!(
+        listed.contains("Makerspace Glaucha im Browser e. V."),
+        "{listed}"
+    );
+    assert!(listed.contains("offen"), "{listed}");
+    assert_eq!(said("submission_url"), format!("{b}/moderation/1"));
+    // What the browser typed, as the store keeps it.
+    let submission = said("submission");
+    assert!(submission.contains("Browser Testperson"), "{submission}");
+    assert!(
+        submission.contains("Offene Werkstatt <b>für</b> alle"),
+        "{submission}"
+    );
+    assert_eq!(said("after_approval_url"), format!("{b}/moderation/1"));
+    let approved = said("after_approval");
+    assert!(approved.contains("Entschieden von anna"), "{seen:#}");
+    assert!(
+        !approved.contains("ähnlich"),
+        "its own record as a lookalike: {approved}"
+    );
+
+    // The record, served at once, with its source; its contact not public.
+    let id = "makerspace-glaucha-im-browser-e-v";
+    assert_eq!(
+        said("record_url"),
+        format!("{b}/collections/entities/items/{id}")
+    );
+    assert!(
+        said("record").contains("Makerspace Glaucha im Browser e. V."),
+        "{seen:#}"
+    );
+    assert_eq!(seen["console"], serde_json::json!([]));
+    let item = get(&format!("{b}/collections/entities/items/{id}"));
+    assert_eq!(item.status, 200, "{}", item.body);
+    let props = &item.json()["properties"];
+    assert_eq!(props["kind"], "initiative");
+    assert_eq!(props["fields"], serde_json::json!(["bildung"]));
+    assert_eq!(props["description"], "Offene Werkstatt <b>für</b> alle");
+    assert!(
+        props["source"]
+            .as_str()
+            .is_some_and(|s| s.contains("freigegeben von anna")),
+        "{props}"
+    );
+    assert_eq!(
+        item.json()["geometry"]["coordinates"],
+        serde_json::json!([11.9612, 51.4711])
+    );
+    let decided = &queue(&store)[0];
+    assert_eq!(decided["status"], "approved");
+    assert_eq!(decided["decided_by"], "anna");
+    assert_eq!(decided["record_id"], id);
+    let public = public_answers(b, &[id]);
+    assert!(public.contains("Makerspace Glaucha im Browser"));
+    for private in ["Browser Testperson", "browser.person@example.invalid"] {
+        assert!(!public.contains(private), "{private} is public");
+    }
+}

@@ -30,9 +30,10 @@ if [ $# -eq 0 ]; then
     set -- both_backends
 fi
 
-# OWSLib and openapi-spec-validator test the server (tests/serve.rs): a venv
+# OWSLib and openapi-spec-validator (tests/serve.rs) and Selenium, driving
+# Chromium through forms (tests/moderation.rs), test the server: a venv
 # in target/ made once from tests/clients/requirements.txt. Without Python's
-# venv or the package index that test says it skips (CI sets
+# venv or the package index those tests say they skip (CI sets
 # STADTATLAS_REQUIRE_CLIENTS=1, where it fails instead).
 if [ -z "${STADTATLAS_TEST_PYTHON:-}" ]; then
     venv=target/test-venv

@@ -688,6 +688,76 @@ fn the_map_page_runs_in_chromium_under_its_policy() {
     assert_eq!(markers + outside, located);
 }
 
+/// What a person sees of `/map`: a screenshot in headless Chromium, driven
+/// by Selenium and read with Pillow (tests/clients/map_in_chromium.py, from
+/// the Python that `STADTATLAS_TEST_PYTHON` names). Every marker the page
+/// draws for a located public record is on screen, every district too, and
+/// the screenshot shows each one's own colour where the browser says it is
+/// on top (overlapping markers hide a few).
+#[test]
+fn a_screenshot_of_the_map_shows_its_districts_and_markers() {
+    let Some(python) = std::env::var_os("STADTATLAS_TEST_PYTHON") else {
+        assert!(
+            std::env::var_os("STADTATLAS_REQUIRE_CLIENTS").is_none(),
+            "STADTATLAS_TEST_PYTHON is not set"
+        );
+        eprintln!("skipped: STADTATLAS_TEST_PYTHON (a python with selenium and pillow) is not set");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let store = halle_store(dir.path());
+    let export = exported(&store, dir.path());
+    let server = Server::start(&store);
+    let shot = dir.path().join("map.png");
+    let out = std::process::Command::new(python)
+        .arg(root().join("tests/clients/map_in_chromium.py"))
+        .arg(&server.base)
+        .arg(&shot)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let seen: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let count = |key: &str| seen[key].as_u64().unwrap_or_default() as usize;
+    assert_eq!(seen["console"], json!([]), "{seen:#}");
+    assert_eq!(seen["ready"], "1");
+    let page = get(&format!("{}/map", server.base)).body;
+    let outside = page
+        .split("id=\"outside-frame\" data-count=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .map_or(0, |n| n.parse::<usize>().unwrap());
+    let located = export.iter().filter(|f| !f["geometry"].is_null()).count();
+    assert_eq!(count("markers") + outside, located, "{seen:#}");
+    assert!(
+        count("markers_on_top") * 10 >= count("markers") * 9,
+        "{seen:#}"
+    );
+    assert_eq!(
+        count("markers_in_the_screenshot"),
+        count("markers_on_top"),
+        "{seen:#}"
+    );
+    let districts = page.matches("class=\"district\"").count();
+    assert!(districts > 10);
+    assert_eq!(count("districts"), districts);
+    assert_eq!(count("districts_on_top"), districts, "{seen:#}");
+    assert_eq!(count("districts_in_the_screenshot"), districts, "{seen:#}");
+    // The choropleth has more than one class, the markers their kinds' colours.
+    assert!(
+        seen["districts_colours"].as_array().unwrap().len() > 1,
+        "{seen:#}"
+    );
+    assert!(!seen["markers_colours"].as_array().unwrap().is_empty());
+    assert!(std::fs::read(&shot).unwrap().starts_with(b"\x89PNG"));
+    if let Ok(keep) = std::env::var("STADTATLAS_SCREENSHOT") {
+        std::fs::copy(&shot, keep).unwrap();
+    }
+}
+
 /// A district chosen on the served map (a click, or a link to
 /// `/map#district=ID`) asks the server who is in it and who is near it: the
 /// page lists exactly what `/in` and `/near` answer, under its policy

@@ -360,9 +360,13 @@ async fn headers_and_log(request: Request, next: Next) -> Response {
             HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
         );
     }
+    // No address of ours goes to another site. Not `no-referrer`: under it
+    // a browser sends `Origin: null` with the pages' own form posts, which
+    // the Origin check (people::same_origin) must refuse (found by driving
+    // Chromium through the forms, tests/moderation.rs).
     h.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("same-origin"),
     );
     // Public data: any page may read it; private pages (no-store) no other site.
     if !h.contains_key(header::CACHE_CONTROL) {
