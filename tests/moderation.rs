@@ -864,8 +864,32 @@ fn a_read_only_server_takes_no_proposals_and_no_logins() {
     assert_eq!(r.status, 403);
     assert_eq!(approve_by_token(&server, &anna, 1), 403);
     assert_eq!(before, common::cli::state(&store), "the store is unchanged");
-    // It still serves.
+    // It still serves, and offers neither the form nor the queue.
     assert_eq!(get(&format!("{}/collections", server.base)).status, 200);
+    let closed = b.get("/register").body;
+    assert!(closed.contains("nur lesend"), "{closed}");
+    for link in ["href=\"/register\"", "href=\"/moderation\""] {
+        assert!(
+            !closed.contains(link),
+            "{link} on a read-only server: {closed}"
+        );
+    }
+    // The map: a chosen district is asked about, with no proposal offered.
+    let map = get(&format!("{}/map", server.base)).body;
+    assert!(map.contains("\"proposals\":false"), "the page's data");
+    let district = map
+        .split("class=\"district\"")
+        .nth(1)
+        .and_then(|s| s.split("data-id=\"").nth(1))
+        .and_then(|s| s.split('"').next())
+        .expect("a district on the map");
+    let url = format!("{}/map#district={district}", server.base);
+    let extra = ["--dump-dom", "--virtual-time-budget=10000"].map(String::from);
+    if let Some(seen) = common::chromium::open(&url, &extra) {
+        assert!(seen.console.is_empty(), "{:?}", seen.console);
+        assert!(seen.body.contains("data-asked="), "{}", seen.body);
+        assert!(!seen.dom.contains("<a id=\"propose-here\""), "{}", seen.dom);
+    }
 }
 
 #[test]

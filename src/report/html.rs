@@ -45,6 +45,8 @@ pub struct Page<'a> {
     pub lang: Lang,
     pub profile: Profile,
     pub generated: &'a str,
+    /// Served by `stadtatlas serve` (`None`: the bundle's file).
+    pub served: Option<super::Served>,
 }
 
 /// The entity details the map's script shows on click, as JSON that is safe
@@ -88,6 +90,8 @@ fn data_json(p: &Page<'_>) -> String {
     serde_json::to_string(&json!({
         "entities": entities, "labels": labels, "level": p.level, "near_m": NEAR_METRES,
         "pick": p.drawing.picking,
+        "served": p.served.is_some(),
+        "proposals": p.served.is_some_and(|s| s.proposals),
     }))
     .expect("JSON of strings")
     // Every `<` as a JSON escape: no `</script>` ends the element and no

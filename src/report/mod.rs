@@ -23,6 +23,15 @@ pub struct ReportOptions {
     pub profile: Profile,
 }
 
+/// What the page served by `stadtatlas serve` at `/map` may do beyond the
+/// bundle's page: ask the server its questions about a clicked district,
+/// and (unless the server is read-only) offer the registration form there.
+#[derive(Debug, Clone, Copy)]
+pub struct Served {
+    /// A click offers "propose an entry here" (`/register`).
+    pub proposals: bool,
+}
+
 /// What was written.
 #[derive(Debug, Clone)]
 pub struct Bundle {
@@ -139,7 +148,7 @@ pub fn write_bundle(
     write(dir.join("map.svg"), &drawing.svg, &mut files)?;
 
     progress("index.html");
-    let page = page_of(atlas, &rows, &sections, &drawing, &level, options);
+    let page = page_of(atlas, &rows, &sections, &drawing, &level, options, None);
     write(dir.join("index.html"), page, &mut files)?;
     Ok(Bundle {
         files,
@@ -157,6 +166,7 @@ fn page_of(
     drawing: &svg::Drawing,
     level: &str,
     options: &ReportOptions,
+    served: Option<Served>,
 ) -> String {
     let generated = chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string();
     html::render(&html::Page {
@@ -168,20 +178,29 @@ fn page_of(
         lang: options.lang,
         profile: options.profile,
         generated: &generated,
+        served,
     })
 }
 
 /// The bundle's page (`index.html`: tables and the interactive map) alone,
-/// as `serve` shows it at `/map`.
+/// as `serve` shows it at `/map`, doing what `served` allows.
 ///
 /// # Errors
 /// [`ReportError`] when the level is unknown.
-pub fn page(atlas: &Atlas, options: &ReportOptions) -> Result<String, ReportError> {
+pub fn page(atlas: &Atlas, options: &ReportOptions, served: Served) -> Result<String, ReportError> {
     let level = atlas.level(options.level.as_deref())?.to_string();
     let rows = visible_rows(atlas, options.profile);
     let sections = sections::sections(atlas, &rows, &level, options.profile, options.lang)?;
     let drawing = svg::draw(atlas, &rows, &level, options.lang);
-    Ok(page_of(atlas, &rows, &sections, &drawing, &level, options))
+    Ok(page_of(
+        atlas,
+        &rows,
+        &sections,
+        &drawing,
+        &level,
+        options,
+        Some(served),
+    ))
 }
 
 pub use html::content_security_policy;

@@ -78,9 +78,11 @@
         [L.address, e.address], [L.website, e.website], [L.status, e.status], [L.source, e.source]]);
     });
   });
-  // Served by `stadtatlas serve`: a clicked district asks the server who is
-  // in it and near it (the report opened as a file has no server to ask).
-  var served = location.protocol === 'http:' || location.protocol === 'https:';
+  // Served by `stadtatlas serve` (the page says so; the bundle's page, as a
+  // file or on any web server, has no server to ask): a clicked district
+  // asks who is in it and near it, and offers the registration form unless
+  // the server is read-only.
+  var served = data.served;
   var asked = 0;
   function names(title, rows) {
     var L = data.labels, shown = 30;
@@ -172,7 +174,7 @@
     show(d.dataset.name, [[L.count, d.dataset.count], [L.population, d.dataset.population],
       [L.provisional, d.dataset.provisional === 'true' ? L.yes : '']]);
     if (served) {
-      proposeHere(at);
+      if (data.proposals) { proposeHere(at); }
       ask(d);
     }
   }

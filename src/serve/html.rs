@@ -8,14 +8,17 @@ use serde_json::Value;
 use std::fmt::Write;
 
 /// A page of the server's own (forms, the queue): the title and `body`,
-/// with links to the map, the form and the queue.
-pub fn page_with(title: &str, body: &str) -> String {
+/// with links to the map and, unless the server is `read_only` (it then
+/// takes no proposals and no logins), to the form and the queue.
+pub fn page_with(title: &str, body: &str, read_only: bool) -> String {
+    let open = if read_only {
+        ""
+    } else {
+        " · <a href=\"/register\">Eintrag vorschlagen</a> · <a href=\"/moderation\">Moderation</a>"
+    };
     page(
         title,
-        &format!(
-            "<nav><a href=\"/\">Start</a> · <a href=\"/map\">Karte</a> · \
-             <a href=\"/register\">Eintrag vorschlagen</a> · <a href=\"/moderation\">Moderation</a></nav>{body}"
-        ),
+        &format!("<nav><a href=\"/\">Start</a> · <a href=\"/map\">Karte</a>{open}</nav>{body}"),
     )
 }
 

@@ -90,11 +90,15 @@ impl Shared {
     }
 }
 
-/// Reads the store's public profile.
-fn publish(location: &Location) -> Result<Published, StoreError> {
+/// Reads the store's public profile; a read-only server's map offers no
+/// registration form.
+fn publish(location: &Location, read_only: bool) -> Result<Published, StoreError> {
     let store = location.open_for_reading()?;
     let import = store.last_import()?;
-    Ok(Published::new(store.snapshot()?, import))
+    let served = crate::report::Served {
+        proposals: !read_only,
+    };
+    Ok(Published::new(store.snapshot()?, import, served))
 }
 
 /// The store's last import (a fresh connection: a database reader sees one
@@ -114,7 +118,7 @@ pub fn run(
     options: Options,
     ready: impl FnOnce(SocketAddr),
 ) -> Result<(), ServeError> {
-    let first = publish(&location)?;
+    let first = publish(&location, options.read_only)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -195,7 +199,7 @@ fn republish(location: &Location, shared: &Shared) {
             return Ok(None);
         }
         let started = Instant::now();
-        publish(location).map(|v| Some((v, started.elapsed())))
+        publish(location, shared.read_only).map(|v| Some((v, started.elapsed())))
     });
     match result {
         Ok(None) => {}

@@ -49,7 +49,7 @@ fn login_form(s: &Shared, csrf: &str, failed: bool) -> Response {
     } else {
         StatusCode::OK
     };
-    let mut r = private_page(status, page_with("Anmelden", &b));
+    let mut r = private_page(status, page_with("Anmelden", &b, s.read_only));
     r.headers_mut().append(
         header::SET_COOKIE,
         people::set_cookie(s, FORM_COOKIE, csrf, Duration::from_secs(3600)),
@@ -343,7 +343,10 @@ pub async fn queue(
         );
     }
     let _ = write!(b, "</tbody></table><p>{} Einreichungen</p>", list.len());
-    Ok(private_page(StatusCode::OK, page_with("Moderation", &b)))
+    Ok(private_page(
+        StatusCode::OK,
+        page_with("Moderation", &b, s.read_only),
+    ))
 }
 
 fn opt(v: Option<&str>) -> String {
@@ -522,7 +525,7 @@ pub async fn one(
     b.push_str("<p><a href=\"/moderation\">Zur Liste</a></p>");
     Ok(private_page(
         StatusCode::OK,
-        page_with(&format!("Einreichung {id}"), &b),
+        page_with(&format!("Einreichung {id}"), &b, s.read_only),
     ))
 }
 

@@ -64,8 +64,12 @@ pub struct Published {
 
 impl Published {
     /// The public profile of a snapshot, entities by id, districts by level
-    /// and then in the store's order.
-    pub fn new(snapshot: crate::store::Snapshot, import: i64) -> Self {
+    /// and then in the store's order; the map page does what `served` allows.
+    pub fn new(
+        snapshot: crate::store::Snapshot,
+        import: i64,
+        served: crate::report::Served,
+    ) -> Self {
         let atlas = Atlas::new(crate::export::public_snapshot(snapshot));
         let (entities, districts, levels) = items_of(&atlas);
         let provisional = atlas.provisional_notice().map(str::to_string);
@@ -85,6 +89,7 @@ impl Published {
                     level: None,
                     profile: Profile::Public,
                 },
+                served,
             )
             .map_err(|e| e.to_string())
         };

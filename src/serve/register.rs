@@ -201,7 +201,7 @@ fn form(s: &Shared, csrf: &str, values: &Values, errors: &[FieldError]) -> Strin
          <input type=\"text\" id=\"{HONEYPOT}\" name=\"{HONEYPOT}\" tabindex=\"-1\" autocomplete=\"off\"></div>"
     );
     b.push_str("<p><button type=\"submit\">Vorschlag senden</button></p></form>");
-    page_with("Eintrag vorschlagen", &b)
+    page_with("Eintrag vorschlagen", &b, s.read_only)
 }
 
 /// The page with a fresh CSRF token in its form and cookie.
@@ -226,6 +226,7 @@ fn closed() -> Response {
         page_with(
             "Eintrag vorschlagen",
             "<p>Dieser Server nimmt keine Vorschläge an (nur lesend).</p>",
+            true,
         ),
     )
 }
@@ -256,6 +257,7 @@ fn refused(status: StatusCode, why: &str) -> Response {
                 "<p>{}</p><p><a href=\"/register\">Zurück zum Formular</a></p>",
                 esc(why)
             ),
+            false,
         ),
     )
 }
@@ -271,6 +273,7 @@ fn thanks(id: Option<i64>) -> Response {
                  erst danach erscheint er im Atlas.</p>",
                 esc(&number)
             ),
+            false,
         ),
     )
 }
