@@ -94,6 +94,8 @@ struct Browser {
     agent: ureq::Agent,
     base: String,
     cookies: Vec<(String, String)>,
+    /// What its posts say in `X-Forwarded-For` (a proxy's header, or a forged one).
+    forwarded_for: Option<String>,
 }
 
 impl Browser {
@@ -106,6 +108,7 @@ impl Browser {
                 .into(),
             base: base.to_string(),
             cookies: Vec::new(),
+            forwarded_for: None,
         }
     }
 
@@ -166,6 +169,9 @@ impl Browser {
             .header("content-type", content_type);
         if let Some(o) = origin {
             req = req.header("origin", o);
+        }
+        if let Some(f) = &self.forwarded_for {
+            req = req.header("x-forwarded-for", f);
         }
         if !self.cookies.is_empty() {
             req = req.header("cookie", self.cookie_header());
@@ -847,6 +853,36 @@ fn too_many_posts_from_one_address_wait() {
     add_user(&store, "anna", "coordinator");
     let mut anna = Browser::new(&server.base);
     anna.log_in("anna");
+    // A forged X-Forwarded-For changes nothing: no proxy is trusted.
+    b.forwarded_for = Some("198.51.100.7".into());
+    assert_eq!(propose(&mut b, &makerspace()).status, 429);
+}
+
+/// Behind a trusted reverse proxy (here the tests' own address), partners
+/// are told apart by the address the proxy names; what a client writes
+/// before it in the header does not help it.
+#[test]
+fn behind_a_trusted_proxy_each_partner_has_its_own_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = halle_store(dir.path());
+    let server = Server::start_with(
+        &store,
+        &["--posts-per-client", "2", "--trusted-proxy", "127.0.0.1"],
+    );
+    let mut first = Browser::new(&server.base);
+    first.forwarded_for = Some("203.0.113.5".into());
+    for _ in 0..2 {
+        assert_eq!(propose(&mut first, &makerspace()).status, 200);
+    }
+    assert_eq!(propose(&mut first, &makerspace()).status, 429);
+    // The same partner, with an address of its own choosing in front.
+    first.forwarded_for = Some("192.0.2.99, 203.0.113.5".into());
+    assert_eq!(propose(&mut first, &makerspace()).status, 429);
+    // Another partner behind the same proxy.
+    let mut second = Browser::new(&server.base);
+    second.forwarded_for = Some("203.0.113.6".into());
+    assert_eq!(propose(&mut second, &makerspace()).status, 200);
+    assert_eq!(queue(&store).len(), 3);
 }
 
 #[test]

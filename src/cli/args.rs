@@ -259,6 +259,12 @@ pub enum Command {
         /// office behind NAT, a workshop).
         #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=10_000))]
         posts_per_client: u32,
+        /// The address of a reverse proxy in front of the server (repeat for
+        /// several): for its requests the client is the address it names in
+        /// X-Forwarded-For, so that partners behind it are limited apart.
+        /// Without it the header is ignored (anyone could send one).
+        #[arg(long, value_name = "IP")]
+        trusted_proxy: Vec<std::net::IpAddr>,
     },
     /// The moderation queue of the registration form (`serve`): what
     /// partners proposed, and the decisions on it.

@@ -424,6 +424,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             title,
             read_only,
             posts_per_client,
+            trusted_proxy,
         } => {
             let options = stadtatlas::serve::Options {
                 bind,
@@ -431,6 +432,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                 title,
                 read_only,
                 posts_per_client: posts_per_client as usize,
+                trusted_proxies: trusted_proxy,
             };
             // The store as Location shows it: a password is masked.
             let shown = store_at.to_string();

@@ -48,6 +48,10 @@ pub struct Options {
     /// Form posts (proposals, logins) one client address may make per
     /// ten minutes.
     pub posts_per_client: usize,
+    /// Reverse proxies in front of the server: for a request from one of
+    /// them, the client is the address it names in `X-Forwarded-For`
+    /// (otherwise every partner behind the proxy would share one limit).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// Why the server could not start or stopped.
@@ -79,6 +83,8 @@ pub struct Shared {
     sessions: people::Sessions,
     /// Registrations and logins per client.
     limiter: people::Limiter,
+    /// See [`Options::trusted_proxies`].
+    trusted_proxies: Vec<std::net::IpAddr>,
     /// The map page's Content-Security-Policy (its script and style by hash).
     map_policy: HeaderValue,
     view: RwLock<Arc<Published>>,
@@ -155,6 +161,7 @@ pub fn run(
         read_only: options.read_only,
         sessions: people::Sessions::default(),
         limiter: people::Limiter::new(options.posts_per_client, LIMIT_WINDOW),
+        trusted_proxies: options.trusted_proxies.clone(),
         map_policy: HeaderValue::from_str(&crate::report::content_security_policy())
             .expect("the policy is ASCII"),
         view: RwLock::new(Arc::new(first)),

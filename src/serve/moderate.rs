@@ -111,7 +111,7 @@ fn csrf_refused() -> Problem {
 /// `POST /login`.
 pub async fn login(
     State(s): State<Arc<Shared>>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Response, Problem> {
@@ -119,7 +119,8 @@ pub async fn login(
         return Ok(read_only());
     }
     people::same_origin(&s, &headers)?;
-    if let Err(wait) = s.limiter.attempt(client.ip(), "login") {
+    let client = people::client(&s, peer, &headers);
+    if let Err(wait) = s.limiter.attempt(client, "login") {
         return Err(Problem::new(
             StatusCode::TOO_MANY_REQUESTS,
             "TooManyRequests",
@@ -148,9 +149,7 @@ pub async fn login(
     .map_err(|e| Problem::internal(e.to_string()))?
     .map_err(Problem::internal)?;
     let Some(account) = account else {
-        super::event(
-            serde_json::json!({"event": "login failed", "client": client.ip().to_string()}),
-        );
+        super::event(serde_json::json!({"event": "login failed", "client": client.to_string()}));
         return Ok(login_form(&s, &access::random_secret(), true));
     };
     super::event(serde_json::json!({"event": "login", "user": account.name}));

@@ -13,7 +13,7 @@ use super::ogc::Problem;
 use crate::access::{self, Account, Role};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use std::collections::{HashMap, VecDeque};
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -66,6 +66,36 @@ impl Sessions {
         let mut all = self.0.lock().unwrap_or_else(|e| e.into_inner());
         all.remove(&access::token_hash(id));
     }
+}
+
+/// The client of a request from `peer`: the peer itself, or, when the
+/// peer is a trusted proxy, the last address in `X-Forwarded-For` that is
+/// not a trusted proxy (each proxy appends the address it heard from;
+/// what comes before the first untrusted one is whatever the client sent).
+/// A header that does not parse leaves the peer.
+pub fn client(s: &Shared, peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
+    let peer = peer.ip();
+    if !s.trusted_proxies.contains(&peer) {
+        return peer;
+    }
+    let mut hops = Vec::new();
+    for value in headers.get_all("x-forwarded-for") {
+        let Ok(text) = value.to_str() else {
+            return peer;
+        };
+        for hop in text.split(',') {
+            match hop.trim().parse::<IpAddr>() {
+                Ok(ip) => hops.push(ip),
+                Err(_) => return peer,
+            }
+        }
+    }
+    hops.iter()
+        .rev()
+        .find(|ip| !s.trusted_proxies.contains(ip))
+        .or(hops.first())
+        .copied()
+        .unwrap_or(peer)
 }
 
 /// Attempts per client and purpose within a window.

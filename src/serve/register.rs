@@ -281,7 +281,7 @@ fn thanks(id: Option<i64>) -> Response {
 /// `POST /register`.
 pub async fn submit(
     State(s): State<Arc<Shared>>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
@@ -291,7 +291,8 @@ pub async fn submit(
     if let Err(p) = people::same_origin(&s, &headers) {
         return p.into_response();
     }
-    if let Err(wait) = s.limiter.attempt(client.ip(), "register") {
+    let client = people::client(&s, peer, &headers);
+    if let Err(wait) = s.limiter.attempt(client, "register") {
         let mut r = refused(
             StatusCode::TOO_MANY_REQUESTS,
             &format!(
@@ -334,7 +335,7 @@ pub async fn submit(
     pairs.retain(|(k, _)| k != "csrf" && k != HONEYPOT);
     if honey {
         super::event(
-            serde_json::json!({"event": "registration honeypot", "client": client.ip().to_string()}),
+            serde_json::json!({"event": "registration honeypot", "client": client.to_string()}),
         );
         return thanks(None);
     }
