@@ -9,7 +9,9 @@ use common::{fixture, pg};
 use stadtatlas::districts::DistrictMap;
 use stadtatlas::model::{LonLat, Meters};
 use stadtatlas::query::{self, Atlas, Filter, MatrixBy, NearTarget, Reach};
-use stadtatlas::store::{AssignmentRow, Assignments, ChangeSet, Snapshot, SqliteStore, Store};
+use stadtatlas::store::{
+    AssignmentRow, Assignments, ChangeSet, EntityOrder, Snapshot, SqliteStore, Store,
+};
 use std::path::Path;
 
 /// The district assignments an import stores with these records.
@@ -655,45 +657,54 @@ fn an_entity_with_every_field_comes_back_whole() {
     assert_eq!(existing.snapshot().unwrap().entities, [e]);
 }
 
-/// Chunks come in store order and complete; an error of the consumer stops
-/// the reading and is what the call returns.
+/// Chunks come in store order, or in the order listings use (kind, name,
+/// id: the same as sorting the snapshot), and complete; an error of the
+/// consumer stops the reading and is what the call returns.
 #[test]
 fn entity_chunks_come_in_order_and_stop_at_the_first_error() {
     let dir = tempfile::tempdir().unwrap();
     let snapshot = fixture();
     let store = write_store(&dir.path().join("atlas.gpkg"), &snapshot);
-    let mut ids = Vec::new();
-    let mut sizes = Vec::new();
-    store
-        .for_each_entity_chunk(1_000, &mut |chunk| {
-            sizes.push(chunk.len());
-            ids.extend(chunk.into_iter().map(|e| e.id));
-            Ok(())
-        })
-        .unwrap();
-    let written: Vec<String> = snapshot.entities.iter().map(|e| e.id.clone()).collect();
-    assert_eq!(ids, written);
-    assert!(
-        sizes.len() > 2 && sizes.iter().all(|&n| n <= 1_000),
-        "{sizes:?}"
-    );
+    let mut listed = snapshot.entities.clone();
+    listed.sort_by(EntityOrder::listed);
+    for (order, want) in [
+        (EntityOrder::Stored, &snapshot.entities),
+        (EntityOrder::Listed, &listed),
+    ] {
+        let mut got = Vec::new();
+        let mut sizes = Vec::new();
+        store
+            .for_each_entity_chunk(1_000, order, &mut |chunk| {
+                sizes.push(chunk.len());
+                got.extend(chunk);
+                Ok(())
+            })
+            .unwrap();
+        assert!(got == *want, "{order:?}: other entities or another order");
+        assert!(
+            sizes.len() > 2 && sizes.iter().all(|&n| n <= 1_000),
+            "{sizes:?}"
+        );
 
-    let mut calls = 0;
-    let err = store
-        .for_each_entity_chunk(1_000, &mut |_| {
-            calls += 1;
-            if calls == 3 {
-                return Err(stadtatlas::store::StoreError::Corrupt {
-                    what: "test",
-                    id: "third chunk".into(),
-                    source: "stop".into(),
-                });
-            }
-            Ok(())
-        })
-        .unwrap_err();
-    assert!(err.to_string().contains("third chunk"), "{err}");
-    assert_eq!(calls, 3);
+        let mut calls = 0;
+        let err = store
+            .for_each_entity_chunk(1_000, order, &mut |_| {
+                calls += 1;
+                if calls == 3 {
+                    return Err(stadtatlas::store::StoreError::Corrupt {
+                        what: "test",
+                        id: "third chunk".into(),
+                        source: "stop".into(),
+                    });
+                }
+                Ok(())
+            })
+            .unwrap_err();
+        assert!(err.to_string().contains("third chunk"), "{err}");
+        assert_eq!(calls, 3);
+    }
+    // The fixture's kinds and repeated names make the orders differ.
+    assert!(listed != snapshot.entities);
 }
 
 /// A reader opened before a write sees the write on its next question.

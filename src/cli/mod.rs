@@ -308,14 +308,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             Ok(Outcome::Ok)
         }
         Command::List { filter } => {
-            let atlas = load(&store_at)?;
-            let f = filter.to_filter();
-            let mut rows: Vec<_> = (0..atlas.entities.len())
-                .filter(|&i| f.matches(&atlas.entities[i]))
-                .map(|i| atlas.row(i))
-                .collect();
-            rows.sort_by(|a, b| a.kind.cmp(&b.kind).then_with(|| a.name.cmp(&b.name)));
-            emit_entities(&out, &atlas, &rows)?;
+            let held = store_at.open_for_reading()?;
+            output::list(&out, &*held, &filter.to_filter())?;
             Ok(Outcome::Ok)
         }
         Command::Show { id } => {

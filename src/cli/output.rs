@@ -6,7 +6,7 @@ use serde::Serialize;
 use stadtatlas::export::{self, Grid, TableStyle, label};
 use stadtatlas::governance;
 use stadtatlas::model::Lang;
-use stadtatlas::query::{Atlas, EntityRow};
+use stadtatlas::query::{self, Atlas, EntityRow, Filter};
 use stadtatlas::store::Revision;
 use std::io::Write;
 
@@ -321,6 +321,108 @@ pub fn emit_entities(out: &Out, atlas: &Atlas, rows: &[EntityRow]) -> Result<()>
             export::entity_grid(rows, &levels, &atlas.vocabulary, out.lang)
         }),
     }
+}
+
+/// `list`: the records the store hands over in list order, written as
+/// they come in JSON, GeoJSON and CSV (the same bytes as one answer, with
+/// memory for one chunk of the store); a table or Markdown, whose column
+/// widths and count need every row, from the rows alone.
+pub fn list(out: &Out, store: &dyn stadtatlas::store::Store, filter: &Filter) -> Result<()> {
+    use serde::ser::{SerializeSeq, Serializer};
+    // Stdout, not its lock: the chunks may be written from the store's
+    // reading thread.
+    let mut w = std::io::BufWriter::new(std::io::stdout());
+    let json_err = |e: serde_json::Error| anyhow::Error::from(std::io::Error::from(e));
+    match out.format {
+        Format::Json => {
+            let mut json = serde_json::Serializer::pretty(&mut w);
+            let mut seq = json.serialize_seq(None).map_err(json_err)?;
+            query::list_in_store(store, filter, |_, rows| {
+                rows.iter()
+                    .try_for_each(|r| seq.serialize_element(r))
+                    .map_err(json_err)
+            })?;
+            seq.end().map_err(json_err)?;
+            w.write_all(b"\n")?;
+        }
+        Format::Geojson => {
+            // The collection's members around its features, as
+            // `geojson_out::entities` writes them (compact).
+            let frame = |atlas: &Atlas| -> Result<(String, String)> {
+                let empty = export::geojson_out::entities(atlas, &[], export::Profile::Public);
+                let text = serde_json::to_string(&empty)?;
+                let (head, tail) = text
+                    .split_once("\"features\":[]")
+                    .expect("a FeatureCollection has features");
+                Ok((format!("{head}\"features\":["), format!("]{tail}")))
+            };
+            let mut tail = None;
+            let mut first = true;
+            query::list_in_store(store, filter, |atlas, rows| {
+                if tail.is_none() {
+                    let (head, rest) = frame(atlas)?;
+                    w.write_all(head.as_bytes())?;
+                    tail = Some(rest);
+                }
+                for r in &rows {
+                    if !std::mem::take(&mut first) {
+                        w.write_all(b",")?;
+                    }
+                    let feature =
+                        export::geojson_out::entity_feature(atlas, r, export::Profile::Public);
+                    serde_json::to_writer(&mut w, &feature).map_err(json_err)?;
+                }
+                Ok::<(), anyhow::Error>(())
+            })
+            .and_then(|atlas| {
+                let tail = match tail {
+                    Some(tail) => tail,
+                    None => {
+                        let (head, tail) = frame(&atlas)?;
+                        w.write_all(head.as_bytes())?;
+                        tail
+                    }
+                };
+                w.write_all(tail.as_bytes())?;
+                w.write_all(b"\n")?;
+                Ok(())
+            })?;
+        }
+        Format::Csv => {
+            let mut csv = csv::Writer::from_writer(&mut w);
+            let mut headers = true;
+            let atlas = query::list_in_store(store, filter, |atlas, rows| {
+                let levels = atlas.districts.hierarchy.level_ids();
+                export::entity_grid(&rows, &levels, &atlas.vocabulary, out.lang)
+                    .write_csv(&mut csv, std::mem::take(&mut headers))
+                    .map_err(|e| anyhow::Error::from(std::io::Error::from(e)))
+            })?;
+            if headers {
+                let levels = atlas.districts.hierarchy.level_ids();
+                export::entity_grid(&[], &levels, &atlas.vocabulary, out.lang)
+                    .write_csv(&mut csv, true)
+                    .map_err(std::io::Error::from)?;
+            }
+            csv.flush()?;
+        }
+        _ => {
+            // The cells of every row, each chunk's rows dropped once they are cells.
+            let grid_of = |atlas: &Atlas| {
+                let levels = atlas.districts.hierarchy.level_ids();
+                export::EntityGrid::new(levels, atlas.vocabulary.clone(), out.lang, false)
+            };
+            let mut grid = None;
+            let atlas = query::list_in_store(store, filter, |atlas, rows| {
+                grid.get_or_insert_with(|| grid_of(atlas)).add(&rows);
+                Ok::<(), anyhow::Error>(())
+            })?;
+            let grid = grid.unwrap_or_else(|| grid_of(&atlas)).finish();
+            drop(w);
+            return print(&grid_text(out, &grid)?);
+        }
+    }
+    w.flush()?;
+    Ok(())
 }
 
 /// `show ID`.

@@ -155,6 +155,20 @@ impl Grid {
     /// RFC 4180 CSV (notes are left out: a CSV holds only the table).
     pub fn to_csv(&self) -> String {
         let mut w = csv::Writer::from_writer(Vec::new());
+        self.write_csv(&mut w, true).expect("writing to memory");
+        String::from_utf8(w.into_inner().expect("flushing memory")).expect("CSV of UTF-8 cells")
+    }
+
+    /// The rows of [`Grid::to_csv`], after its header line when `headers`:
+    /// a long table written a part at a time, as its parts come.
+    ///
+    /// # Errors
+    /// What writing to `w` fails with.
+    pub fn write_csv<W: std::io::Write>(
+        &self,
+        w: &mut csv::Writer<W>,
+        headers: bool,
+    ) -> csv::Result<()> {
         // Opened in a spreadsheet by people: text that would be a formula is
         // neutralised; numbers (counts, shares) stay numbers.
         let cell = |c: &String| {
@@ -164,13 +178,13 @@ impl Grid {
                 super::csv_out::neutralise(c)
             }
         };
-        w.write_record(self.headers.iter().map(cell))
-            .expect("writing to memory");
-        for row in &self.rows {
-            w.write_record(row.iter().map(cell))
-                .expect("writing to memory");
+        if headers {
+            w.write_record(self.headers.iter().map(cell))?;
         }
-        String::from_utf8(w.into_inner().expect("flushing memory")).expect("CSV of UTF-8 cells")
+        for row in &self.rows {
+            w.write_record(row.iter().map(cell))?;
+        }
+        Ok(())
     }
 
     /// A GitHub-flavoured Markdown table, ready for an appendix.

@@ -14,4 +14,4 @@ mod tables;
 pub use grid::{Grid, TableStyle};
 pub use labels::label;
 pub use profile::{INTERNAL_NOTICE, Profile, public_snapshot};
-pub use tables::{districts_grid, entity_grid, gaps_grid, matrix_grid, where_grid};
+pub use tables::{EntityGrid, districts_grid, entity_grid, gaps_grid, matrix_grid, where_grid};

@@ -41,19 +41,44 @@ pub fn entity_grid(
     lang: Lang,
 ) -> Grid {
     let with_distance = rows.iter().any(|r| r.distance_m.is_some());
-    let mut headers = headers(
-        &["id", "name", "kind", "category", "fields", "lon", "lat"],
-        lang,
-    );
-    headers.extend(levels.iter().cloned());
-    headers.push(label("provisional", lang));
-    if with_distance {
-        headers.push(label("distance_m", lang));
+    let mut grid = EntityGrid::new(levels.to_vec(), vocabulary.clone(), lang, with_distance);
+    grid.add(rows);
+    grid.finish()
+}
+
+/// [`entity_grid`] made a part at a time: a long listing keeps the cells
+/// of the rows it was given, not the rows.
+pub struct EntityGrid {
+    levels: Vec<String>,
+    vocabulary: Vocabulary,
+    lang: Lang,
+    with_distance: bool,
+    body: Vec<Vec<String>>,
+    any_provisional: bool,
+}
+
+impl EntityGrid {
+    /// An empty listing; `with_distance` adds the column of distances.
+    pub fn new(
+        levels: Vec<String>,
+        vocabulary: Vocabulary,
+        lang: Lang,
+        with_distance: bool,
+    ) -> Self {
+        Self {
+            levels,
+            vocabulary,
+            lang,
+            with_distance,
+            body: Vec::new(),
+            any_provisional: false,
+        }
     }
-    let mut any_provisional = false;
-    let body = rows
-        .iter()
-        .map(|r| {
+
+    /// Adds the cells of `rows`.
+    pub fn add(&mut self, rows: &[EntityRow]) {
+        let lang = self.lang;
+        self.body.extend(rows.iter().map(|r| {
             let mut cells = vec![
                 r.id.clone(),
                 r.name.clone(),
@@ -61,32 +86,46 @@ pub fn entity_grid(
                 r.category.clone().unwrap_or_default(),
                 r.fields
                     .iter()
-                    .map(|f| vocabulary.field_label(f, lang).to_string())
+                    .map(|f| self.vocabulary.field_label(f, lang).to_string())
                     .collect::<Vec<_>>()
                     .join("; "),
                 fmt_coord(r.lon),
                 fmt_coord(r.lat),
             ];
-            for level in levels {
+            for level in &self.levels {
                 cells.push(r.districts.get(level).cloned().unwrap_or_default());
             }
-            any_provisional |= r.districts_provisional;
+            self.any_provisional |= r.districts_provisional;
             cells.push(yes(r.districts_provisional));
-            if with_distance {
+            if self.with_distance {
                 cells.push(r.distance_m.map(|d| format!("{d:.1}")).unwrap_or_default());
             }
             cells
-        })
-        .collect();
-    let mut notes = vec![match lang {
-        Lang::De => format!("{} Einträge", rows.len()),
-        Lang::En => format!("{} entities", rows.len()),
-    }];
-    notes.extend(provisional_notes(any_provisional, lang));
-    Grid {
-        headers,
-        rows: body,
-        notes,
+        }));
+    }
+
+    /// The listing, with its count and notices under it.
+    pub fn finish(self) -> Grid {
+        let lang = self.lang;
+        let mut headers = headers(
+            &["id", "name", "kind", "category", "fields", "lon", "lat"],
+            lang,
+        );
+        headers.extend(self.levels.iter().cloned());
+        headers.push(label("provisional", lang));
+        if self.with_distance {
+            headers.push(label("distance_m", lang));
+        }
+        let mut notes = vec![match lang {
+            Lang::De => format!("{} Einträge", self.body.len()),
+            Lang::En => format!("{} entities", self.body.len()),
+        }];
+        notes.extend(provisional_notes(self.any_provisional, lang));
+        Grid {
+            headers,
+            rows: self.body,
+            notes,
+        }
     }
 }
 

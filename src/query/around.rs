@@ -13,12 +13,17 @@ use crate::districts::{CITY_WIDE, DistrictMap, DistrictRef, OUTSIDE};
 use crate::metric::within;
 use crate::model::{Entity, LonLat, Meters};
 use crate::store::tally::{Place, Tally};
-use crate::store::{Snapshot, Store};
+use crate::store::{EntityOrder, Snapshot, Store};
 use geo::BoundingRect;
 use std::sync::Arc;
 
 /// How many entities a streamed question holds in memory at once.
 pub(super) const CHUNK: usize = 50_000;
+
+/// The chunk of [`list_in_store`]: its rows are written out as they come,
+/// so a small one keeps memory small (three are held at once: one read,
+/// one parsed, one written) at little cost per chunk.
+const LIST_CHUNK: usize = 4_096;
 
 /// An answer together with the small atlas it was found in (for output that
 /// needs geometry or district names).
@@ -196,7 +201,7 @@ pub fn matrix_in_store(
                 counter.add_counted(&tally.profile.stand_in(), at, count(tally.n));
             }
         }
-        None => store.for_each_entity_chunk(CHUNK, &mut |chunk| {
+        None => store.for_each_entity_chunk(CHUNK, EntityOrder::Stored, &mut |chunk| {
             let assignments = districts.districts.assign_all(&chunk);
             for (e, a) in chunk.iter().zip(&assignments) {
                 counter.add(e, a);
@@ -246,7 +251,7 @@ pub fn district_table_in_store(
                 }
             }
         }
-        None => store.for_each_entity_chunk(CHUNK, &mut |chunk| {
+        None => store.for_each_entity_chunk(CHUNK, EntityOrder::Stored, &mut |chunk| {
             let assignments = districts.districts.assign_all(&chunk);
             for (e, a) in chunk.iter().zip(&assignments) {
                 counter.add(&districts, e, a);
@@ -320,6 +325,45 @@ pub fn gaps_in_store(
         atlas,
         answer: gaps,
     })
+}
+
+/// `list`: the entities that pass `filter`, in the order listings use
+/// ([`EntityOrder::Listed`]), handed to `f` a chunk at a time with the
+/// small atlas of that chunk (its districts, the vocabulary), so that the
+/// caller can write them out while the store is read and memory holds one
+/// chunk, whatever the store's size. Returns the atlas of the districts
+/// alone (levels, vocabulary and notices even when nothing passed).
+///
+/// # Errors
+/// When the store fails ([`QueryError`]), or what `f` returns.
+pub fn list_in_store<E: From<QueryError> + Send>(
+    store: &dyn Store,
+    filter: &Filter,
+    mut f: impl FnMut(&Atlas, Vec<EntityRow>) -> Result<(), E> + Send,
+) -> Result<Atlas, E> {
+    let frame = Frame::read(store).map_err(E::from)?;
+    // A failure of `f` travels through the store's reader as a StoreError;
+    // it is kept here and returned as it was.
+    let mut failed = None;
+    let read = store.for_each_entity_chunk(LIST_CHUNK, EntityOrder::Listed, &mut |chunk| {
+        let atlas = frame.atlas(chunk);
+        let rows: Vec<EntityRow> = (0..atlas.entities.len())
+            .filter(|&i| filter.matches(&atlas.entities[i]))
+            .map(|i| atlas.row(i))
+            .collect();
+        if rows.is_empty() {
+            return Ok(());
+        }
+        f(&atlas, rows).map_err(|e| {
+            failed = Some(e);
+            crate::store::StoreError::Stopped
+        })
+    });
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    read.map_err(QueryError::from)?;
+    Ok(frame.atlas(Vec::new()))
 }
 
 /// [`super::inside`], reading only the entities whose point lies in the

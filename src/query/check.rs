@@ -8,7 +8,7 @@ use crate::model::MatchQuality;
 use crate::quality::{
     Candidate, DuplicateReason, NameAndPlace, SHOWN_PAIRS, likely_duplicates, strongest,
 };
-use crate::store::Store;
+use crate::store::{EntityOrder, Store};
 use serde::Serialize;
 use std::borrow::Cow;
 
@@ -69,7 +69,7 @@ pub fn check_in_store_by(
     let mut out = Vec::new();
     let mut candidates = Vec::new();
     let mut qualities = QualityCounts::default();
-    store.for_each_entity_chunk(chunk, &mut |entities| {
+    store.for_each_entity_chunk(chunk, EntityOrder::Stored, &mut |entities| {
         let atlas = frame.atlas(entities);
         record_findings(&atlas, today, stale_days, &mut out);
         candidates.extend(atlas.entities.iter().map(NameAndPlace::of));

@@ -17,6 +17,38 @@ use serde::Serialize;
 use std::path::PathBuf;
 
 pub use location::Location;
+
+/// The order in which [`Store::for_each_entity_chunk`] hands entities over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntityOrder {
+    /// As they are stored: cheapest, for questions whose answers do not
+    /// depend on it.
+    Stored,
+    /// As listings show them: by kind ([`crate::model::EntityKind::ALL`]),
+    /// then name, then id, comparing bytes.
+    Listed,
+}
+
+impl EntityOrder {
+    /// The comparison of [`EntityOrder::Listed`].
+    pub fn listed(a: &Entity, b: &Entity) -> std::cmp::Ordering {
+        a.kind
+            .cmp(&b.kind)
+            .then_with(|| a.name.cmp(&b.name))
+            .then_with(|| a.id.cmp(&b.id))
+    }
+
+    /// The SQL that sorts a table's rows by their kind as
+    /// [`EntityOrder::Listed`] does (the kinds' ranks).
+    pub(crate) fn kind_rank_sql() -> String {
+        let mut s = String::from("CASE kind");
+        for (rank, kind) in crate::model::EntityKind::ALL.iter().enumerate() {
+            s.push_str(&format!(" WHEN '{}' THEN {rank}", kind.as_str()));
+        }
+        s.push_str(" END");
+        s
+    }
+}
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
@@ -225,6 +257,10 @@ pub enum StoreError {
     },
     #[error("submission #{id} {state}; nothing was written")]
     NotPending { id: i64, state: String },
+    /// The consumer of [`Store::for_each_entity_chunk`] stopped the
+    /// reading; its own error says why.
+    #[error("the reading was stopped by its consumer")]
+    Stopped,
     #[error("stored {what} '{id}' cannot be read")]
     Corrupt {
         what: &'static str,
@@ -450,17 +486,21 @@ pub trait Store {
         Ok(all)
     }
 
-    /// Hands every entity to `f`, at most `size` at a time, so that a
-    /// question over all of them needs memory for one chunk only.
+    /// Hands every entity to `f`, at most `size` at a time and in `order`,
+    /// so that a question over all of them needs memory for one chunk only.
     ///
     /// # Errors
     /// As [`Store::snapshot`], or what `f` returns.
     fn for_each_entity_chunk(
         &self,
         size: usize,
+        order: EntityOrder,
         f: &mut (dyn FnMut(Vec<Entity>) -> Result<(), StoreError> + Send),
     ) -> Result<(), StoreError> {
-        let all = self.snapshot()?.entities;
+        let mut all = self.snapshot()?.entities;
+        if order == EntityOrder::Listed {
+            all.sort_by(EntityOrder::listed);
+        }
         for chunk in all.chunks(size.max(1)) {
             f(chunk.to_vec())?;
         }

@@ -533,9 +533,10 @@ impl Store for PgStore {
     fn for_each_entity_chunk(
         &self,
         size: usize,
+        order: crate::store::EntityOrder,
         f: &mut (dyn FnMut(Vec<Entity>) -> Result<(), StoreError> + Send),
     ) -> Result<(), StoreError> {
-        read::for_each_entity_chunk(self, size, f)
+        read::for_each_entity_chunk(self, size, order, f)
     }
 }
 

@@ -7,7 +7,7 @@
 use super::{PgStore, sql_err};
 use crate::model::{Contact, District, Entity, Level, Relation, Vocabulary};
 use crate::store::tally::{Place, Profile, Tally};
-use crate::store::{AssignmentRow, Revision, Snapshot, StoreError};
+use crate::store::{AssignmentRow, EntityOrder, Revision, Snapshot, StoreError};
 use postgres::Client;
 use postgres::types::ToSql;
 use rayon::prelude::*;
@@ -353,13 +353,22 @@ pub(super) fn entities_with_websites(
     entities_by_id(client, &ids)
 }
 
-/// Every entity in `fid` order, `size` at a time, through a cursor: the
-/// process holds one chunk, whatever the store's size.
+/// Every entity in `order` (stored: `fid`), `size` at a time, through a
+/// cursor: the process holds one chunk, whatever the store's size (the
+/// server sorts).
 pub(super) fn for_each_entity_chunk(
     store: &PgStore,
     size: usize,
+    order: EntityOrder,
     f: &mut (dyn FnMut(Vec<Entity>) -> Result<(), StoreError> + Send),
 ) -> Result<(), StoreError> {
+    let order_by = match order {
+        EntityOrder::Stored => "fid".to_string(),
+        EntityOrder::Listed => format!(
+            "{}, name COLLATE \"C\", id COLLATE \"C\"",
+            EntityOrder::kind_rank_sql()
+        ),
+    };
     let batch = |q: &str| -> Result<(), StoreError> {
         store
             .client
@@ -375,7 +384,7 @@ pub(super) fn for_each_entity_chunk(
     }
     let result = (|| {
         batch(&format!(
-            "DECLARE entity_chunks NO SCROLL CURSOR FOR SELECT {ENTITY} FROM entities ORDER BY fid"
+            "DECLARE entity_chunks NO SCROLL CURSOR FOR SELECT {ENTITY} FROM entities ORDER BY {order_by}"
         ))?;
         let fetch = format!("FETCH FORWARD {} FROM entity_chunks", size.max(1));
         loop {

@@ -591,8 +591,9 @@ impl Store for SqliteStore {
     fn for_each_entity_chunk(
         &self,
         size: usize,
+        order: crate::store::EntityOrder,
         f: &mut (dyn FnMut(Vec<crate::model::Entity>) -> Result<(), StoreError> + Send),
     ) -> Result<(), StoreError> {
-        read::for_each_entity_chunk(&self.conn, size, f)
+        read::for_each_entity_chunk(&self.conn, size, order, f)
     }
 }

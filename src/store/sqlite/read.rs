@@ -3,7 +3,7 @@
 use super::entity_row::{COLUMNS, StoredEntity};
 use super::{SqliteStore, sql_err};
 use crate::model::{Contact, District, Entity, Level, Relation, Vocabulary};
-use crate::store::{AssignmentRow, Revision, Snapshot, StoreError};
+use crate::store::{AssignmentRow, EntityOrder, Revision, Snapshot, StoreError};
 use rusqlite::Connection;
 use serde::de::DeserializeOwned;
 
@@ -378,19 +378,47 @@ pub(super) fn entities_without_point(conn: &Connection) -> Result<Vec<Entity>, S
     entities(conn, &query)
 }
 
-/// All entities, `size` at a time, in store (fid) order.
+/// All entities, `size` at a time, in `order`.
 ///
 /// SQLite reads the rows on this thread while another parses the previous
 /// chunk and hands it to `f`: the reading, a tenth of a microsecond per
 /// column, would otherwise wait for the parsing and `f`, and they for it.
+/// In [`EntityOrder::Listed`] the rows' keys are sorted first (kind, name,
+/// id and row number; SQLite's sorter would otherwise hold whole rows) and
+/// the rows then read by row number.
 pub(super) fn for_each_entity_chunk(
     conn: &Connection,
     size: usize,
+    order: EntityOrder,
     f: &mut (dyn FnMut(Vec<Entity>) -> Result<(), StoreError> + Send),
 ) -> Result<(), StoreError> {
-    let q = format!("SELECT {COLUMNS} FROM entities ORDER BY fid");
+    let q = match order {
+        EntityOrder::Stored => format!("SELECT {COLUMNS} FROM entities ORDER BY fid"),
+        EntityOrder::Listed => format!("SELECT {COLUMNS} FROM entities WHERE fid = ?1"),
+    };
+    // The keys and the rows they name from one snapshot of the store (an
+    // import between them would otherwise drop or change rows), and one
+    // read lock, not one per row (unless the caller holds a transaction).
+    let _snapshot = match order {
+        EntityOrder::Listed if conn.is_autocommit() => {
+            Some(conn.unchecked_transaction().map_err(sql_err("BEGIN"))?)
+        }
+        _ => None,
+    };
+    let fids: Vec<i64> = match order {
+        EntityOrder::Stored => Vec::new(),
+        EntityOrder::Listed => {
+            let keys = format!(
+                "SELECT fid FROM entities ORDER BY {}, name, id",
+                EntityOrder::kind_rank_sql()
+            );
+            let mut stmt = conn.prepare(&keys).map_err(sql_err(&keys))?;
+            stmt.query_map([], |r| r.get(0))
+                .and_then(|rows| rows.collect())
+                .map_err(sql_err(&keys))?
+        }
+    };
     let mut stmt = conn.prepare(&q).map_err(sql_err(&q))?;
-    let mut rows = stmt.query([]).map_err(sql_err(&q))?;
     let (chunks, received) = std::sync::mpsc::sync_channel::<Vec<StoredEntity>>(1);
     std::thread::scope(|scope| {
         let consumer = scope.spawn(move || {
@@ -400,13 +428,32 @@ pub(super) fn for_each_entity_chunk(
         });
         let mut read = || -> Result<(), StoreError> {
             let mut chunk = Vec::with_capacity(size);
-            while let Some(row) = rows.next().map_err(sql_err(&q))? {
+            // False once the consumer stopped (its result says why).
+            let mut pass = |row: &rusqlite::Row<'_>| -> Result<bool, StoreError> {
                 chunk.push(StoredEntity::from_row(row).map_err(sql_err(&q))?);
-                if chunk.len() == size {
-                    let full = std::mem::replace(&mut chunk, Vec::with_capacity(size));
-                    if chunks.send(full).is_err() {
-                        // The consumer stopped; its result says why.
-                        return Ok(());
+                if chunk.len() < size {
+                    return Ok(true);
+                }
+                let full = std::mem::replace(&mut chunk, Vec::with_capacity(size));
+                Ok(chunks.send(full).is_ok())
+            };
+            match order {
+                EntityOrder::Stored => {
+                    let mut rows = stmt.query([]).map_err(sql_err(&q))?;
+                    while let Some(row) = rows.next().map_err(sql_err(&q))? {
+                        if !pass(row)? {
+                            return Ok(());
+                        }
+                    }
+                }
+                EntityOrder::Listed => {
+                    for fid in &fids {
+                        let mut rows = stmt.query([fid]).map_err(sql_err(&q))?;
+                        if let Some(row) = rows.next().map_err(sql_err(&q))?
+                            && !pass(row)?
+                        {
+                            return Ok(());
+                        }
                     }
                 }
             }
