@@ -378,6 +378,9 @@ pub(super) fn entities_without_point(conn: &Connection) -> Result<Vec<Entity>, S
     entities(conn, &query)
 }
 
+/// How many rows of a listing are read at once, in row-number order.
+const LISTED_BLOCK: usize = 32_768;
+
 /// All entities, `size` at a time, in `order`.
 ///
 /// SQLite reads the rows on this thread while another parses the previous
@@ -429,30 +432,43 @@ pub(super) fn for_each_entity_chunk(
         let mut read = || -> Result<(), StoreError> {
             let mut chunk = Vec::with_capacity(size);
             // False once the consumer stopped (its result says why).
-            let mut pass = |row: &rusqlite::Row<'_>| -> Result<bool, StoreError> {
-                chunk.push(StoredEntity::from_row(row).map_err(sql_err(&q))?);
+            let mut pass = |e: StoredEntity| -> bool {
+                chunk.push(e);
                 if chunk.len() < size {
-                    return Ok(true);
+                    return true;
                 }
                 let full = std::mem::replace(&mut chunk, Vec::with_capacity(size));
-                Ok(chunks.send(full).is_ok())
+                chunks.send(full).is_ok()
             };
             match order {
                 EntityOrder::Stored => {
                     let mut rows = stmt.query([]).map_err(sql_err(&q))?;
                     while let Some(row) = rows.next().map_err(sql_err(&q))? {
-                        if !pass(row)? {
+                        if !pass(StoredEntity::from_row(row).map_err(sql_err(&q))?) {
                             return Ok(());
                         }
                     }
                 }
                 EntityOrder::Listed => {
-                    for fid in &fids {
-                        let mut rows = stmt.query([fid]).map_err(sql_err(&q))?;
-                        if let Some(row) = rows.next().map_err(sql_err(&q))?
-                            && !pass(row)?
-                        {
-                            return Ok(());
+                    // A block of the listing is read in row-number order, so
+                    // that each page is read once per block, not once per
+                    // row (a 10^6 listing copied ~60 GB of 64 KiB pages).
+                    for block in fids.chunks(LISTED_BLOCK) {
+                        let mut by_fid: Vec<(i64, usize)> =
+                            block.iter().enumerate().map(|(k, &fid)| (fid, k)).collect();
+                        by_fid.sort_unstable();
+                        let mut read: Vec<Option<StoredEntity>> =
+                            std::iter::repeat_with(|| None).take(block.len()).collect();
+                        for (fid, k) in by_fid {
+                            let mut rows = stmt.query([fid]).map_err(sql_err(&q))?;
+                            if let Some(row) = rows.next().map_err(sql_err(&q))? {
+                                read[k] = Some(StoredEntity::from_row(row).map_err(sql_err(&q))?);
+                            }
+                        }
+                        for e in read.into_iter().flatten() {
+                            if !pass(e) {
+                                return Ok(());
+                            }
                         }
                     }
                 }
