@@ -640,3 +640,50 @@ fn baseline_writes_the_bundle_and_hints_at_a_command_that_runs() {
         "{said}"
     );
 }
+
+/// A membership's field of expertise (the `field` column of a relations
+/// file, or `Fachgebiet` in German) is kept: `board check` counts it. A
+/// header `field` was read as an entity's `fields` and dropped.
+#[test]
+fn a_relations_files_field_column_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = halle_store(dir.path());
+    let english = dir.path().join("members.csv");
+    std::fs::write(
+        &english,
+        "from,to,role,field,source\n\
+         stadtwerke-halle-gmbh,beirat-digitale-agenda,member,bildung,Beschluss A\n",
+    )
+    .unwrap();
+    let german = dir.path().join("mitglieder.csv");
+    std::fs::write(
+        &german,
+        "Von;An;Rolle;Fachgebiet\n\
+         hallesche-verkehrs-ag-havag;beirat-digitale-agenda;member;verkehr\n",
+    )
+    .unwrap();
+    for file in [&english, &german] {
+        bin(&store)
+            .arg("import")
+            .arg(file)
+            .args(["--as", "relations"])
+            .assert()
+            .success();
+    }
+    let shown = json(&store, &["show", "beirat-digitale-agenda"]);
+    let fields: Vec<(String, Value)> = shown["relations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["from"].as_str().unwrap().to_string(), r["field"].clone()))
+        .collect();
+    for (from, field) in [
+        ("stadtwerke-halle-gmbh", "bildung"),
+        ("hallesche-verkehrs-ag-havag", "verkehr"),
+    ] {
+        assert!(
+            fields.contains(&(from.to_string(), Value::from(field))),
+            "{from}: {fields:?}"
+        );
+    }
+}

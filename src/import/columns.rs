@@ -85,7 +85,7 @@ const ALIASES: &[(&str, &[&str])] = &[
     ("from", &["from", "von"]),
     ("to", &["to", "an", "zu"]),
     ("role", &["role", "rolle", "funktion"]),
-    ("field", &["expertise", "fachgebiet"]),
+    ("field", &["field", "expertise", "fachgebiet"]),
     (
         "entity",
         &[
