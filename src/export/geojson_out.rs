@@ -74,6 +74,37 @@ pub fn entity_feature(atlas: &Atlas, r: &EntityRow, profile: Profile) -> Value {
     json!({"type": "Feature", "id": r.id, "geometry": geometry, "properties": props})
 }
 
+/// Where a relation's line ends at an entity: its point, else a point
+/// inside its area; `None` for a record without a place.
+pub fn anchor(e: &crate::model::Entity) -> Option<[f64; 2]> {
+    use geo::InteriorPoint;
+    match (e.location, &e.area) {
+        (Some(p), _) => Some([p.lon(), p.lat()]),
+        (None, Some(area)) => area.interior_point().map(|p| [p.x(), p.y()]),
+        (None, None) => None,
+    }
+}
+
+/// One relation (who takes part in what, in which role) as a GeoJSON
+/// Feature with the id `id`: a LineString from the one record to the other
+/// where both have a place ([`anchor`]), else without geometry. Its
+/// properties name both ends, the role, the field of action and the source.
+pub fn relation_feature(atlas: &Atlas, r: &crate::model::Relation, id: &str) -> Value {
+    let end = |entity: &str| atlas.entity_index(entity).ok().map(|i| &atlas.entities[i]);
+    let (from, to) = (end(&r.from), end(&r.to));
+    let geometry = match (from.and_then(anchor), to.and_then(anchor)) {
+        (Some(a), Some(b)) => json!({"type": "LineString", "coordinates": [
+            [round7(a[0]), round7(a[1])], [round7(b[0]), round7(b[1])],
+        ]}),
+        _ => Value::Null,
+    };
+    json!({"type": "Feature", "id": id, "geometry": geometry, "properties": {
+        "from": r.from, "from_name": from.map(|e| e.name.as_str()),
+        "to": r.to, "to_name": to.map(|e| e.name.as_str()),
+        "role": r.role.as_str(), "field": r.field, "source": r.source,
+    }})
+}
+
 /// Entities as a FeatureCollection: the point if there is one, else the area,
 /// else `null` (city-wide or located by district name only).
 ///

@@ -136,6 +136,25 @@ pub fn answer(question: &str, answer: &Value) -> String {
     page(&title, &t)
 }
 
+/// The columns of a page of entities or districts.
+const RECORD_COLUMNS: [(&str, &[&str]); 6] = [
+    ("Name", &["name"]),
+    ("Art", &["kind", "level"]),
+    ("Kategorie", &["category"]),
+    ("Handlungsfelder", &["fields"]),
+    ("Gebiete", &["districts", "parent"]),
+    ("Quelle", &["source"]),
+];
+
+/// The columns of a page of relations.
+const RELATION_COLUMNS: [(&str, &[&str]); 5] = [
+    ("Von", &["from_name", "from"]),
+    ("Rolle", &["role"]),
+    ("An", &["to_name", "to"]),
+    ("Handlungsfeld", &["field"]),
+    ("Quelle", &["source"]),
+];
+
 /// A page of features as a table, with the paging links above it.
 pub fn features(
     title: &str,
@@ -152,34 +171,37 @@ pub fn features(
     if let Some(links) = head["links"].as_array() {
         s.push_str(&link_list(links));
     }
-    s.push_str(
-        "<table><thead><tr><th>id</th><th>Name</th><th>Art</th><th>Kategorie</th>\
-         <th>Handlungsfelder</th><th>Gebiete</th><th>Quelle</th></tr></thead><tbody>",
-    );
+    // Each column: its header and the properties it shows (the first there).
+    let columns: &[(&str, &[&str])] = if features
+        .iter()
+        .any(|f| f["properties"].get("role").is_some())
+    {
+        &RELATION_COLUMNS
+    } else {
+        &RECORD_COLUMNS
+    };
+    s.push_str("<table><thead><tr><th>id</th>");
+    for (header, _) in columns {
+        let _ = write!(s, "<th>{}</th>", esc(header));
+    }
+    s.push_str("</tr></thead><tbody>");
     for f in features {
         let id = f["id"].as_str().unwrap_or_default();
         let p = &f["properties"];
-        let cell = |k: &str| value(&p[k]);
         let _ = write!(
             s,
-            "<tr><td><a href=\"{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td><a href=\"{}\">{}</a></td>",
             attr(&item_href(id)),
-            esc(id),
-            cell("name"),
-            if p.get("kind").is_some() {
-                cell("kind")
-            } else {
-                cell("level")
-            },
-            cell("category"),
-            cell("fields"),
-            if p.get("districts").is_some() {
-                cell("districts")
-            } else {
-                cell("parent")
-            },
-            cell("source"),
+            esc(id)
         );
+        for (_, keys) in columns {
+            let shown = keys
+                .iter()
+                .find(|k| p.get(**k).is_some())
+                .unwrap_or(&keys[0]);
+            let _ = write!(s, "<td>{}</td>", value(&p[*shown]));
+        }
+        s.push_str("</tr>");
     }
     s.push_str("</tbody></table>");
     page(title, &s)

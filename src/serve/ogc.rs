@@ -31,7 +31,7 @@ pub const CONFORMANCE: [&str; 4] = [
 ];
 
 /// The collections: id, title, description.
-pub const COLLECTIONS: [(&str, &str, &str); 2] = [
+pub const COLLECTIONS: [(&str, &str, &str); 3] = [
     (
         "entities",
         "Smart City actors",
@@ -43,6 +43,14 @@ pub const COLLECTIONS: [(&str, &str, &str); 2] = [
         "districts",
         "Districts",
         "District boundaries of every level (property `level`; filter with `level=`).",
+    ),
+    (
+        "relations",
+        "Relations",
+        "Who takes part in what: leads, partners, funders and operators of projects, \
+         members and chairs of bodies (properties `from`, `to`, `role`, `field`), as a \
+         line between the two records where both have a place. Filter with `role=`, \
+         `field=`, `district=` (either end). Public records only.",
     ),
 ];
 
@@ -206,11 +214,7 @@ pub async fn api(State(s): State<Arc<Shared>>, RawQuery(q): RawQuery) -> Respons
 
 fn collection(s: &Shared, view: &Published, id: &str) -> Option<Value> {
     let (id, title, description) = COLLECTIONS.iter().find(|c| c.0 == id)?;
-    let items = if *id == "entities" {
-        &view.entities
-    } else {
-        &view.districts
-    };
+    let (items, _) = view.collection(id)?;
     let mut description = description.to_string();
     if let Some(method) = &view.provisional {
         description.push_str(&format!(
@@ -295,6 +299,7 @@ const ENTITY_PARAMETERS: [&str; 8] = [
     "bbox", "limit", "offset", "kind", "field", "category", "status", "district",
 ];
 const DISTRICT_PARAMETERS: [&str; 5] = ["bbox", "limit", "offset", "level", "district"];
+const RELATION_PARAMETERS: [&str; 6] = ["bbox", "limit", "offset", "role", "field", "district"];
 
 fn number(name: &str, v: &str) -> Result<usize, Problem> {
     v.parse::<usize>()
@@ -357,7 +362,8 @@ impl ItemQuery {
                     q.limit = n.min(MAX_LIMIT);
                 }
                 "offset" => q.offset = number("offset", v)?,
-                "kind" => q.kind.extend(list(v)),
+                // A relation's role is its kind (see published::Item).
+                "kind" | "role" => q.kind.extend(list(v)),
                 "field" => q.field.extend(list(v)),
                 "category" => q.category.extend(list(v)),
                 "status" => q.status.extend(list(v)),
@@ -408,6 +414,7 @@ pub async fn items(
     let known: &[&str] = match id.as_str() {
         "entities" => &ENTITY_PARAMETERS,
         "districts" => &DISTRICT_PARAMETERS,
+        "relations" => &RELATION_PARAMETERS,
         _ => return no_collection(&id).into_response(),
     };
     let pairs = match parameters(raw, known, &DOCUMENT_FORMATS) {
@@ -419,10 +426,8 @@ pub async fn items(
         Err(p) => return p.into_response(),
     };
     let view = s.view();
-    let (all, boxes) = if id == "entities" {
-        (&view.entities, &view.entity_boxes)
-    } else {
-        (&view.districts, &view.district_boxes)
+    let Some((all, boxes)) = view.collection(&id) else {
+        return no_collection(&id).into_response();
     };
     // A box asks the R-tree for candidates (in the items' order); the exact
     // test is the same either way.
@@ -514,13 +519,9 @@ pub async fn item(
 ) -> Result<Response, Problem> {
     let html = document_asked(raw, &headers)?;
     let view = s.view();
-    let all = match id.as_str() {
-        "entities" => &view.entities,
-        "districts" => &view.districts,
-        _ => return Err(no_collection(&id)),
-    };
-    // Entities are sorted by id; districts are few.
-    let found = if id == "entities" {
+    let (all, _) = view.collection(&id).ok_or_else(|| no_collection(&id))?;
+    // Entities and relations are sorted by id; districts are few.
+    let found = if id != "districts" {
         all.binary_search_by(|i| i.id.as_str().cmp(&fid))
             .ok()
             .map(|k| &all[k])

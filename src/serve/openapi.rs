@@ -55,7 +55,7 @@ pub fn document(base: &str, title: &str) -> Value {
     };
     let collection_id = json!({
         "name": "collectionId", "in": "path", "required": true,
-        "schema": {"type": "string", "enum": ["entities", "districts"]},
+        "schema": {"type": "string", "enum": ["entities", "districts", "relations"]},
     });
     let feature_id = json!({
         "name": "featureId", "in": "path", "required": true, "schema": {"type": "string"},
@@ -79,7 +79,9 @@ pub fn document(base: &str, title: &str) -> Value {
             json!({"type": "integer", "minimum": 0, "default": 0}),
         ),
     ];
-    for name in ["kind", "field", "category", "status", "district", "level"] {
+    for name in [
+        "kind", "role", "field", "category", "status", "district", "level",
+    ] {
         items_parameters.push(list(name));
     }
     let link = json!({

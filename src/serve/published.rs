@@ -24,7 +24,8 @@ pub struct Item {
     /// `None` for a feature without geometry (city-wide, or located by a
     /// district's name only).
     pub bbox: Option<Bbox>,
-    /// Lower-case values the property filters compare with.
+    /// Lower-case values the property filters compare with: an entity's
+    /// kind, or a relation's role (`role=`).
     pub kind: String,
     pub fields: Vec<String>,
     pub category: Option<String>,
@@ -46,10 +47,13 @@ pub struct Published {
     pub atlas: Atlas,
     pub entities: Vec<Item>,
     pub districts: Vec<Item>,
+    /// The relations between published records, by id.
+    pub relations: Vec<Item>,
     /// The boxes of the entities and districts with a geometry, with their
     /// index in `entities`/`districts`.
     pub entity_boxes: RTree<Boxed>,
     pub district_boxes: RTree<Boxed>,
+    pub relation_boxes: RTree<Boxed>,
     /// District levels, coarsest first.
     pub levels: Vec<String>,
     /// Set when district boundaries are provisional: the method.
@@ -72,6 +76,7 @@ impl Published {
     ) -> Self {
         let atlas = Atlas::new(crate::export::public_snapshot(snapshot));
         let (entities, districts, levels) = items_of(&atlas);
+        let relations = relation_items(&atlas, &entities);
         let provisional = atlas.provisional_notice().map(str::to_string);
         // One page holds every record's details: a city's inventory, not a
         // register of a million addresses (QGIS reads those from the API).
@@ -106,6 +111,8 @@ impl Published {
             area,
             entity_boxes: boxes(&entities),
             district_boxes,
+            relation_boxes: boxes(&relations),
+            relations,
             entities,
             districts,
             levels,
@@ -214,7 +221,75 @@ fn items_of(atlas: &Atlas) -> (Vec<Item>, Vec<Item>, Vec<String>) {
     (entities, districts, levels)
 }
 
+/// The features of the relations, by id: `FROM--ROLE--TO` (and `--FIELD`
+/// for a membership with a field), numbered on where that repeats; a line
+/// between the two records where both have a place. Filtered by role
+/// (`kind`), field, and the districts of either end.
+fn relation_items(atlas: &Atlas, entities: &[Item]) -> Vec<Item> {
+    let districts_of = |id: &str| {
+        entities
+            .binary_search_by(|i| i.id.as_str().cmp(id))
+            .map(|k| entities[k].districts.clone())
+            .unwrap_or_default()
+    };
+    let mut items: Vec<Item> = Vec::with_capacity(atlas.relations.len());
+    let mut taken = std::collections::HashMap::<String, usize>::new();
+    for r in &atlas.relations {
+        let mut id = format!("{}--{}--{}", r.from, r.role.as_str(), r.to);
+        if let Some(f) = &r.field {
+            id.push_str("--");
+            id.push_str(f);
+        }
+        let n = taken.entry(id.clone()).or_default();
+        *n += 1;
+        if *n > 1 {
+            id = format!("{id}--{n}");
+        }
+        let feature = geojson_out::relation_feature(atlas, r, &id);
+        let end = |e: &str| {
+            atlas
+                .entity_index(e)
+                .ok()
+                .and_then(|i| geojson_out::anchor(&atlas.entities[i]))
+        };
+        let bbox = match (end(&r.from), end(&r.to)) {
+            (Some(a), Some(b)) => Some([
+                a[0].min(b[0]),
+                a[1].min(b[1]),
+                a[0].max(b[0]),
+                a[1].max(b[1]),
+            ]),
+            _ => None,
+        };
+        let mut districts = districts_of(&r.from);
+        districts.extend(districts_of(&r.to));
+        items.push(Item {
+            id,
+            bbox,
+            kind: r.role.as_str().to_string(),
+            fields: r.field.iter().map(|f| f.to_lowercase()).collect(),
+            category: None,
+            status: None,
+            districts,
+            level: None,
+            json: json_of(&feature),
+        });
+    }
+    items.sort_by(|a, b| a.id.cmp(&b.id));
+    items
+}
+
 impl Published {
+    /// A collection's features and the R-tree of their boxes, by its id.
+    pub fn collection(&self, id: &str) -> Option<(&[Item], &RTree<Boxed>)> {
+        match id {
+            "entities" => Some((&self.entities, &self.entity_boxes)),
+            "districts" => Some((&self.districts, &self.district_boxes)),
+            "relations" => Some((&self.relations, &self.relation_boxes)),
+            _ => None,
+        }
+    }
+
     /// The box around every item with a geometry, if any has one.
     pub fn extent(items: &[Item]) -> Option<Bbox> {
         items.iter().filter_map(|i| i.bbox).reduce(|a, b| {
