@@ -687,3 +687,45 @@ fn a_relations_files_field_column_is_kept() {
         );
     }
 }
+
+/// `export geojson|csv` is written beside its file and renamed into place:
+/// an export replaces the file whole, and one that cannot be written
+/// leaves neither a partial file nor a stray temporary one.
+#[test]
+fn an_export_replaces_its_file_whole_or_not_at_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = halle_store(dir.path());
+    let out = dir.path().join("akteure.geojson");
+    std::fs::write(
+        &out,
+        "old content that is longer than nothing".repeat(10_000),
+    )
+    .unwrap();
+    bin(&store)
+        .args(["export", "geojson", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let fc: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert!(fc["features"].as_array().unwrap().len() > 50);
+    // A folder where the file should go: refused, named, nothing left behind.
+    let folder = dir.path().join("exports");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(folder.join("keep.txt"), "x").unwrap();
+    let failed = bin(&store)
+        .args(["export", "csv", "--out"])
+        .arg(&folder)
+        .output()
+        .unwrap();
+    assert_eq!(failed.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&failed.stderr);
+    assert!(err.contains(folder.to_str().unwrap()), "{err}");
+    let mut left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with(".stadtatlas"))
+        .collect();
+    left.sort();
+    assert!(left.is_empty(), "{left:?}");
+    assert!(folder.join("keep.txt").exists());
+}

@@ -657,8 +657,8 @@ fn an_entity_with_every_field_comes_back_whole() {
     assert_eq!(existing.snapshot().unwrap().entities, [e]);
 }
 
-/// Chunks come in store order, or in the order listings use (kind, name,
-/// id: the same as sorting the snapshot), and complete; an error of the
+/// Chunks come in store order, in the order listings use (kind, name, id)
+/// or by id (the same as sorting the snapshot), and complete; an error of the
 /// consumer stops the reading and is what the call returns.
 #[test]
 fn entity_chunks_come_in_order_and_stop_at_the_first_error() {
@@ -667,9 +667,12 @@ fn entity_chunks_come_in_order_and_stop_at_the_first_error() {
     let store = write_store(&dir.path().join("atlas.gpkg"), &snapshot);
     let mut listed = snapshot.entities.clone();
     listed.sort_by(EntityOrder::listed);
+    let mut by_id = snapshot.entities.clone();
+    by_id.sort_by(|a, b| a.id.cmp(&b.id));
     for (order, want) in [
         (EntityOrder::Stored, &snapshot.entities),
         (EntityOrder::Listed, &listed),
+        (EntityOrder::ById, &by_id),
     ] {
         let mut got = Vec::new();
         let mut sizes = Vec::new();

@@ -13,7 +13,7 @@ use anyhow::{Context, Result, bail};
 use args::{ByArg, Cli, Command, ExportFormat, FilterArgs, Format, LangArg, ProfileArg};
 use output::{Out, emit, emit_entities};
 use stadtatlas::districts::DistrictRef;
-use stadtatlas::export::{self, Profile, csv_out, geojson_out, gpkg_out};
+use stadtatlas::export::{self, Profile, csv_out, gpkg_out, stream};
 use stadtatlas::governance;
 use stadtatlas::import::{self, ImportOptions};
 use stadtatlas::model::Lang;
@@ -269,37 +269,40 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             excel,
             filter,
         } => {
-            let atlas = load(&store_at)?;
             let p = profile(p);
+            if excel && what != ExportFormat::Csv {
+                bail!("--excel is for `export csv`");
+            }
+            // GeoJSON and CSV are written as the store hands the records over.
+            let streamed = match what {
+                ExportFormat::Geojson => Some(stream::EntityFile::Geojson),
+                ExportFormat::Csv => Some(stream::EntityFile::Csv(if excel {
+                    csv_out::CsvDialect::Excel
+                } else {
+                    csv_out::CsvDialect::Plain
+                })),
+                ExportFormat::Gpkg => None,
+            };
+            if let Some(format) = streamed {
+                let held = store_at.open_for_reading()?;
+                let n = stream::entities_to_file(&*held, format, p, &filter.to_filter(), &file)?;
+                let (profile, file) = (p.as_str(), file.display());
+                out.say(
+                    format_args!("{n} Einträge ({profile}-Profil) nach {file} geschrieben"),
+                    format_args!("wrote {n} entities ({profile} profile) to {file}"),
+                );
+                return Ok(Outcome::Ok);
+            }
+            let atlas = load(&store_at)?;
             let f = p.apply(&filter.to_filter());
             let mut rows: Vec<_> = (0..atlas.entities.len())
                 .filter(|&i| f.matches(&atlas.entities[i]))
                 .map(|i| atlas.row(i))
                 .collect();
             rows.sort_by(|a, b| a.id.cmp(&b.id));
-            if excel && what != ExportFormat::Csv {
-                bail!("--excel is for `export csv`");
-            }
-            let write = |bytes: Vec<u8>| {
-                std::fs::write(&file, bytes).with_context(|| format!("writing {}", file.display()))
-            };
-            match what {
-                ExportFormat::Geojson => write(serde_json::to_vec(&geojson_out::entities(
-                    &atlas, &rows, p,
-                ))?)?,
-                ExportFormat::Csv => write(csv_out::entities(
-                    &atlas,
-                    &rows,
-                    p,
-                    if excel {
-                        csv_out::CsvDialect::Excel
-                    } else {
-                        csv_out::CsvDialect::Plain
-                    },
-                ))?,
-                ExportFormat::Gpkg => gpkg_out::write(&atlas, &rows, p, &file)
-                    .with_context(|| format!("writing {}", file.display()))?,
-            }
+            // A GeoPackage is a store of its own, written from all of them.
+            gpkg_out::write(&atlas, &rows, p, &file)
+                .with_context(|| format!("writing {}", file.display()))?;
             let (n, profile, file) = (rows.len(), p.as_str(), file.display());
             out.say(
                 format_args!("{n} Einträge ({profile}-Profil) nach {file} geschrieben"),

@@ -7,7 +7,7 @@ use stadtatlas::export::{self, Grid, TableStyle, label};
 use stadtatlas::governance;
 use stadtatlas::model::Lang;
 use stadtatlas::query::{self, Atlas, EntityRow, Filter};
-use stadtatlas::store::Revision;
+use stadtatlas::store::{EntityOrder, Revision};
 use std::io::Write;
 
 /// Where and how to write.
@@ -337,7 +337,7 @@ pub fn list(out: &Out, store: &dyn stadtatlas::store::Store, filter: &Filter) ->
         Format::Json => {
             let mut json = serde_json::Serializer::pretty(&mut w);
             let mut seq = json.serialize_seq(None).map_err(json_err)?;
-            query::list_in_store(store, filter, |_, rows| {
+            query::rows_in_store(store, filter, EntityOrder::Listed, false, |_, rows| {
                 rows.iter()
                     .try_for_each(|r| seq.serialize_element(r))
                     .map_err(json_err)
@@ -346,57 +346,26 @@ pub fn list(out: &Out, store: &dyn stadtatlas::store::Store, filter: &Filter) ->
             w.write_all(b"\n")?;
         }
         Format::Geojson => {
-            // The collection's members around its features, as
-            // `geojson_out::entities` writes them (compact).
-            let frame = |atlas: &Atlas| -> Result<(String, String)> {
-                let empty = export::geojson_out::entities(atlas, &[], export::Profile::Public);
-                let text = serde_json::to_string(&empty)?;
-                let (head, tail) = text
-                    .split_once("\"features\":[]")
-                    .expect("a FeatureCollection has features");
-                Ok((format!("{head}\"features\":["), format!("]{tail}")))
-            };
-            let mut tail = None;
-            let mut first = true;
-            query::list_in_store(store, filter, |atlas, rows| {
-                if tail.is_none() {
-                    let (head, rest) = frame(atlas)?;
-                    w.write_all(head.as_bytes())?;
-                    tail = Some(rest);
-                }
-                for r in &rows {
-                    if !std::mem::take(&mut first) {
-                        w.write_all(b",")?;
-                    }
-                    let feature =
-                        export::geojson_out::entity_feature(atlas, r, export::Profile::Public);
-                    serde_json::to_writer(&mut w, &feature).map_err(json_err)?;
-                }
-                Ok::<(), anyhow::Error>(())
-            })
-            .and_then(|atlas| {
-                let tail = match tail {
-                    Some(tail) => tail,
-                    None => {
-                        let (head, tail) = frame(&atlas)?;
-                        w.write_all(head.as_bytes())?;
-                        tail
-                    }
-                };
-                w.write_all(tail.as_bytes())?;
-                w.write_all(b"\n")?;
-                Ok(())
-            })?;
+            export::stream::write_geojson(
+                store,
+                filter,
+                EntityOrder::Listed,
+                export::Profile::Public,
+                &mut w,
+                "standard output",
+            )?;
+            w.write_all(b"\n")?;
         }
         Format::Csv => {
             let mut csv = csv::Writer::from_writer(&mut w);
             let mut headers = true;
-            let atlas = query::list_in_store(store, filter, |atlas, rows| {
-                let levels = atlas.districts.hierarchy.level_ids();
-                export::entity_grid(&rows, &levels, &atlas.vocabulary, out.lang)
-                    .write_csv(&mut csv, std::mem::take(&mut headers))
-                    .map_err(|e| anyhow::Error::from(std::io::Error::from(e)))
-            })?;
+            let atlas =
+                query::rows_in_store(store, filter, EntityOrder::Listed, false, |atlas, rows| {
+                    let levels = atlas.districts.hierarchy.level_ids();
+                    export::entity_grid(&rows, &levels, &atlas.vocabulary, out.lang)
+                        .write_csv(&mut csv, std::mem::take(&mut headers))
+                        .map_err(|e| anyhow::Error::from(std::io::Error::from(e)))
+                })?;
             if headers {
                 let levels = atlas.districts.hierarchy.level_ids();
                 export::entity_grid(&[], &levels, &atlas.vocabulary, out.lang)
@@ -412,10 +381,11 @@ pub fn list(out: &Out, store: &dyn stadtatlas::store::Store, filter: &Filter) ->
                 export::EntityGrid::new(levels, atlas.vocabulary.clone(), out.lang, false)
             };
             let mut grid = None;
-            let atlas = query::list_in_store(store, filter, |atlas, rows| {
-                grid.get_or_insert_with(|| grid_of(atlas)).add(&rows);
-                Ok::<(), anyhow::Error>(())
-            })?;
+            let atlas =
+                query::rows_in_store(store, filter, EntityOrder::Listed, false, |atlas, rows| {
+                    grid.get_or_insert_with(|| grid_of(atlas)).add(&rows);
+                    Ok::<(), anyhow::Error>(())
+                })?;
             let grid = grid.unwrap_or_else(|| grid_of(&atlas)).finish();
             drop(w);
             return print(&grid_text(out, &grid)?);

@@ -47,87 +47,135 @@ pub fn entities(
     dialect: CsvDialect,
 ) -> Vec<u8> {
     let levels = atlas.districts.hierarchy.level_ids();
-    let mut header: Vec<String> = [
-        "id", "name", "kind", "category", "fields", "status", "lon", "lat",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    header.extend(levels.iter().map(|l| format!("district_{l}")));
-    header.extend(
-        [
-            "districts_provisional",
-            "address",
-            "website",
-            "start",
-            "end",
-            "source",
-            "license",
-            "verified_on",
-            "visibility",
+    let mut table =
+        EntityCsv::new(Vec::new(), &levels, profile, dialect).expect("writing to memory");
+    table.write(atlas, rows).expect("writing to memory");
+    table.finish().expect("flushing memory")
+}
+
+/// [`entities`] written to `W` a part at a time: a long table as the store
+/// hands its records over.
+pub struct EntityCsv<W: std::io::Write> {
+    w: csv::Writer<W>,
+    levels: Vec<String>,
+    profile: Profile,
+    dialect: CsvDialect,
+}
+
+impl<W: std::io::Write> EntityCsv<W> {
+    /// Starts the table: the byte order mark for Excel, the header line.
+    ///
+    /// # Errors
+    /// What writing to `w` fails with.
+    pub fn new(
+        mut w: W,
+        levels: &[String],
+        profile: Profile,
+        dialect: CsvDialect,
+    ) -> std::io::Result<Self> {
+        if dialect == CsvDialect::Excel {
+            w.write_all(b"\xEF\xBB\xBF")?;
+        }
+        let mut header: Vec<String> = [
+            "id", "name", "kind", "category", "fields", "status", "lon", "lat",
         ]
         .iter()
-        .map(|s| s.to_string()),
-    );
-    if profile.shows_contacts() {
-        header.push("contacts".into());
-    }
-    let mut w = csv::WriterBuilder::new()
-        .delimiter(if dialect == CsvDialect::Excel {
-            b';'
-        } else {
-            b','
-        })
-        .from_writer(Vec::new());
-    let text = |s: &str| match dialect {
-        CsvDialect::Excel | CsvDialect::PlainSafe => neutralise(s),
-        CsvDialect::Plain => s.to_string(),
-    };
-    w.write_record(&header).expect("writing to memory");
-    for r in rows {
-        let e = &atlas.entities[r.index];
-        let mut cells = vec![
-            text(&r.id),
-            text(&r.name),
-            r.kind.to_string(),
-            text(r.category.as_deref().unwrap_or_default()),
-            text(&r.fields.join(";")),
-            e.status.map(|s| s.to_string()).unwrap_or_default(),
-            number(r.lon, 7, dialect),
-            number(r.lat, 7, dialect),
-        ];
-        cells.extend(
-            levels
-                .iter()
-                .map(|l| text(r.districts.get(l).map_or("", String::as_str))),
+        .map(|s| s.to_string())
+        .collect();
+        header.extend(levels.iter().map(|l| format!("district_{l}")));
+        header.extend(
+            [
+                "districts_provisional",
+                "address",
+                "website",
+                "start",
+                "end",
+                "source",
+                "license",
+                "verified_on",
+                "visibility",
+            ]
+            .iter()
+            .map(|s| s.to_string()),
         );
-        cells.push(if r.districts_provisional {
-            "yes".into()
-        } else {
-            String::new()
-        });
-        for v in [
-            &e.address, &e.website, &e.start, &e.end, &e.source, &e.license,
-        ] {
-            cells.push(text(v.as_deref().unwrap_or_default()));
-        }
-        cells.push(e.verified_on.map(|d| d.to_string()).unwrap_or_default());
-        cells.push(e.visibility.as_str().to_string());
         if profile.shows_contacts() {
-            let contacts: Vec<String> = atlas
-                .contacts
-                .iter()
-                .filter(|c| c.entity == e.id)
-                .map(crate::model::Contact::one_line)
-                .collect();
-            cells.push(text(&contacts.join(" | ")));
+            header.push("contacts".into());
         }
-        w.write_record(&cells).expect("writing to memory");
+        let mut w = csv::WriterBuilder::new()
+            .delimiter(if dialect == CsvDialect::Excel {
+                b';'
+            } else {
+                b','
+            })
+            .from_writer(w);
+        w.write_record(&header)?;
+        Ok(Self {
+            w,
+            levels: levels.to_vec(),
+            profile,
+            dialect,
+        })
     }
-    let body = w.into_inner().expect("flushing memory");
-    match dialect {
-        CsvDialect::Excel => [b"\xEF\xBB\xBF".as_slice(), &body].concat(),
-        CsvDialect::Plain | CsvDialect::PlainSafe => body,
+
+    /// Writes the rows (entities of `atlas`).
+    ///
+    /// # Errors
+    /// What writing fails with.
+    pub fn write(&mut self, atlas: &Atlas, rows: &[EntityRow]) -> std::io::Result<()> {
+        let dialect = self.dialect;
+        let text = |s: &str| match dialect {
+            CsvDialect::Excel | CsvDialect::PlainSafe => neutralise(s),
+            CsvDialect::Plain => s.to_string(),
+        };
+        for r in rows {
+            let e = &atlas.entities[r.index];
+            let mut cells = vec![
+                text(&r.id),
+                text(&r.name),
+                r.kind.to_string(),
+                text(r.category.as_deref().unwrap_or_default()),
+                text(&r.fields.join(";")),
+                e.status.map(|s| s.to_string()).unwrap_or_default(),
+                number(r.lon, 7, dialect),
+                number(r.lat, 7, dialect),
+            ];
+            cells.extend(
+                self.levels
+                    .iter()
+                    .map(|l| text(r.districts.get(l).map_or("", String::as_str))),
+            );
+            cells.push(if r.districts_provisional {
+                "yes".into()
+            } else {
+                String::new()
+            });
+            for v in [
+                &e.address, &e.website, &e.start, &e.end, &e.source, &e.license,
+            ] {
+                cells.push(text(v.as_deref().unwrap_or_default()));
+            }
+            cells.push(e.verified_on.map(|d| d.to_string()).unwrap_or_default());
+            cells.push(e.visibility.as_str().to_string());
+            if self.profile.shows_contacts() {
+                let contacts: Vec<String> = atlas
+                    .contacts
+                    .iter()
+                    .filter(|c| c.entity == e.id)
+                    .map(crate::model::Contact::one_line)
+                    .collect();
+                cells.push(text(&contacts.join(" | ")));
+            }
+            self.w.write_record(&cells)?;
+        }
+        Ok(())
+    }
+
+    /// Flushes the table and hands back the writer.
+    ///
+    /// # Errors
+    /// What flushing fails with.
+    pub fn finish(self) -> std::io::Result<W> {
+        self.w.into_inner().map_err(|e| e.into_error())
     }
 }
 

@@ -127,6 +127,17 @@ pub fn entities(atlas: &Atlas, rows: &[EntityRow], profile: Profile) -> Value {
     fc
 }
 
+/// What [`entities`] writes around its features (compact JSON), for a
+/// collection written a feature at a time: `head` ends with
+/// `"features":[`, `tail` starts with `]`.
+pub fn collection_around(atlas: &Atlas, profile: Profile) -> (String, String) {
+    let empty = serde_json::to_string(&entities(atlas, &[], profile)).expect("JSON of values");
+    let (head, tail) = empty
+        .split_once("\"features\":[]")
+        .expect("a FeatureCollection has features");
+    (format!("{head}\"features\":["), format!("]{tail}"))
+}
+
 /// Districts of one level as a FeatureCollection (for maps), with population
 /// and the provisional flag and method.
 pub fn districts(atlas: &Atlas, level: &str) -> Value {

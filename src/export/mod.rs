@@ -9,6 +9,7 @@ pub mod gpkg_out;
 mod grid;
 mod labels;
 mod profile;
+pub mod stream;
 mod tables;
 
 pub use grid::{Grid, TableStyle};

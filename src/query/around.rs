@@ -20,7 +20,7 @@ use std::sync::Arc;
 /// How many entities a streamed question holds in memory at once.
 pub(super) const CHUNK: usize = 50_000;
 
-/// The chunk of [`list_in_store`]: its rows are written out as they come,
+/// The chunk of [`rows_in_store`]: its rows are written out as they come,
 /// so a small one keeps memory small (three are held at once: one read,
 /// one parsed, one written) at little cost per chunk.
 const LIST_CHUNK: usize = 4_096;
@@ -327,26 +327,45 @@ pub fn gaps_in_store(
     })
 }
 
-/// `list`: the entities that pass `filter`, in the order listings use
-/// ([`EntityOrder::Listed`]), handed to `f` a chunk at a time with the
-/// small atlas of that chunk (its districts, the vocabulary), so that the
-/// caller can write them out while the store is read and memory holds one
-/// chunk, whatever the store's size. Returns the atlas of the districts
-/// alone (levels, vocabulary and notices even when nothing passed).
+/// The entities that pass `filter` as rows, in `order` (`list`:
+/// [`EntityOrder::Listed`]; exports: [`EntityOrder::ById`]), handed to `f`
+/// a chunk at a time with the small atlas of that chunk (its districts,
+/// the vocabulary, and with `contacts` its entities' contact persons), so
+/// that the caller can write them out while the store is read and memory
+/// holds one chunk, whatever the store's size. Returns the atlas of the
+/// districts alone (levels, vocabulary and notices even when nothing passed).
 ///
 /// # Errors
 /// When the store fails ([`QueryError`]), or what `f` returns.
-pub fn list_in_store<E: From<QueryError> + Send>(
+pub fn rows_in_store<E: From<QueryError> + Send>(
     store: &dyn Store,
     filter: &Filter,
+    order: EntityOrder,
+    contacts: bool,
     mut f: impl FnMut(&Atlas, Vec<EntityRow>) -> Result<(), E> + Send,
 ) -> Result<Atlas, E> {
     let frame = Frame::read(store).map_err(E::from)?;
+    let mut people: std::collections::HashMap<String, Vec<crate::model::Contact>> =
+        std::collections::HashMap::new();
+    if contacts {
+        for c in store.contacts().map_err(QueryError::from)? {
+            people.entry(c.entity.clone()).or_default().push(c);
+        }
+    }
     // A failure of `f` travels through the store's reader as a StoreError;
     // it is kept here and returned as it was.
     let mut failed = None;
-    let read = store.for_each_entity_chunk(LIST_CHUNK, EntityOrder::Listed, &mut |chunk| {
-        let atlas = frame.atlas(chunk);
+    let read = store.for_each_entity_chunk(LIST_CHUNK, order, &mut |chunk| {
+        let mut atlas = frame.atlas(chunk);
+        if contacts {
+            atlas.contacts = atlas
+                .entities
+                .iter()
+                .filter_map(|e| people.get(&e.id))
+                .flatten()
+                .cloned()
+                .collect();
+        }
         let rows: Vec<EntityRow> = (0..atlas.entities.len())
             .filter(|&i| filter.matches(&atlas.entities[i]))
             .map(|i| atlas.row(i))

@@ -27,6 +27,8 @@ pub enum EntityOrder {
     /// As listings show them: by kind ([`crate::model::EntityKind::ALL`]),
     /// then name, then id, comparing bytes.
     Listed,
+    /// By id, comparing bytes: as exports write them.
+    ById,
 }
 
 impl EntityOrder {
@@ -393,6 +395,14 @@ pub trait Store {
         })
     }
 
+    /// Every contact person (the internal profile's exports), by entity id.
+    ///
+    /// # Errors
+    /// As [`Store::snapshot`].
+    fn contacts(&self) -> Result<Vec<Contact>, StoreError> {
+        Ok(self.snapshot()?.contacts)
+    }
+
     /// The entities with these ids; unknown ids are skipped.
     ///
     /// # Errors
@@ -498,8 +508,10 @@ pub trait Store {
         f: &mut (dyn FnMut(Vec<Entity>) -> Result<(), StoreError> + Send),
     ) -> Result<(), StoreError> {
         let mut all = self.snapshot()?.entities;
-        if order == EntityOrder::Listed {
-            all.sort_by(EntityOrder::listed);
+        match order {
+            EntityOrder::Stored => {}
+            EntityOrder::Listed => all.sort_by(EntityOrder::listed),
+            EntityOrder::ById => all.sort_by(|a, b| a.id.cmp(&b.id)),
         }
         for chunk in all.chunks(size.max(1)) {
             f(chunk.to_vec())?;

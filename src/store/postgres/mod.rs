@@ -506,6 +506,10 @@ impl Store for PgStore {
         )
     }
 
+    fn contacts(&self) -> Result<Vec<Contact>, StoreError> {
+        read::contacts(&mut self.client.borrow_mut(), "", &[])
+    }
+
     fn contacts_of(&self, id: &str) -> Result<Vec<Contact>, StoreError> {
         read::contacts(
             &mut self.client.borrow_mut(),

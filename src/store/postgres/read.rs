@@ -364,6 +364,7 @@ pub(super) fn for_each_entity_chunk(
 ) -> Result<(), StoreError> {
     let order_by = match order {
         EntityOrder::Stored => "fid".to_string(),
+        EntityOrder::ById => "id COLLATE \"C\"".to_string(),
         EntityOrder::Listed => format!(
             "{}, name COLLATE \"C\", id COLLATE \"C\"",
             EntityOrder::kind_rank_sql()

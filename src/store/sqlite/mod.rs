@@ -560,6 +560,10 @@ impl Store for SqliteStore {
         read::contacts_of(&self.conn, id)
     }
 
+    fn contacts(&self) -> Result<Vec<crate::model::Contact>, StoreError> {
+        read::all_contacts(&self.conn)
+    }
+
     fn assignments_of(&self, ids: &[&str]) -> Result<Vec<AssignmentRow>, StoreError> {
         read::assignments_of(&self.conn, ids)
     }

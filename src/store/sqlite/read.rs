@@ -182,6 +182,11 @@ fn relations(
     Ok(relations)
 }
 
+/// Every contact.
+pub(super) fn all_contacts(conn: &Connection) -> Result<Vec<Contact>, StoreError> {
+    contacts(conn, "", &[])
+}
+
 /// Contacts, optionally narrowed by a `WHERE` clause over `entity_id`.
 fn contacts(
     conn: &Connection,
@@ -386,9 +391,9 @@ const LISTED_BLOCK: usize = 32_768;
 /// SQLite reads the rows on this thread while another parses the previous
 /// chunk and hands it to `f`: the reading, a tenth of a microsecond per
 /// column, would otherwise wait for the parsing and `f`, and they for it.
-/// In [`EntityOrder::Listed`] the rows' keys are sorted first (kind, name,
-/// id and row number; SQLite's sorter would otherwise hold whole rows) and
-/// the rows then read by row number.
+/// In [`EntityOrder::Listed`] and [`EntityOrder::ById`] the rows' keys are
+/// sorted first (SQLite's sorter would otherwise hold whole rows) and the
+/// rows then read by row number.
 pub(super) fn for_each_entity_chunk(
     conn: &Connection,
     size: usize,
@@ -397,24 +402,30 @@ pub(super) fn for_each_entity_chunk(
 ) -> Result<(), StoreError> {
     let q = match order {
         EntityOrder::Stored => format!("SELECT {COLUMNS} FROM entities ORDER BY fid"),
-        EntityOrder::Listed => format!("SELECT {COLUMNS} FROM entities WHERE fid = ?1"),
+        EntityOrder::Listed | EntityOrder::ById => {
+            format!("SELECT {COLUMNS} FROM entities WHERE fid = ?1")
+        }
     };
     // The keys and the rows they name from one snapshot of the store (an
     // import between them would otherwise drop or change rows), and one
     // read lock, not one per row (unless the caller holds a transaction).
     let _snapshot = match order {
-        EntityOrder::Listed if conn.is_autocommit() => {
+        EntityOrder::Listed | EntityOrder::ById if conn.is_autocommit() => {
             Some(conn.unchecked_transaction().map_err(sql_err("BEGIN"))?)
         }
         _ => None,
     };
     let fids: Vec<i64> = match order {
         EntityOrder::Stored => Vec::new(),
-        EntityOrder::Listed => {
-            let keys = format!(
-                "SELECT fid FROM entities ORDER BY {}, name, id",
-                EntityOrder::kind_rank_sql()
-            );
+        EntityOrder::Listed | EntityOrder::ById => {
+            let keys = if order == EntityOrder::ById {
+                "SELECT fid FROM entities ORDER BY id".to_string()
+            } else {
+                format!(
+                    "SELECT fid FROM entities ORDER BY {}, name, id",
+                    EntityOrder::kind_rank_sql()
+                )
+            };
             let mut stmt = conn.prepare(&keys).map_err(sql_err(&keys))?;
             stmt.query_map([], |r| r.get(0))
                 .and_then(|rows| rows.collect())
@@ -449,7 +460,7 @@ pub(super) fn for_each_entity_chunk(
                         }
                     }
                 }
-                EntityOrder::Listed => {
+                EntityOrder::Listed | EntityOrder::ById => {
                     // A block of the listing is read in row-number order, so
                     // that each page is read once per block, not once per
                     // row (a 10^6 listing copied ~60 GB of 64 KiB pages).

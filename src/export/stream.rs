@@ -1,0 +1,202 @@
+//! `export geojson` and `export csv` as the store hands the records over:
+//! memory for one chunk of the store, whatever its size, and the file
+//! whole or not at all.
+
+use super::csv_out::{CsvDialect, EntityCsv};
+use super::{Profile, geojson_out};
+use crate::query::{self, Atlas, EntityRow, Filter, QueryError};
+use crate::store::{EntityOrder, Store};
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+/// The formats of [`entities_to_file`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntityFile {
+    /// An RFC 7946 FeatureCollection, as [`geojson_out::entities`] writes it.
+    Geojson,
+    /// The entity table, as [`super::csv_out::entities`] writes it.
+    Csv(CsvDialect),
+}
+
+/// Why an export was not written.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ExportError {
+    #[error(transparent)]
+    Query(#[from] QueryError),
+    #[error("writing {path}")]
+    Write {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Writes the entities that pass `filter` under `profile` (contact persons
+/// only in the internal one) to `path`, by id, a chunk at a time: into a
+/// new file beside it that replaces `path` once complete, so that a failed
+/// export leaves what was there. Returns how many were written.
+///
+/// # Errors
+/// [`ExportError`] when the store cannot be read or the file not written.
+pub fn entities_to_file(
+    store: &dyn Store,
+    format: EntityFile,
+    profile: Profile,
+    filter: &Filter,
+    path: &Path,
+) -> Result<usize, ExportError> {
+    let io = |source: std::io::Error| ExportError::Write {
+        path: path.display().to_string(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    // A missing folder is named as such, not by the new file's name.
+    std::fs::metadata(dir).map_err(io)?;
+    // Made with the permissions a new file gets (0666 less the umask), not
+    // a temporary file's 0600: exports are read by others.
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".stadtatlas-export-");
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let file = builder.tempfile_in(dir).map_err(io)?;
+    let filter = profile.apply(filter);
+    let mut w = BufWriter::new(file);
+    let to = path.display().to_string();
+    let written = match format {
+        EntityFile::Geojson => {
+            write_geojson(store, &filter, EntityOrder::ById, profile, &mut w, &to)?
+        }
+        EntityFile::Csv(dialect) => write_csv(
+            store,
+            &filter,
+            EntityOrder::ById,
+            profile,
+            dialect,
+            &mut w,
+            &to,
+        )?,
+    };
+    let file = w.into_inner().map_err(|e| io(e.into_error()))?;
+    file.as_file().sync_all().map_err(io)?;
+    file.persist(path).map_err(|e| io(e.error))?;
+    Ok(written)
+}
+
+/// The entities that pass `filter` (as given: [`Profile::apply`] is the
+/// caller's) in `order`, as one FeatureCollection written to `w` (`to`
+/// names it in errors) as [`geojson_out::entities`] writes it, a chunk at a
+/// time. Returns how many were written.
+///
+/// # Errors
+/// [`ExportError`] when the store cannot be read or `w` not written.
+pub fn write_geojson<W: Write + Send>(
+    store: &dyn Store,
+    filter: &Filter,
+    order: EntityOrder,
+    profile: Profile,
+    w: &mut W,
+    to: &str,
+) -> Result<usize, ExportError> {
+    let io = |source: std::io::Error| ExportError::Write {
+        path: to.to_string(),
+        source,
+    };
+    // Begun with what the first chunk's atlas says about the districts
+    // (or the districts' atlas when nothing passed).
+    let begin = |w: &mut W, atlas: &Atlas| -> std::io::Result<String> {
+        let (head, tail) = geojson_out::collection_around(atlas, profile);
+        w.write_all(head.as_bytes())?;
+        Ok(tail)
+    };
+    let mut tail: Option<String> = None;
+    let mut written = 0;
+    let atlas = query::rows_in_store(
+        store,
+        filter,
+        order,
+        profile.shows_contacts(),
+        |atlas: &Atlas, rows: Vec<EntityRow>| {
+            let mut write = || -> std::io::Result<()> {
+                if tail.is_none() {
+                    tail = Some(begin(w, atlas)?);
+                }
+                for r in &rows {
+                    if written > 0 {
+                        w.write_all(b",")?;
+                    }
+                    let feature = geojson_out::entity_feature(atlas, r, profile);
+                    serde_json::to_writer(&mut *w, &feature)?;
+                    written += 1;
+                }
+                Ok(())
+            };
+            write().map_err(io)
+        },
+    )?;
+    let tail = match tail {
+        Some(tail) => tail,
+        None => begin(w, &atlas).map_err(io)?,
+    };
+    w.write_all(tail.as_bytes()).map_err(io)?;
+    Ok(written)
+}
+
+/// The entities that pass `filter` (as given) in `order` as the entity
+/// table [`super::csv_out::entities`] writes, to `w` (`to` names it in
+/// errors), a chunk at a time. Returns how many were written.
+///
+/// # Errors
+/// [`ExportError`] when the store cannot be read or `w` not written.
+pub fn write_csv<W: Write + Send>(
+    store: &dyn Store,
+    filter: &Filter,
+    order: EntityOrder,
+    profile: Profile,
+    dialect: CsvDialect,
+    w: &mut W,
+    to: &str,
+) -> Result<usize, ExportError> {
+    let io = |source: std::io::Error| ExportError::Write {
+        path: to.to_string(),
+        source,
+    };
+    // The header names the levels: begun with the first chunk's atlas (or
+    // the districts' atlas when nothing passed).
+    let begin = |w, atlas: &Atlas| {
+        let levels = atlas.districts.hierarchy.level_ids();
+        EntityCsv::new(w, &levels, profile, dialect)
+    };
+    let mut table: Option<EntityCsv<&mut W>> = None;
+    let mut written = 0;
+    let mut sink = Some(w);
+    let atlas = query::rows_in_store(
+        store,
+        filter,
+        order,
+        profile.shows_contacts(),
+        |atlas: &Atlas, rows: Vec<EntityRow>| {
+            let mut write = || -> std::io::Result<()> {
+                if table.is_none() {
+                    let w = sink.take().expect("begun once");
+                    table = Some(begin(w, atlas)?);
+                }
+                if let Some(t) = table.as_mut() {
+                    t.write(atlas, &rows)?;
+                }
+                written += rows.len();
+                Ok(())
+            };
+            write().map_err(io)
+        },
+    )?;
+    let table = match table {
+        Some(t) => t,
+        None => begin(sink.take().expect("not begun"), &atlas).map_err(io)?,
+    };
+    table.finish().map_err(io)?;
+    Ok(written)
+}
