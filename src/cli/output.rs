@@ -6,7 +6,7 @@ use serde::Serialize;
 use stadtatlas::export::{self, Grid, TableStyle, label};
 use stadtatlas::governance;
 use stadtatlas::model::Lang;
-use stadtatlas::query::{self, Atlas, EntityRow, Filter};
+use stadtatlas::query::{Atlas, EntityRow, Filter, Rows};
 use stadtatlas::store::{EntityOrder, Revision};
 use std::io::Write;
 
@@ -337,7 +337,7 @@ pub fn list(out: &Out, store: &dyn stadtatlas::store::Store, filter: &Filter) ->
         Format::Json => {
             let mut json = serde_json::Serializer::pretty(&mut w);
             let mut seq = json.serialize_seq(None).map_err(json_err)?;
-            query::rows_in_store(store, filter, EntityOrder::Listed, false, |_, rows| {
+            Rows::read(store, filter, EntityOrder::Listed, false)?.each(|_, rows| {
                 rows.iter()
                     .try_for_each(|r| seq.serialize_element(r))
                     .map_err(json_err)
@@ -357,38 +357,33 @@ pub fn list(out: &Out, store: &dyn stadtatlas::store::Store, filter: &Filter) ->
             w.write_all(b"\n")?;
         }
         Format::Csv => {
+            let rows = Rows::read(store, filter, EntityOrder::Listed, false)?;
+            let districts = rows.districts();
+            let levels = districts.districts.hierarchy.level_ids();
             let mut csv = csv::Writer::from_writer(&mut w);
-            let mut headers = true;
-            let atlas =
-                query::rows_in_store(store, filter, EntityOrder::Listed, false, |atlas, rows| {
-                    let levels = atlas.districts.hierarchy.level_ids();
-                    export::entity_grid(&rows, &levels, &atlas.vocabulary, out.lang)
-                        .write_csv(&mut csv, std::mem::take(&mut headers))
-                        .map_err(|e| anyhow::Error::from(std::io::Error::from(e)))
-                })?;
-            if headers {
-                let levels = atlas.districts.hierarchy.level_ids();
-                export::entity_grid(&[], &levels, &atlas.vocabulary, out.lang)
-                    .write_csv(&mut csv, true)
-                    .map_err(std::io::Error::from)?;
-            }
+            export::entity_grid(&[], &levels, &districts.vocabulary, out.lang)
+                .write_csv(&mut csv, true)
+                .map_err(std::io::Error::from)?;
+            rows.each(|atlas, rows| {
+                export::entity_grid(&rows, &levels, &atlas.vocabulary, out.lang)
+                    .write_csv(&mut csv, false)
+                    .map_err(|e| anyhow::Error::from(std::io::Error::from(e)))
+            })?;
             csv.flush()?;
         }
         _ => {
             // The cells of every row, each chunk's rows dropped once they are cells.
-            let grid_of = |atlas: &Atlas| {
-                let levels = atlas.districts.hierarchy.level_ids();
-                export::EntityGrid::new(levels, atlas.vocabulary.clone(), out.lang, false)
-            };
-            let mut grid = None;
-            let atlas =
-                query::rows_in_store(store, filter, EntityOrder::Listed, false, |atlas, rows| {
-                    grid.get_or_insert_with(|| grid_of(atlas)).add(&rows);
-                    Ok::<(), anyhow::Error>(())
-                })?;
-            let grid = grid.unwrap_or_else(|| grid_of(&atlas)).finish();
+            let rows = Rows::read(store, filter, EntityOrder::Listed, false)?;
+            let districts = rows.districts();
+            let levels = districts.districts.hierarchy.level_ids();
+            let mut grid =
+                export::EntityGrid::new(levels, districts.vocabulary.clone(), out.lang, false);
+            rows.each(|_, rows| {
+                grid.add(&rows);
+                Ok::<(), anyhow::Error>(())
+            })?;
             drop(w);
-            return print(&grid_text(out, &grid)?);
+            return print(&grid_text(out, &grid.finish())?);
         }
     }
     w.flush()?;

@@ -4,7 +4,7 @@
 
 use super::csv_out::{CsvDialect, EntityCsv};
 use super::{Profile, geojson_out};
-use crate::query::{self, Atlas, EntityRow, Filter, QueryError};
+use crate::query::{Atlas, EntityRow, Filter, QueryError, Rows};
 use crate::store::{EntityOrder, Store};
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -105,42 +105,24 @@ pub fn write_geojson<W: Write + Send>(
         path: to.to_string(),
         source,
     };
-    // Begun with what the first chunk's atlas says about the districts
-    // (or the districts' atlas when nothing passed).
-    let begin = |w: &mut W, atlas: &Atlas| -> std::io::Result<String> {
-        let (head, tail) = geojson_out::collection_around(atlas, profile);
-        w.write_all(head.as_bytes())?;
-        Ok(tail)
-    };
-    let mut tail: Option<String> = None;
+    let rows = Rows::read(store, filter, order, profile.shows_contacts())?;
+    let (head, tail) = geojson_out::collection_around(rows.districts(), profile);
+    w.write_all(head.as_bytes()).map_err(io)?;
     let mut written = 0;
-    let atlas = query::rows_in_store(
-        store,
-        filter,
-        order,
-        profile.shows_contacts(),
-        |atlas: &Atlas, rows: Vec<EntityRow>| {
-            let mut write = || -> std::io::Result<()> {
-                if tail.is_none() {
-                    tail = Some(begin(w, atlas)?);
+    rows.each(|atlas: &Atlas, rows: Vec<EntityRow>| {
+        let mut write = || -> std::io::Result<()> {
+            for r in &rows {
+                if written > 0 {
+                    w.write_all(b",")?;
                 }
-                for r in &rows {
-                    if written > 0 {
-                        w.write_all(b",")?;
-                    }
-                    let feature = geojson_out::entity_feature(atlas, r, profile);
-                    serde_json::to_writer(&mut *w, &feature)?;
-                    written += 1;
-                }
-                Ok(())
-            };
-            write().map_err(io)
-        },
-    )?;
-    let tail = match tail {
-        Some(tail) => tail,
-        None => begin(w, &atlas).map_err(io)?,
-    };
+                let feature = geojson_out::entity_feature(atlas, r, profile);
+                serde_json::to_writer(&mut *w, &feature)?;
+                written += 1;
+            }
+            Ok(())
+        };
+        write().map_err(io)
+    })?;
     w.write_all(tail.as_bytes()).map_err(io)?;
     Ok(written)
 }
@@ -164,39 +146,14 @@ pub fn write_csv<W: Write + Send>(
         path: to.to_string(),
         source,
     };
-    // The header names the levels: begun with the first chunk's atlas (or
-    // the districts' atlas when nothing passed).
-    let begin = |w, atlas: &Atlas| {
-        let levels = atlas.districts.hierarchy.level_ids();
-        EntityCsv::new(w, &levels, profile, dialect)
-    };
-    let mut table: Option<EntityCsv<&mut W>> = None;
+    let rows = Rows::read(store, filter, order, profile.shows_contacts())?;
+    let levels = rows.districts().districts.hierarchy.level_ids();
+    let mut table = EntityCsv::new(w, &levels, profile, dialect).map_err(io)?;
     let mut written = 0;
-    let mut sink = Some(w);
-    let atlas = query::rows_in_store(
-        store,
-        filter,
-        order,
-        profile.shows_contacts(),
-        |atlas: &Atlas, rows: Vec<EntityRow>| {
-            let mut write = || -> std::io::Result<()> {
-                if table.is_none() {
-                    let w = sink.take().expect("begun once");
-                    table = Some(begin(w, atlas)?);
-                }
-                if let Some(t) = table.as_mut() {
-                    t.write(atlas, &rows)?;
-                }
-                written += rows.len();
-                Ok(())
-            };
-            write().map_err(io)
-        },
-    )?;
-    let table = match table {
-        Some(t) => t,
-        None => begin(sink.take().expect("not begun"), &atlas).map_err(io)?,
-    };
+    rows.each(|atlas: &Atlas, rows: Vec<EntityRow>| {
+        written += rows.len();
+        table.write(atlas, &rows).map_err(io)
+    })?;
     table.finish().map_err(io)?;
     Ok(written)
 }

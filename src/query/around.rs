@@ -20,7 +20,7 @@ use std::sync::Arc;
 /// How many entities a streamed question holds in memory at once.
 pub(super) const CHUNK: usize = 50_000;
 
-/// The chunk of [`rows_in_store`]: its rows are written out as they come,
+/// The chunk of [`Rows::each`]: its rows are written out as they come,
 /// so a small one keeps memory small (three are held at once: one read,
 /// one parsed, one written) at little cost per chunk.
 const LIST_CHUNK: usize = 4_096;
@@ -327,62 +327,102 @@ pub fn gaps_in_store(
     })
 }
 
-/// The entities that pass `filter` as rows, in `order` (`list`:
-/// [`EntityOrder::Listed`]; exports: [`EntityOrder::ById`]), handed to `f`
-/// a chunk at a time with the small atlas of that chunk (its districts,
-/// the vocabulary, and with `contacts` its entities' contact persons), so
-/// that the caller can write them out while the store is read and memory
-/// holds one chunk, whatever the store's size. Returns the atlas of the
-/// districts alone (levels, vocabulary and notices even when nothing passed).
-///
-/// # Errors
-/// When the store fails ([`QueryError`]), or what `f` returns.
-pub fn rows_in_store<E: From<QueryError> + Send>(
-    store: &dyn Store,
-    filter: &Filter,
+/// The entities that pass a filter as rows, in an order (`list`:
+/// [`EntityOrder::Listed`]; exports: [`EntityOrder::ById`]), read from the
+/// store a chunk at a time ([`Rows::each`]) so that a caller can write them
+/// out as they come and memory holds one chunk, whatever the store's size.
+pub struct Rows<'s> {
+    store: &'s dyn Store,
+    frame: Frame,
+    /// The districts alone: levels, vocabulary, notices.
+    districts: Atlas,
+    filter: Filter,
     order: EntityOrder,
-    contacts: bool,
-    mut f: impl FnMut(&Atlas, Vec<EntityRow>) -> Result<(), E> + Send,
-) -> Result<Atlas, E> {
-    let frame = Frame::read(store).map_err(E::from)?;
-    let mut people: std::collections::HashMap<String, Vec<crate::model::Contact>> =
-        std::collections::HashMap::new();
-    if contacts {
-        for c in store.contacts().map_err(QueryError::from)? {
-            people.entry(c.entity.clone()).or_default().push(c);
-        }
-    }
-    // A failure of `f` travels through the store's reader as a StoreError;
-    // it is kept here and returned as it was.
-    let mut failed = None;
-    let read = store.for_each_entity_chunk(LIST_CHUNK, order, &mut |chunk| {
-        let mut atlas = frame.atlas(chunk);
-        if contacts {
-            atlas.contacts = atlas
-                .entities
-                .iter()
-                .filter_map(|e| people.get(&e.id))
-                .flatten()
-                .cloned()
-                .collect();
-        }
-        let rows: Vec<EntityRow> = (0..atlas.entities.len())
-            .filter(|&i| filter.matches(&atlas.entities[i]))
-            .map(|i| atlas.row(i))
-            .collect();
-        if rows.is_empty() {
-            return Ok(());
-        }
-        f(&atlas, rows).map_err(|e| {
-            failed = Some(e);
-            crate::store::StoreError::Stopped
+    /// With the internal profile: contact persons by entity.
+    people: Option<std::collections::HashMap<String, Vec<crate::model::Contact>>>,
+}
+
+impl<'s> Rows<'s> {
+    /// Reads the districts (and with `contacts` every contact person) of
+    /// `store`; the entities are read by [`Rows::each`].
+    ///
+    /// # Errors
+    /// When the store fails.
+    pub fn read(
+        store: &'s dyn Store,
+        filter: &Filter,
+        order: EntityOrder,
+        contacts: bool,
+    ) -> Result<Self, QueryError> {
+        let frame = Frame::read(store)?;
+        let people = if contacts {
+            let mut by_entity = std::collections::HashMap::<_, Vec<_>>::new();
+            for c in store.contacts()? {
+                by_entity.entry(c.entity.clone()).or_default().push(c);
+            }
+            Some(by_entity)
+        } else {
+            None
+        };
+        Ok(Self {
+            store,
+            districts: frame.atlas(Vec::new()),
+            frame,
+            filter: filter.clone(),
+            order,
+            people,
         })
-    });
-    if let Some(e) = failed {
-        return Err(e);
     }
-    read.map_err(QueryError::from)?;
-    Ok(frame.atlas(Vec::new()))
+
+    /// The atlas of the districts alone (levels, vocabulary, notices), for
+    /// what a writer puts before and after the rows.
+    pub fn districts(&self) -> &Atlas {
+        &self.districts
+    }
+
+    /// Hands the rows to `f` a chunk at a time with the small atlas of that
+    /// chunk (its districts, the vocabulary, its contact persons when read).
+    ///
+    /// # Errors
+    /// When the store fails ([`QueryError`]), or what `f` returns.
+    pub fn each<E: From<QueryError> + Send>(
+        &self,
+        mut f: impl FnMut(&Atlas, Vec<EntityRow>) -> Result<(), E> + Send,
+    ) -> Result<(), E> {
+        // A failure of `f` travels through the store's reader as a
+        // StoreError; it is kept here and returned as it was.
+        let mut failed = None;
+        let (frame, people, filter) = (&self.frame, &self.people, &self.filter);
+        let read = self
+            .store
+            .for_each_entity_chunk(LIST_CHUNK, self.order, &mut |chunk| {
+                let mut atlas = frame.atlas(chunk);
+                if let Some(people) = people {
+                    atlas.contacts = atlas
+                        .entities
+                        .iter()
+                        .filter_map(|e| people.get(&e.id))
+                        .flatten()
+                        .cloned()
+                        .collect();
+                }
+                let rows: Vec<EntityRow> = (0..atlas.entities.len())
+                    .filter(|&i| filter.matches(&atlas.entities[i]))
+                    .map(|i| atlas.row(i))
+                    .collect();
+                if rows.is_empty() {
+                    return Ok(());
+                }
+                f(&atlas, rows).map_err(|e| {
+                    failed = Some(e);
+                    crate::store::StoreError::Stopped
+                })
+            });
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        read.map_err(|e| E::from(QueryError::from(e)))
+    }
 }
 
 /// [`super::inside`], reading only the entities whose point lies in the

@@ -17,8 +17,8 @@ mod rows;
 mod whereis;
 
 pub use around::{
-    Around, district_table_in_store, entity_in_store, gaps_in_store, inside_in_store,
-    matrix_in_store, near_in_store, rows_in_store, where_entity_in_store, where_point_in_store,
+    Around, Rows, district_table_in_store, entity_in_store, gaps_in_store, inside_in_store,
+    matrix_in_store, near_in_store, where_entity_in_store, where_point_in_store,
 };
 pub use atlas::{Atlas, QueryError};
 pub use check::{Checked, Finding, check, check_in_store, check_in_store_by};
