@@ -10,6 +10,7 @@
 mod common;
 
 use common::cli::{bin, json_any, json_of, quiet};
+use common::clients::Needs;
 use common::server::{Server, get};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -1013,36 +1014,14 @@ fn concurrent_decisions_land_once() {
 /// cookies, redirects, Origin and CSRF handling are the browser's own.
 #[test]
 fn a_browser_proposes_and_a_coordinator_approves_in_chromium() {
-    let Some(python) = std::env::var_os("STADTATLAS_TEST_PYTHON") else {
-        assert!(
-            std::env::var_os("STADTATLAS_REQUIRE_CLIENTS").is_none(),
-            "STADTATLAS_TEST_PYTHON is not set"
-        );
-        eprintln!("skipped: STADTATLAS_TEST_PYTHON (a python with selenium) is not set");
-        return;
-    };
-    if !Path::new("/usr/bin/chromedriver").exists() {
-        assert!(
-            std::env::var_os("STADTATLAS_REQUIRE_CLIENTS").is_none(),
-            "/usr/bin/chromedriver is missing (apt-get install chromium-driver)"
-        );
-        eprintln!("skipped: /usr/bin/chromedriver is missing");
-        return;
-    }
     let dir = tempfile::tempdir().unwrap();
     let (store, server, _) = served(dir.path());
     add_user(&store, "anna", "coordinator");
-    let out = std::process::Command::new(python)
-        .arg(root().join("tests/clients/register_in_chromium.py"))
-        .args([server.base.as_str(), "anna", PASSWORD])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let seen: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let args = [server.base.as_str(), "anna", PASSWORD].map(std::ffi::OsStr::new);
+    let Some(seen) = common::clients::run("register_in_chromium.py", &args, Needs::Chromedriver)
+    else {
+        return;
+    };
     let said = |key: &str| seen[key].as_str().unwrap_or_default().to_string();
     let b = &server.base;
 

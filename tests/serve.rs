@@ -8,6 +8,7 @@ mod common;
 
 use common::chromium;
 use common::cli::{json_any, quiet as bin};
+use common::clients::{self, Needs};
 use common::server::{Server, agent, get, ok_json};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
@@ -782,31 +783,14 @@ fn the_questions_know_nothing_internal() {
 /// reaches every entity, a bbox selects what the export's points say.
 #[test]
 fn owslib_pages_through_the_entities_and_the_api_validates() {
-    let Some(python) = std::env::var_os("STADTATLAS_TEST_PYTHON") else {
-        assert!(
-            std::env::var_os("STADTATLAS_REQUIRE_CLIENTS").is_none(),
-            "STADTATLAS_TEST_PYTHON is not set"
-        );
-        eprintln!(
-            "skipped: STADTATLAS_TEST_PYTHON (a python with owslib and openapi-spec-validator) is not set"
-        );
-        return;
-    };
     let dir = tempfile::tempdir().unwrap();
     let store = halle_store(dir.path());
     let export = exported(&store, dir.path());
     let server = Server::start(&store);
-    let out = std::process::Command::new(python)
-        .arg(root().join("tests/clients/owslib_features.py"))
-        .arg(&server.base)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let got: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let args = [std::ffi::OsStr::new(&server.base)];
+    let Some(got) = clients::run("owslib_features.py", &args, Needs::Python) else {
+        return;
+    };
     assert_eq!(got["api_valid"], true);
     assert_eq!(
         got["collections"],
@@ -869,31 +853,15 @@ fn the_map_page_runs_in_chromium_under_its_policy() {
 /// on top (overlapping markers hide a few).
 #[test]
 fn a_screenshot_of_the_map_shows_its_districts_and_markers() {
-    let Some(python) = std::env::var_os("STADTATLAS_TEST_PYTHON") else {
-        assert!(
-            std::env::var_os("STADTATLAS_REQUIRE_CLIENTS").is_none(),
-            "STADTATLAS_TEST_PYTHON is not set"
-        );
-        eprintln!("skipped: STADTATLAS_TEST_PYTHON (a python with selenium and pillow) is not set");
-        return;
-    };
     let dir = tempfile::tempdir().unwrap();
     let store = halle_store(dir.path());
     let export = exported(&store, dir.path());
     let server = Server::start(&store);
     let shot = dir.path().join("map.png");
-    let out = std::process::Command::new(python)
-        .arg(root().join("tests/clients/map_in_chromium.py"))
-        .arg(&server.base)
-        .arg(&shot)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let seen: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let args = [std::ffi::OsStr::new(&server.base), shot.as_os_str()];
+    let Some(seen) = clients::run("map_in_chromium.py", &args, Needs::Chromedriver) else {
+        return;
+    };
     let count = |key: &str| seen[key].as_u64().unwrap_or_default() as usize;
     assert_eq!(seen["console"], json!([]), "{seen:#}");
     assert_eq!(seen["ready"], "1");

@@ -7,6 +7,7 @@
 
 pub mod chromium;
 pub mod cli;
+pub mod clients;
 pub mod pg;
 pub mod server;
 
