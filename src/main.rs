@@ -12,7 +12,19 @@ use std::process::ExitCode;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let args = cli::args::Cli::parse();
+    let args = match cli::args::Cli::try_parse() {
+        Ok(args) => args,
+        Err(e) => {
+            // Usage errors in German where messages are (help stays English).
+            if cli::asked_german(std::env::args_os())
+                && let Some(text) = cli::german::usage_error(&e)
+            {
+                eprintln!("Fehler: {text}");
+                return ExitCode::from(2);
+            }
+            e.exit()
+        }
+    };
     let german = cli::message_lang(args.lang) == stadtatlas::model::Lang::De;
     match cli::run(args) {
         Ok(cli::Outcome::Ok) => ExitCode::SUCCESS,

@@ -729,3 +729,45 @@ fn an_export_replaces_its_file_whole_or_not_at_all() {
     assert!(left.is_empty(), "{left:?}");
     assert!(folder.join("keep.txt").exists());
 }
+
+/// A command line that does not parse is explained in German where the
+/// messages are German (`--lang de`, or a German locale without `--lang`):
+/// what is wrong, the likely meant command or flag, the allowed values,
+/// the usage; in English otherwise, as clap words it. Exit code 2 either way.
+#[test]
+fn usage_errors_are_german_where_messages_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.gpkg");
+    let stderr = |args: &[&str], lang: Option<&str>| {
+        let mut c = bin(&store);
+        if let Some(l) = lang {
+            c.env("LANG", l);
+        }
+        let out = c.args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let e = stderr(&["--lang", "de", "lisst"], None);
+    assert!(e.starts_with("Fehler: unbekannter Befehl 'lisst'"), "{e}");
+    assert!(e.contains("meinten Sie 'list'?"), "{e}");
+    assert!(e.contains("Aufruf: stadtatlas"), "{e}");
+    let e = stderr(&["list", "--format", "xml"], Some("de_DE.UTF-8"));
+    assert!(
+        e.starts_with("Fehler: ungültiger Wert 'xml' für '--format"),
+        "{e}"
+    );
+    assert!(e.contains("mögliche Werte: table, csv, json"), "{e}");
+    let e = stderr(&["--lang=de", "list", "--kindd", "partner"], None);
+    assert!(e.contains("unbekannte Angabe '--kindd'"), "{e}");
+    assert!(e.contains("meinten Sie '--kind'?"), "{e}");
+    let e = stderr(&["import"], Some("de_DE.UTF-8"));
+    assert!(e.starts_with("Fehler: es fehlt: <PATHS>"), "{e}");
+    // English where asked, whatever the locale.
+    let e = stderr(&["--lang", "en", "lisst"], Some("de_DE.UTF-8"));
+    assert!(
+        e.starts_with("error: unrecognized subcommand 'lisst'"),
+        "{e}"
+    );
+    let e = stderr(&["lisst"], None);
+    assert!(e.starts_with("error: unrecognized subcommand"), "{e}");
+}

@@ -1,6 +1,7 @@
 //! German wording of the errors a planner meets most: unknown ids and
-//! districts, requirement files, balance rules and `board propose`. Other
-//! causes keep the library's English text after the German prefix.
+//! districts, requirement files, balance rules, `board propose`, and the
+//! command line's own usage errors. Other causes keep the library's English
+//! text after the German prefix; `--help` is English.
 
 use stadtatlas::districts::ResolveError;
 use stadtatlas::governance::balance::BalanceError;
@@ -120,4 +121,92 @@ fn balance(e: &BalanceError) -> String {
         }
         other => other.to_string(),
     }
+}
+
+/// A usage error of the command line (clap's) in German, with the usage
+/// line and where to read more; `None` for help and version output and for
+/// the kinds clap words best itself.
+pub fn usage_error(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let get = |k: ContextKind| match e.get(k) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        Some(ContextValue::Strings(v)) => Some(v.join(", ")),
+        Some(ContextValue::StyledStr(s)) => Some(s.to_string()),
+        Some(ContextValue::StyledStrs(v)) => Some(
+            v.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        Some(ContextValue::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    let quoted = |k: ContextKind| get(k).map(|s| format!("'{s}'")).unwrap_or_default();
+    let arg = quoted(ContextKind::InvalidArg);
+    let mut text = match e.kind() {
+        ErrorKind::InvalidValue => {
+            let value = get(ContextKind::InvalidValue).unwrap_or_default();
+            if value.is_empty() {
+                format!("für {arg} fehlt ein Wert")
+            } else {
+                format!("ungültiger Wert '{value}' für {arg}")
+            }
+        }
+        ErrorKind::UnknownArgument => format!("unbekannte Angabe {arg}"),
+        ErrorKind::InvalidSubcommand => {
+            format!(
+                "unbekannter Befehl {}",
+                quoted(ContextKind::InvalidSubcommand)
+            )
+        }
+        ErrorKind::MissingRequiredArgument => {
+            format!("es fehlt: {}", get(ContextKind::InvalidArg)?)
+        }
+        ErrorKind::ArgumentConflict => match get(ContextKind::PriorArg) {
+            Some(prior) => format!("{arg} kann nicht zusammen mit '{prior}' angegeben werden"),
+            None => format!("{arg} kann nicht mit den anderen Angaben zusammen stehen"),
+        },
+        ErrorKind::ValueValidation => {
+            let value = get(ContextKind::InvalidValue).unwrap_or_default();
+            let why = std::error::Error::source(e)
+                .map(|s| format!(": {s}"))
+                .unwrap_or_default();
+            format!("ungültiger Wert '{value}' für {arg}{why}")
+        }
+        ErrorKind::NoEquals => format!("{arg} verlangt ein '=' vor dem Wert"),
+        ErrorKind::TooManyValues => format!(
+            "zu viele Werte für {arg}: '{}'",
+            get(ContextKind::InvalidValue).unwrap_or_default()
+        ),
+        ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues => format!(
+            "{arg} verlangt {} Wert(e), gegeben: {}",
+            get(ContextKind::ExpectedNumValues)
+                .or_else(|| get(ContextKind::MinValues))
+                .unwrap_or_default(),
+            get(ContextKind::ActualNumValues).unwrap_or_default()
+        ),
+        ErrorKind::MissingSubcommand => format!(
+            "es fehlt ein Befehl für {}",
+            quoted(ContextKind::InvalidSubcommand)
+        ),
+        _ => return None,
+    };
+    if let Some(valid) = get(ContextKind::ValidValue).filter(|v| !v.is_empty()) {
+        text.push_str(&format!("\n  mögliche Werte: {valid}"));
+    }
+    for k in [
+        ContextKind::SuggestedSubcommand,
+        ContextKind::SuggestedArg,
+        ContextKind::SuggestedValue,
+    ] {
+        if let Some(s) = get(k) {
+            text.push_str(&format!("\n  meinten Sie '{s}'?"));
+        }
+    }
+    if let Some(usage) = get(ContextKind::Usage) {
+        let usage = usage.trim_start_matches("Usage:").trim();
+        text.push_str(&format!("\n\nAufruf: {usage}"));
+    }
+    text.push_str("\n\nMehr dazu: '--help' (die Hilfe ist englisch)");
+    Some(text)
 }

@@ -69,6 +69,24 @@ pub fn message_lang(asked: Option<LangArg>) -> Lang {
     )
 }
 
+/// Whether messages are German for a command line that did not parse:
+/// its `--lang` if it says one, else the locale (as [`message_lang`]).
+pub fn asked_german(args: impl IntoIterator<Item = std::ffi::OsString>) -> bool {
+    let args: Vec<String> = args
+        .into_iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let said = args.iter().enumerate().find_map(|(i, a)| match a.as_str() {
+        "--lang" => args.get(i + 1).map(String::as_str),
+        _ => a.strip_prefix("--lang="),
+    });
+    match said {
+        Some("de") => true,
+        Some(_) => false,
+        None => message_lang(None) == Lang::De,
+    }
+}
+
 fn profile(p: ProfileArg) -> Profile {
     match p {
         ProfileArg::Public => Profile::Public,
