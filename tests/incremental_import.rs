@@ -117,11 +117,21 @@ fn a_small_import_leaves_the_store_a_whole_store_import_leaves() {
          [[file]]\npath = \"members.csv\"\nas = \"relations\"\n",
     )
     .unwrap();
-    let err = stderr_of(&whole, &["import", folder.to_str().unwrap()]);
+    let whole_err = stderr_of(&whole, &["import", folder.to_str().unwrap()]);
     assert!(
-        err.contains("entities +4 ~1 =0; districts +0 ~0 =0; relations +0 =2"),
-        "{err}"
+        whole_err.contains("entities +4 ~1 =0; districts +0 ~0 =0; relations +0 =2"),
+        "{whole_err}"
     );
+    // The same advice, in the same order, from the part of the store around
+    // the records (asked tile by tile) as from the whole store.
+    let advice = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| l.contains("likely duplicate") || l.contains("same website"))
+            .map(str::to_string)
+            .collect()
+    };
+    assert!(advice(&err).len() >= 2, "{err}");
+    assert_eq!(advice(&err), advice(&whole_err));
     let a = state(&stepwise);
     let b = state(&whole);
     for (x, y) in a.iter().zip(&b) {

@@ -178,6 +178,10 @@ pub fn apply(
 /// part of the store around them rather than all of it.
 const SMALL: usize = 5_000;
 
+/// The side (degrees) of the tiles [`around`] asks the store about: about
+/// 550 m × 350 m in Halle, so that each box holds a neighbourhood.
+const TILE: f64 = 0.005;
+
 /// True when the batch only brings entities and their own contacts (no
 /// districts, levels, vocabulary, relations, or contacts of other entities,
 /// which need the whole store), and few.
@@ -234,13 +238,19 @@ fn around(
         .map(|p| [p.lon(), p.lat()])
         .collect();
     if !points.is_empty() {
-        let (mut min, mut max) = ([f64::MAX; 2], [f64::MIN; 2]);
+        // One box per tile the batch's points fall in (with the margin), not
+        // one over their whole extent: ten new records spread over the city
+        // read every record of a 10^6 store that way (0.4 s).
+        let mut tiles: std::collections::BTreeMap<(i64, i64), ([f64; 2], [f64; 2])> =
+            std::collections::BTreeMap::new();
         let mut widest = (0.0f64, 0.0f64);
         for p in &points {
             let (dlon, dlat) = degree_margin(p[1], NEAR);
             widest = (widest.0.max(dlon), widest.1.max(dlat));
-            min = [min[0].min(p[0] - dlon), min[1].min(p[1] - dlat)];
-            max = [max[0].max(p[0] + dlon), max[1].max(p[1] + dlat)];
+            let key = ((p[0] / TILE).floor() as i64, (p[1] / TILE).floor() as i64);
+            let (min, max) = tiles.entry(key).or_insert(([f64::MAX; 2], [f64::MIN; 2]));
+            *min = [min[0].min(p[0] - dlon), min[1].min(p[1] - dlat)];
+            *max = [max[0].max(p[0] + dlon), max[1].max(p[1] + dlat)];
         }
         let tree = rstar::RTree::bulk_load(points);
         let keep = |lon: f64, lat: f64| {
@@ -250,7 +260,9 @@ fn around(
             );
             tree.locate_in_envelope(&corner).next().is_some()
         };
-        found.extend(store.entities_in_box((min[0], min[1]), (max[0], max[1]), &keep)?);
+        for (min, max) in tiles.values() {
+            found.extend(store.entities_in_box((min[0], min[1]), (max[0], max[1]), &keep)?);
+        }
     }
     let websites: Vec<String> = batch
         .entities
@@ -264,6 +276,9 @@ fn around(
     }
     let mut seen = std::collections::HashSet::new();
     found.retain(|e| seen.insert(e.id.clone()));
+    // By id, as in a whole snapshot: the advice lists pairs that are alike
+    // in the same order whichever boxes the store was asked about.
+    found.sort_unstable_by(|a, b| a.id.cmp(&b.id));
     let ids: Vec<&str> = found.iter().map(|e| e.id.as_str()).collect();
     let stored = store.assignments_of(&ids)?;
     snapshot.entities = found;
