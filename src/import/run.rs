@@ -260,9 +260,11 @@ fn around(
             );
             tree.locate_in_envelope(&corner).next().is_some()
         };
-        for (min, max) in tiles.values() {
-            found.extend(store.entities_in_box((min[0], min[1]), (max[0], max[1]), &keep)?);
-        }
+        let boxes: Vec<_> = tiles
+            .values()
+            .map(|(min, max)| ((min[0], min[1]), (max[0], max[1])))
+            .collect();
+        found.extend(store.entities_in_boxes(&boxes, &keep)?);
     }
     let websites: Vec<String> = batch
         .entities

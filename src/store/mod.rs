@@ -18,6 +18,9 @@ use std::path::PathBuf;
 
 pub use location::Location;
 
+/// A lon/lat box: its south-west and north-east corners, `(lon, lat)`.
+pub type LonLatBox = ((f64, f64), (f64, f64));
+
 /// The order in which [`Store::for_each_entity_chunk`] hands entities over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EntityOrder {
@@ -438,6 +441,29 @@ pub trait Store {
             None => e.area.is_some(),
         });
         Ok(all)
+    }
+
+    /// [`Store::entities_in_box`] for several boxes at once, each entity
+    /// once (a small import's records spread over a city: the stores read
+    /// each record once, in file order, however many boxes hold it).
+    ///
+    /// # Errors
+    /// As [`Store::snapshot`].
+    fn entities_in_boxes(
+        &self,
+        boxes: &[LonLatBox],
+        keep: &dyn Fn(f64, f64) -> bool,
+    ) -> Result<Vec<Entity>, StoreError> {
+        let mut found: Vec<Entity> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for &(min, max) in boxes {
+            for e in self.entities_in_box(min, max, keep)? {
+                if seen.insert(e.id.clone()) {
+                    found.push(e);
+                }
+            }
+        }
+        Ok(found)
     }
 
     /// The relations from or to an entity.

@@ -585,7 +585,15 @@ impl Store for SqliteStore {
         max: (f64, f64),
         keep: &dyn Fn(f64, f64) -> bool,
     ) -> Result<Vec<crate::model::Entity>, StoreError> {
-        read::entities_in_box(&self.conn, min, max, keep)
+        read::entities_in_boxes(&self.conn, &[(min, max)], keep)
+    }
+
+    fn entities_in_boxes(
+        &self,
+        boxes: &[crate::store::LonLatBox],
+        keep: &dyn Fn(f64, f64) -> bool,
+    ) -> Result<Vec<crate::model::Entity>, StoreError> {
+        read::entities_in_boxes(&self.conn, boxes, keep)
     }
 
     fn entities_without_point(&self) -> Result<Vec<crate::model::Entity>, StoreError> {

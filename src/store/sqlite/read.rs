@@ -314,24 +314,26 @@ pub(super) fn entities_by_id(conn: &Connection, ids: &[&str]) -> Result<Vec<Enti
     Ok(found)
 }
 
-/// Entities whose point lies in the lon/lat box and passes `keep`, found
+/// Entities whose point lies in one of the lon/lat boxes and passes `keep`, found
 /// through the grid index (see [`super::grid`]), and every entity located by
 /// an area only (few; the caller measures them).
-pub(super) fn entities_in_box(
+pub(super) fn entities_in_boxes(
     conn: &Connection,
-    min: (f64, f64),
-    max: (f64, f64),
+    boxes: &[crate::store::LonLatBox],
     keep: &dyn Fn(f64, f64) -> bool,
 ) -> Result<Vec<Entity>, StoreError> {
     const ALL: &str = "SELECT fid, lon, lat FROM entity_cells";
     const RANGE: &str = "SELECT fid, lon, lat FROM entity_cells WHERE cell BETWEEN ?1 AND ?2";
-    let inside = |lon: f64, lat: f64| {
-        min.0 <= lon && lon <= max.0 && min.1 <= lat && lat <= max.1 && keep(lon, lat)
-    };
     // One read transaction for all lookups, not one per statement.
     let tx = conn.unchecked_transaction().map_err(sql_err("BEGIN"))?;
     let mut fids: Vec<i64> = Vec::new();
-    let mut scan = |q: &str, params: &[&dyn rusqlite::ToSql]| -> Result<(), StoreError> {
+    let mut scan = |q: &str,
+                    params: &[&dyn rusqlite::ToSql],
+                    (min, max): ((f64, f64), (f64, f64))|
+     -> Result<(), StoreError> {
+        let inside = |lon: f64, lat: f64| {
+            min.0 <= lon && lon <= max.0 && min.1 <= lat && lat <= max.1 && keep(lon, lat)
+        };
         let mut stmt = tx.prepare_cached(q).map_err(sql_err(q))?;
         let mut rows = stmt.query(params).map_err(sql_err(q))?;
         while let Some(row) = rows.next().map_err(sql_err(q))? {
@@ -346,16 +348,20 @@ pub(super) fn entities_in_box(
         }
         Ok(())
     };
-    match super::grid::ranges(min, max) {
-        Some(ranges) => {
-            for (a, b) in ranges {
-                scan(RANGE, &[&a, &b])?;
+    for &(min, max) in boxes {
+        match super::grid::ranges(min, max) {
+            Some(ranges) => {
+                for (a, b) in ranges {
+                    scan(RANGE, &[&a, &b], (min, max))?;
+                }
             }
+            None => scan(ALL, &[], (min, max))?,
         }
-        None => scan(ALL, &[])?,
     }
-    // In file order, so that neighbouring records share pages.
+    // In file order, so that neighbouring records share pages; a record
+    // in several boxes once.
     fids.sort_unstable();
+    fids.dedup();
     let by_fid = format!("SELECT {COLUMNS} FROM entities WHERE fid = ?1");
     let mut rows = Vec::with_capacity(fids.len());
     {
