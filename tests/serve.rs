@@ -474,6 +474,168 @@ fn gdal_reads_the_collections_and_copies_the_entities() {
     assert_eq!(served, want);
 }
 
+/// `/collections/relations`: every relation between two public records,
+/// as the store holds it (asked with `query sql`), and none that touches an
+/// internal one; a line from the one record's point to the other's, paged,
+/// filtered by role and by box like brute force, each one by its id.
+#[test]
+fn the_relations_are_the_public_ones_as_lines_between_their_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = halle_store(dir.path());
+    // A membership of the internal record (never served), one with a
+    // field, and a project with a place led by a record with one.
+    let project = dir.path().join("projects.csv");
+    std::fs::write(
+        &project,
+        "id,name,fields,lat,lon\nprojekt-im-test,Projekt im Test,bildung,51.4850,11.9700\n",
+    )
+    .unwrap();
+    bin(&store)
+        .arg("import")
+        .arg(&project)
+        .args(["--as", "projects"])
+        .assert()
+        .success();
+    let extra = dir.path().join("links.csv");
+    std::fs::write(
+        &extra,
+        "from,to,role,field,source\n\
+         geheim-ev,beirat-digitale-agenda,member,soziales,test\n\
+         kita-test,beirat-digitale-agenda,member,bildung,test\n\
+         kita-test,projekt-im-test,lead,,test\n",
+    )
+    .unwrap();
+    bin(&store)
+        .arg("import")
+        .arg(&extra)
+        .args(["--as", "relations"])
+        .assert()
+        .success();
+    let export = exported(&store, dir.path());
+    let point: std::collections::HashMap<&str, Option<[f64; 2]>> = export
+        .iter()
+        .map(|f| {
+            let c = &f["geometry"]["coordinates"];
+            let p = (f["geometry"]["type"] == "Point")
+                .then(|| [c[0].as_f64().unwrap(), c[1].as_f64().unwrap()]);
+            (f["id"].as_str().unwrap(), p)
+        })
+        .collect();
+    let stored = json_any(
+        &store,
+        &[
+            "query",
+            "sql",
+            "SELECT from_id, to_id, role, field FROM relations",
+        ],
+    );
+    // The store keeps "no field" as an empty text, the features as null.
+    let key = |from: &Value, to: &Value, role: &Value, field: &Value| {
+        let field = field.as_str().filter(|f| !f.is_empty());
+        format!("{from} {to} {role} {field:?}")
+    };
+    let mut want: Vec<String> = stored
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| {
+            point.contains_key(r["from_id"].as_str().unwrap())
+                && point.contains_key(r["to_id"].as_str().unwrap())
+        })
+        .map(|r| key(&r["from_id"], &r["to_id"], &r["role"], &r["field"]))
+        .collect();
+    want.sort();
+    assert!(want.len() > 20, "{want:?}");
+    assert!(
+        want.iter()
+            .any(|k| k.contains("kita-test") && k.contains("bildung")),
+        "{want:?}"
+    );
+
+    let server = Server::start(&store);
+    let b = &server.base;
+    let collections = get(&format!("{b}/collections")).json();
+    assert!(
+        collections["collections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["id"] == "relations")
+    );
+    let (features, _) = all_pages(&format!("{b}/collections/relations/items?limit=7"));
+    let mut got: Vec<String> = features
+        .iter()
+        .map(|f| {
+            let p = &f["properties"];
+            key(&p["from"], &p["to"], &p["role"], &p["field"])
+        })
+        .collect();
+    got.sort();
+    assert_eq!(got, want);
+    let all = serde_json::to_string(&features).unwrap();
+    assert!(
+        !all.contains("geheim-ev") && !all.contains("Geheimer"),
+        "an internal record's relation"
+    );
+
+    // A line between the two records' points where both have one.
+    let mut lines = 0;
+    for f in &features {
+        let p = &f["properties"];
+        let ends = (
+            point[p["from"].as_str().unwrap()],
+            point[p["to"].as_str().unwrap()],
+        );
+        if let (Some(a), Some(z)) = ends {
+            assert_eq!(f["geometry"]["type"], "LineString", "{f}");
+            assert_eq!(f["geometry"]["coordinates"], json!([a, z]), "{f}");
+            lines += 1;
+        }
+        // Each one by its id, the same feature.
+        let id = f["id"].as_str().unwrap();
+        let one = get(&format!("{b}/collections/relations/items/{id}")).json();
+        assert_eq!(one["properties"], f["properties"], "{id}");
+    }
+    assert!(lines >= 1, "{lines}");
+
+    // Filters like brute force.
+    let (members, _) = all_pages(&format!(
+        "{b}/collections/relations/items?role=member&limit=50"
+    ));
+    let brute: Vec<&Value> = features
+        .iter()
+        .filter(|f| f["properties"]["role"] == "member")
+        .collect();
+    assert_eq!(members.len(), brute.len());
+    assert!(!members.is_empty() && members.len() < features.len());
+    let q = [11.90, 51.46, 11.98, 51.49];
+    let (boxed, _) = all_pages(&format!(
+        "{b}/collections/relations/items?bbox={},{},{},{}&limit=50",
+        q[0], q[1], q[2], q[3]
+    ));
+    let brute = features.iter().filter(|f| meets(f, q)).count();
+    assert_eq!(boxed.len(), brute);
+    assert!(boxed.len() < features.len());
+    // The HTML view: who, in which role, with what.
+    let html = get(&format!(
+        "{b}/collections/relations/items?f=html&role=lead&limit=100"
+    ))
+    .body;
+    assert!(
+        html.contains("<th>Von</th><th>Rolle</th><th>An</th>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<td>Kita Sonnenschein</td><td>lead</td><td>Projekt im Test</td>"),
+        "{html}"
+    );
+    // A filter the relations do not have is refused.
+    assert_eq!(
+        get(&format!("{b}/collections/relations/items?kind=partner")).status,
+        400
+    );
+}
+
 /// Each question endpoint gives what the command line gives with
 /// `--format json`, on a store whose records are all public.
 #[test]
