@@ -720,6 +720,19 @@ fn an_export_replaces_its_file_whole_or_not_at_all() {
     assert_eq!(failed.status.code(), Some(2));
     let err = String::from_utf8_lossy(&failed.stderr);
     assert!(err.contains(folder.to_str().unwrap()), "{err}");
+    let german = bin(&store)
+        .args(["--lang", "de", "export", "csv", "--out"])
+        .arg(&folder)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&german.stderr);
+    assert!(
+        err.starts_with(&format!(
+            "Fehler: {} kann nicht geschrieben werden",
+            folder.display()
+        )),
+        "{err}"
+    );
     let mut left: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().to_string())

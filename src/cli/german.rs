@@ -4,6 +4,7 @@
 //! text after the German prefix; `--help` is English.
 
 use stadtatlas::districts::ResolveError;
+use stadtatlas::export::stream::ExportError;
 use stadtatlas::governance::balance::BalanceError;
 use stadtatlas::governance::{ProposeError, RequirementError};
 use stadtatlas::query::QueryError;
@@ -25,6 +26,9 @@ fn cause(e: &(dyn std::error::Error + 'static)) -> Option<String> {
     }
     if let Some(e) = e.downcast_ref::<BalanceError>() {
         return Some(balance(e));
+    }
+    if let Some(ExportError::Write { path, .. }) = e.downcast_ref::<ExportError>() {
+        return Some(format!("{path} kann nicht geschrieben werden"));
     }
     if let Some(e) = e.downcast_ref::<RequirementError>() {
         return match e {
