@@ -32,6 +32,16 @@ pub enum ExportError {
     },
 }
 
+impl ExportError {
+    /// The error of writing to `to`, for `map_err`.
+    fn writing(to: &str) -> impl Fn(std::io::Error) -> ExportError + Copy + '_ {
+        move |source| ExportError::Write {
+            path: to.to_string(),
+            source,
+        }
+    }
+}
+
 /// Writes the entities that pass `filter` under `profile` (contact persons
 /// only in the internal one) to `path`, by id, a chunk at a time: into a
 /// new file beside it that replaces `path` once complete, so that a failed
@@ -46,10 +56,8 @@ pub fn entities_to_file(
     filter: &Filter,
     path: &Path,
 ) -> Result<usize, ExportError> {
-    let io = |source: std::io::Error| ExportError::Write {
-        path: path.display().to_string(),
-        source,
-    };
+    let to = path.display().to_string();
+    let io = ExportError::writing(&to);
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -65,7 +73,6 @@ pub fn entities_to_file(
     let file = builder.tempfile_in(dir).map_err(io)?;
     let filter = profile.apply(filter);
     let mut w = BufWriter::new(file);
-    let to = path.display().to_string();
     let written = match format {
         EntityFile::Geojson => {
             write_geojson(store, &filter, EntityOrder::ById, profile, &mut w, &to)?
@@ -101,10 +108,7 @@ pub fn write_geojson<W: Write + Send>(
     w: &mut W,
     to: &str,
 ) -> Result<usize, ExportError> {
-    let io = |source: std::io::Error| ExportError::Write {
-        path: to.to_string(),
-        source,
-    };
+    let io = ExportError::writing(to);
     let rows = Rows::read(store, filter, order, profile.shows_contacts())?;
     let (head, tail) = geojson_out::collection_around(rows.districts(), profile);
     w.write_all(head.as_bytes()).map_err(io)?;
@@ -142,10 +146,7 @@ pub fn write_csv<W: Write + Send>(
     w: &mut W,
     to: &str,
 ) -> Result<usize, ExportError> {
-    let io = |source: std::io::Error| ExportError::Write {
-        path: to.to_string(),
-        source,
-    };
+    let io = ExportError::writing(to);
     let rows = Rows::read(store, filter, order, profile.shows_contacts())?;
     let levels = rows.districts().districts.hierarchy.level_ids();
     let mut table = EntityCsv::new(w, &levels, profile, dialect).map_err(io)?;
