@@ -487,13 +487,7 @@ fn the_reader_role_never_sees_contacts() {
     assert!(err.contains("pg_dump") && err.contains("copy"), "{err}");
     assert!(!out.exists());
     let id = "martin-luther-universitaet-halle-wittenberg";
-    let mut admin = pg::client(&url);
-    admin
-        .batch_execute(
-            "DROP ROLE IF EXISTS anna; CREATE ROLE anna LOGIN; GRANT stadtatlas_reader TO anna",
-        )
-        .unwrap();
-    let anna = url.replacen("postgres://postgres@", "postgres://anna@", 1);
+    let anna = pg::login_role(&url, "anna", "stadtatlas_reader");
     let mut client = pg::client(&anna);
     let denied = client
         .query("SELECT * FROM stadtatlas.contacts", &[])
@@ -554,6 +548,107 @@ fn the_reader_role_never_sees_contacts() {
         ],
     );
     assert_eq!(code, Some(2), "{err}");
+}
+
+/// Row-level security: a person with the reader role sees, in the database
+/// itself (as QGIS shows it), only public records and the rows that belong
+/// to them; every question they ask answers as on a store that never held
+/// the internal records. An editor who is not the owner (whom PostgreSQL
+/// binds by the policies) imports as the owner does.
+#[test]
+fn the_reader_role_sees_public_records_only() {
+    let (Some(url), Some(public)) = (pg::database("rls"), pg::database("rls_public")) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let internal = dir.path().join("internal_initiatives.csv");
+    std::fs::write(
+        &internal,
+        "id,name,kind,fields,lat,lon,visibility\n\
+         geheim-ev,Geheimer Verein,initiative,soziales,51.4801,11.9702,internal\n",
+    )
+    .unwrap();
+    let links = dir.path().join("relations.csv");
+    std::fs::write(
+        &links,
+        "from,to,role,field,source\n\
+         geheim-ev,ag-digitale-agenda-swh-stadtverwaltung,member,soziales,Test\n",
+    )
+    .unwrap();
+    let halle = root().join("data/halle");
+    for store in [&url, &public] {
+        import(store, &[halle.to_str().unwrap()]);
+    }
+    import(&url, &[internal.to_str().unwrap(), links.to_str().unwrap()]);
+    let anna = pg::login_role(&url, "rls_reader", "stadtatlas_reader");
+    let ed = pg::login_role(&url, "rls_editor", "stadtatlas_editor");
+    let mut admin = pg::client(&url);
+    // In the database: every table that holds the internal record's rows.
+    let mut seen = pg::client(&anna);
+    let count = |client: &mut postgres::Client, q: &str| -> i64 {
+        client.query_one(q, &[]).unwrap().get(0)
+    };
+    for q in [
+        "SELECT count(*) FROM stadtatlas.entities WHERE id = 'geheim-ev'",
+        "SELECT count(*) FROM stadtatlas.entities WHERE visibility = 'internal'",
+        "SELECT count(*) FROM stadtatlas.entity_districts WHERE entity_id = 'geheim-ev'",
+        "SELECT count(*) FROM stadtatlas.relations WHERE from_id = 'geheim-ev'",
+        "SELECT count(*) FROM stadtatlas.revisions WHERE record_id = 'geheim-ev'",
+        "SELECT count(*)::bigint FROM stadtatlas.entity_tallies WHERE visibility = 'internal'",
+    ] {
+        assert!(count(&mut admin, q) > 0, "the owner sees it: {q}");
+        assert_eq!(count(&mut seen, q), 0, "the reader does not: {q}");
+    }
+    assert_eq!(
+        count(&mut seen, "SELECT count(*) FROM stadtatlas.entities"),
+        count(&mut admin, "SELECT count(*) FROM stadtatlas.entities") - 1
+    );
+    // Through the tool: the same answers as a store without the record.
+    let mut asked = 0;
+    for (k, q) in questions(&anna).iter().enumerate() {
+        // Every general question, and the per-record ones of some records.
+        if k > 40 && k % 5 != 0 {
+            continue;
+        }
+        let q: Vec<&str> = q.iter().map(String::as_str).collect();
+        let (theirs, their_err, code) = answer(&anna, &q);
+        let (expected, err, expected_code) = answer(&public, &q);
+        assert_eq!(code, expected_code, "{q:?}: {their_err} / {err}");
+        assert_eq!(theirs, expected, "{q:?}");
+        asked += 1;
+    }
+    assert!(asked > 60, "{asked}");
+    let (_, err, code) = answer(&anna, &["show", "geheim-ev"]);
+    assert_ne!(code, Some(0), "{err}");
+    // The editor, bound by the policies, imports (its assignments go in
+    // through a temporary table: PostgreSQL refuses COPY under row security).
+    let more = dir.path().join("more_initiatives.csv");
+    std::fs::write(
+        &more,
+        "id,name,kind,fields,lat,lon,visibility\n\
+         geheim-zwei,Zweiter Geheimer Verein,initiative,kultur,51.4790,11.9260,internal\n\
+         offen-zwei,Offener Verein,initiative,kultur,51.4795,11.9265,public\n",
+    )
+    .unwrap();
+    import(&ed, &[more.to_str().unwrap()]);
+    for id in ["geheim-zwei", "offen-zwei"] {
+        let q =
+            format!("SELECT count(*) FROM stadtatlas.entity_districts WHERE entity_id = '{id}'");
+        assert!(count(&mut admin, &q) > 0, "{id}");
+        let seen_rows = count(&mut pg::client(&anna), &q);
+        assert_eq!(seen_rows > 0, id == "offen-zwei", "{id}");
+    }
+    assert_eq!(
+        json_of(Path::new(&anna), &["where", "offen-zwei"]),
+        json_of(Path::new(&url), &["where", "offen-zwei"])
+    );
+    let (_, _, code) = answer(&anna, &["show", "geheim-zwei"]);
+    assert_ne!(code, Some(0));
+    let editors_view = json_of(Path::new(&ed), &["show", "geheim-zwei"]);
+    assert_eq!(
+        editors_view["entity"]["visibility"], "internal",
+        "{editors_view}"
+    );
 }
 
 /// PostGIS itself as the oracle: its `ST_Covers` puts every point record in
@@ -664,6 +759,8 @@ fn a_version_1_schema_is_upgraded_when_opened_for_writing() {
         .batch_execute(
             "DROP TABLE stadtatlas.api_tokens; DROP TABLE stadtatlas.accounts; \
              DROP TABLE stadtatlas.submissions; \
+             ALTER TABLE stadtatlas.entities DISABLE ROW LEVEL SECURITY; \
+             DROP POLICY reader_public ON stadtatlas.entities; \
              UPDATE stadtatlas.stadtatlas_meta SET value = '1' WHERE key = 'schema_version'",
         )
         .unwrap();
@@ -681,7 +778,27 @@ fn a_version_1_schema_is_upgraded_when_opened_for_writing() {
         )
         .unwrap()
         .get(0);
-    assert_eq!(version, "2");
+    assert_eq!(
+        version,
+        stadtatlas::store::postgres::SCHEMA_VERSION.to_string()
+    );
+    let secured: bool = admin
+        .query_one(
+            "SELECT relrowsecurity FROM pg_class WHERE oid = 'stadtatlas.entities'::regclass",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert!(secured, "an upgraded store has row-level security");
+    let policies: i64 = admin
+        .query_one(
+            "SELECT count(*) FROM pg_policies WHERE schemaname = 'stadtatlas' \
+             AND tablename = 'entities' AND policyname = 'reader_public'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(policies, 1);
     assert_eq!(json_of(Path::new(&url), &["list"]), entities);
     let users = json_of(Path::new(&url), &["user", "list"]);
     assert_eq!(users[0]["name"], "anna");

@@ -93,3 +93,20 @@ pub fn database_for(path: &Path) -> String {
     made.insert(path.to_path_buf(), url.clone());
     url
 }
+
+/// Makes a login role `name` (dropped first if a run before left it) that
+/// is a member of `group`; returns `url` as that role. Roles are the
+/// cluster's: their DDL from two tests at once can fail with "tuple
+/// concurrently updated", so it runs under a cluster-wide advisory lock.
+#[allow(dead_code)]
+pub fn login_role(url: &str, name: &str, group: &str) -> String {
+    let mut admin = client(url);
+    admin
+        .batch_execute(&format!(
+            "SELECT pg_advisory_lock(7311); \
+             DROP ROLE IF EXISTS {name}; CREATE ROLE {name} LOGIN; GRANT {group} TO {name}; \
+             SELECT pg_advisory_unlock(7311)"
+        ))
+        .unwrap();
+    url.replacen("postgres://postgres@", &format!("postgres://{name}@"), 1)
+}

@@ -229,7 +229,8 @@ impl PgStore {
         const META: &str = "INSERT INTO stadtatlas_meta (key, value) VALUES ('schema_version', $1)";
         tx.execute(META, &[&SCHEMA_VERSION.to_string()])
             .map_err(sql_err(META))?;
-        Self::grant_in(tx, target)
+        Self::grant_in(tx, target)?;
+        Self::secure_rows_in(tx, target)
     }
 
     /// Makes the two roles and grants them the tables. The roles are the
@@ -246,21 +247,49 @@ impl PgStore {
         Ok(())
     }
 
-    /// Brings a store of schema version 1 to this one (the web part's
-    /// tables), under the writers' lock.
+    /// Row-level security on the record tables ([`schema::ROW_SECURITY`]),
+    /// and its policies when the two roles exist (without them nobody but
+    /// the owner has been granted the tables). Unlike the grants, a failure
+    /// is an error: a store must not be called version 3 without it.
+    fn secure_rows_in(
+        tx: &mut postgres::Transaction<'_>,
+        target: &PgTarget,
+    ) -> Result<(), StoreError> {
+        let enable = target.sql(schema::ROW_SECURITY);
+        tx.batch_execute(&enable).map_err(sql_err(&enable))?;
+        const ROLES: &str = "SELECT count(*) FROM pg_roles WHERE rolname IN ($1, $2)";
+        let (reader, editor) = target.roles();
+        let found: i64 = tx
+            .query_one(ROLES, &[&reader, &editor])
+            .map_err(sql_err(ROLES))?
+            .get(0);
+        if found == 2 {
+            let policies = target.sql(schema::POLICIES);
+            tx.batch_execute(&policies).map_err(sql_err(&policies))?;
+        }
+        Ok(())
+    }
+
+    /// Brings a store of an older schema version to this one, under the
+    /// writers' lock: version 1 gets the web part's tables, versions 1 and
+    /// 2 row-level security. Only the schema's owner may do it; another
+    /// role gets PostgreSQL's "must be owner" and the store stays as it was.
     fn upgrade(client: &mut Client, target: &PgTarget) -> Result<(), StoreError> {
         let mut tx = client.transaction().map_err(sql_err("BEGIN"))?;
         tx.execute(LOCK, &[&target.schema]).map_err(sql_err(LOCK))?;
         const Q: &str = "SELECT value FROM stadtatlas_meta WHERE key = 'schema_version' FOR UPDATE";
         let found: Option<String> = tx.query_opt(Q, &[]).map_err(sql_err(Q))?.map(|r| r.get(0));
-        if found.as_deref() == Some("1") {
-            let web = target.sql(schema::WEB);
-            tx.batch_execute(&web).map_err(sql_err(&web))?;
+        if matches!(found.as_deref(), Some("1" | "2")) {
+            if found.as_deref() == Some("1") {
+                let web = target.sql(schema::WEB);
+                tx.batch_execute(&web).map_err(sql_err(&web))?;
+            }
             const VERSION: &str =
                 "UPDATE stadtatlas_meta SET value = $1 WHERE key = 'schema_version'";
             tx.execute(VERSION, &[&SCHEMA_VERSION.to_string()])
                 .map_err(sql_err(VERSION))?;
             Self::grant_in(&mut tx, target)?;
+            Self::secure_rows_in(&mut tx, target)?;
         }
         tx.commit().map_err(sql_err("COMMIT"))
     }
@@ -307,8 +336,26 @@ impl PgStore {
     pub fn open(target: &PgTarget) -> Result<Self, StoreError> {
         let mut client = target.connect()?;
         match Self::check_version(&mut client, target) {
-            Err(StoreError::SchemaVersion { found: 1, .. }) => {
-                Self::upgrade(&mut client, target)?;
+            Err(StoreError::SchemaVersion {
+                found: found @ (1 | 2),
+                ..
+            }) => {
+                Self::upgrade(&mut client, target).map_err(|e| {
+                    // The server's reason ("must be owner of table …"), not the SQL.
+                    let mut reason: &dyn std::error::Error = &e;
+                    while let Some(inner) = reason.source() {
+                        reason = inner;
+                    }
+                    StoreError::Open {
+                        store: target.to_string(),
+                        source: format!(
+                            "the store has schema version {found}, this build version \
+                             {SCHEMA_VERSION}; the upgrade needs the schema's owner (who ran \
+                             `stadtatlas init`): any command of theirs makes it ({reason})"
+                        )
+                        .into(),
+                    }
+                })?;
                 Self::check_version(&mut client, target)?;
             }
             other => other?,

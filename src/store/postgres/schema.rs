@@ -14,7 +14,7 @@
 //! two roles `init` grants to.
 
 /// The schema version this build writes and reads.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The tables of an empty store.
 pub const CREATE: &str = r#"
@@ -145,7 +145,8 @@ CREATE INDEX revisions_import ON {s}.revisions (import_id);
 "#;
 
 /// The two roles: readers see the public profile (every table but
-/// `contacts`), editors change everything. Group roles without login; an
+/// `contacts`, and only the rows of public records: [`POLICIES`]), editors
+/// change everything. Group roles without login; an
 /// administrator grants them to people (`GRANT {reader} TO alice`).
 pub const ROLES: &str = r#"
 DO $$ BEGIN
@@ -161,6 +162,60 @@ GRANT SELECT ON ALL TABLES IN SCHEMA {s} TO {reader};
 REVOKE ALL ON {s}.contacts, {s}.submissions, {s}.accounts, {s}.api_tokens FROM {reader};
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {s} TO {editor};
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {s} TO {editor};
+"#;
+
+/// Row-level security (version 3) on the tables that hold records or rows
+/// of records: without a policy that lets a role see a row, it sees none.
+/// The owner (who ran `init`) is not bound by it.
+pub const ROW_SECURITY: &str = r#"
+ALTER TABLE {s}.entities ENABLE ROW LEVEL SECURITY;
+ALTER TABLE {s}.entity_areas ENABLE ROW LEVEL SECURITY;
+ALTER TABLE {s}.entity_districts ENABLE ROW LEVEL SECURITY;
+ALTER TABLE {s}.relations ENABLE ROW LEVEL SECURITY;
+ALTER TABLE {s}.revisions ENABLE ROW LEVEL SECURITY;
+ALTER TABLE {s}.entity_tallies ENABLE ROW LEVEL SECURITY;
+"#;
+
+/// The policies of [`ROW_SECURITY`] (made again on every upgrade): the
+/// editor sees and changes every row; the reader sees public records and
+/// what belongs to them only. A relation is public when both its ends are;
+/// a revision when its record was public (the current one's record is the
+/// row's, public when the row is); a district's always.
+pub const POLICIES: &str = r#"
+DROP POLICY IF EXISTS editor_all ON {s}.entities;
+DROP POLICY IF EXISTS editor_all ON {s}.entity_areas;
+DROP POLICY IF EXISTS editor_all ON {s}.entity_districts;
+DROP POLICY IF EXISTS editor_all ON {s}.relations;
+DROP POLICY IF EXISTS editor_all ON {s}.revisions;
+DROP POLICY IF EXISTS editor_all ON {s}.entity_tallies;
+DROP POLICY IF EXISTS reader_public ON {s}.entities;
+DROP POLICY IF EXISTS reader_public ON {s}.entity_areas;
+DROP POLICY IF EXISTS reader_public ON {s}.entity_districts;
+DROP POLICY IF EXISTS reader_public ON {s}.relations;
+DROP POLICY IF EXISTS reader_public ON {s}.revisions;
+DROP POLICY IF EXISTS reader_public ON {s}.entity_tallies;
+CREATE POLICY editor_all ON {s}.entities TO {editor} USING (true) WITH CHECK (true);
+CREATE POLICY editor_all ON {s}.entity_areas TO {editor} USING (true) WITH CHECK (true);
+CREATE POLICY editor_all ON {s}.entity_districts TO {editor} USING (true) WITH CHECK (true);
+CREATE POLICY editor_all ON {s}.relations TO {editor} USING (true) WITH CHECK (true);
+CREATE POLICY editor_all ON {s}.revisions TO {editor} USING (true) WITH CHECK (true);
+CREATE POLICY editor_all ON {s}.entity_tallies TO {editor} USING (true) WITH CHECK (true);
+CREATE POLICY reader_public ON {s}.entities FOR SELECT TO {reader}
+  USING (visibility = 'public');
+CREATE POLICY reader_public ON {s}.entity_areas FOR SELECT TO {reader}
+  USING (EXISTS (SELECT 1 FROM {s}.entities e WHERE e.id = entity_id AND e.visibility = 'public'));
+CREATE POLICY reader_public ON {s}.entity_districts FOR SELECT TO {reader}
+  USING (EXISTS (SELECT 1 FROM {s}.entities e WHERE e.id = entity_id AND e.visibility = 'public'));
+CREATE POLICY reader_public ON {s}.relations FOR SELECT TO {reader}
+  USING (EXISTS (SELECT 1 FROM {s}.entities e WHERE e.id = from_id AND e.visibility = 'public')
+     AND EXISTS (SELECT 1 FROM {s}.entities e WHERE e.id = to_id AND e.visibility = 'public'));
+CREATE POLICY reader_public ON {s}.revisions FOR SELECT TO {reader}
+  USING (record_kind = 'district'
+     OR (record IS NULL AND EXISTS (SELECT 1 FROM {s}.entities e
+                                    WHERE e.id = record_id AND e.visibility = 'public'))
+     OR (record IS NOT NULL AND record::jsonb ->> 'visibility' = 'public'));
+CREATE POLICY reader_public ON {s}.entity_tallies FOR SELECT TO {reader}
+  USING (visibility = 'public');
 "#;
 
 /// The web part (version 2): the moderation queue, accounts and API
