@@ -12,6 +12,7 @@ use std::process::ExitCode;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    stadtatlas::import::run::without_huge_pages();
     let args = match cli::args::Cli::try_parse() {
         Ok(args) => args,
         Err(e) => {

@@ -291,8 +291,11 @@ fn around(
 /// lot of fresh memory once (1.3 GB at 10^6 entities); with transparent
 /// huge pages the kernel's compaction cost 2.6-3.4 s of system time per
 /// 10^6 import (BENCHMARKS.md), and zeroing huge pages was 60 % of a
-/// `locate` run's time. If the kernel refuses, nothing is lost but that time.
-pub(crate) fn without_huge_pages() {
+/// `locate` run's time and of a cold `near` on PostGIS (the allocator
+/// asks for them; a 2 MiB page is zeroed whole for the first byte a short
+/// command touches). The command line calls it first thing. If the kernel
+/// refuses, nothing is lost but that time.
+pub fn without_huge_pages() {
     #[cfg(target_os = "linux")]
     let _ = rustix::thread::disable_transparent_huge_pages(true);
 }

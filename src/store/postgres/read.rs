@@ -308,21 +308,25 @@ pub(super) fn entities_in_box(
     max: (f64, f64),
     keep: &dyn Fn(f64, f64) -> bool,
 ) -> Result<Vec<Entity>, StoreError> {
-    const POINTS: &str = "SELECT fid, lon, lat FROM entities \
-                          WHERE geom && ST_MakeEnvelope($1, $2, $3, $4, 4326)";
+    // The records come with the points, in one pass over the rows: a
+    // neighbourhood's rows lie all over the table (import order), so reading
+    // them a second time by `fid` cost as much again (10^6, 500 m: 9,434
+    // rows, ~25 ms). `keep` then drops the points it rules out unparsed.
+    let points = format!(
+        "SELECT {ENTITY}, lon, lat FROM entities \
+         WHERE geom && ST_MakeEnvelope($1, $2, $3, $4, 4326) ORDER BY fid"
+    );
     let rows = client
-        .query(POINTS, &[&min.0, &min.1, &max.0, &max.1])
-        .map_err(sql_err(POINTS))?;
-    let mut fids: Vec<i64> = rows
-        .iter()
-        .filter_map(|r| {
-            let (fid, lon, lat): (i64, f64, f64) = (r.get(0), r.get(1), r.get(2));
-            (min.0 <= lon && lon <= max.0 && min.1 <= lat && lat <= max.1 && keep(lon, lat))
-                .then_some(fid)
+        .query(&points, &[&min.0, &min.1, &max.0, &max.1])
+        .map_err(sql_err(&points))?;
+    let kept: Vec<postgres::Row> = rows
+        .into_iter()
+        .filter(|r| {
+            let (lon, lat): (f64, f64) = (r.get(2), r.get(3));
+            min.0 <= lon && lon <= max.0 && min.1 <= lat && lat <= max.1 && keep(lon, lat)
         })
         .collect();
-    fids.sort_unstable();
-    let mut out = entities_where(client, "WHERE fid = ANY($1) ORDER BY fid", &[&fids])?;
+    let mut out = parse_entities(kept)?;
     out.extend(entities_where(
         client,
         "WHERE geom IS NULL AND id IN (SELECT entity_id FROM entity_areas) ORDER BY fid",
