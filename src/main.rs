@@ -5,7 +5,7 @@
 
 mod cli;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches, Parser};
 use std::process::ExitCode;
 
 #[global_allocator]
@@ -13,13 +13,19 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     stadtatlas::import::run::without_huge_pages();
-    let args = match cli::args::Cli::try_parse() {
+    // Where messages are German, so are `--help` and usage errors.
+    let german = cli::asked_german(std::env::args_os());
+    let parsed = if german {
+        cli::help_de::germanize(cli::args::Cli::command())
+            .try_get_matches()
+            .and_then(|m| cli::args::Cli::from_arg_matches(&m))
+    } else {
+        cli::args::Cli::try_parse()
+    };
+    let args = match parsed {
         Ok(args) => args,
         Err(e) => {
-            // Usage errors in German where messages are (help stays English).
-            if cli::asked_german(std::env::args_os())
-                && let Some(text) = cli::german::usage_error(&e)
-            {
+            if german && let Some(text) = cli::german::usage_error(&e) {
                 eprintln!("Fehler: {text}");
                 return ExitCode::from(2);
             }

@@ -783,4 +783,33 @@ fn usage_errors_are_german_where_messages_are() {
     );
     let e = stderr(&["lisst"], None);
     assert!(e.starts_with("error: unrecognized subcommand"), "{e}");
+    // And so is the help.
+    let help = |args: &[&str], lang: Option<&str>| {
+        let mut c = bin(&store);
+        if let Some(l) = lang {
+            c.env("LANG", l);
+        }
+        let out = c.args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let h = help(&["--lang", "de", "import", "--help"], None);
+    for part in [
+        "Dateien importieren",
+        "Aufruf: stadtatlas import",
+        "Optionen:",
+        "Zeigen, was sich ändern würde, nichts ändern",
+    ] {
+        assert!(h.contains(part), "{part}: {h}");
+    }
+    let h = help(&["near", "-h"], Some("de_DE.UTF-8"));
+    assert!(
+        h.contains("nächste zuerst") && h.contains("[Vorgabe: table]"),
+        "{h}"
+    );
+    let h = help(&["--help"], None);
+    assert!(
+        h.contains("Usage: stadtatlas") && h.contains("List entities"),
+        "{h}"
+    );
 }

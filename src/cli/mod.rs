@@ -3,6 +3,7 @@
 pub mod args;
 mod board;
 pub mod german;
+pub mod help_de;
 mod locate;
 mod manual;
 mod output;
