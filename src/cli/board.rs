@@ -23,7 +23,6 @@ pub fn run(
     action: BoardAction,
     asked: Option<LangArg>,
 ) -> Result<Outcome> {
-    let atlas = load(store)?;
     let missing = match action {
         BoardAction::Check {
             body,
@@ -31,6 +30,12 @@ pub fn run(
             with,
         } => {
             let requirement = requirement(require)?;
+            // The body, its members and those `with` names: not the inventory.
+            let held = store.open_for_reading()?;
+            let also: Vec<&str> = std::iter::once(body.as_str())
+                .chain(with.iter().map(String::as_str))
+                .collect();
+            let atlas = governance::atlas_in_store(&*held, &also)?;
             let coverage = governance::check_with(&atlas, &body, &requirement, out.lang, &with)?;
             emit(out, &coverage, || {
                 output::coverage_grid(&coverage, out.lang)
@@ -50,6 +55,7 @@ pub fn run(
                 bail!("--time-limit {time_limit}: give a number of seconds > 0");
             }
             let requirement = requirement(require)?;
+            let atlas = load(store)?;
             // The Markdown is for the bid appendix: German unless asked otherwise.
             let labels = match out.format {
                 Format::Md => lang(asked, Lang::De),

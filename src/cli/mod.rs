@@ -482,7 +482,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             })
         }
         Command::Bodies => {
-            let atlas = load(&store_at)?;
+            let held = store_at.open_for_reading()?;
+            let atlas = governance::atlas_in_store(&*held, &[])?;
             let rows = governance::bodies(&atlas);
             emit(&out, &rows, || output::bodies_grid(&rows, out.lang))?;
             Ok(Outcome::Ok)
@@ -497,7 +498,9 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             Ok(Outcome::Ok)
         }
         Command::Network { id, depth } => {
-            let atlas = load(&store_at)?;
+            let held = store_at.open_for_reading()?;
+            let focus: Vec<&str> = id.iter().map(String::as_str).collect();
+            let atlas = governance::atlas_in_store(&*held, &focus)?;
             let net = governance::network(&atlas, id.as_deref(), depth)?;
             match out.format {
                 Format::Dot => output::print(&net.to_dot())?,

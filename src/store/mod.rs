@@ -466,6 +466,24 @@ pub trait Store {
         Ok(found)
     }
 
+    /// Every relation, in stored order (as [`Store::snapshot`] has them).
+    ///
+    /// # Errors
+    /// As [`Store::snapshot`].
+    fn relations(&self) -> Result<Vec<Relation>, StoreError> {
+        Ok(self.snapshot()?.relations)
+    }
+
+    /// Every entity of this kind, by id (in [`Store::snapshot`]'s order).
+    ///
+    /// # Errors
+    /// As [`Store::snapshot`].
+    fn entities_of_kind(&self, kind: crate::model::EntityKind) -> Result<Vec<Entity>, StoreError> {
+        let mut all = self.snapshot()?.entities;
+        all.retain(|e| e.kind == kind);
+        Ok(all)
+    }
+
     /// The relations from or to an entity.
     ///
     /// # Errors

@@ -545,6 +545,18 @@ impl Store for PgStore {
         read::entities_in_box(&mut self.client.borrow_mut(), min, max, keep)
     }
 
+    fn relations(&self) -> Result<Vec<Relation>, StoreError> {
+        read::relations(&mut self.client.borrow_mut(), "", &[])
+    }
+
+    fn entities_of_kind(&self, kind: crate::model::EntityKind) -> Result<Vec<Entity>, StoreError> {
+        read::entities_where(
+            &mut self.client.borrow_mut(),
+            "WHERE kind = $1 ORDER BY id COLLATE \"C\"",
+            &[&kind.as_str()],
+        )
+    }
+
     fn relations_of(&self, id: &str) -> Result<Vec<Relation>, StoreError> {
         read::relations(
             &mut self.client.borrow_mut(),

@@ -552,6 +552,17 @@ impl Store for SqliteStore {
         read::frame(self)
     }
 
+    fn relations(&self) -> Result<Vec<crate::model::Relation>, StoreError> {
+        read::all_relations(&self.conn)
+    }
+
+    fn entities_of_kind(
+        &self,
+        kind: crate::model::EntityKind,
+    ) -> Result<Vec<crate::model::Entity>, StoreError> {
+        read::entities_of_kind(&self.conn, kind)
+    }
+
     fn relations_of(&self, id: &str) -> Result<Vec<crate::model::Relation>, StoreError> {
         read::relations_of(&self.conn, id)
     }

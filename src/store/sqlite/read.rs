@@ -143,6 +143,24 @@ pub(super) fn assignments(conn: &Connection) -> Result<Vec<AssignmentRow>, Store
     })
 }
 
+/// Every relation, in stored order.
+pub(super) fn all_relations(conn: &Connection) -> Result<Vec<Relation>, StoreError> {
+    relations(conn, "", &[])
+}
+
+/// Every entity of a kind, by id.
+pub(super) fn entities_of_kind(
+    conn: &Connection,
+    kind: crate::model::EntityKind,
+) -> Result<Vec<Entity>, StoreError> {
+    // `as_str` is one of four fixed words, not input.
+    let q = format!(
+        "SELECT {COLUMNS} FROM entities WHERE kind = '{}' ORDER BY id",
+        kind.as_str()
+    );
+    entities(conn, &q)
+}
+
 /// Relations, optionally narrowed by a `WHERE` clause over `from_id`/`to_id`.
 fn relations(
     conn: &Connection,
