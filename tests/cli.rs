@@ -783,6 +783,20 @@ fn usage_errors_are_german_where_messages_are() {
     );
     let e = stderr(&["lisst"], None);
     assert!(e.starts_with("error: unrecognized subcommand"), "{e}");
+    // A refused import's frame and places, and the store's errors.
+    let bad = dir.path().join("bad_partners.csv");
+    std::fs::write(&bad, "name,lat,lon\nA,91,12\n").unwrap();
+    let e = stderr(&["--lang", "de", "import", bad.to_str().unwrap()], None);
+    assert!(
+        e.starts_with("Fehler: Import abgelehnt, der Speicher bleibt unverändert (1 Problem):"),
+        "{e}"
+    );
+    assert!(
+        e.contains("bad_partners.csv:2: Spalte 'lat': \"91\""),
+        "{e}"
+    );
+    let e = stderr(&["list"], Some("de_DE.UTF-8"));
+    assert!(e.contains("gibt es nicht; `stadtatlas init`"), "{e}");
     // And so is the help.
     let help = |args: &[&str], lang: Option<&str>| {
         let mut c = bin(&store);

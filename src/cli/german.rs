@@ -1,13 +1,18 @@
 //! German wording of the errors a planner meets most: unknown ids and
-//! districts, requirement files, balance rules, `board propose`, and the
-//! command line's own usage errors. Other causes keep the library's English
-//! text after the German prefix; `--help` is English.
+//! districts, requirement files, balance rules, `board propose`, the store
+//! (missing, of another version, a conflicting import), a refused import's
+//! frame and places, and the command line's own usage errors. What a file's
+//! problem is (the readers' messages) and other causes keep the library's
+//! English text after the German prefix.
 
 use stadtatlas::districts::ResolveError;
 use stadtatlas::export::stream::ExportError;
 use stadtatlas::governance::balance::BalanceError;
 use stadtatlas::governance::{ProposeError, RequirementError};
+use stadtatlas::import::run::RunError;
+use stadtatlas::import::{ImportError, Issue};
 use stadtatlas::query::QueryError;
+use stadtatlas::store::StoreError;
 
 /// The error chain as `{:#}` prints it, known causes in German.
 pub fn chain(err: &anyhow::Error) -> String {
@@ -20,6 +25,20 @@ pub fn chain(err: &anyhow::Error) -> String {
 fn cause(e: &(dyn std::error::Error + 'static)) -> Option<String> {
     if let Some(e) = e.downcast_ref::<QueryError>() {
         return query(e);
+    }
+    if let Some(e) = e.downcast_ref::<ImportError>() {
+        return Some(import(e));
+    }
+    if let Some(e) = e.downcast_ref::<RunError>() {
+        return match e {
+            RunError::Input(i) => Some(import(i)),
+            RunError::Read { store, .. } => Some(format!("beim Lesen des Speichers {store}")),
+            RunError::Write { store, .. } => Some(format!("beim Schreiben des Imports in {store}")),
+            _ => None,
+        };
+    }
+    if let Some(e) = e.downcast_ref::<StoreError>() {
+        return store(e);
     }
     if let Some(e) = e.downcast_ref::<ResolveError>() {
         return Some(resolve(e));
@@ -73,6 +92,85 @@ fn cause(e: &(dyn std::error::Error + 'static)) -> Option<String> {
             format!("der Löser fand in {seconds} s keine Besetzung; erhöhen Sie --time-limit")
         }
         ProposeError::Solver { .. } => "der Löser ist gescheitert".to_string(),
+        _ => return None,
+    })
+}
+
+/// The frame of a refused import and where each problem is, in German;
+/// what the problem is stays in the reader's English.
+fn import(e: &ImportError) -> String {
+    let n = e.issues.len();
+    let lines: Vec<String> = e.issues.iter().map(|i| format!("  {}", issue(i))).collect();
+    format!(
+        "Import abgelehnt, der Speicher bleibt unverändert ({n} Problem{}):\n{}",
+        if n == 1 { "" } else { "e" },
+        lines.join("\n")
+    )
+}
+
+fn issue(i: &Issue) -> String {
+    let mut out = i.file.display().to_string();
+    if let Some(line) = i.line {
+        out.push_str(&format!(":{line}"));
+    }
+    out.push_str(": ");
+    if let Some(place) = &i.place {
+        let place = if let Some(column) = place.strip_prefix("column ") {
+            format!("Spalte {column}")
+        } else if let Some(number) = place.strip_prefix("feature ") {
+            format!("Objekt {number}")
+        } else {
+            place.clone()
+        };
+        out.push_str(&format!("{place}: "));
+    }
+    out.push_str(&i.message);
+    out
+}
+
+fn store(e: &StoreError) -> Option<String> {
+    Some(match e {
+        StoreError::Open { store, .. } => format!("Speicher {store} kann nicht geöffnet werden"),
+        StoreError::NotAStore { store } => format!(
+            "{store} ist kein stadtatlas-Speicher (keine Tabelle stadtatlas_meta); \
+             `stadtatlas init` legt einen neuen an"
+        ),
+        StoreError::SchemaVersion {
+            store,
+            found,
+            expected,
+        } => format!(
+            "Speicher {store} hat die Schemaversion {found}, dieses Programm liest Version \
+             {expected} (einen älteren Speicher bringt es auf den Stand, wenn es hineinschreiben darf)"
+        ),
+        StoreError::Exists { store } => format!("{store} gibt es schon; er bleibt, wie er ist"),
+        StoreError::Missing { store } => format!(
+            "Speicher {store} gibt es nicht; `stadtatlas init` oder `stadtatlas import` legt ihn an"
+        ),
+        StoreError::Conflict { what, id, import } => format!(
+            "{} '{id}' wurde von Import #{import} geändert, nachdem dieser Import den Speicher \
+             gelesen hatte; nichts wurde geschrieben. Führen Sie den Import noch einmal aus: er \
+             wird dann gegen den jetzigen Speicher geplant",
+            match *what {
+                "record" => "Eintrag",
+                "district" => "Bezirk",
+                other => other,
+            }
+        ),
+        StoreError::NotPending { id, state } => {
+            let state = match state
+                .strip_prefix("is ")
+                .and_then(|s| s.strip_suffix(" already"))
+            {
+                Some(s) => format!("ist schon {s}"),
+                None if state == "does not exist" => "gibt es nicht".to_string(),
+                None => state.clone(),
+            };
+            format!("Einreichung #{id} {state}; nichts wurde geschrieben")
+        }
+        StoreError::Corrupt { what, id, .. } => {
+            format!("gespeicherter Datensatz {what} '{id}' ist nicht lesbar")
+        }
         _ => return None,
     })
 }
