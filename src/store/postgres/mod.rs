@@ -247,7 +247,7 @@ impl PgStore {
         Ok(())
     }
 
-    /// Row-level security on the record tables ([`schema::ROW_SECURITY`]),
+    /// Row-level security on the record tables ([`schema::row_security`]),
     /// and its policies when the two roles exist (without them nobody but
     /// the owner has been granted the tables). Unlike the grants, a failure
     /// is an error: a store must not be called version 3 without it.
@@ -255,7 +255,7 @@ impl PgStore {
         tx: &mut postgres::Transaction<'_>,
         target: &PgTarget,
     ) -> Result<(), StoreError> {
-        let enable = target.sql(schema::ROW_SECURITY);
+        let enable = target.sql(&schema::row_security());
         tx.batch_execute(&enable).map_err(sql_err(&enable))?;
         const ROLES: &str = "SELECT count(*) FROM pg_roles WHERE rolname IN ($1, $2)";
         let (reader, editor) = target.roles();
@@ -264,7 +264,7 @@ impl PgStore {
             .map_err(sql_err(ROLES))?
             .get(0);
         if found == 2 {
-            let policies = target.sql(schema::POLICIES);
+            let policies = target.sql(&schema::policies());
             tx.batch_execute(&policies).map_err(sql_err(&policies))?;
         }
         Ok(())

@@ -145,7 +145,7 @@ CREATE INDEX revisions_import ON {s}.revisions (import_id);
 "#;
 
 /// The two roles: readers see the public profile (every table but
-/// `contacts`, and only the rows of public records: [`POLICIES`]), editors
+/// `contacts`, and only the rows of public records: [`policies`]), editors
 /// change everything. Group roles without login; an
 /// administrator grants them to people (`GRANT {reader} TO alice`).
 pub const ROLES: &str = r#"
@@ -164,59 +164,61 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {s} TO {editor};
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {s} TO {editor};
 "#;
 
-/// Row-level security (version 3) on the tables that hold records or rows
-/// of records: without a policy that lets a role see a row, it sees none.
-/// The owner (who ran `init`) is not bound by it.
-pub const ROW_SECURITY: &str = r#"
-ALTER TABLE {s}.entities ENABLE ROW LEVEL SECURITY;
-ALTER TABLE {s}.entity_areas ENABLE ROW LEVEL SECURITY;
-ALTER TABLE {s}.entity_districts ENABLE ROW LEVEL SECURITY;
-ALTER TABLE {s}.relations ENABLE ROW LEVEL SECURITY;
-ALTER TABLE {s}.revisions ENABLE ROW LEVEL SECURITY;
-ALTER TABLE {s}.entity_tallies ENABLE ROW LEVEL SECURITY;
-"#;
+/// The tables under row-level security (version 3), those that hold
+/// records or rows of records, each with what the reader sees of it (a
+/// `USING` clause): public records and what belongs to them. A relation is
+/// public when both its ends are; a revision when its record was public
+/// (the current one's record is the row's, public when the row is); a
+/// district's always. Without a policy that lets a role see a row, it sees
+/// none; the owner (who ran `init`) is not bound by them.
+pub const READER_SEES: [(&str, &str); 6] = [
+    ("entities", "visibility = 'public'"),
+    (
+        "entity_areas",
+        "EXISTS (SELECT 1 FROM {s}.entities e WHERE e.id = entity_id AND e.visibility = 'public')",
+    ),
+    (
+        "entity_districts",
+        "EXISTS (SELECT 1 FROM {s}.entities e WHERE e.id = entity_id AND e.visibility = 'public')",
+    ),
+    (
+        "relations",
+        "EXISTS (SELECT 1 FROM {s}.entities e WHERE e.id = from_id AND e.visibility = 'public') \
+         AND EXISTS (SELECT 1 FROM {s}.entities e WHERE e.id = to_id AND e.visibility = 'public')",
+    ),
+    (
+        "revisions",
+        "record_kind = 'district' \
+         OR (record IS NULL AND EXISTS (SELECT 1 FROM {s}.entities e \
+                                        WHERE e.id = record_id AND e.visibility = 'public')) \
+         OR (record IS NOT NULL AND record::jsonb ->> 'visibility' = 'public')",
+    ),
+    ("entity_tallies", "visibility = 'public'"),
+];
 
-/// The policies of [`ROW_SECURITY`] (made again on every upgrade): the
-/// editor sees and changes every row; the reader sees public records and
-/// what belongs to them only. A relation is public when both its ends are;
-/// a revision when its record was public (the current one's record is the
-/// row's, public when the row is); a district's always.
-pub const POLICIES: &str = r#"
-DROP POLICY IF EXISTS editor_all ON {s}.entities;
-DROP POLICY IF EXISTS editor_all ON {s}.entity_areas;
-DROP POLICY IF EXISTS editor_all ON {s}.entity_districts;
-DROP POLICY IF EXISTS editor_all ON {s}.relations;
-DROP POLICY IF EXISTS editor_all ON {s}.revisions;
-DROP POLICY IF EXISTS editor_all ON {s}.entity_tallies;
-DROP POLICY IF EXISTS reader_public ON {s}.entities;
-DROP POLICY IF EXISTS reader_public ON {s}.entity_areas;
-DROP POLICY IF EXISTS reader_public ON {s}.entity_districts;
-DROP POLICY IF EXISTS reader_public ON {s}.relations;
-DROP POLICY IF EXISTS reader_public ON {s}.revisions;
-DROP POLICY IF EXISTS reader_public ON {s}.entity_tallies;
-CREATE POLICY editor_all ON {s}.entities TO {editor} USING (true) WITH CHECK (true);
-CREATE POLICY editor_all ON {s}.entity_areas TO {editor} USING (true) WITH CHECK (true);
-CREATE POLICY editor_all ON {s}.entity_districts TO {editor} USING (true) WITH CHECK (true);
-CREATE POLICY editor_all ON {s}.relations TO {editor} USING (true) WITH CHECK (true);
-CREATE POLICY editor_all ON {s}.revisions TO {editor} USING (true) WITH CHECK (true);
-CREATE POLICY editor_all ON {s}.entity_tallies TO {editor} USING (true) WITH CHECK (true);
-CREATE POLICY reader_public ON {s}.entities FOR SELECT TO {reader}
-  USING (visibility = 'public');
-CREATE POLICY reader_public ON {s}.entity_areas FOR SELECT TO {reader}
-  USING (EXISTS (SELECT 1 FROM {s}.entities e WHERE e.id = entity_id AND e.visibility = 'public'));
-CREATE POLICY reader_public ON {s}.entity_districts FOR SELECT TO {reader}
-  USING (EXISTS (SELECT 1 FROM {s}.entities e WHERE e.id = entity_id AND e.visibility = 'public'));
-CREATE POLICY reader_public ON {s}.relations FOR SELECT TO {reader}
-  USING (EXISTS (SELECT 1 FROM {s}.entities e WHERE e.id = from_id AND e.visibility = 'public')
-     AND EXISTS (SELECT 1 FROM {s}.entities e WHERE e.id = to_id AND e.visibility = 'public'));
-CREATE POLICY reader_public ON {s}.revisions FOR SELECT TO {reader}
-  USING (record_kind = 'district'
-     OR (record IS NULL AND EXISTS (SELECT 1 FROM {s}.entities e
-                                    WHERE e.id = record_id AND e.visibility = 'public'))
-     OR (record IS NOT NULL AND record::jsonb ->> 'visibility' = 'public'));
-CREATE POLICY reader_public ON {s}.entity_tallies FOR SELECT TO {reader}
-  USING (visibility = 'public');
-"#;
+/// Enables row-level security on every table of [`READER_SEES`].
+pub fn row_security() -> String {
+    READER_SEES
+        .iter()
+        .map(|(t, _)| format!("ALTER TABLE {{s}}.{t} ENABLE ROW LEVEL SECURITY;\n"))
+        .collect()
+}
+
+/// The policies (made again on every upgrade): the editor sees and changes
+/// every row, the reader sees [`READER_SEES`].
+pub fn policies() -> String {
+    READER_SEES
+        .iter()
+        .map(|(t, sees)| {
+            format!(
+                "DROP POLICY IF EXISTS editor_all ON {{s}}.{t};\n\
+                 DROP POLICY IF EXISTS reader_public ON {{s}}.{t};\n\
+                 CREATE POLICY editor_all ON {{s}}.{t} TO {{editor}} USING (true) WITH CHECK (true);\n\
+                 CREATE POLICY reader_public ON {{s}}.{t} FOR SELECT TO {{reader}} USING ({sees});\n"
+            )
+        })
+        .collect()
+}
 
 /// The web part (version 2): the moderation queue, accounts and API
 /// tokens (see [`crate::store::web`]); none of them readable by the reader
