@@ -751,15 +751,20 @@ fn an_export_replaces_its_file_whole_or_not_at_all() {
 fn usage_errors_are_german_where_messages_are() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("s.gpkg");
-    let stderr = |args: &[&str], lang: Option<&str>| {
+    // stdout and stderr of a run that must end with `code`.
+    let run = |args: &[&str], lang: Option<&str>, code: i32| {
         let mut c = bin(&store);
         if let Some(l) = lang {
             c.env("LANG", l);
         }
         let out = c.args(args).output().unwrap();
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
-        String::from_utf8(out.stderr).unwrap()
+        assert_eq!(out.status.code(), Some(code), "{args:?}");
+        (
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
     };
+    let stderr = |args: &[&str], lang: Option<&str>| run(args, lang, 2).1;
     let e = stderr(&["--lang", "de", "lisst"], None);
     assert!(e.starts_with("Fehler: unbekannter Befehl 'lisst'"), "{e}");
     assert!(e.contains("meinten Sie 'list'?"), "{e}");
@@ -798,15 +803,7 @@ fn usage_errors_are_german_where_messages_are() {
     let e = stderr(&["list"], Some("de_DE.UTF-8"));
     assert!(e.contains("gibt es nicht; `stadtatlas init`"), "{e}");
     // And so is the help.
-    let help = |args: &[&str], lang: Option<&str>| {
-        let mut c = bin(&store);
-        if let Some(l) = lang {
-            c.env("LANG", l);
-        }
-        let out = c.args(args).output().unwrap();
-        assert_eq!(out.status.code(), Some(0), "{args:?}");
-        String::from_utf8(out.stdout).unwrap()
-    };
+    let help = |args: &[&str], lang: Option<&str>| run(args, lang, 0).0;
     let h = help(&["--lang", "de", "import", "--help"], None);
     for part in [
         "Dateien importieren",
