@@ -688,7 +688,7 @@ fn a_relations_files_field_column_is_kept() {
     }
 }
 
-/// `export geojson|csv` is written beside its file and renamed into place:
+/// `export geojson|csv|gpkg` is written beside its file and renamed into place:
 /// an export replaces the file whole, and one that cannot be written
 /// leaves neither a partial file nor a stray temporary one.
 #[test]
@@ -708,18 +708,43 @@ fn an_export_replaces_its_file_whole_or_not_at_all() {
         .success();
     let fc: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     assert!(fc["features"].as_array().unwrap().len() > 50);
+    // A GeoPackage over a file that is not one, with a stray write-ahead
+    // log beside it: the new store, whole, and the old log gone.
+    let gpkg = dir.path().join("akteure.gpkg");
+    std::fs::write(&gpkg, "not a GeoPackage".repeat(10_000)).unwrap();
+    let mut wal = gpkg.clone().into_os_string();
+    wal.push("-wal");
+    std::fs::write(&wal, "stale log").unwrap();
+    bin(&store)
+        .args(["export", "gpkg", "--out"])
+        .arg(&gpkg)
+        .assert()
+        .success();
+    assert!(!Path::new(&wal).exists());
+    let listed = bin(&gpkg)
+        .args(["list", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(listed.status.success());
+    let listed: Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(
+        listed.as_array().unwrap().len(),
+        fc["features"].as_array().unwrap().len()
+    );
     // A folder where the file should go: refused, named, nothing left behind.
     let folder = dir.path().join("exports");
     std::fs::create_dir(&folder).unwrap();
     std::fs::write(folder.join("keep.txt"), "x").unwrap();
-    let failed = bin(&store)
-        .args(["export", "csv", "--out"])
-        .arg(&folder)
-        .output()
-        .unwrap();
-    assert_eq!(failed.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&failed.stderr);
-    assert!(err.contains(folder.to_str().unwrap()), "{err}");
+    for what in ["csv", "gpkg"] {
+        let failed = bin(&store)
+            .args(["export", what, "--out"])
+            .arg(&folder)
+            .output()
+            .unwrap();
+        assert_eq!(failed.status.code(), Some(2), "{what}");
+        let err = String::from_utf8_lossy(&failed.stderr);
+        assert!(err.contains(folder.to_str().unwrap()), "{what}: {err}");
+    }
     let german = bin(&store)
         .args(["--lang", "de", "export", "csv", "--out"])
         .arg(&folder)

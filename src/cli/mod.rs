@@ -292,37 +292,31 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             if excel && what != ExportFormat::Csv {
                 bail!("--excel is for `export csv`");
             }
-            // GeoJSON and CSV are written as the store hands the records over.
-            let streamed = match what {
-                ExportFormat::Geojson => Some(stream::EntityFile::Geojson),
-                ExportFormat::Csv => Some(stream::EntityFile::Csv(if excel {
-                    csv_out::CsvDialect::Excel
-                } else {
-                    csv_out::CsvDialect::Plain
-                })),
-                ExportFormat::Gpkg => None,
+            // Every format is written as the store hands the records over.
+            let held = store_at.open_for_reading()?;
+            let n = match what {
+                ExportFormat::Geojson => stream::entities_to_file(
+                    &*held,
+                    stream::EntityFile::Geojson,
+                    p,
+                    &filter.to_filter(),
+                    &file,
+                )?,
+                ExportFormat::Csv => stream::entities_to_file(
+                    &*held,
+                    stream::EntityFile::Csv(if excel {
+                        csv_out::CsvDialect::Excel
+                    } else {
+                        csv_out::CsvDialect::Plain
+                    }),
+                    p,
+                    &filter.to_filter(),
+                    &file,
+                )?,
+                // A GeoPackage is a store of its own.
+                ExportFormat::Gpkg => gpkg_out::write(&*held, &filter.to_filter(), p, &file)?,
             };
-            if let Some(format) = streamed {
-                let held = store_at.open_for_reading()?;
-                let n = stream::entities_to_file(&*held, format, p, &filter.to_filter(), &file)?;
-                let (profile, file) = (p.as_str(), file.display());
-                out.say(
-                    format_args!("{n} Einträge ({profile}-Profil) nach {file} geschrieben"),
-                    format_args!("wrote {n} entities ({profile} profile) to {file}"),
-                );
-                return Ok(Outcome::Ok);
-            }
-            let atlas = load(&store_at)?;
-            let f = p.apply(&filter.to_filter());
-            let mut rows: Vec<_> = (0..atlas.entities.len())
-                .filter(|&i| f.matches(&atlas.entities[i]))
-                .map(|i| atlas.row(i))
-                .collect();
-            rows.sort_by(|a, b| a.id.cmp(&b.id));
-            // A GeoPackage is a store of its own, written from all of them.
-            gpkg_out::write(&atlas, &rows, p, &file)
-                .with_context(|| format!("writing {}", file.display()))?;
-            let (n, profile, file) = (rows.len(), p.as_str(), file.display());
+            let (profile, file) = (p.as_str(), file.display());
             out.say(
                 format_args!("{n} Einträge ({profile}-Profil) nach {file} geschrieben"),
                 format_args!("wrote {n} entities ({profile} profile) to {file}"),

@@ -2,88 +2,133 @@
 //! the districts, the relations among them and their district assignments.
 //!
 //! It is written through the store itself, so the export is also a valid
-//! stadtatlas store (`--store export.gpkg` works on it).
+//! stadtatlas store (`--store export.gpkg` works on it): built as a new
+//! store's first import (rows appended, keys built once) from the records
+//! the source store hands over a chunk at a time, under a temporary name
+//! beside the file, which it replaces only once complete.
 
 use super::Profile;
 use super::profile::INTERNAL_NOTICE;
-use crate::query::{Atlas, EntityRow};
-use crate::store::{AssignmentRow, ChangeSet, SqliteStore, Store, StoreError};
-use std::collections::HashSet;
+use super::stream::ExportError;
+use crate::model::{Contact, Entity};
+use crate::query::{Filter, QueryError, Rows};
+use crate::store::{AssignmentRow, Assignments, ChangeSet, EntityOrder, SqliteStore, Store};
 use std::path::Path;
 
-/// Writes the GeoPackage, replacing an existing file at `path`.
+/// Writes the entities of `store` that pass `filter` under `profile`
+/// (internal records and contact persons only in the internal one) to the
+/// GeoPackage `path`, replacing a file there once the new one is complete.
+/// Returns how many entities were written.
 ///
 /// # Errors
-/// [`StoreError`] when the file cannot be replaced or written.
+/// [`ExportError`] when the store cannot be read or the file not written.
 pub fn write(
-    atlas: &Atlas,
-    rows: &[EntityRow],
+    store: &dyn Store,
+    filter: &Filter,
     profile: Profile,
     path: &Path,
-) -> Result<(), StoreError> {
-    for suffix in ["", "-wal", "-shm"] {
-        let file = path.with_file_name(format!(
-            "{}{suffix}",
-            path.file_name()
-                .map(|n| n.to_string_lossy())
-                .unwrap_or_default()
-        ));
-        if file.exists() {
-            std::fs::remove_file(&file).map_err(|e| StoreError::Corrupt {
-                what: "export file",
-                id: file.display().to_string(),
-                source: Box::new(e),
-            })?;
-        }
-    }
-    let ids: HashSet<&str> = rows.iter().map(|r| r.id.as_str()).collect();
-    let mut assignments = Vec::new();
-    for r in rows {
-        for (level, district) in atlas.districts.assignment_ids(&atlas.assignments[r.index]) {
-            assignments.push(AssignmentRow {
-                entity_id: r.id.clone(),
-                level: level.to_string(),
-                district_id: district.to_string(),
-            });
-        }
-    }
-    let changes = ChangeSet {
-        entities: rows
-            .iter()
-            .map(|r| atlas.entities[r.index].clone())
-            .collect(),
-        districts: atlas.districts.to_vec(),
-        removed_districts: Vec::new(),
-        levels: Some(atlas.districts.hierarchy.levels().to_vec()),
-        relations: atlas
-            .relations
-            .iter()
-            .filter(|r| ids.contains(r.from.as_str()) && ids.contains(r.to.as_str()))
-            .cloned()
-            .collect(),
-        contacts: if profile.shows_contacts() {
-            atlas
-                .contacts
-                .iter()
-                .filter(|c| ids.contains(c.entity.as_str()))
-                .cloned()
-                .collect()
-        } else {
-            Vec::new()
-        },
-        vocabulary: Some(atlas.vocabulary.clone()),
-        default_level: atlas.level(None).ok().map(str::to_string),
-        assignments: Some(crate::store::Assignments::All(assignments)),
-        files: vec![format!("export ({} profile)", profile.as_str()).into()],
-        based_on: None,
-        history: None,
-        decision: None,
+) -> Result<usize, ExportError> {
+    let to = path.display().to_string();
+    let io = move |source| ExportError::Write {
+        path: to.clone(),
+        source,
     };
-    let mut store = SqliteStore::create(path)?;
-    store.apply(&changes)?;
+    let changes = selected(store, &profile.apply(filter), profile)?;
+    let written = changes.entities.len();
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    // A missing folder is named as such, not by the new file's name.
+    std::fs::metadata(dir).map_err(&io)?;
+    let building = tempfile::Builder::new()
+        .prefix(".stadtatlas-export-")
+        .tempdir_in(dir)
+        .map_err(&io)?;
+    let built = building.path().join("export.gpkg");
+    let store_err = |e| ExportError::Query(QueryError::Store(e));
+    let (new, _) = SqliteStore::create_with(&built, &changes).map_err(store_err)?;
+    drop(changes);
     let notice = match profile {
         Profile::Public => None,
         Profile::Internal => Some(INTERNAL_NOTICE),
     };
-    store.mark_export(profile.as_str(), notice)
+    new.mark_export(profile.as_str(), notice)
+        .map_err(store_err)?;
+    // Closed, so that its write-ahead log is in the file.
+    drop(new);
+    // Side files of the file replaced would be read as the new one's.
+    for suffix in ["-wal", "-shm"] {
+        let mut side = path.as_os_str().to_owned();
+        side.push(suffix);
+        match std::fs::remove_file(&side) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io(e)),
+            _ => {}
+        }
+    }
+    std::fs::rename(&built, path).map_err(&io)?;
+    Ok(written)
+}
+
+/// What the export holds, as one import into a new store: the entities that
+/// pass `filter` (by id) with the districts they lie in, the districts and
+/// their levels, the vocabulary, the relations among the entities and, in
+/// the internal profile, their contact persons.
+fn selected(
+    store: &dyn Store,
+    filter: &Filter,
+    profile: Profile,
+) -> Result<ChangeSet, ExportError> {
+    let rows = Rows::read(store, filter, EntityOrder::ById, profile.shows_contacts())?;
+    let mut entities: Vec<Entity> = Vec::new();
+    let mut assignments = Vec::new();
+    let mut contacts: Vec<Contact> = Vec::new();
+    rows.each(|atlas, rows| -> Result<(), ExportError> {
+        for r in &rows {
+            for (level, district) in atlas.districts.assignment_ids(&atlas.assignments[r.index]) {
+                assignments.push(AssignmentRow {
+                    entity_id: r.id.clone(),
+                    level: level.to_string(),
+                    district_id: district.to_string(),
+                });
+            }
+            entities.push(atlas.entities[r.index].clone());
+        }
+        // (Read only in the internal profile.)
+        contacts.extend(
+            atlas
+                .contacts
+                .iter()
+                .filter(|c| {
+                    rows.binary_search_by(|r| r.id.as_str().cmp(&c.entity))
+                        .is_ok()
+                })
+                .cloned(),
+        );
+        Ok(())
+    })?;
+    // By id, as the rows came.
+    let held = |id: &str| entities.binary_search_by(|e| e.id.as_str().cmp(id)).is_ok();
+    let relations = store
+        .relations()
+        .map_err(QueryError::from)?
+        .into_iter()
+        .filter(|r| held(&r.from) && held(&r.to))
+        .collect();
+    let frame = rows.districts();
+    Ok(ChangeSet {
+        districts: frame.districts.to_vec(),
+        removed_districts: Vec::new(),
+        levels: Some(frame.districts.hierarchy.levels().to_vec()),
+        relations,
+        contacts,
+        vocabulary: Some(frame.vocabulary.clone()),
+        default_level: frame.level(None).ok().map(str::to_string),
+        assignments: Some(Assignments::All(assignments)),
+        files: vec![format!("export ({} profile)", profile.as_str()).into()],
+        based_on: None,
+        history: None,
+        decision: None,
+        entities,
+    })
 }
