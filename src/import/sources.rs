@@ -179,13 +179,14 @@ fn csv_text(text: &str) -> Result<(Vec<String>, Rows), csv::Error> {
         .map(|h| h.trim().to_string())
         .collect();
     let start = reader.position().clone();
-    // Without quotes no record spans lines: the body is cut at line ends
-    // and read on every core. Anything amiss is read again in order below,
-    // for the csv reader's own message.
+    // The body is cut at line ends between records and read on every core.
+    // Anything amiss is read again in order below, for the csv reader's own
+    // message. (With one column a piece cut inside a record could not be
+    // told by its width.)
     let body = usize::try_from(start.byte())
         .ok()
         .and_then(|at| text.get(at..))
-        .filter(|body| !body.contains('"'));
+        .filter(|_| headers.len() > 1);
     if let Some(rows) = body.and_then(|body| {
         rows_in_parallel(body, start.line(), delimiter, headers.len(), PIECE_BYTES)
     }) {
@@ -232,8 +233,8 @@ fn trimmed(record: &StringRecord) -> StringRecord {
 /// Bytes of CSV body per piece read on one core.
 const PIECE_BYTES: usize = 1 << 20;
 
-/// The rows of a CSV body in which no record spans lines, read in pieces
-/// of about `piece_bytes` cut at line ends, on every core; `first_line` is
+/// The rows of a CSV body, read in pieces of about `piece_bytes` cut at
+/// line ends between records, on every core; `first_line` is
 /// the body's first line in the file. `None` when a row does not have
 /// `width` cells.
 fn rows_in_parallel(
@@ -246,12 +247,23 @@ fn rows_in_parallel(
     use rayon::prelude::*;
     let mut pieces = Vec::new();
     let mut rest = body;
-    while let Some(end) = rest
-        .as_bytes()
-        .get(piece_bytes..)
-        .and_then(|tail| tail.iter().position(|&b| b == b'\n'))
-    {
-        let (piece, after) = rest.split_at(piece_bytes + end + 1);
+    // Cut at the first line end after `piece_bytes` outside quotes, as an
+    // even count of quotes before it tells. (A quote inside an unquoted
+    // cell can put a cut inside a record: then a row of the pieces on
+    // either side has another width, and the body is read in order.)
+    while let Some(cut) = rest.as_bytes().get(piece_bytes..).and_then(|tail| {
+        let before = &rest.as_bytes()[..piece_bytes];
+        let mut inside = memchr::memchr_iter(b'"', before).count() % 2 == 1;
+        memchr::memchr2_iter(b'"', b'\n', tail).find_map(|i| {
+            if tail[i] == b'"' {
+                inside = !inside;
+                None
+            } else {
+                (!inside).then_some(piece_bytes + i + 1)
+            }
+        })
+    }) {
+        let (piece, after) = rest.split_at(cut);
         pieces.push(piece);
         rest = after;
     }
@@ -388,20 +400,41 @@ mod tests {
         assert_eq!(cell_text(&Data::String(" Halle ".into())), "Halle");
     }
 
+    /// Rows as (line, cells).
+    type Cells = Vec<(u64, Vec<String>)>;
+
     /// Rows as (line, cells), the lines counted in the text itself.
-    fn rows_of(text: &str) -> Vec<(u64, Vec<String>)> {
-        csv_text(text)
-            .unwrap()
-            .1
-            .into_iter()
+    fn rows_of(text: &str) -> Cells {
+        cells(csv_text(text).unwrap().1)
+    }
+
+    fn cells(rows: Rows) -> Cells {
+        rows.into_iter()
             .map(|(line, r)| (line, r.iter().map(String::from).collect()))
+            .collect()
+    }
+
+    /// [`rows_in_parallel`] of `text`'s body cut into pieces of every size
+    /// from 1 byte to the whole.
+    fn every_cut(text: &str) -> Vec<Option<Cells>> {
+        let delimiter = sniff_delimiter(text);
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .from_reader(text.as_bytes());
+        let width = reader.headers().unwrap().len();
+        let start = reader.position().clone();
+        let body = &text[start.byte() as usize..];
+        (1..=body.len())
+            .map(|piece_bytes| {
+                rows_in_parallel(body, start.line(), delimiter, width, piece_bytes).map(cells)
+            })
             .collect()
     }
 
     #[test]
     fn rows_are_numbered_by_the_line_they_start_on() {
         // Line endings of every kind, blank lines, cells to trim, letters
-        // of two bytes: with quotes (read in order) and without (in pieces).
+        // of two bytes, with and without quotes: in order and in pieces.
         for quote in ["", "\""] {
             let mut text = String::from("id;Name;Länge\r\n\r\n");
             let mut expected = Vec::new();
@@ -415,6 +448,14 @@ mod tests {
                 ));
             }
             assert_eq!(rows_of(&text), expected, "quote {quote:?}");
+            for (n, rows) in every_cut(&text).into_iter().enumerate() {
+                assert_eq!(
+                    rows,
+                    Some(expected.clone()),
+                    "quote {quote:?}, pieces of {}",
+                    n + 1
+                );
+            }
         }
         // Windows line ends only, as Excel writes them.
         let text = "id,name\r\na,A\r\nb,B\r\n";
@@ -426,31 +467,48 @@ mod tests {
 
     #[test]
     fn rows_read_in_pieces_are_the_rows_read_in_order() {
+        // Quoted cells with delimiters, doubled quotes and line ends inside,
+        // lone carriage returns, a last row without a line end.
         let mut text = String::from("id;Name;Länge\r\n\r\n");
         for i in 0..40 {
             let end = ["\n", "\r\n", "\n\n", "\r"][i % 4];
-            text.push_str(&format!("p{i}; Straße {i} ;11.9{i}{end}"));
+            let name = match i % 5 {
+                0 => format!("\"Straße; {i}\""),
+                1 => format!("\"Verein \"\"Nord\"\"\n{i}\""),
+                2 => format!("\"\r\n{i}\n\""),
+                _ => format!(" Straße {i} "),
+            };
+            text.push_str(&format!("p{i};{name};11.9{i}{end}"));
         }
         text.push_str("last;ü;12");
         let expected = rows_of(&text);
         assert_eq!(expected.len(), 41);
+        assert_eq!(expected[1].1[1], "Verein \"Nord\"\n1");
+        for (n, rows) in every_cut(&text).into_iter().enumerate() {
+            assert_eq!(rows, Some(expected.clone()), "pieces of {} bytes", n + 1);
+        }
+        // A quote inside an unquoted cell miscounts the quotes after it:
+        // a cut inside a record is refused (`None`), never read as rows.
+        let literal = "id;Name;Länge\n1;5\" Zoll;2\n2;\"a\nb\";3\n3;c;4\n4;\"d\ne\";5\n";
+        let expected = rows_of(literal);
+        assert_eq!(expected.len(), 4);
+        let cuts = every_cut(literal);
+        assert!(
+            cuts.iter()
+                .all(|rows| rows.is_none() || rows.as_ref() == Some(&expected))
+        );
+        assert!(
+            cuts.iter().any(Option::is_none),
+            "some cut falls inside a record"
+        );
+        assert_eq!(cells(csv_text(literal).unwrap().1), expected);
+        // A row of another width is left to the reader in order.
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(b';')
             .from_reader(text.as_bytes());
         reader.headers().unwrap();
         let start = reader.position().clone();
-        let body = &text[start.byte() as usize..];
-        for piece_bytes in [1, 2, 3, 7, 30, 1000] {
-            let rows: Vec<(u64, Vec<String>)> =
-                rows_in_parallel(body, start.line(), b';', 3, piece_bytes)
-                    .unwrap()
-                    .into_iter()
-                    .map(|(line, r)| (line, r.iter().map(String::from).collect()))
-                    .collect();
-            assert_eq!(rows, expected, "pieces of {piece_bytes} bytes");
-        }
-        // A row of another width is left to the reader in order.
-        let ragged = format!("{body}\nx;y\n");
+        let ragged = format!("{}\nx;y\n", &text[start.byte() as usize..]);
         assert!(rows_in_parallel(&ragged, start.line(), b';', 3, 30).is_none());
     }
 }
