@@ -75,6 +75,7 @@ pub enum BoardAction {
     /// Coverage of the required fields and member categories by a body's
     /// members; exit code 1 when something is missing.
     Check {
+        /// The body's id.
         body: String,
         /// Requirement TOML (default: the council's request of June 2020).
         #[arg(long)]
@@ -200,18 +201,22 @@ pub enum Command {
     },
     /// Write the appendix bundle: index.html with map, appendix.md, CSV tables, GeoJSON, map.svg.
     Report {
+        /// Folder for the bundle.
         #[arg(long)]
         out: PathBuf,
         /// District level of the tables and the map (default: the store's).
         #[arg(long)]
         level: Option<String>,
+        /// public drops contacts and internal records; internal keeps them and says so.
         #[arg(long, value_enum, default_value_t = ProfileArg::Public)]
         profile: ProfileArg,
     },
     /// Export entities for maps and spreadsheets.
     Export {
+        /// geojson (RFC 7946), gpkg (a GeoPackage that is also a store) or csv.
         #[arg(value_enum)]
         what: ExportFormat,
+        /// The file to write; one already there is replaced once the new one is complete.
         #[arg(long)]
         out: PathBuf,
         /// public drops contacts and internal records; internal keeps them and says so.
@@ -280,12 +285,14 @@ pub enum Command {
     },
     /// Copy the store with SQLite's online backup (others may keep working).
     Backup {
+        /// The copy: a new file (an existing one is refused).
         #[arg(long)]
         out: PathBuf,
     },
     /// Import files (CSV, XLSX/ODS, GeoJSON, Esri JSON, Shapefile, GeoPackage, KML/KMZ, ZIP)
     /// or data folders (with atlas.toml, else roles guessed from the names); all or nothing.
     Import {
+        /// Files, data folders or manifests (atlas.toml).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         /// What the files hold: partners, initiatives, projects, bodies, relations, contacts, districts,
@@ -352,11 +359,18 @@ pub enum Command {
         filter: FilterArgs,
     },
     /// One entity with its relations, districts and revisions.
-    Show { id: String },
+    Show {
+        /// The entity's id.
+        id: String,
+    },
     /// Every kept revision of an entity.
-    History { id: String },
+    History {
+        /// The entity's id.
+        id: String,
+    },
     /// Districts with area, population and entity counts.
     Districts {
+        /// District level (default: the store's).
         #[arg(long)]
         level: Option<String>,
         #[command(flatten)]
@@ -369,8 +383,10 @@ pub enum Command {
     },
     /// Entities inside the named districts (their union).
     In {
+        /// District names or ids (case-/umlaut-insensitive, aliases too).
         #[arg(required = true)]
         districts: Vec<String>,
+        /// Level, to pick a district whose name occurs at several levels.
         #[arg(long)]
         level: Option<String>,
         #[command(flatten)]
@@ -397,6 +413,7 @@ pub enum Command {
     },
     /// Counts per district × field (or category, kind, status).
     Matrix {
+        /// District level (default: the store's).
         #[arg(long)]
         level: Option<String>,
         #[arg(long, value_enum, default_value_t = ByArg::Field)]
@@ -431,6 +448,7 @@ pub enum Command {
     },
     /// (district, field) pairs with no entity.
     Gaps {
+        /// District level (default: the store's).
         #[arg(long)]
         level: Option<String>,
         /// Only `field` is supported.
@@ -476,10 +494,14 @@ pub enum ModerationCommand {
     },
     /// One submission with its contact person and the stored records it may
     /// duplicate or corrects.
-    Show { id: i64 },
+    Show {
+        /// The submission's number.
+        id: i64,
+    },
     /// Write the submission's record into the inventory (a new revision,
     /// logged with the submission and who approved it).
     Approve {
+        /// The submission's number.
         id: i64,
         /// Who decides (default: the login name, $USER).
         #[arg(long)]
@@ -487,6 +509,7 @@ pub enum ModerationCommand {
     },
     /// Refuse the submission: nothing is stored but the decision.
     Reject {
+        /// The submission's number.
         id: i64,
         /// Why (kept with the decision).
         #[arg(long)]
@@ -516,6 +539,7 @@ pub enum UserCommand {
     /// Add an account, or give one a new role and password. The password is
     /// asked on the terminal, or read as one line from standard input.
     Add {
+        /// The login name.
         name: String,
         /// coordinator (decides on submissions) or viewer (looks).
         #[arg(long, value_parser = parse_account_role)]
@@ -524,9 +548,13 @@ pub enum UserCommand {
     /// The accounts with their roles.
     List,
     /// Remove an account and its API tokens.
-    Remove { name: String },
+    Remove {
+        /// The login name.
+        name: String,
+    },
     /// Make an API token for an account (printed once; only its hash is kept).
     Token {
+        /// The login name.
         name: String,
         /// What the token is for.
         #[arg(long)]
@@ -544,6 +572,7 @@ pub enum QueryCommand {
     List,
     /// Run a saved question.
     Run {
+        /// The saved question's name (`query list`).
         name: String,
         /// NAME=VALUE (repeatable); bound, never pasted into the SQL.
         #[arg(long = "param", value_parser = parse_param)]
@@ -551,6 +580,7 @@ pub enum QueryCommand {
     },
     /// Run one ad-hoc SELECT statement.
     Sql {
+        /// One SELECT statement.
         sql: String,
         /// NAME=VALUE (repeatable), bound as text to :NAME.
         #[arg(long = "param", value_parser = parse_param)]

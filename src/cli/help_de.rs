@@ -67,6 +67,11 @@ pub const TEXTS: &[(&str, &str)] = &[
         "Das Anhangsbündel schreiben: index.html mit Karte, appendix.md, CSV-Tabellen, GeoJSON, \
          map.svg",
     ),
+    ("report:out", "Ordner für das Bündel"),
+    (
+        "report:profile",
+        "public lässt Kontakte und interne Einträge weg; internal behält sie und sagt es",
+    ),
     (
         "report:level",
         "Gebietsebene der Tabellen und der Karte (Vorgabe: die des Speichers)",
@@ -74,6 +79,14 @@ pub const TEXTS: &[(&str, &str)] = &[
     (
         "export",
         "Einträge für Karten und Tabellenkalkulationen exportieren",
+    ),
+    (
+        "export:what",
+        "geojson (RFC 7946), gpkg (ein GeoPackage, das zugleich ein Speicher ist) oder csv",
+    ),
+    (
+        "export:out",
+        "Die zu schreibende Datei; eine vorhandene wird ersetzt, sobald die neue vollständig ist",
     ),
     (
         "export:profile",
@@ -153,11 +166,13 @@ pub const TEXTS: &[(&str, &str)] = &[
         "Eine Einreichung mit ihrer Kontaktperson und den gespeicherten Einträgen, die sie \
          doppeln oder berichtigen könnte",
     ),
+    ("moderation show:id", "Die Nummer der Einsendung"),
     (
         "moderation approve",
         "Den Eintrag der Einreichung ins Verzeichnis schreiben (eine neue Revision, protokolliert \
          mit der Einreichung und wer sie freigegeben hat)",
     ),
+    ("moderation approve:id", "Die Nummer der Einsendung"),
     (
         "moderation approve:by",
         "Wer entscheidet (Vorgabe: der Anmeldename, $USER)",
@@ -166,6 +181,7 @@ pub const TEXTS: &[(&str, &str)] = &[
         "moderation reject",
         "Die Einreichung ablehnen: gespeichert wird nur die Entscheidung",
     ),
+    ("moderation reject:id", "Die Nummer der Einsendung"),
     (
         "moderation reject:reason",
         "Warum (wird mit der Entscheidung aufbewahrt)",
@@ -184,20 +200,27 @@ pub const TEXTS: &[(&str, &str)] = &[
         "Ein Konto anlegen, oder einem Konto eine neue Rolle und ein neues Passwort geben. Das \
          Passwort wird am Terminal erfragt oder als eine Zeile von der Standardeingabe gelesen",
     ),
+    ("user add:name", "Der Anmeldename"),
     (
         "user add:role",
         "coordinator (entscheidet über Einreichungen) oder viewer (sieht zu)",
     ),
     ("user list", "Die Konten mit ihren Rollen"),
     ("user remove", "Ein Konto und seine API-Token entfernen"),
+    ("user remove:name", "Der Anmeldename"),
     (
         "user token",
         "Ein API-Token für ein Konto erzeugen (einmal ausgegeben; aufbewahrt wird nur sein Hash)",
     ),
+    ("user token:name", "Der Anmeldename"),
     ("user token:label", "Wofür das Token ist"),
     (
         "backup",
         "Den Speicher mit SQLites Online-Sicherung kopieren (andere können weiterarbeiten)",
+    ),
+    (
+        "backup:out",
+        "Die Kopie: eine neue Datei (eine vorhandene wird abgelehnt)",
     ),
     (
         "import",
@@ -209,6 +232,10 @@ pub const TEXTS: &[(&str, &str)] = &[
         "import:role",
         "Was die Dateien enthalten: partners, initiatives, projects, bodies, relations, contacts, \
          districts, addresses (ein Adressregister, das die Einträge desselben Imports verortet)",
+    ),
+    (
+        "import:paths",
+        "Dateien, Datenordner oder Manifeste (atlas.toml)",
     ),
     (
         "import:level",
@@ -336,10 +363,16 @@ pub const TEXTS: &[(&str, &str)] = &[
         "show",
         "Ein Eintrag mit seinen Beziehungen, Gebieten und Revisionen",
     ),
+    ("show:id", "Die Kennung des Eintrags"),
     ("history", "Jede aufbewahrte Revision eines Eintrags"),
+    ("history:id", "Die Kennung des Eintrags"),
     (
         "districts",
         "Gebiete mit Fläche, Einwohnern und Zahl der Einträge",
+    ),
+    (
+        "districts:level",
+        "Gebietsebene (Vorgabe: die des Speichers)",
     ),
     (
         "where",
@@ -352,6 +385,14 @@ pub const TEXTS: &[(&str, &str)] = &[
     (
         "in",
         "Einträge innerhalb der genannten Gebiete (ihrer Vereinigung)",
+    ),
+    (
+        "in:districts",
+        "Namen oder Kennungen von Gebieten (ohne Rücksicht auf Groß-/Kleinschreibung und Umlaute, auch Aliasse)",
+    ),
+    (
+        "in:level",
+        "Ebene, um ein Gebiet zu wählen, dessen Name auf mehreren Ebenen vorkommt",
     ),
     (
         "near",
@@ -375,6 +416,7 @@ pub const TEXTS: &[(&str, &str)] = &[
         "matrix",
         "Anzahlen je Gebiet × Handlungsfeld (oder Kategorie, Art, Status)",
     ),
+    ("matrix:level", "Gebietsebene (Vorgabe: die des Speichers)"),
     (
         "matrix:per_capita",
         "Je 10.000 Einwohner, wo die Einwohnerzahl bekannt ist",
@@ -395,6 +437,7 @@ pub const TEXTS: &[(&str, &str)] = &[
         "Abdeckung der geforderten Handlungsfelder und Mitgliedskategorien durch die Mitglieder \
          eines Gremiums; Exit-Code 1, wenn etwas fehlt",
     ),
+    ("board check:body", "Die Kennung des Gremiums"),
     (
         "board check:require",
         "Anforderungsdatei (TOML) (Vorgabe: die Anforderung des Stadtrats vom Juni 2020)",
@@ -456,6 +499,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ),
     ("gaps", "Paare (Gebiet, Handlungsfeld) ohne Eintrag"),
     ("gaps:by", "Nur `field` wird unterstützt"),
+    ("gaps:level", "Gebietsebene (Vorgabe: die des Speichers)"),
     (
         "completions",
         "Shell-Vervollständigung aus der Definition dieser Kommandozeile, z. B. `stadtatlas \
@@ -489,10 +533,15 @@ pub const TEXTS: &[(&str, &str)] = &[
     ),
     ("query run", "Eine gespeicherte Frage stellen"),
     (
+        "query run:name",
+        "Der Name der gespeicherten Frage (`query list`)",
+    ),
+    (
         "query run:params",
         "NAME=WERT (wiederholbar); gebunden, nie in das SQL eingefügt",
     ),
     ("query sql", "Eine spontane SELECT-Anweisung ausführen"),
+    ("query sql:sql", "Eine SELECT-Anweisung"),
     (
         "query sql:params",
         "NAME=WERT (wiederholbar), als Text an :NAME gebunden",
