@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::cli::{quiet as bin, state};
+use common::cli::{bin_on_file, quiet as bin, state};
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -721,7 +721,7 @@ fn an_export_replaces_its_file_whole_or_not_at_all() {
         .assert()
         .success();
     assert!(!Path::new(&wal).exists());
-    let listed = bin(&gpkg)
+    let listed = bin_on_file(&gpkg)
         .args(["list", "--format", "json"])
         .output()
         .unwrap();
