@@ -12,6 +12,7 @@ pub use sections::visible_rows;
 use crate::export::{Profile, csv_out, geojson_out};
 use crate::model::Lang;
 use crate::query::{Atlas, QueryError};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// How the bundle is made.
@@ -72,6 +73,23 @@ fn write(
     Ok(())
 }
 
+/// Writes the file at `path` through a buffer as `f` makes it.
+fn write_with(
+    path: PathBuf,
+    files: &mut Vec<PathBuf>,
+    f: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
+) -> Result<(), ReportError> {
+    let io = |source| ReportError::Io {
+        path: path.clone(),
+        source,
+    };
+    let mut w = std::io::BufWriter::new(std::fs::File::create(&path).map_err(io)?);
+    f(&mut w).map_err(io)?;
+    w.into_inner().map_err(|e| io(e.into_error()))?;
+    files.push(path);
+    Ok(())
+}
+
 /// Writes the bundle into `dir` (created if missing), calling `progress` once per step.
 ///
 /// # Errors
@@ -101,16 +119,13 @@ pub fn write_bundle(
             &mut files,
         )?;
     }
-    write(
-        tables.join("entities.csv"),
-        csv_out::entities(
-            atlas,
-            &rows,
-            options.profile,
-            csv_out::CsvDialect::PlainSafe,
-        ),
-        &mut files,
-    )?;
+    write_with(tables.join("entities.csv"), &mut files, |w| {
+        let levels = atlas.districts.hierarchy.level_ids();
+        let mut table =
+            csv_out::EntityCsv::new(w, &levels, options.profile, csv_out::CsvDialect::PlainSafe)?;
+        table.write(atlas, &rows)?;
+        table.finish().map(drop)
+    })?;
 
     progress("appendix.md");
     let mut md = format!("# {}\n\n", text::t("title", lang));
@@ -130,12 +145,21 @@ pub fn write_bundle(
     write(dir.join("appendix.md"), md, &mut files)?;
 
     progress("entities.geojson, districts.geojson");
-    let fc = geojson_out::entities(atlas, &rows, options.profile);
-    write(
-        dir.join("entities.geojson"),
-        serde_json::to_string(&fc).expect("JSON"),
-        &mut files,
-    )?;
+    // A feature at a time: the collection is never held as a JSON tree.
+    write_with(dir.join("entities.geojson"), &mut files, |w| {
+        let (head, tail) = geojson_out::collection_around(atlas, options.profile);
+        w.write_all(head.as_bytes())?;
+        for (i, r) in rows.iter().enumerate() {
+            if i > 0 {
+                w.write_all(b",")?;
+            }
+            serde_json::to_writer(
+                &mut *w,
+                &geojson_out::entity_feature(atlas, r, options.profile),
+            )?;
+        }
+        w.write_all(tail.as_bytes())
+    })?;
     let districts = geojson_out::districts(atlas, &level);
     write(
         dir.join("districts.geojson"),
