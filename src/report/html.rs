@@ -49,32 +49,76 @@ pub struct Page<'a> {
     pub served: Option<super::Served>,
 }
 
+/// The details the map's script shows on click for one entity.
+#[derive(serde::Serialize)]
+struct Detail<'a> {
+    name: &'a str,
+    kind: String,
+    category: Option<String>,
+    fields: String,
+    districts: String,
+    address: &'a Option<String>,
+    website: &'a Option<String>,
+    status: Option<String>,
+    source: &'a Option<String>,
+}
+
+/// The entities' details by id, made as they are written: a store's worth
+/// of rows is never held as a JSON tree.
+struct Details<'p, 'a>(&'p Page<'a>);
+
+impl serde::Serialize for Details<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let p = self.0;
+        let lang = p.lang;
+        serializer.collect_map(p.rows.iter().map(|r| {
+            let e = &p.atlas.entities[r.index];
+            let fields: Vec<&str> = r
+                .fields
+                .iter()
+                .map(|f| p.atlas.vocabulary.field_label(f, lang))
+                .collect();
+            let districts: Vec<String> = r
+                .districts
+                .iter()
+                .map(|(l, n)| format!("{l}: {n}"))
+                .collect();
+            let detail = Detail {
+                name: &r.name,
+                kind: label(r.kind.as_str(), lang),
+                category: r
+                    .category
+                    .as_deref()
+                    .and_then(|c| p.atlas.vocabulary.category(c))
+                    .map(|c| c.label(lang).to_string()),
+                fields: fields.join(", "),
+                districts: districts.join("; "),
+                address: &e.address,
+                website: &e.website,
+                status: e.status.map(|s| s.to_string()),
+                source: &e.source,
+            };
+            (&r.id, detail)
+        }))
+    }
+}
+
+/// What the page's script reads, in this order.
+#[derive(serde::Serialize)]
+struct Data<'p, 'a> {
+    entities: Details<'p, 'a>,
+    labels: serde_json::Value,
+    level: &'a str,
+    near_m: u32,
+    pick: &'a Option<super::svg::Picking>,
+    served: bool,
+    proposals: bool,
+}
+
 /// The entity details the map's script shows on click, as JSON that is safe
 /// inside a `<script>` element.
 fn data_json(p: &Page<'_>) -> String {
     let lang = p.lang;
-    let entities: serde_json::Map<String, serde_json::Value> = p
-        .rows
-        .iter()
-        .map(|r| {
-            let e = &p.atlas.entities[r.index];
-            let fields: Vec<&str> = r.fields.iter().map(|f| p.atlas.vocabulary.field_label(f, lang)).collect();
-            let districts: Vec<String> = r.districts.iter().map(|(l, n)| format!("{l}: {n}")).collect();
-            (
-                r.id.clone(),
-                json!({
-                    "name": r.name,
-                    "kind": label(r.kind.as_str(), lang),
-                    "category": r.category.as_deref().and_then(|c| p.atlas.vocabulary.category(c)).map(|c| c.label(lang)),
-                    "fields": fields.join(", "),
-                    "districts": districts.join("; "),
-                    "address": e.address, "website": e.website,
-                    "status": e.status.map(|s| s.to_string()),
-                    "source": e.source,
-                }),
-            )
-        })
-        .collect();
     let labels = json!({
         "kind": label("kind", lang), "category": label("category", lang), "fields": label("fields", lang),
         "districts": label("district", lang), "address": if lang == Lang::De { "Adresse" } else { "address" },
@@ -87,12 +131,15 @@ fn data_json(p: &Page<'_>) -> String {
         "failed": if lang == Lang::De { "Abfrage fehlgeschlagen" } else { "question failed" },
         "propose": if lang == Lang::De { "Hier einen Eintrag vorschlagen" } else { "propose an entry here" },
     });
-    serde_json::to_string(&json!({
-        "entities": entities, "labels": labels, "level": p.level, "near_m": NEAR_METRES,
-        "pick": p.drawing.picking,
-        "served": p.served.is_some(),
-        "proposals": p.served.is_some_and(|s| s.proposals),
-    }))
+    serde_json::to_string(&Data {
+        entities: Details(p),
+        labels,
+        level: p.level,
+        near_m: NEAR_METRES,
+        pick: &p.drawing.picking,
+        served: p.served.is_some(),
+        proposals: p.served.is_some_and(|s| s.proposals),
+    })
     .expect("JSON of strings")
     // Every `<` as a JSON escape: no `</script>` ends the element and no
     // `<!--` or `<script` switches the parser into an escaped state.
