@@ -138,6 +138,29 @@ pub fn collection_around(atlas: &Atlas, profile: Profile) -> (String, String) {
     (format!("{head}\"features\":["), format!("]{tail}"))
 }
 
+/// Writes `rows` as features of a collection begun with
+/// [`collection_around`]'s head: a comma before each but the collection's
+/// first (`written` counts the features written so far, over every call).
+///
+/// # Errors
+/// What writing to `w` fails with.
+pub fn write_features<W: std::io::Write>(
+    w: &mut W,
+    atlas: &Atlas,
+    rows: &[EntityRow],
+    profile: Profile,
+    written: &mut usize,
+) -> std::io::Result<()> {
+    for r in rows {
+        if *written > 0 {
+            w.write_all(b",")?;
+        }
+        serde_json::to_writer(&mut *w, &entity_feature(atlas, r, profile))?;
+        *written += 1;
+    }
+    Ok(())
+}
+
 /// Districts of one level as a FeatureCollection (for maps), with population
 /// and the provisional flag and method.
 pub fn districts(atlas: &Atlas, level: &str) -> Value {

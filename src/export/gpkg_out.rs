@@ -35,12 +35,7 @@ pub fn write(
     };
     let changes = selected(store, &profile.apply(filter), profile)?;
     let written = changes.entities.len();
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    // A missing folder is named as such, not by the new file's name.
-    std::fs::metadata(dir).map_err(&io)?;
+    let dir = super::stream::folder_of(path).map_err(&io)?;
     let building = tempfile::Builder::new()
         .prefix(".stadtatlas-export-")
         .tempdir_in(dir)

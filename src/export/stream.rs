@@ -9,6 +9,20 @@ use crate::store::{EntityOrder, Store};
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
+/// The folder `path` is in (`.` for a bare name), which must exist: a
+/// missing folder is named as such, not by the new file's name.
+///
+/// # Errors
+/// Why the folder cannot be read.
+pub(super) fn folder_of(path: &Path) -> std::io::Result<&Path> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    std::fs::metadata(dir)?;
+    Ok(dir)
+}
+
 /// The formats of [`entities_to_file`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EntityFile {
@@ -58,12 +72,7 @@ pub fn entities_to_file(
 ) -> Result<usize, ExportError> {
     let to = path.display().to_string();
     let io = ExportError::writing(&to);
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    // A missing folder is named as such, not by the new file's name.
-    std::fs::metadata(dir).map_err(io)?;
+    let dir = folder_of(path).map_err(io)?;
     // Made with the permissions a new file gets (0666 less the umask), not
     // a temporary file's 0600: exports are read by others.
     let mut builder = tempfile::Builder::new();
@@ -114,18 +123,7 @@ pub fn write_geojson<W: Write + Send>(
     w.write_all(head.as_bytes()).map_err(io)?;
     let mut written = 0;
     rows.each(|atlas: &Atlas, rows: Vec<EntityRow>| {
-        let mut write = || -> std::io::Result<()> {
-            for r in &rows {
-                if written > 0 {
-                    w.write_all(b",")?;
-                }
-                let feature = geojson_out::entity_feature(atlas, r, profile);
-                serde_json::to_writer(&mut *w, &feature)?;
-                written += 1;
-            }
-            Ok(())
-        };
-        write().map_err(io)
+        geojson_out::write_features(w, atlas, &rows, profile, &mut written).map_err(io)
     })?;
     w.write_all(tail.as_bytes()).map_err(io)?;
     Ok(written)

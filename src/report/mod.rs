@@ -149,15 +149,7 @@ pub fn write_bundle(
     write_with(dir.join("entities.geojson"), &mut files, |w| {
         let (head, tail) = geojson_out::collection_around(atlas, options.profile);
         w.write_all(head.as_bytes())?;
-        for (i, r) in rows.iter().enumerate() {
-            if i > 0 {
-                w.write_all(b",")?;
-            }
-            serde_json::to_writer(
-                &mut *w,
-                &geojson_out::entity_feature(atlas, r, options.profile),
-            )?;
-        }
+        geojson_out::write_features(w, atlas, &rows, options.profile, &mut 0)?;
         w.write_all(tail.as_bytes())
     })?;
     let districts = geojson_out::districts(atlas, &level);
