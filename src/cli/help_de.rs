@@ -17,8 +17,12 @@ const HELP_COMMAND: &str = "Die Hilfe eines Befehls zeigen";
 
 /// German texts: `"PATH"` for a command (`""` the program, `"board propose"`
 /// a subcommand), `"PATH:ARG"` for an argument, `"*:ARG"` for an argument
-/// that several commands share with one meaning.
+/// that several commands share with one meaning, `"=VALUE"` for the help of
+/// a possible value.
 pub const TEXTS: &[(&str, &str)] = &[
+    // A value's own help, by the value's name (`=NAME`).
+    ("=dot", "Graphviz, für `network`"),
+    ("=graphml", "GraphML (Gephi), für `network`"),
     (
         "",
         "Das Smart-City-Akteursverzeichnis einer Stadt auf der Karte: Import, Fragen nach \
@@ -557,6 +561,13 @@ fn text(path: &str, arg: Option<&str>) -> Option<&'static str> {
     }
 }
 
+/// The German help of a possible value that has an English one.
+fn value_text(value: &clap::builder::PossibleValue) -> Option<&'static str> {
+    value.get_help()?;
+    let key = format!("={}", value.get_name());
+    TEXTS.iter().find(|(k, _)| *k == key).map(|(_, t)| *t)
+}
+
 /// `cmd` (the program, or the subcommand at `path`) with German help.
 pub fn germanize(cmd: Command) -> Command {
     germanize_at(cmd, "")
@@ -600,11 +611,15 @@ fn germanize_at(mut cmd: Command, path: &str) -> Command {
         if takes_value && !defaults.is_empty() && !arg.is_hide_default_value_set() {
             notes.push(format!("[Vorgabe: {}]", defaults.join(", ")));
         }
+        // A value with a help of its own says it in parentheses.
         let values: Vec<String> = arg
             .get_possible_values()
             .iter()
             .filter(|v| !v.is_hide_set())
-            .map(|v| v.get_name().to_string())
+            .map(|v| match value_text(v) {
+                Some(t) => format!("{} ({t})", v.get_name()),
+                None => v.get_name().to_string(),
+            })
             .collect();
         if takes_value && !values.is_empty() && !arg.is_hide_possible_values_set() {
             notes.push(format!("[mögliche Werte: {}]", values.join(", ")));
@@ -681,6 +696,15 @@ mod tests {
                 } else if a.get_help().is_some() {
                     missing.push(own);
                 }
+                for v in a.get_possible_values() {
+                    match value_text(&v) {
+                        Some(_) => used.push(format!("={}", v.get_name())),
+                        None if v.get_help().is_some() => {
+                            missing.push(format!("={}", v.get_name()))
+                        }
+                        None => {}
+                    }
+                }
             }
             for s in cmd.get_subcommands() {
                 let p = if path.is_empty() {
@@ -721,6 +745,7 @@ mod tests {
             "Optionen:",
             "Einträge auflisten",
             "Ausgabeformat",
+            "dot (Graphviz, für `network`)",
         ] {
             assert!(top.contains(part), "{part}: {top}");
         }
