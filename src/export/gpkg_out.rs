@@ -33,9 +33,10 @@ pub fn write(
         path: to.clone(),
         source,
     };
+    // A missing folder is said before the store is read.
+    let dir = super::stream::folder_of(path).map_err(&io)?;
     let changes = selected(store, &profile.apply(filter), profile)?;
     let written = changes.entities.len();
-    let dir = super::stream::folder_of(path).map_err(&io)?;
     let building = tempfile::Builder::new()
         .prefix(".stadtatlas-export-")
         .tempdir_in(dir)
