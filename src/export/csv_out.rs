@@ -39,21 +39,8 @@ fn number(v: Option<f64>, decimals: usize, dialect: CsvDialect) -> String {
     }
 }
 
-/// The entity table: one row per entity, one district column per level.
-pub fn entities(
-    atlas: &Atlas,
-    rows: &[EntityRow],
-    profile: Profile,
-    dialect: CsvDialect,
-) -> Vec<u8> {
-    let levels = atlas.districts.hierarchy.level_ids();
-    let mut table =
-        EntityCsv::new(Vec::new(), &levels, profile, dialect).expect("writing to memory");
-    table.write(atlas, rows).expect("writing to memory");
-    table.finish().expect("flushing memory")
-}
-
-/// [`entities`] written to `W` a part at a time: a long table as the store
+/// The entity table (one row per entity, one district column per level)
+/// written to `W` a part at a time: a long table as the store
 /// hands its records over.
 pub struct EntityCsv<W: std::io::Write> {
     w: csv::Writer<W>,

@@ -29,18 +29,15 @@ pub fn write(
     path: &Path,
 ) -> Result<usize, ExportError> {
     let to = path.display().to_string();
-    let io = move |source| ExportError::Write {
-        path: to.clone(),
-        source,
-    };
+    let io = ExportError::writing(&to);
     // A missing folder is said before the store is read.
-    let dir = super::stream::folder_of(path).map_err(&io)?;
+    let dir = super::stream::folder_of(path).map_err(io)?;
     let changes = selected(store, &profile.apply(filter), profile)?;
     let written = changes.entities.len();
     let building = tempfile::Builder::new()
         .prefix(".stadtatlas-export-")
         .tempdir_in(dir)
-        .map_err(&io)?;
+        .map_err(io)?;
     let built = building.path().join("export.gpkg");
     let store_err = |e| ExportError::Query(QueryError::Store(e));
     let (new, _) = SqliteStore::create_with(&built, &changes).map_err(store_err)?;
@@ -62,7 +59,7 @@ pub fn write(
             _ => {}
         }
     }
-    std::fs::rename(&built, path).map_err(&io)?;
+    std::fs::rename(&built, path).map_err(io)?;
     Ok(written)
 }
 

@@ -28,7 +28,7 @@ pub(super) fn folder_of(path: &Path) -> std::io::Result<&Path> {
 pub enum EntityFile {
     /// An RFC 7946 FeatureCollection, as [`geojson_out::entities`] writes it.
     Geojson,
-    /// The entity table, as [`super::csv_out::entities`] writes it.
+    /// The entity table, as [`super::csv_out::EntityCsv`] writes it.
     Csv(CsvDialect),
 }
 
@@ -48,7 +48,7 @@ pub enum ExportError {
 
 impl ExportError {
     /// The error of writing to `to`, for `map_err`.
-    fn writing(to: &str) -> impl Fn(std::io::Error) -> ExportError + Copy + '_ {
+    pub(super) fn writing(to: &str) -> impl Fn(std::io::Error) -> ExportError + Copy + '_ {
         move |source| ExportError::Write {
             path: to.to_string(),
             source,
@@ -130,7 +130,7 @@ pub fn write_geojson<W: Write + Send>(
 }
 
 /// The entities that pass `filter` (as given) in `order` as the entity
-/// table [`super::csv_out::entities`] writes, to `w` (`to` names it in
+/// table [`super::csv_out::EntityCsv`] writes, to `w` (`to` names it in
 /// errors), a chunk at a time. Returns how many were written.
 ///
 /// # Errors

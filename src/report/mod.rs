@@ -65,12 +65,7 @@ fn write(
     bytes: impl AsRef<[u8]>,
     files: &mut Vec<PathBuf>,
 ) -> Result<(), ReportError> {
-    std::fs::write(&path, bytes).map_err(|source| ReportError::Io {
-        path: path.clone(),
-        source,
-    })?;
-    files.push(path);
-    Ok(())
+    write_with(path, files, |w| w.write_all(bytes.as_ref()))
 }
 
 /// Writes the file at `path` through a buffer as `f` makes it.
