@@ -461,14 +461,18 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             } = query::check_in_store(&*held, chrono::Utc::now().date_naive(), stale_days)?;
             // On the terminal, a screenful per check; csv and json list all.
             let listed = (out.format == Format::Table).then_some(output::FINDINGS_PER_CHECK);
-            emit(&out, &findings, || {
-                let mut grid = output::findings_grid(&findings, listed);
-                grid.notes.push(format!(
-                    "entities by location quality: {}",
-                    query::location_quality_line(&counts)
-                ));
-                grid
-            })?;
+            if out.format == Format::Csv {
+                output::findings_csv(&findings)?;
+            } else {
+                emit(&out, &findings, || {
+                    let mut grid = output::findings_grid(&findings, listed);
+                    grid.notes.push(format!(
+                        "entities by location quality: {}",
+                        query::location_quality_line(&counts)
+                    ));
+                    grid
+                })?;
+            }
             Ok(if findings.is_empty() {
                 Outcome::Ok
             } else {

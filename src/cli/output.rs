@@ -125,19 +125,14 @@ pub const FINDINGS_PER_CHECK: usize = 50;
 /// `check`: every finding, or with `listed` the first that many of each
 /// check (a list of 100,000 partners without `verified_on` is one note,
 /// not 100,000 lines); the note counts them all.
-pub fn findings_grid(findings: &[stadtatlas::query::Finding], listed: Option<usize>) -> Grid {
+pub fn findings_grid(findings: &stadtatlas::query::Findings, listed: Option<usize>) -> Grid {
     let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
     let mut rows = Vec::new();
-    for f in findings {
+    for f in findings.iter() {
         let n = counts.entry(f.check).or_default();
         *n += 1;
         if listed.is_none_or(|limit| *n <= limit) {
-            rows.push(vec![
-                f.check.to_string(),
-                f.id.clone(),
-                f.name.clone(),
-                f.detail.to_string(),
-            ]);
+            rows.push(finding_cells(&f));
         }
     }
     let count = |(c, n): (&&str, &usize)| match listed {
@@ -157,6 +152,43 @@ pub fn findings_grid(findings: &[stadtatlas::query::Finding], listed: Option<usi
         rows,
         notes,
     }
+}
+
+/// The cells of a finding in [`findings_grid`].
+fn finding_cells(f: &stadtatlas::query::Finding<'_>) -> Vec<String> {
+    vec![
+        f.check.to_string(),
+        f.id.to_string(),
+        f.name.to_string(),
+        f.detail.to_string(),
+    ]
+}
+
+/// `check --format csv`: [`findings_grid`]'s rows written as they are made,
+/// a thousand at a time, not a grid of every finding.
+pub fn findings_csv(findings: &stadtatlas::query::Findings) -> Result<()> {
+    let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut csv = csv::Writer::from_writer(&mut w);
+    let mut part = Grid {
+        rows: Vec::new(),
+        ..findings_grid(&Default::default(), None)
+    };
+    part.write_csv(&mut csv, true)
+        .map_err(std::io::Error::from)?;
+    let mut rest = findings.iter().peekable();
+    while rest.peek().is_some() {
+        part.rows = rest
+            .by_ref()
+            .take(1_000)
+            .map(|f| finding_cells(&f))
+            .collect();
+        part.write_csv(&mut csv, false)
+            .map_err(std::io::Error::from)?;
+    }
+    csv.flush()?;
+    drop(csv);
+    w.flush()?;
+    Ok(())
 }
 
 /// `bodies`.

@@ -21,7 +21,7 @@ pub use around::{
     matrix_in_store, near_in_store, where_entity_in_store, where_point_in_store,
 };
 pub use atlas::{Atlas, QueryError};
-pub use check::{Checked, Finding, check, check_in_store, check_in_store_by};
+pub use check::{Checked, Finding, Findings, check, check_in_store, check_in_store_by};
 pub use district_table::{DistrictCounter, DistrictRow, district_table};
 pub use filter::Filter;
 pub use gaps::{Gap, gaps, gaps_of};
