@@ -813,3 +813,153 @@ fn a_version_1_schema_is_upgraded_when_opened_for_writing() {
         .get(0);
     assert_eq!(granted, 0, "the reader role reads no personal data");
 }
+
+/// The keys, references and indexes of the store's schema, by name and kind.
+fn keys_of(url: &str) -> Vec<String> {
+    const Q: &str = "SELECT conname || ' ' || contype::text FROM pg_constraint c \
+                     JOIN pg_namespace n ON n.oid = c.connamespace WHERE nspname = 'stadtatlas' \
+                     UNION ALL SELECT indexname FROM pg_indexes WHERE schemaname = 'stadtatlas' \
+                     ORDER BY 1";
+    pg::client(url)
+        .query(Q, &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect()
+}
+
+/// The object ids of the store's indexes: made again, an index gets a new one.
+fn index_oids(url: &str) -> Vec<u32> {
+    const Q: &str = "SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+                     WHERE n.nspname = 'stadtatlas' AND c.relname = 'entities_geom'";
+    pg::client(url)
+        .query(Q, &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect()
+}
+
+/// A partner list of `n` rows spread over Halle (names that repeat, as in
+/// registers).
+fn partners(dir: &Path, n: usize) -> PathBuf {
+    let path = dir.join("partners.csv");
+    let fields = ["bildung", "kultur;soziales", "umwelt", "verkehr;wirtschaft"];
+    let mut csv = String::from("id,name,kind,fields,lat,lon\n");
+    for i in 0..n {
+        let lat = 51.44 + (i % 97) as f64 * 0.0009;
+        let lon = 11.90 + (i % 89) as f64 * 0.0015;
+        csv.push_str(&format!(
+            "p{i:05},Grundschule {},partner,{},{lat:.5},{lon:.5}\n",
+            i % 50,
+            fields[i % fields.len()]
+        ));
+    }
+    std::fs::write(&path, csv).unwrap();
+    path
+}
+
+/// The README's team flow: `init`, then the district layer, then a partner
+/// list large enough to be loaded as a new store's (keys dropped and made
+/// again in the same transaction): the same answers as the GeoPackage and
+/// the keys `init` made. Where PostgreSQL refuses to drop them (a table of
+/// the GIS office refers to the entities), the import writes with the
+/// keys in place and that reference stays.
+#[test]
+fn a_first_partner_list_after_init_is_loaded_in_bulk_with_the_same_answers() {
+    let (Some(url), Some(held)) = (pg::database("bulk"), pg::database("held")) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let gpkg = dir.path().join("a.gpkg");
+    let gpkg = gpkg.to_str().unwrap();
+    let layer = root().join("data/halle/districts_provisional.geojson");
+    let list = partners(dir.path(), 2_500);
+    for store in [url.as_str(), held.as_str()] {
+        let (_, err, code) = answer(store, &["init"]);
+        assert_eq!(code, Some(0), "{err}");
+    }
+    let made_by_init = keys_of(&url);
+    assert!(made_by_init.len() > 15, "{made_by_init:?}");
+    let before = [index_oids(&url), index_oids(&held)];
+    assert_eq!(before[0].len(), 1);
+    pg::client(&held)
+        .batch_execute(
+            "CREATE TABLE public.visits (entity_id text REFERENCES stadtatlas.entities (id))",
+        )
+        .unwrap();
+    for store in [gpkg, url.as_str(), held.as_str()] {
+        import(
+            store,
+            &[
+                layer.to_str().unwrap(),
+                "--as",
+                "districts",
+                "--level",
+                "stadtteil",
+            ],
+        );
+        import(store, &[list.to_str().unwrap()]);
+    }
+    assert_eq!(keys_of(&url), made_by_init, "the keys are made again");
+    assert_ne!(index_oids(&url), before[0], "loaded in bulk: indexed after");
+    assert_eq!(
+        index_oids(&held),
+        before[1],
+        "written with the keys in place"
+    );
+    assert_eq!(keys_of(&held), made_by_init, "the keys were kept");
+    let visits = "SELECT count(*) FROM pg_constraint WHERE conrelid = 'public.visits'::regclass";
+    let kept: i64 = pg::client(&held).query_one(visits, &[]).unwrap().get(0);
+    assert_eq!(kept, 1, "the GIS office's reference stays");
+    for q in [
+        vec!["list"],
+        vec!["matrix", "--by", "field"],
+        vec!["districts"],
+        vec!["check"],
+        vec!["history", "p00042"],
+        vec!["show", "p02499"],
+        vec!["near", "--at", "11.97,51.48", "--within", "300"],
+        vec!["in", "Altstadt"],
+    ] {
+        let mut q = q;
+        q.extend(["--format", "json"]);
+        let a = answer(gpkg, &q);
+        // (`check` exits 1 when it finds something.)
+        assert!(matches!(a.2, Some(0 | 1)), "{q:?}: {}", a.1);
+        for store in [url.as_str(), held.as_str()] {
+            assert_eq!(a, answer(store, &q), "`{}` on {store}", q.join(" "));
+        }
+    }
+}
+
+/// `init`, then `copy --from` into it (the README's way to move a laptop's
+/// store to the server; `--to` is `--store`): the same answers as the
+/// source; a second copy into the now-filled store is refused.
+#[test]
+fn a_store_that_init_left_empty_takes_a_copy() {
+    let Some(url) = pg::database("initcopy") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.gpkg");
+    let a = a.to_str().unwrap();
+    import(a, &[root().join("data/halle").to_str().unwrap()]);
+    let (_, err, code) = answer(&url, &["init"]);
+    assert_eq!(code, Some(0), "{err}");
+    let made_by_init = keys_of(&url);
+    let (_, err, code) = answer(&url, &["copy", "--from", a]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(keys_of(&url), made_by_init);
+    for q in questions(a) {
+        let q: Vec<&str> = q.iter().map(String::as_str).collect();
+        assert_eq!(answer(a, &q), answer(&url, &q), "`{}`", q.join(" "));
+    }
+    let (_, err, code) = answer(&url, &["copy", "--from", a]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("already exists"), "{err}");
+    // Neither side named: clap says what is missing.
+    let (_, err, code) = answer(&url, &["copy"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("--from"), "{err}");
+}

@@ -235,11 +235,13 @@ pub enum Command {
     /// way, with every revision, the import log, relations and contacts.
     Copy {
         /// The store to copy (default: --store).
-        #[arg(long)]
+        #[arg(long, required_unless_present = "to")]
         from: Option<String>,
-        /// The new store: a .gpkg file or postgres://USER@HOST:PORT/DB.
+        /// The new store: a .gpkg file or postgres://USER@HOST:PORT/DB
+        /// (default: --store; one of --from and --to is needed). A
+        /// PostgreSQL store that `init` left empty counts as new.
         #[arg(long)]
-        to: String,
+        to: Option<String>,
     },
     /// Serve the inventory as OGC API – Features (QGIS, GDAL, ArcGIS and
     /// OWSLib read it): collections entities and districts, public profile

@@ -113,7 +113,8 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("copy:from", "Der zu kopierende Speicher (Vorgabe: --store)"),
     (
         "copy:to",
-        "Der neue Speicher: eine .gpkg-Datei oder postgres://NUTZER@HOST:PORT/DB",
+        "Der neue Speicher: eine .gpkg-Datei oder postgres://NUTZER@HOST:PORT/DB (Vorgabe: \
+         --store; --from oder --to ist nötig). Ein PostgreSQL-Speicher, den `init` leer angelegt hat, gilt als neu",
     ),
     (
         "serve",

@@ -132,11 +132,14 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             Ok(Outcome::Ok)
         }
         Command::Copy { from, to } => {
-            let from = match from {
-                Some(f) => Location::parse(&f, cli.pg_schema.as_deref())?,
-                None => store_at,
+            let parse = |at: &str| Location::parse(at, cli.pg_schema.as_deref());
+            // One side may be --store (clap requires the other).
+            let (from, to) = match (from, to) {
+                (Some(from), Some(to)) => (parse(&from)?, parse(&to)?),
+                (Some(from), None) => (parse(&from)?, store_at),
+                (None, Some(to)) => (store_at, parse(&to)?),
+                (None, None) => unreachable!("clap requires --from or --to"),
             };
-            let to = Location::parse(&to, cli.pg_schema.as_deref())?;
             let c = stadtatlas::store::copy::copy(&from, &to)?;
             out.say(
                 format_args!(

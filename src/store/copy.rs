@@ -53,10 +53,11 @@ pub struct Copied {
 /// Copies the store at `from` into a new store at `to`, in one write.
 ///
 /// # Errors
-/// [`StoreError::Exists`] when `to` holds a store; the backends' errors
+/// [`StoreError::Exists`] when `to` holds a store (a PostgreSQL store as
+/// `init` left it counts as none); the backends' errors
 /// (then there is no store at `to`).
 pub fn copy(from: &Location, to: &Location) -> Result<Copied, StoreError> {
-    if to.exists()? {
+    if !to.counts_as_new()? {
         return Err(StoreError::Exists {
             store: to.to_string(),
         });

@@ -42,6 +42,18 @@ impl Location {
         }
     }
 
+    /// True when a copy may write a new store here:
+    /// there is none, or (PostgreSQL) one as `init` left it.
+    ///
+    /// # Errors
+    /// When the database cannot be reached.
+    pub fn counts_as_new(&self) -> Result<bool, StoreError> {
+        match self {
+            Location::File(p) => Ok(!p.exists()),
+            Location::Postgres(t) => PgStore::counts_as_new(t),
+        }
+    }
+
     /// True when a store is there (a file, or a schema `init` made).
     ///
     /// # Errors

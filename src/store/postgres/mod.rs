@@ -160,6 +160,10 @@ impl fmt::Debug for PgStore {
 
 /// The advisory lock key of a schema's writers: every import and `init`
 /// into it take turns.
+/// Above this many entities, the first entities of a store are written as
+/// into a new store (as the GeoPackage store does).
+const FIRST_ENTITIES_BULK_ABOVE: usize = 2_000;
+
 const LOCK: &str = "SELECT pg_advisory_xact_lock(hashtextextended('stadtatlas:' || $1, 0))";
 
 impl PgStore {
@@ -170,6 +174,17 @@ impl PgStore {
     pub fn exists(target: &PgTarget) -> Result<bool, StoreError> {
         let mut client = target.connect()?;
         Self::has_meta(&mut client, target)
+    }
+
+    /// True when the schema holds no store, or one as `init` left it: what
+    /// [`PgStore::create_with`] writes into.
+    ///
+    /// # Errors
+    /// When the database cannot be reached.
+    pub fn counts_as_new(target: &PgTarget) -> Result<bool, StoreError> {
+        let mut client = target.connect()?;
+        let mut tx = client.transaction().map_err(sql_err("BEGIN"))?;
+        Ok(!Self::schema_taken(&mut tx, target)? || Self::as_made_by_init(&mut tx, target)?)
     }
 
     fn has_meta(client: &mut Client, target: &PgTarget) -> Result<bool, StoreError> {
@@ -199,12 +214,7 @@ impl PgStore {
     /// Creates the tables inside the caller's transaction (which holds the
     /// writers' lock).
     fn create_in(tx: &mut postgres::Transaction<'_>, target: &PgTarget) -> Result<(), StoreError> {
-        const SCHEMA: &str = "SELECT 1 FROM pg_namespace WHERE nspname = $1";
-        let taken = !tx
-            .query(SCHEMA, &[&target.schema])
-            .map_err(sql_err(SCHEMA))?
-            .is_empty();
-        if taken {
+        if Self::schema_taken(tx, target)? {
             return Err(StoreError::Exists {
                 store: target.to_string(),
             });
@@ -314,18 +324,104 @@ impl PgStore {
         let mut client = target.connect()?;
         let mut tx = client.transaction().map_err(sql_err("BEGIN"))?;
         tx.execute(LOCK, &[&target.schema]).map_err(sql_err(LOCK))?;
-        Self::create_in(&mut tx, target)?;
+        if Self::schema_taken(&mut tx, target)? {
+            // A store that `init` made and nobody wrote counts as new
+            // (the README's team flow: `init`, then `copy --from`).
+            let empty = Self::as_made_by_init(&mut tx, target)?;
+            if !empty || !Self::unindex_in(&mut tx, target)? {
+                return Err(StoreError::Exists {
+                    store: target.to_string(),
+                });
+            }
+        } else {
+            Self::create_in(&mut tx, target)?;
+        }
         let mut id = write::apply_in(&mut tx, changes, true)?;
         if let Some(history) = &changes.history {
             id = write::keep_history(&mut tx, history)?;
         }
         Self::index_in(&mut tx, target)?;
-        // Statistics now, not when autovacuum comes by: the first question
-        // after a large import plans with them.
-        const ANALYZE: &str = "ANALYZE entities, entity_districts, districts";
-        tx.batch_execute(ANALYZE).map_err(sql_err(ANALYZE))?;
+        Self::analyze_in(&mut tx)?;
         tx.commit().map_err(sql_err("COMMIT"))?;
         Ok(id)
+    }
+
+    /// Statistics now, not when autovacuum comes by: the first question
+    /// after a large import plans with them.
+    fn analyze_in(tx: &mut postgres::Transaction<'_>) -> Result<(), StoreError> {
+        const ANALYZE: &str = "ANALYZE entities, entity_districts, districts";
+        tx.batch_execute(ANALYZE).map_err(sql_err(ANALYZE))
+    }
+
+    /// Whether the schema exists (with a store in it or not).
+    fn schema_taken(
+        tx: &mut postgres::Transaction<'_>,
+        target: &PgTarget,
+    ) -> Result<bool, StoreError> {
+        const SCHEMA: &str = "SELECT 1 FROM pg_namespace WHERE nspname = $1";
+        Ok(!tx
+            .query(SCHEMA, &[&target.schema])
+            .map_err(sql_err(SCHEMA))?
+            .is_empty())
+    }
+
+    /// Whether the schema holds a store of this version as `init` leaves
+    /// it: no import, record, account, submission or token.
+    fn as_made_by_init(
+        tx: &mut postgres::Transaction<'_>,
+        target: &PgTarget,
+    ) -> Result<bool, StoreError> {
+        const META: &str = "SELECT to_regclass($1) IS NOT NULL";
+        let meta = target.sql("{s}.stadtatlas_meta");
+        let has_meta: bool = tx.query_one(META, &[&meta]).map_err(sql_err(META))?.get(0);
+        if !has_meta {
+            return Ok(false);
+        }
+        let empty = target.sql(
+            "SELECT (SELECT value FROM {s}.stadtatlas_meta WHERE key = 'schema_version') = $1 \
+             AND NOT EXISTS (SELECT 1 FROM {s}.imports) AND NOT EXISTS (SELECT 1 FROM {s}.revisions) \
+             AND NOT EXISTS (SELECT 1 FROM {s}.entities) AND NOT EXISTS (SELECT 1 FROM {s}.districts) \
+             AND NOT EXISTS (SELECT 1 FROM {s}.relations) AND NOT EXISTS (SELECT 1 FROM {s}.contacts) \
+             AND NOT EXISTS (SELECT 1 FROM {s}.accounts) AND NOT EXISTS (SELECT 1 FROM {s}.submissions) \
+             AND NOT EXISTS (SELECT 1 FROM {s}.api_tokens)",
+        );
+        let version = SCHEMA_VERSION.to_string();
+        Ok(tx
+            .query_one(&empty, &[&version])
+            .map_err(sql_err(&empty))?
+            .get::<_, Option<bool>>(0)
+            .unwrap_or(false))
+    }
+
+    /// Whether the store has never held an entity (nor an entity's
+    /// revision or district row), so that an import's entities are its
+    /// first, each at revision 1.
+    fn never_held_entities(tx: &mut postgres::Transaction<'_>) -> Result<bool, StoreError> {
+        const NEVER: &str = "SELECT NOT EXISTS (SELECT 1 FROM entities) \
+             AND NOT EXISTS (SELECT 1 FROM revisions WHERE record_kind = 'entity') \
+             AND NOT EXISTS (SELECT 1 FROM entity_districts) \
+             AND NOT EXISTS (SELECT 1 FROM entity_tallies)";
+        Ok(tx.query_one(NEVER, &[]).map_err(sql_err(NEVER))?.get(0))
+    }
+
+    /// Drops [`schema::INDEXES`] inside the caller's transaction, so that
+    /// rows are loaded as into a new store and indexed once by
+    /// [`Self::index_in`]. False, with nothing dropped, when PostgreSQL
+    /// refuses (say, the GIS office's own views or references hang on
+    /// them); the rows are then written with the keys in place.
+    fn unindex_in(
+        tx: &mut postgres::Transaction<'_>,
+        target: &PgTarget,
+    ) -> Result<bool, StoreError> {
+        tx.batch_execute("SAVEPOINT unindex")
+            .map_err(sql_err("SAVEPOINT"))?;
+        let drop = target.sql(schema::DROP_INDEXES);
+        if tx.batch_execute(&drop).is_ok() {
+            return Ok(true);
+        }
+        tx.batch_execute("ROLLBACK TO SAVEPOINT unindex")
+            .map_err(sql_err("ROLLBACK TO SAVEPOINT"))?;
+        Ok(false)
     }
 
     /// Opens the store to read and write.
@@ -448,7 +544,19 @@ impl Store for PgStore {
                 source: "a history is written into a new store only".into(),
             });
         }
-        let id = write::apply_in(&mut tx, changes, false)?;
+        // A store's first entities, when many (the team flow: `init`, the
+        // district layer, then the partner list), are written as a new
+        // store's: copied in, indexed once after (10^6 partners after
+        // `init`: 64-77 s with the keys in place).
+        let target = &self.target;
+        let first = changes.entities.len() > FIRST_ENTITIES_BULK_ABOVE
+            && Self::never_held_entities(&mut tx)?
+            && Self::unindex_in(&mut tx, target)?;
+        let id = write::apply_in(&mut tx, changes, first)?;
+        if first {
+            Self::index_in(&mut tx, target)?;
+            Self::analyze_in(&mut tx)?;
+        }
         tx.commit().map_err(sql_err("COMMIT"))?;
         Ok(id)
     }

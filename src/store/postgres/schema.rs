@@ -144,6 +144,26 @@ ALTER TABLE {s}.revisions
 CREATE INDEX revisions_import ON {s}.revisions (import_id);
 "#;
 
+/// Undoes [`INDEXES`] (PostgreSQL's own names for the unnamed references):
+/// the first entities of a store that `init` made, or a copy into it, are
+/// loaded as into a new store and indexed once after.
+pub const DROP_INDEXES: &str = r#"
+ALTER TABLE {s}.entity_areas DROP CONSTRAINT entity_areas_entity_id_fkey;
+ALTER TABLE {s}.relations
+  DROP CONSTRAINT relations_from_id_fkey,
+  DROP CONSTRAINT relations_to_id_fkey;
+ALTER TABLE {s}.contacts DROP CONSTRAINT contacts_entity_id_fkey;
+ALTER TABLE {s}.entity_districts
+  DROP CONSTRAINT entity_districts_entity_id_fkey,
+  DROP CONSTRAINT entity_districts_key;
+ALTER TABLE {s}.entities DROP CONSTRAINT entities_id_key;
+DROP INDEX {s}.entities_geom, {s}.entities_unpointed, {s}.entity_areas_geom,
+  {s}.entity_districts_level, {s}.revisions_import;
+ALTER TABLE {s}.revisions
+  DROP CONSTRAINT revisions_pkey,
+  DROP CONSTRAINT revisions_import_id_fkey;
+"#;
+
 /// The two roles: readers see the public profile (every table but
 /// `contacts`, and only the rows of public records: [`policies`]), editors
 /// change everything. Group roles without login; an
