@@ -782,8 +782,39 @@ def suite_postgis(harness, n, data_dir):
         return record
 
     harness.attempt("import", "ogr2ogr-postgis", n, measure_ogr)
+
+    def measure_team_flow():
+        """The README's team flow into a schema `init` made: the district
+        layer, then the partner list (two processes, timed together)."""
+        steps = [
+            [harness.stadtatlas, "--store", url, "-q", "import", data_dir / "districts.geojson",
+             "--as", "districts", "--level", "gebiet"],
+            [harness.stadtatlas, "--store", url, "-q", "import", data_dir / "partners.csv",
+             "--as", "partners"],
+        ]
+        totals, peaks, steps_s = [], [], []
+        for index in range(1, harness.args.runs + 1):
+            pg_reset(url, "stadtatlas")
+            run_measured([harness.stadtatlas, "--store", url, "-q", "init"])
+            runs = [run_measured(step, (0,), harness.args.timeout) for step in steps]
+            totals.append(sum(r.wall_s for r in runs))
+            peaks.append(max(r.peak_rss_kb for r in runs))
+            steps_s.append([round(r.wall_s, 4) for r in runs])
+            log(f"  import_after_init/{PG_TOOL} run {index}: {totals[-1]:.4f} s "
+                f"({' + '.join(f'{r.wall_s:.3f}' for r in runs)})")
+        record = base_record("import_after_init", PG_TOOL, n)
+        record.update(summarise(totals))
+        record["peak_rss_mb"] = kib_to_mb(max(peaks))
+        record["steps_s"] = steps_s
+        record["command"] = "init; import districts.geojson; import partners.csv"
+        return record
+
+    harness.attempt("import_after_init", PG_TOOL, n, measure_team_flow)
     if built is None:
         return
+    # The query suites below read the store the manifest import built.
+    pg_reset(url, "stadtatlas")
+    run_measured([harness.stadtatlas, "--store", url, "-q", "import", data_dir])
     for suite in QUERY_SUITES:
         harness.attempt(suite, PG_TOOL, n,
                         lambda suite=suite: measure_query(harness, suite, n, data_dir,
