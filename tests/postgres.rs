@@ -963,3 +963,43 @@ fn a_store_that_init_left_empty_takes_a_copy() {
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("--from"), "{err}");
 }
+
+/// `init`s in several databases of one server at once, with a schema name
+/// no role has yet: the roles are the cluster's, so all but one find them
+/// made meanwhile; every store still grants both roles its tables.
+#[test]
+fn concurrent_inits_in_several_databases_all_grant_the_roles() {
+    let urls: Vec<String> = (0..4).filter_map(|_| pg::database("inits")).collect();
+    if urls.len() < 4 {
+        return;
+    }
+    let schema = format!("race_{}", std::process::id());
+    let children: Vec<_> = urls
+        .iter()
+        .map(|url| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_stadtatlas"))
+                .env_remove("STADTATLAS_STORE")
+                .args(["-q", "--store", url, "--pg-schema", &schema, "init"])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    for url in &urls {
+        let q = format!(
+            "SELECT has_table_privilege('{schema}_reader', '{schema}.entities', 'SELECT') \
+             AND has_table_privilege('{schema}_editor', '{schema}.entities', 'INSERT')"
+        );
+        let granted: bool = pg::client(url).query_one(&q, &[]).unwrap().get(0);
+        assert!(granted, "{url}: both roles granted");
+    }
+}

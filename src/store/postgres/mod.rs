@@ -246,11 +246,20 @@ impl PgStore {
     /// Makes the two roles and grants them the tables. The roles are the
     /// cluster's: a user who may not make roles gets a store without them
     /// (and the note in the README on granting).
+    ///
+    /// Roles belong to the cluster, the writers' lock to one database: an
+    /// `init` in another database may make the same roles at the same
+    /// moment, and then ours fails on PostgreSQL's unique key once the other
+    /// commits. Tried again, `IF NOT EXISTS` finds them and the grants are
+    /// made (without the retry the store had the policies but no grants).
     fn grant_in(tx: &mut postgres::Transaction<'_>, target: &PgTarget) -> Result<(), StoreError> {
-        tx.batch_execute("SAVEPOINT roles")
-            .map_err(sql_err("SAVEPOINT"))?;
         let roles = target.sql(schema::ROLES);
-        if tx.batch_execute(&roles).is_err() {
+        for _ in 0..3 {
+            tx.batch_execute("SAVEPOINT roles")
+                .map_err(sql_err("SAVEPOINT"))?;
+            if tx.batch_execute(&roles).is_ok() {
+                return Ok(());
+            }
             tx.batch_execute("ROLLBACK TO SAVEPOINT roles")
                 .map_err(sql_err("ROLLBACK TO SAVEPOINT"))?;
         }
