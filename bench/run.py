@@ -558,6 +558,27 @@ def suite_import_small(harness, n, data_dir):
     harness.attempt("import_small", "stadtatlas", n, measure)
 
 
+def steps_record(harness, suite, tool, n, steps, before_each):
+    """Runs `steps` (one process each) one after the other, timed together,
+    harness.args.runs times with `before_each` before each time; returns the
+    record (total per run, peak RSS of any step, each step's time) and the
+    last run's measurements."""
+    totals, peaks, steps_s, runs = [], [], [], []
+    for index in range(1, harness.args.runs + 1):
+        before_each()
+        runs = [run_measured(step, (0,), harness.args.timeout) for step in steps]
+        totals.append(sum(r.wall_s for r in runs))
+        peaks.append(max(r.peak_rss_kb for r in runs))
+        steps_s.append([round(r.wall_s, 4) for r in runs])
+        log(f"  {suite}/{tool} run {index}: {totals[-1]:.4f} s "
+            f"({' + '.join(f'{r.wall_s:.3f}' for r in runs)}), {kib_to_mb(peaks[-1])} MB")
+    record = base_record(suite, tool, n)
+    record.update(summarise(totals))
+    record["peak_rss_mb"] = kib_to_mb(max(peaks))
+    record["steps_s"] = steps_s
+    return record, runs
+
+
 def suite_readme_flow(harness, n, data_dir):
     """The README's first answer as a new user runs it on a fresh store:
     `import districts.geojson`, `import partners.csv`, `matrix --by field`
@@ -576,25 +597,14 @@ def suite_readme_flow(harness, n, data_dir):
     ours = {}
 
     def measure_ours():
-        totals, peaks, steps_s = [], [], []
-        for index in range(1, harness.args.runs + 1):
-            remove_store(store)
-            runs = [run_measured(step, (0,), harness.args.timeout) for step in steps]
-            totals.append(sum(r.wall_s for r in runs))
-            peaks.append(max(r.peak_rss_kb for r in runs))
-            steps_s.append([round(r.wall_s, 4) for r in runs])
-            log(f"  readme_flow/stadtatlas run {index}: {totals[-1]:.4f} s "
-                f"({' + '.join(f'{r.wall_s:.3f}' for r in runs)}), {kib_to_mb(peaks[-1])} MB")
-            matrix = json.loads(runs[-1].stdout)
-            ours["rows"] = {r["district_id"]: r["total"] for r in matrix["rows"]
-                            if r["district_id"] not in ("city-wide", "outside")}
-            ours["outside"] = sum(r["total"] for r in matrix["rows"]
-                                  if r["district_id"] == "outside")
+        record, last = steps_record(harness, "readme_flow", "stadtatlas", n, steps,
+                                    before_each=lambda: remove_store(store))
+        matrix = json.loads(last[-1].stdout)
+        ours["rows"] = {r["district_id"]: r["total"] for r in matrix["rows"]
+                        if r["district_id"] not in ("city-wide", "outside")}
+        ours["outside"] = sum(r["total"] for r in matrix["rows"]
+                              if r["district_id"] == "outside")
         remove_store(store)
-        record = base_record("readme_flow", "stadtatlas", n)
-        record.update(summarise(totals))
-        record["peak_rss_mb"] = kib_to_mb(max(peaks))
-        record["steps_s"] = steps_s
         record["command"] = "import districts.geojson; import partners.csv; matrix --by field"
         return record
 
@@ -792,20 +802,12 @@ def suite_postgis(harness, n, data_dir):
             [harness.stadtatlas, "--store", url, "-q", "import", data_dir / "partners.csv",
              "--as", "partners"],
         ]
-        totals, peaks, steps_s = [], [], []
-        for index in range(1, harness.args.runs + 1):
+        def fresh_init():
             pg_reset(url, "stadtatlas")
             run_measured([harness.stadtatlas, "--store", url, "-q", "init"])
-            runs = [run_measured(step, (0,), harness.args.timeout) for step in steps]
-            totals.append(sum(r.wall_s for r in runs))
-            peaks.append(max(r.peak_rss_kb for r in runs))
-            steps_s.append([round(r.wall_s, 4) for r in runs])
-            log(f"  import_after_init/{PG_TOOL} run {index}: {totals[-1]:.4f} s "
-                f"({' + '.join(f'{r.wall_s:.3f}' for r in runs)})")
-        record = base_record("import_after_init", PG_TOOL, n)
-        record.update(summarise(totals))
-        record["peak_rss_mb"] = kib_to_mb(max(peaks))
-        record["steps_s"] = steps_s
+
+        record, _ = steps_record(harness, "import_after_init", PG_TOOL, n, steps,
+                                 before_each=fresh_init)
         record["command"] = "init; import districts.geojson; import partners.csv"
         return record
 

@@ -17,6 +17,31 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Runs these command lines of the CLI at the same time; each must succeed.
+fn at_once<'a>(command_lines: impl Iterator<Item = Vec<&'a str>>) {
+    let children: Vec<_> = command_lines
+        .map(|args| {
+            let child = std::process::Command::new(env!("CARGO_BIN_EXE_stadtatlas"))
+                .env_remove("LANG")
+                .env_remove("STADTATLAS_STORE")
+                .args(&args)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            (args.join(" "), child)
+        })
+        .collect();
+    for (args, child) in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{args}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
 /// Runs an import that must succeed.
 fn import(store: &str, args: &[&str]) {
     let out = bin(Path::new(store))
@@ -433,26 +458,11 @@ fn a_change_based_on_a_stale_revision_is_refused_not_overwritten() {
                 p
             })
             .collect();
-        let spawned: Vec<std::process::Child> = lists
-            .iter()
-            .map(|p| {
-                std::process::Command::new(assert_cmd::cargo::cargo_bin("stadtatlas"))
-                    .args(["--store", store, "-q", "import"])
-                    .arg(p)
-                    .env_remove("LANG")
-                    .stderr(std::process::Stdio::piped())
-                    .spawn()
-                    .unwrap()
-            })
-            .collect();
-        for child in spawned {
-            let out = child.wait_with_output().unwrap();
-            assert!(
-                out.status.success(),
-                "{store}: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-        }
+        at_once(
+            lists
+                .iter()
+                .map(|p| vec!["--store", store, "-q", "import", p.to_str().unwrap()]),
+        );
         let listed = json_of(Path::new(store), &["list"]);
         let n = |prefix: &str| {
             listed
@@ -974,26 +984,10 @@ fn concurrent_inits_in_several_databases_all_grant_the_roles() {
         return;
     }
     let schema = format!("race_{}", std::process::id());
-    let children: Vec<_> = urls
-        .iter()
-        .map(|url| {
-            std::process::Command::new(env!("CARGO_BIN_EXE_stadtatlas"))
-                .env_remove("STADTATLAS_STORE")
-                .args(["-q", "--store", url, "--pg-schema", &schema, "init"])
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
-        .collect();
-    for child in children {
-        let out = child.wait_with_output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
+    at_once(
+        urls.iter()
+            .map(|url| vec!["-q", "--store", url, "--pg-schema", &schema, "init"]),
+    );
     for url in &urls {
         let q = format!(
             "SELECT has_table_privilege('{schema}_reader', '{schema}.entities', 'SELECT') \
