@@ -158,12 +158,12 @@ impl fmt::Debug for PgStore {
     }
 }
 
-/// The advisory lock key of a schema's writers: every import and `init`
-/// into it take turns.
 /// Above this many entities, the first entities of a store are written as
 /// into a new store (as the GeoPackage store does).
 const FIRST_ENTITIES_BULK_ABOVE: usize = 2_000;
 
+/// The advisory lock key of a schema's writers: every import and `init`
+/// into it take turns.
 const LOCK: &str = "SELECT pg_advisory_xact_lock(hashtextextended('stadtatlas:' || $1, 0))";
 
 impl PgStore {
