@@ -218,6 +218,51 @@ fn projected_coordinates_are_transformed_and_unprojected_ones_refused_with_a_hin
     assert!(String::from_utf8_lossy(&out.stderr).contains("but --crs EPSG:25833 was given"));
 }
 
+/// A level given for the file wins over the file's own level column (the
+/// fixture's LEVEL says "teil"), and the disagreement is said; without
+/// --level the column's level is used.
+#[test]
+fn a_given_level_wins_over_the_files_level_column_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let level_of_t1 = |store: &std::path::Path| {
+        let out = bin(store)
+            .args(["-q", "districts", "--format", "json"])
+            .output()
+            .unwrap();
+        let d: Value = serde_json::from_slice(&out.stdout).unwrap();
+        d.as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["id"] == "t1")
+            .map(|t1| t1["level"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    let given = dir.path().join("given.gpkg");
+    let out = bin(&given)
+        .arg("import")
+        .arg(fixture("cp1252_districts.shp"))
+        .args(["--as", "districts", "--level", "stadtteil"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("own level column says 'teil'") && said.contains("'stadtteil', is used"),
+        "{said}"
+    );
+    assert_eq!(level_of_t1(&given), "stadtteil");
+    let own = dir.path().join("own.gpkg");
+    let out = bin(&own)
+        .arg("import")
+        .arg(fixture("cp1252_districts.shp"))
+        .args(["--as", "districts"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("level column"));
+    assert_eq!(level_of_t1(&own), "teil");
+}
+
 #[test]
 fn shapefiles_with_prj_cpg_and_language_driver() {
     let dir = tempfile::tempdir().unwrap();

@@ -301,7 +301,7 @@ pub enum Command {
         /// addresses (a register that locates the entities of the same import).
         #[arg(long = "as", value_parser = parse_role)]
         role: Option<stadtatlas::import::FileRole>,
-        /// Level for district files without a level property.
+        /// The level of the file's districts; wins over a level column of the file.
         #[arg(long)]
         level: Option<String>,
         /// CRS of the input coordinates: EPSG:4326 (default), 25832, 25833, 3035, 3857, 31468.

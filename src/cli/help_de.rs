@@ -244,7 +244,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ),
     (
         "import:level",
-        "Ebene für Gebietsdateien ohne eine Eigenschaft level",
+        "Die Ebene der Bezirke der Datei; gilt vor einer Spalte level der Datei",
     ),
     (
         "import:crs",

@@ -51,6 +51,8 @@ pub fn districts(
         return;
     };
     let mut read: Vec<(District, Origin)> = Vec::new();
+    // The first district whose own level the given one overrules.
+    let mut overruled: Option<(String, String)> = None;
     for feature in features {
         let Ok(super::Named {
             place,
@@ -64,10 +66,16 @@ pub fn districts(
             continue;
         };
         let n = place.number;
-        let Some(level) = props
-            .text(&["level", "ebene"])
-            .or_else(|| entry.level.clone())
-        else {
+        // A level given for the file (--level, `level` in the manifest) is
+        // the file's: it wins over a level column of the file, which is
+        // said once below when it disagrees.
+        let own = props.text(&["level", "ebene"]);
+        if let (Some(given), Some(own)) = (&entry.level, &own)
+            && given != own
+        {
+            overruled.get_or_insert_with(|| (id.clone(), own.clone()));
+        }
+        let Some(level) = entry.level.clone().or(own) else {
             issues.push(place.issue(
                 entry,
                 format!("district '{id}' has no 'level' property; give one with --level"),
@@ -133,6 +141,13 @@ pub fn districts(
                 parent_derived: false,
             },
             origin(entry, place, derived),
+        ));
+    }
+    if let (Some((id, own)), Some(given)) = (overruled, &entry.level) {
+        batch.notes.push(format!(
+            "{}: the file's own level column says '{own}' (district '{id}' and maybe others); \
+             the level given for the file, '{given}', is used",
+            entry.path.display()
         ));
     }
     join_parts(entry, read, batch, issues);
