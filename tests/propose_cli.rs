@@ -400,6 +400,23 @@ fn completions_and_man_page_come_from_the_flags() {
         propose.contains("\\-\\-seats") && propose.contains("\\-\\-exclude"),
         "{propose}"
     );
+    // In German where messages are: the texts of German --help.
+    let out = bin(&store).args(["--lang", "de", "man"]).output().unwrap();
+    assert!(out.status.success());
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        page.contains("Der Speicher: eine GeoPackage") && page.contains("OPTIONEN"),
+        "{page}"
+    );
+    let german = dir.path().join("man-de");
+    bin(&store)
+        .args(["--lang", "de", "man", "--out"])
+        .arg(&german)
+        .assert()
+        .success();
+    let propose = std::fs::read_to_string(german.join("stadtatlas-board-propose.1")).unwrap();
+    assert!(propose.contains("\\-\\-seats"), "{propose}");
+    assert!(!propose.contains("At most N seats"), "{propose}");
     assert!(!store.exists(), "neither command opens the store");
 }
 

@@ -6,6 +6,7 @@ use super::output::Out;
 use anyhow::{Context, Result};
 use clap::CommandFactory;
 use clap_complete::Shell;
+use stadtatlas::model::Lang;
 use std::io::Write;
 use std::path::Path;
 
@@ -26,8 +27,13 @@ pub fn completions(shell: ShellArg) -> Result<()> {
 
 /// Writes the manual page to stdout, or with `dir` the page of every
 /// (sub)command into that folder (`stadtatlas-board-propose.1`, …).
+/// In German where messages are (`--lang de`, `LANG=de…`): the same help
+/// texts as German `--help` (clap_mangen's section titles stay English).
 pub fn man(dir: Option<&Path>, out: &Out) -> Result<()> {
-    let command = Cli::command();
+    let command = match out.lang {
+        Lang::De => super::help_de::germanize(Cli::command()),
+        Lang::En => Cli::command(),
+    };
     match dir {
         None => {
             let mut stdout = std::io::stdout().lock();
