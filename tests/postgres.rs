@@ -42,6 +42,12 @@ fn at_once<'a>(command_lines: impl Iterator<Item = Vec<&'a str>>) {
     }
 }
 
+/// `init` on a store, which must succeed.
+fn init(store: &str) {
+    let (_, err, code) = answer(store, &["init"]);
+    assert_eq!(code, Some(0), "init {store}: {err}");
+}
+
 /// Runs an import that must succeed.
 fn import(store: &str, args: &[&str]) {
     let out = bin(Path::new(store))
@@ -284,8 +290,7 @@ fn every_command_answers_the_same_on_postgis_as_on_a_geopackage() {
     let halle = root().join("data/halle");
     let contacts = root().join("tests/fixtures/contacts.csv");
     // `init` makes the schema; the first import then writes into it.
-    let (_, err, code) = answer(&url, &["init"]);
-    assert_eq!(code, Some(0), "{err}");
+    init(&url);
     for store in [gpkg, url.as_str()] {
         import(store, &[halle.to_str().unwrap()]);
         import(store, &[contacts.to_str().unwrap()]);
@@ -886,8 +891,7 @@ fn a_first_partner_list_after_init_is_loaded_in_bulk_with_the_same_answers() {
     let layer = root().join("data/halle/districts_provisional.geojson");
     let list = partners(dir.path(), 2_500);
     for store in [url.as_str(), held.as_str()] {
-        let (_, err, code) = answer(store, &["init"]);
-        assert_eq!(code, Some(0), "{err}");
+        init(store);
     }
     let made_by_init = keys_of(&url);
     assert!(made_by_init.len() > 15, "{made_by_init:?}");
@@ -955,8 +959,7 @@ fn a_store_that_init_left_empty_takes_a_copy() {
     let a = dir.path().join("a.gpkg");
     let a = a.to_str().unwrap();
     import(a, &[root().join("data/halle").to_str().unwrap()]);
-    let (_, err, code) = answer(&url, &["init"]);
-    assert_eq!(code, Some(0), "{err}");
+    init(&url);
     let made_by_init = keys_of(&url);
     let (_, err, code) = answer(&url, &["copy", "--from", a]);
     assert_eq!(code, Some(0), "{err}");

@@ -148,10 +148,15 @@ pub fn findings_grid(findings: &stadtatlas::query::Findings, listed: Option<usiz
         notes.push("`check --format csv` or `--format json` lists every finding".into());
     }
     Grid {
-        headers: vec!["check".into(), "id".into(), "name".into(), "detail".into()],
+        headers: finding_headers(),
         rows,
         notes,
     }
+}
+
+/// The columns of [`findings_grid`].
+fn finding_headers() -> Vec<String> {
+    ["check", "id", "name", "detail"].map(String::from).to_vec()
 }
 
 /// The cells of a finding in [`findings_grid`].
@@ -170,8 +175,9 @@ pub fn findings_csv(findings: &stadtatlas::query::Findings) -> Result<()> {
     let mut w = std::io::BufWriter::new(std::io::stdout().lock());
     let mut csv = csv::Writer::from_writer(&mut w);
     let mut part = Grid {
+        headers: finding_headers(),
         rows: Vec::new(),
-        ..findings_grid(&Default::default(), None)
+        notes: Vec::new(),
     };
     part.write_csv(&mut csv, true)
         .map_err(std::io::Error::from)?;

@@ -187,7 +187,10 @@ impl PgStore {
         Ok(!Self::schema_taken(&mut tx, target)? || Self::as_made_by_init(&mut tx, target)?)
     }
 
-    fn has_meta(client: &mut Client, target: &PgTarget) -> Result<bool, StoreError> {
+    fn has_meta(
+        client: &mut impl postgres::GenericClient,
+        target: &PgTarget,
+    ) -> Result<bool, StoreError> {
         const Q: &str = "SELECT to_regclass($1) IS NOT NULL";
         let table = format!("{}.stadtatlas_meta", target.schema);
         client
@@ -380,10 +383,7 @@ impl PgStore {
         tx: &mut postgres::Transaction<'_>,
         target: &PgTarget,
     ) -> Result<bool, StoreError> {
-        const META: &str = "SELECT to_regclass($1) IS NOT NULL";
-        let meta = target.sql("{s}.stadtatlas_meta");
-        let has_meta: bool = tx.query_one(META, &[&meta]).map_err(sql_err(META))?.get(0);
-        if !has_meta {
+        if !Self::has_meta(tx, target)? {
             return Ok(false);
         }
         let empty = target.sql(

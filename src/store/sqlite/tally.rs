@@ -11,7 +11,7 @@ use super::sql_err;
 use crate::store::tally::{Place, Profile, Tally, count};
 use crate::store::{ChangeSet, StoreError};
 use rusqlite::functions::FunctionFlags;
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction};
 use std::collections::{BTreeSet, HashMap};
 
 /// The table; `level` and `district_id` are empty for the entity totals.
@@ -81,7 +81,10 @@ fn register_profile_function(conn: &Connection) -> Result<(), StoreError> {
 /// thread of their own while a new store's rows are written), so that the
 /// writer only appends them (10^5 partners: 13,000 keys, upserted one at a
 /// time in hash order before, 6 % of the writing thread).
-pub(super) struct NewRows(Vec<(String, String, String, i64)>);
+pub(super) struct NewRows(Vec<(Key, i64)>);
+
+/// A count's key: level, district id, profile JSON.
+type Key = (String, String, String);
 
 impl NewRows {
     pub(super) fn of(tallies: Vec<Tally>) -> Self {
@@ -92,7 +95,7 @@ impl NewRows {
                     Place::Entities => (String::new(), String::new()),
                     Place::District { level, district_id } => (level, district_id),
                 };
-                (level, district, profile_json(&t.profile), t.n as i64)
+                ((level, district, profile_json(&t.profile)), t.n as i64)
             })
             .collect();
         rows.sort_unstable();
@@ -103,30 +106,29 @@ impl NewRows {
 /// Fills the table of a store that had no entities with the counts of the
 /// records an import brings ([`count`], [`NewRows`]).
 pub(super) fn write_new(tx: &Transaction<'_>, rows: &NewRows) -> Result<(), StoreError> {
+    adder(tx).insert(&rows.0, row_values)
+}
+
+/// The values of a row of [`adder`].
+fn row_values(((level, district, profile), n): &(Key, i64)) -> [Value<'_>; 4] {
+    [
+        Value::from(level),
+        Value::from(district),
+        Value::from(profile),
+        Value::from(*n),
+    ]
+}
+
+/// Adds `n` to the count of each key (level, district id, profile JSON)
+/// it is given rows of.
+fn adder<'t>(tx: &'t Transaction<'_>) -> RowInserter<'t, 4> {
     RowInserter::new(
         tx,
         "entity_tallies",
         &["level", "district_id", "profile", "n"],
-        ADD_CONFLICT,
+        "ON CONFLICT (level, district_id, profile) DO UPDATE SET n = n + excluded.n",
     )
-    .insert(&rows.0, |(level, district, profile, n)| {
-        [
-            Value::from(level),
-            Value::from(district),
-            Value::from(profile),
-            Value::from(*n),
-        ]
-    })
 }
-
-/// What [`ADD`] does when the key is there: adds.
-const ADD_CONFLICT: &str =
-    "ON CONFLICT (level, district_id, profile) DO UPDATE SET n = n + excluded.n";
-
-/// Adds `n` to the count of a key (level, district id, profile JSON).
-const ADD: &str = "INSERT INTO entity_tallies (level, district_id, profile, n) \
-                   VALUES (?1, ?2, ?3, ?4) \
-                   ON CONFLICT (level, district_id, profile) DO UPDATE SET n = n + excluded.n";
 
 /// What an import into an existing store does to the counts: the entities
 /// it touches, counted before it writes, or a rebuild after.
@@ -136,7 +138,7 @@ pub(super) enum Pending {
     FirstEntities,
     Entities {
         ids: Vec<String>,
-        before: HashMap<(String, String, String), i64>,
+        before: HashMap<Key, i64>,
     },
 }
 
@@ -181,11 +183,9 @@ impl Pending {
             ),
             Pending::Entities { ids, mut before } => {
                 state(tx, &ids, 1, &mut before)?;
-                let mut stmt = tx.prepare_cached(ADD).map_err(sql_err(ADD))?;
-                for ((level, district, profile), n) in before.into_iter().filter(|(_, n)| *n != 0) {
-                    stmt.execute(params![level, district, profile, n])
-                        .map_err(sql_err(ADD))?;
-                }
+                let changed: Vec<_> = before.into_iter().filter(|(_, n)| *n != 0).collect();
+                // One row per statement, as into any store that holds rows.
+                adder(tx).one_row_each().insert(&changed, row_values)?;
                 const ZERO: &str = "DELETE FROM entity_tallies WHERE n = 0";
                 tx.execute(ZERO, []).map_err(sql_err(ZERO))?;
                 Ok(())
@@ -199,7 +199,7 @@ fn state(
     tx: &Transaction<'_>,
     ids: &[String],
     sign: i64,
-    into: &mut HashMap<(String, String, String), i64>,
+    into: &mut HashMap<Key, i64>,
 ) -> Result<(), StoreError> {
     register_profile_function(tx)?;
     const PROFILE: &str = "SELECT stadtatlas_profile(kind, category, status, visibility, record) \
