@@ -40,7 +40,7 @@ pub struct Finding<'a> {
 /// names (10^6 records, 1.46 million findings: see BENCHMARKS.md).
 #[derive(Debug, Default)]
 pub struct Findings {
-    /// The records compared, in id order.
+    /// The records compared, in the order they were read.
     records: Vec<NameAndPlace>,
     /// Per check of [`CHECKS`], in listing order.
     found: [Vec<Found>; CHECKS.len()],
@@ -251,18 +251,13 @@ fn record_findings(
 /// Adds the likely duplicates among `records` (all of the store's, in the
 /// order their findings name them) and puts every finding in listing order.
 fn finish(mut found: Collected, records: Vec<NameAndPlace>) -> Findings {
-    use rayon::prelude::*;
-    // In id order, as in a snapshot: which record of a pair carries the
-    // finding, and which pairs are the strongest among equals, do not
-    // depend on the order the store hands the chunks over in.
-    let moved_to = ranks(&records, |a, b| a.id.cmp(&b.id));
-    let mut placed: Vec<(u32, NameAndPlace)> = moved_to.iter().copied().zip(records).collect();
-    placed.par_sort_unstable_by_key(|(place, _)| *place);
-    let records: Vec<NameAndPlace> = placed.into_iter().map(|(_, r)| r).collect();
-    for f in found.found.iter_mut().flatten() {
-        f.record = f.record.map(|r| moved_to[r as usize]);
-    }
-    let (pairs, left_out) = strongest(likely_duplicates(&records, None), SHOWN_PAIRS);
+    // Compared in id order, as in a snapshot: which record of a pair
+    // carries the finding, and which pairs are the strongest among equals,
+    // do not depend on the order the store hands the chunks over in. The
+    // records stay where they are; the advice reads them through a view.
+    let by_id = sorted(&records, |a, b| a.id.cmp(&b.id));
+    let in_id_order: Vec<&NameAndPlace> = by_id.iter().map(|&r| &records[r as usize]).collect();
+    let (pairs, left_out) = strongest(likely_duplicates(&in_id_order, None), SHOWN_PAIRS);
     let duplicates = &mut found.found[0];
     if left_out > 0 {
         duplicates.push(Found {
@@ -276,7 +271,7 @@ fn finish(mut found: Collected, records: Vec<NameAndPlace>) -> Findings {
         });
     }
     for d in pairs {
-        let other = &records[d.b];
+        let other = in_id_order[d.b];
         let detail = match &d.reason {
             DuplicateReason::NearAndSimilar {
                 distance_m,
@@ -292,17 +287,22 @@ fn finish(mut found: Collected, records: Vec<NameAndPlace>) -> Findings {
             }
         };
         duplicates.push(Found {
-            record: Some(position(d.a)),
+            record: Some(by_id[d.a]),
             detail: detail.into(),
         });
     }
+    drop(in_id_order);
     // Each record's place in name order (ids are unique, so the order is
     // total); a summary line without a record comes first. Findings are
     // then sorted by a number: comparing a million names once, not once
     // per comparison of findings (10^6: 2.4 s of sorting before).
-    let rank = ranks(&records, |a, b| {
+    let by_name = sorted(&records, |a, b| {
         a.name.cmp(&b.name).then_with(|| a.id.cmp(&b.id))
     });
+    let mut rank = by_id;
+    for (place, &r) in by_name.iter().enumerate() {
+        rank[r as usize] = position(place);
+    }
     for found in &mut found.found {
         // Stable: one record's findings of one check stay in found order.
         found.sort_by_key(|f| f.record.map(|r| rank[r as usize]));
@@ -313,17 +313,13 @@ fn finish(mut found: Collected, records: Vec<NameAndPlace>) -> Findings {
     }
 }
 
-/// Each item's place in the order `cmp` gives (a total order), sorting
-/// positions on every core rather than the items.
-fn ranks<T: Sync>(items: &[T], cmp: impl Fn(&T, &T) -> std::cmp::Ordering + Sync) -> Vec<u32> {
+/// The positions of `items` in the order `cmp` gives (a total order),
+/// sorted on every core without moving the items.
+fn sorted<T: Sync>(items: &[T], cmp: impl Fn(&T, &T) -> std::cmp::Ordering + Sync) -> Vec<u32> {
     use rayon::prelude::*;
     let mut order: Vec<u32> = (0..items.len()).map(position).collect();
     order.par_sort_unstable_by(|&a, &b| cmp(&items[a as usize], &items[b as usize]));
-    let mut rank = vec![0; items.len()];
-    for (place, &i) in order.iter().enumerate() {
-        rank[i as usize] = position(place);
-    }
-    rank
+    order
 }
 
 /// A record's position as findings keep it.
