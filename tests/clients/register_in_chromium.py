@@ -16,8 +16,8 @@ import json
 import sys
 
 from browser import chromium, console
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 base, coordinator, password = sys.argv[1:4]
@@ -29,11 +29,28 @@ def text():
     return driver.find_element(By.TAG_NAME, "body").text
 
 
+def gone(element):
+    """Whether the element's page has been replaced. Selenium's
+    staleness_of only knows the stale-element error; while a navigation
+    commits, chromedriver may instead answer with an "unknown error" saying
+    the node "does not belong to the document" -- the same fact, reported
+    differently (seen in CI: the test failed on it instead of waiting)."""
+    try:
+        element.is_enabled()
+        return False
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as error:
+        if "does not belong to the document" in str(error):
+            return True
+        raise
+
+
 def click_and_wait(element):
     """Clicks a button or link and waits until its page has been replaced
     (a click returns before the navigation it starts is done)."""
     element.click()
-    WebDriverWait(driver, 20).until(expected_conditions.staleness_of(element))
+    WebDriverWait(driver, 20).until(lambda _: gone(element))
 
 
 try:
