@@ -12,6 +12,8 @@
 use geo::{Coord, MapCoords, MultiPolygon};
 use proj4rs::proj::Proj;
 
+use crate::model::Text;
+
 /// Why a CRS cannot be used.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
@@ -27,6 +29,41 @@ pub enum CrsError {
         y: f64,
         message: String,
     },
+}
+
+/// Said after a WKT that holds no horizontal CRS (in [`CrsError::Unsupported`]).
+const NO_HORIZONTAL: &str = " (no PROJCS or GEOGCS in this WKT)";
+/// The [`CrsError::Transform`] message when the result is not finite.
+const NOT_FINITE: &str = "no finite result";
+
+impl CrsError {
+    /// The message in English (as [`Display`](std::fmt::Display) says it)
+    /// and in German, for an import problem.
+    pub fn text(&self) -> Text {
+        match self {
+            Self::Unsupported(name) => {
+                let name = match name.strip_suffix(NO_HORIZONTAL) {
+                    Some(wkt) => format!("{wkt} (kein PROJCS oder GEOGCS in diesem WKT)"),
+                    None => name.clone(),
+                };
+                crate::text!(
+                    "{self}",
+                    "\"{name}\" ist kein hier unterstütztes Koordinatenreferenzsystem; verwenden Sie eines von EPSG:4326, 25832, 25833, 3035, 3857, 31468"
+                )
+            }
+            Self::Transform { crs, x, y, message } => {
+                let message = if message == NOT_FINITE {
+                    "kein endliches Ergebnis"
+                } else {
+                    message
+                };
+                crate::text!(
+                    "{self}",
+                    "({x}, {y}) kann nicht aus {crs} transformiert werden: {message}"
+                )
+            }
+        }
+    }
 }
 
 /// Where a CRS is meant to be used: WGS84 lon/lat bounds in degrees.
@@ -204,9 +241,8 @@ impl Crs {
                 None => wkt.to_string(),
             }
         };
-        let horizontal = horizontal_wkt(wkt).ok_or_else(|| {
-            CrsError::Unsupported(format!("{} (no PROJCS or GEOGCS in this WKT)", shown(wkt)))
-        })?;
+        let horizontal = horizontal_wkt(wkt)
+            .ok_or_else(|| CrsError::Unsupported(format!("{}{NO_HORIZONTAL}", shown(wkt))))?;
         let def = proj4wkt::wkt_to_projstring(horizontal)
             .map_err(|e| CrsError::Unsupported(format!("{} ({e})", shown(horizontal))))?;
         let source = Proj::from_proj_string(&def)
@@ -314,7 +350,7 @@ impl Crs {
                 crs: self.label.clone(),
                 x: c.x,
                 y: c.y,
-                message: "no finite result".into(),
+                message: NOT_FINITE.into(),
             })
         }
     }
@@ -473,6 +509,29 @@ mod tests {
         );
         assert!(Crs::parse("EPSG:2056").is_err());
         assert!(Crs::parse("ESRI:102100").is_err());
+    }
+
+    #[test]
+    fn errors_speak_english_and_german() {
+        let e = Crs::parse("EPSG:2056").unwrap_err().text();
+        assert_eq!(
+            e.en(),
+            "\"EPSG:2056\" is not a CRS this tool reads; use one of EPSG:4326, 25832, 25833, 3035, 3857, 31468"
+        );
+        assert!(
+            e.in_lang(crate::model::Lang::De).starts_with(
+                "\"EPSG:2056\" ist kein hier unterstütztes Koordinatenreferenzsystem;"
+            )
+        );
+        let e = Crs::from_wkt("").unwrap_err();
+        let text = e.text();
+        assert_eq!(text.en(), e.to_string());
+        assert!(text.en().contains("(no PROJCS or GEOGCS in this WKT)"));
+        let de = text.in_lang(crate::model::Lang::De);
+        assert!(
+            de.contains("(kein PROJCS oder GEOGCS in diesem WKT)\" ist kein"),
+            "{de}"
+        );
     }
 }
 

@@ -768,6 +768,108 @@ fn an_export_replaces_its_file_whole_or_not_at_all() {
     assert!(folder.join("keep.txt").exists());
 }
 
+/// What a reader finds wrong with a file, and what it notes, is said in
+/// German where the messages are German: the problem itself, not only the
+/// frame and the place (each reader words it in both languages). The same
+/// input in English is worded as before. A record's page (`show`,
+/// `history`) and the tool's own refusals follow the language too.
+#[test]
+fn readers_problems_and_notes_are_german_where_messages_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.gpkg");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    // stderr of a run that ends with `code`.
+    let stderr = |lang: &str, args: &[&str], code: i32| {
+        let out = bin(&store)
+            .args(["--lang", lang])
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(code), "{args:?}");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let bad = dir.path().join("partner.csv");
+    std::fs::write(&bad, "name,lat,lon\nA,5l.48,11.9\nB,51.5,11.9\n").unwrap();
+    let bad = bad.to_str().unwrap();
+    let e = stderr("de", &["import", bad, "--as", "partners"], 2);
+    assert!(
+        e.contains("partner.csv:2: Spalte 'lat': \"5l.48\" ist keine Zahl"),
+        "{e}"
+    );
+    assert!(!e.contains("is not a number"), "{e}");
+    let ragged = dir.path().join("ragged.csv");
+    std::fs::write(&ragged, "name,lat,lon\nC,51.5,11.9,x\n").unwrap();
+    let e = stderr(
+        "de",
+        &["import", ragged.to_str().unwrap(), "--as", "partners"],
+        2,
+    );
+    assert!(
+        e.contains("ragged.csv:2: die Zeile hat 4 Zellen, die Kopfzeile 3"),
+        "{e}"
+    );
+    let e = stderr("en", &["import", bad, "--as", "partners"], 2);
+    assert!(
+        e.contains("partner.csv:2: column 'lat': \"5l.48\" is not a number"),
+        "{e}"
+    );
+    // Geodata: a feature's geometry, in German after "Objekt N".
+    let polygons = fixtures.join("invalid_polygons.geojson");
+    let polygons = polygons.to_str().unwrap();
+    let args = ["import", polygons, "--as", "districts", "--level", "x"];
+    let e = stderr("de", &args, 2);
+    assert!(
+        e.contains("Objekt 3: Bezirk 'open': Ring 1 ist nicht geschlossen"),
+        "{e}"
+    );
+    let e = stderr("en", &args, 2);
+    assert!(
+        e.contains("feature 3: district 'open': ring 1 is not closed"),
+        "{e}"
+    );
+    // A note (the layer's own level column beside --level) is a German warning.
+    let shp = fixtures.join("cp1252_districts.shp");
+    let shp = shp.to_str().unwrap();
+    let args = ["import", shp, "--as", "districts", "--level", "stadtbezirk"];
+    let e = stderr("de", &args, 0);
+    assert!(
+        e.contains("Warnung: ") && e.contains("verwendet wird die für die Datei angegebene Ebene"),
+        "{e}"
+    );
+    // A record's page and its history; a refusal of the tool itself.
+    let halle = halle_store(dir.path());
+    let page = |lang: &str, args: &[&str]| {
+        let out = bin(&halle)
+            .args(["--lang", lang])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let id = "martin-luther-universitaet-halle-wittenberg";
+    let show = page("de", &["show", id]);
+    for part in ["Handlungsfelder", "Bildung", "Art", "Partner", "Revisionen"] {
+        assert!(show.contains(part), "{part}: {show}");
+    }
+    assert!(!show.contains("revisions"), "{show}");
+    assert!(page("en", &["show", id]).contains("revisions"));
+    let history = page("de", &["history", id]);
+    assert!(
+        history.contains("angelegt") && history.contains("erfasst am"),
+        "{history}"
+    );
+    let out = bin(&halle)
+        .args(["--lang", "de", "history", "no-such-record"])
+        .output()
+        .unwrap();
+    let e = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        e.starts_with("Fehler: kein Eintrag hat die Kennung \"no-such-record\""),
+        "{e}"
+    );
+}
+
 /// A command line that does not parse is explained in German where the
 /// messages are German (`--lang de`, or a German locale without `--lang`):
 /// what is wrong, the likely meant command or flag, the allowed values,

@@ -1,11 +1,13 @@
 //! `board check` and `board propose`: flags to library options, answers to text.
 
 use super::args::{BoardAction, Format, LangArg};
+use super::german::said;
 use super::output::{self, Out, emit};
 use super::{Outcome, lang, load, profile};
-use anyhow::{Result, bail};
+use anyhow::Result;
 use stadtatlas::governance::{self, ProposeOptions, Requirement};
 use stadtatlas::model::Lang;
+use stadtatlas::text;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -52,7 +54,10 @@ pub fn run(
             profile: p,
         } => {
             if !(time_limit.is_finite() && time_limit > 0.0) {
-                bail!("--time-limit {time_limit}: give a number of seconds > 0");
+                return Err(said(text!(
+                    "--time-limit {time_limit}: give a number of seconds > 0",
+                    "--time-limit {time_limit}: geben Sie eine Zahl von Sekunden > 0 an"
+                )));
             }
             let requirement = requirement(require)?;
             let atlas = load(store)?;
@@ -84,7 +89,12 @@ pub fn run(
                         .grid(labels, false)
                         .to_table_styled(output::table_style()),
                 )?,
-                other => bail!("board propose has no {other:?} output; use table, csv, json or md"),
+                other => {
+                    return Err(said(text!(
+                        "board propose has no {other:?} output; use table, csv, json or md",
+                        "board propose hat keine Ausgabe {other:?}; wählen Sie table, csv, json oder md"
+                    )));
+                }
             }
             proposal.uncovered.len()
         }

@@ -1,18 +1,72 @@
-//! German wording of the errors a planner meets most: unknown ids and
-//! districts, requirement files, balance rules, `board propose`, the store
-//! (missing, of another version, a conflicting import), a refused import's
-//! frame and places, and the command line's own usage errors. What a file's
-//! problem is (the readers' messages) and other causes keep the library's
-//! English text after the German prefix.
-
+//! German wording of the errors: unknown ids and districts, requirement
+//! files, balance rules, `board propose`, the store (missing, of another
+//! version, a conflicting import), a refused import (frame, places, and each
+//! problem as its reader worded it in both languages, [`Issue::message`]),
+//! `locate`, moderation, accounts, saved queries, the report and the
+//! server, the command line's own refusals ([`Said`]) and its usage errors.
+//! Causes from outside (the system's, a parser's, SQLite's) keep their own
+//! text after the German.
+use stadtatlas::access::AccessError;
 use stadtatlas::districts::ResolveError;
 use stadtatlas::export::stream::ExportError;
 use stadtatlas::governance::balance::BalanceError;
 use stadtatlas::governance::{ProposeError, RequirementError};
 use stadtatlas::import::run::RunError;
 use stadtatlas::import::{ImportError, Issue};
+use stadtatlas::locate::LocateError;
+use stadtatlas::model::{Lang, Text};
+use stadtatlas::moderation::ModerationError;
 use stadtatlas::query::QueryError;
+use stadtatlas::report::ReportError;
+use stadtatlas::serve::ServeError;
+use stadtatlas::sql::SqlError;
 use stadtatlas::store::StoreError;
+
+/// An error of the command line itself, worded in both languages:
+/// `return Err(said(text!(…)))`, or around its cause with [`Saying::said`]
+/// (anyhow's `context`, but the German survives: a context's type cannot be
+/// recovered from the error chain, this one's can).
+#[derive(Debug)]
+pub struct Said {
+    text: Text,
+    cause: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+}
+
+/// The command line's own error, without a cause.
+pub fn said(text: Text) -> anyhow::Error {
+    anyhow::Error::new(Said { text, cause: None })
+}
+
+impl std::fmt::Display for Said {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.text.en())
+    }
+}
+
+impl std::error::Error for Said {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.cause
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// [`Said`] as the context of a failed step: what the tool was doing.
+pub trait Saying<T> {
+    /// The error, with what was being done in both languages before it.
+    fn said(self, text: impl FnOnce() -> Text) -> anyhow::Result<T>;
+}
+
+impl<T, E: std::error::Error + Send + Sync + 'static> Saying<T> for Result<T, E> {
+    fn said(self, text: impl FnOnce() -> Text) -> anyhow::Result<T> {
+        self.map_err(|e| {
+            anyhow::Error::new(Said {
+                text: text(),
+                cause: Some(Box::new(e)),
+            })
+        })
+    }
+}
 
 /// The error chain as `{:#}` prints it, known causes in German.
 pub fn chain(err: &anyhow::Error) -> String {
@@ -23,6 +77,9 @@ pub fn chain(err: &anyhow::Error) -> String {
 }
 
 fn cause(e: &(dyn std::error::Error + 'static)) -> Option<String> {
+    if let Some(e) = e.downcast_ref::<Said>() {
+        return Some(e.text.in_lang(Lang::De).to_string());
+    }
     if let Some(e) = e.downcast_ref::<QueryError>() {
         return query(e);
     }
@@ -48,6 +105,38 @@ fn cause(e: &(dyn std::error::Error + 'static)) -> Option<String> {
     }
     if let Some(ExportError::Write { path, .. }) = e.downcast_ref::<ExportError>() {
         return Some(format!("{path} kann nicht geschrieben werden"));
+    }
+    if let Some(e) = e.downcast_ref::<LocateError>() {
+        return locate(e);
+    }
+    if let Some(e) = e.downcast_ref::<ModerationError>() {
+        return moderation(e);
+    }
+    if let Some(e) = e.downcast_ref::<AccessError>() {
+        return access(e);
+    }
+    if let Some(e) = e.downcast_ref::<SqlError>() {
+        return sql(e);
+    }
+    if let Some(e) = e.downcast_ref::<ReportError>() {
+        return match e {
+            ReportError::Io { path, .. } => {
+                Some(format!("{} kann nicht geschrieben werden", path.display()))
+            }
+            _ => None,
+        };
+    }
+    if let Some(e) = e.downcast_ref::<ServeError>() {
+        return match e {
+            ServeError::Bind { addr, source } => {
+                Some(format!("auf {addr} kann nicht gelauscht werden: {source}"))
+            }
+            ServeError::BaseUrl(url) => Some(format!(
+                "--base-url {url}: eine http://- oder https://-Adresse ohne Abfrage und Fragment"
+            )),
+            ServeError::Io(source) => Some(format!("der Server ist ausgefallen: {source}")),
+            _ => None,
+        };
     }
     if let Some(e) = e.downcast_ref::<RequirementError>() {
         return match e {
@@ -96,8 +185,8 @@ fn cause(e: &(dyn std::error::Error + 'static)) -> Option<String> {
     })
 }
 
-/// The frame of a refused import and where each problem is, in German;
-/// what the problem is stays in the reader's English.
+/// A refused import in German: the frame, where each problem is and what
+/// it is (the readers word each problem in both languages).
 fn import(e: &ImportError) -> String {
     let n = e.issues.len();
     let lines: Vec<String> = e.issues.iter().map(|i| format!("  {}", issue(i))).collect();
@@ -119,12 +208,14 @@ fn issue(i: &Issue) -> String {
             format!("Spalte {column}")
         } else if let Some(number) = place.strip_prefix("feature ") {
             format!("Objekt {number}")
+        } else if let Some(number) = place.strip_prefix("line ") {
+            format!("Zeile {number}")
         } else {
             place.clone()
         };
         out.push_str(&format!("{place}: "));
     }
-    out.push_str(&i.message);
+    out.push_str(i.message.in_lang(Lang::De));
     out
 }
 
@@ -186,25 +277,117 @@ fn query(e: &QueryError) -> Option<String> {
     })
 }
 
-fn resolve(e: &ResolveError) -> String {
-    match e {
-        ResolveError::NotFound { name, level } => format!(
-            "kein Bezirk heißt \"{name}\"{}",
-            level
-                .as_ref()
-                .map(|l| format!(" auf der Ebene {l}"))
-                .unwrap_or_default()
+fn locate(e: &LocateError) -> Option<String> {
+    Some(match e {
+        LocateError::NoStore { store } => {
+            format!("Speicher {store} gibt es nicht; importieren Sie zuerst das Inventar")
+        }
+        LocateError::NoRegister => {
+            "kein Adressregister angegeben; nennen Sie eines mit --register DATEI".into()
+        }
+        LocateError::Folder { path } => format!(
+            "{} ist ein Ordner; ein Adressregister ist eine Datei (GeoJSON, CSV, Shapefile, eine .zip, …)",
+            path.display()
         ),
-        ResolveError::Ambiguous { name, candidates } => format!(
-            "\"{name}\" ist mehrdeutig: {}; wählen Sie mit --level oder über die Kennung",
-            candidates.join(", ")
+        LocateError::EmptyRegister { files } => format!(
+            "{} enthält keine Adressen",
+            files
+                .iter()
+                .map(|f| f.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
-        ResolveError::UnknownLevel { level, known } => format!(
-            "unbekannte Ebene \"{level}\"; Ebenen sind: {}",
+        LocateError::Register(i) => import(i),
+        LocateError::Store { store, .. } => format!("beim Lesen des Speichers {store}"),
+        _ => return None,
+    })
+}
+
+fn moderation(e: &ModerationError) -> Option<String> {
+    Some(match e {
+        ModerationError::Unknown(id) => format!("es gibt keine Einreichung #{id}"),
+        ModerationError::Decided { id, status, by } => {
+            format!("Einreichung #{id} ist bereits {status} (von {by}); nichts wurde geschrieben")
+        }
+        ModerationError::NoSuchRecord(id) => {
+            format!("die Einreichung korrigiert den Eintrag '{id}', den das Inventar nicht hat")
+        }
+        ModerationError::Corrupt { id, why } => {
+            format!("die gespeicherte Einreichung #{id} kann nicht gelesen werden: {why}")
+        }
+        ModerationError::Reason => "eine Ablehnung braucht einen Grund (1 bis 500 Zeichen)".into(),
+        _ => return None,
+    })
+}
+
+fn access(e: &AccessError) -> Option<String> {
+    Some(match e {
+        AccessError::Name(name) => format!(
+            "Kontoname \"{name}\": 1 bis 64 Zeichen aus a-z, 0-9, '.', '_', '-', beginnend mit einem Buchstaben oder einer Ziffer"
+        ),
+        AccessError::ShortPassword(n) => format!(
+            "das Passwort braucht mindestens {} Zeichen (es hat {n})",
+            stadtatlas::access::MIN_PASSWORD
+        ),
+        AccessError::Unknown(name) => format!("es gibt kein Konto \"{name}\""),
+        AccessError::Label(label) => {
+            format!("Token-Bezeichnung \"{label}\": 1 bis 100 druckbare Zeichen")
+        }
+        AccessError::Corrupt { name, role } => format!(
+            "der Speicher hat ein Konto \"{name}\" mit der Rolle \"{role}\", die dieses Programm nicht kennt"
+        ),
+        AccessError::Hash(why) => format!("das Passwort konnte nicht gehasht werden: {why}"),
+        _ => return None,
+    })
+}
+
+fn sql(e: &SqlError) -> Option<String> {
+    Some(match e {
+        SqlError::Folder { path, .. } => format!(
+            "der Abfragenordner {} kann nicht gelesen werden",
+            path.display()
+        ),
+        SqlError::Read { path, .. } => format!(
+            "die Abfragedatei {} kann nicht gelesen werden",
+            path.display()
+        ),
+        SqlError::UnknownQuery { name, known } => format!(
+            "keine gespeicherte Abfrage heißt \"{name}\"; bekannt: {}",
             known.join(", ")
         ),
-        other => other.to_string(),
-    }
+        SqlError::UnknownParam { name, known } => format!(
+            "unbekannter Parameter \"{name}\"; bekannt: {}",
+            if known.is_empty() {
+                "keine".to_string()
+            } else {
+                known.join(", ")
+            }
+        ),
+        SqlError::ParamType {
+            name,
+            expected,
+            value,
+        } => format!("Parameter \"{name}\" ist {expected}, nicht \"{value}\""),
+        SqlError::MissingParam { name } => format!(
+            "Parameter :{name} hat keinen Wert (geben Sie --param {name}=WERT an) und keine Vorgabe"
+        ),
+        SqlError::MultipleStatements => {
+            "geben Sie genau eine SQL-Anweisung an; eine zweite folgt".into()
+        }
+        SqlError::Timeout { limit } => format!(
+            "die Abfrage wurde nach der Zeitgrenze von {} s angehalten",
+            limit.as_secs_f64()
+        ),
+        SqlError::Denied { detail, .. } => {
+            format!("nicht erlaubt: Abfragen dürfen nur lesen ({detail})")
+        }
+        SqlError::Sql { .. } => "SQL-Fehler".into(),
+        _ => return None,
+    })
+}
+
+fn resolve(e: &ResolveError) -> String {
+    e.text().in_lang(Lang::De).to_string()
 }
 
 fn balance(e: &BalanceError) -> String {

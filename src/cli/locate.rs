@@ -8,6 +8,7 @@ use stadtatlas::export::Grid;
 use stadtatlas::import::ImportOptions;
 use stadtatlas::import::run::Step;
 use stadtatlas::locate::{self, LocateOptions, Located};
+use stadtatlas::model::Lang;
 
 /// Runs `locate` against the store at `store`.
 pub fn command(
@@ -36,28 +37,38 @@ pub fn command(
         min_quality: args.min_quality,
         dry_run: args.dry_run,
     };
-    let verb = if args.dry_run {
-        "would change"
+    let (verb, verb_de) = if args.dry_run {
+        ("would change", "würde ändern")
     } else {
-        "changes"
+        ("changes", "ändert")
     };
     let located = locate::run(store, &args.registers, &options, &mut |step| {
         if let Step::Planned(s) = step {
-            out.progress(&format!(
-                "locate {verb}: entities ~{} ={}",
-                s.entities_changed, s.entities_unchanged
-            ));
+            let (changed, unchanged) = (s.entities_changed, s.entities_unchanged);
+            out.say(
+                format_args!("locate {verb_de}: Einträge ~{changed} ={unchanged}"),
+                format_args!("locate {verb}: entities ~{changed} ={unchanged}"),
+            );
         }
     })?;
     if let Some(import) = &located.import {
         show_warnings(&import.summary.warnings, out);
     }
-    emit(out, &located, || grid(&located))?;
+    emit(out, &located, || grid(&located, out.lang))?;
     if out.format != Format::Json {
         match located.import_id {
-            Some(id) => out.progress(&format!("import #{id} written to {}", store)),
-            None if args.dry_run => out.progress("dry run: the store is as it was"),
-            None => out.progress("nothing located; the store is as it was"),
+            Some(id) => out.say(
+                format_args!("Import #{id} in {store} geschrieben"),
+                format_args!("import #{id} written to {store}"),
+            ),
+            None if args.dry_run => out.say(
+                format_args!("Probelauf: der Speicher bleibt, wie er war"),
+                format_args!("dry run: the store is as it was"),
+            ),
+            None => out.say(
+                format_args!("nichts verortet; der Speicher bleibt, wie er war"),
+                format_args!("nothing located; the store is as it was"),
+            ),
         }
     }
     Ok(Outcome::Ok)
@@ -65,32 +76,41 @@ pub fn command(
 
 /// Every match: where it landed, how well, and the candidates of the
 /// ambiguous ones.
-fn grid(located: &Located) -> Grid {
-    let mut notes = vec![located.tally.summary()];
+fn grid(located: &Located, lang: Lang) -> Grid {
+    let de = lang == Lang::De;
+    let mut notes = vec![located.tally.summary().in_lang(lang).to_string()];
     notes.extend(located.registers.iter().map(|r| {
-        format!(
-            "register {}: {} addresses on {} streets",
-            r.name, r.addresses, r.streets
-        )
+        let (name, addresses, streets) = (&r.name, r.addresses, r.streets);
+        if de {
+            format!("Register {name}: {addresses} Adressen in {streets} Straßen")
+        } else {
+            format!("register {name}: {addresses} addresses on {streets} streets")
+        }
     }));
-    notes.push(format!(
-        "least quality applied: {}{}",
-        located.min_quality,
-        if located.dry_run { " (dry run)" } else { "" }
-    ));
+    let least = located.min_quality;
+    notes.push(match (de, located.dry_run) {
+        (true, dry) => format!(
+            "angewandte Mindestqualität: {least}{}",
+            if dry { " (Probelauf)" } else { "" }
+        ),
+        (false, dry) => format!(
+            "least quality applied: {least}{}",
+            if dry { " (dry run)" } else { "" }
+        ),
+    });
     Grid {
         headers: [
-            "id",
-            "name",
-            "address",
-            "quality",
-            "outcome",
-            "register",
-            "lon",
-            "lat",
-            "candidates",
+            ("id", "ID"),
+            ("name", "Name"),
+            ("address", "Adresse"),
+            ("quality", "Qualität"),
+            ("outcome", "Ergebnis"),
+            ("register", "Register"),
+            ("lon", "Länge"),
+            ("lat", "Breite"),
+            ("candidates", "Kandidaten"),
         ]
-        .map(String::from)
+        .map(|(en, de_label)| if de { de_label } else { en }.to_string())
         .to_vec(),
         rows: located
             .matches
@@ -111,7 +131,7 @@ fn grid(located: &Located) -> Grid {
                     coord(m.lat),
                     m.candidates
                         .iter()
-                        .map(|c| format!("{} ({})", c.address, c.at))
+                        .map(|c| format!("{} ({})", c.address.in_lang(lang), c.at))
                         .collect::<Vec<_>>()
                         .join(" | "),
                 ]

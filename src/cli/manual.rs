@@ -2,11 +2,13 @@
 //! cannot drift from the flags.
 
 use super::args::{Cli, ShellArg};
+use super::german::Saying;
 use super::output::Out;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::CommandFactory;
 use clap_complete::Shell;
 use stadtatlas::model::Lang;
+use stadtatlas::text;
 use std::io::Write;
 use std::path::Path;
 
@@ -41,9 +43,15 @@ pub fn man(dir: Option<&Path>, out: &Out) -> Result<()> {
             stdout.flush()?;
         }
         Some(dir) => {
-            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-            clap_mangen::generate_to(command, dir)
-                .with_context(|| format!("writing manual pages into {}", dir.display()))?;
+            let shown = dir.display();
+            std::fs::create_dir_all(dir)
+                .said(|| text!("creating {shown}", "beim Anlegen von {shown}"))?;
+            clap_mangen::generate_to(command, dir).said(|| {
+                text!(
+                    "writing manual pages into {shown}",
+                    "beim Schreiben der Handbuchseiten nach {shown}"
+                )
+            })?;
             out.say(
                 format_args!("Handbuchseiten nach {} geschrieben", dir.display()),
                 format_args!("wrote the manual pages into {}", dir.display()),

@@ -10,17 +10,19 @@ mod output;
 mod sql;
 mod web;
 
-use anyhow::{Context, Result, bail};
+use anyhow::Result;
 use args::{ByArg, Cli, Command, ExportFormat, FilterArgs, Format, LangArg, ProfileArg};
+use german::{Saying, said};
 use output::{Out, emit, emit_entities};
 use stadtatlas::districts::DistrictRef;
 use stadtatlas::export::{self, Profile, csv_out, gpkg_out, stream};
 use stadtatlas::governance;
 use stadtatlas::import::{self, ImportOptions};
-use stadtatlas::model::Lang;
+use stadtatlas::model::{Lang, Text};
 use stadtatlas::query::{self, Atlas, Filter, MatrixBy, NearTarget, Reach};
 use stadtatlas::report::{self, ReportOptions};
 use stadtatlas::store::{Location, SqliteStore, Store};
+use stadtatlas::text;
 use std::path::{Path, PathBuf};
 
 /// What a run asks the process to exit with.
@@ -106,7 +108,9 @@ fn by(b: ByArg) -> MatrixBy {
 
 fn open(store: &Location) -> Result<(Box<dyn Store + Send>, Atlas)> {
     let store = store.open_for_reading()?;
-    let snapshot = store.snapshot().context("reading the store")?;
+    let snapshot = store
+        .snapshot()
+        .said(|| text!("reading the store", "beim Lesen des Speichers"))?;
     Ok((store, Atlas::new(snapshot)))
 }
 
@@ -159,10 +163,13 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         }
         Command::Backup { out: target } => {
             let Some(file) = store_at.file() else {
-                bail!(
+                return Err(said(text!(
                     "{store_at} is a PostgreSQL store: back it up with pg_dump, or copy it into a \
-                     GeoPackage with `stadtatlas copy --from {store_at} --to FILE.gpkg`"
-                );
+                     GeoPackage with `stadtatlas copy --from {store_at} --to FILE.gpkg`",
+                    "{store_at} ist ein PostgreSQL-Speicher: sichern Sie ihn mit pg_dump oder \
+                     kopieren Sie ihn mit `stadtatlas copy --from {store_at} --to DATEI.gpkg` in \
+                     ein GeoPackage"
+                )));
             };
             let store = SqliteStore::open_for_reading(file)?;
             store.backup_to(&target)?;
@@ -293,7 +300,10 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         } => {
             let p = profile(p);
             if excel && what != ExportFormat::Csv {
-                bail!("--excel is for `export csv`");
+                return Err(said(text!(
+                    "--excel is for `export csv`",
+                    "--excel gilt nur für `export csv`"
+                )));
             }
             // Every format is written as the store hands the records over.
             let held = store_at.open_for_reading()?;
@@ -343,7 +353,10 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             let store: &dyn Store = &*held;
             let revisions = store.history(&id)?;
             if revisions.is_empty() {
-                bail!("no entity has the id \"{id}\"");
+                return Err(said(text!(
+                    "no entity has the id \"{id}\"",
+                    "kein Eintrag hat die Kennung \"{id}\""
+                )));
             }
             output::history(&out, &revisions)?;
             Ok(Outcome::Ok)
@@ -449,10 +462,14 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             };
             // The store as Location shows it: a password is masked.
             let shown = store_at.to_string();
+            let lang = out.lang;
             stadtatlas::serve::run(store_at, options, |addr| {
                 // The address on stderr even with --quiet: with port 0 it is
                 // the only way to learn the port.
-                eprintln!("serving {shown} on http://{addr}/ (Ctrl-C stops)");
+                match lang {
+                    Lang::De => eprintln!("{shown} unter http://{addr}/ (Strg-C beendet)"),
+                    Lang::En => eprintln!("serving {shown} on http://{addr}/ (Ctrl-C stops)"),
+                }
             })?;
             Ok(Outcome::Ok)
         }
@@ -465,14 +482,15 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             // On the terminal, a screenful per check; csv and json list all.
             let listed = (out.format == Format::Table).then_some(output::FINDINGS_PER_CHECK);
             if out.format == Format::Csv {
-                output::findings_csv(&findings)?;
+                output::findings_csv(&findings, out.lang)?;
             } else {
                 emit(&out, &findings, || {
-                    let mut grid = output::findings_grid(&findings, listed);
-                    grid.notes.push(format!(
-                        "entities by location quality: {}",
-                        query::location_quality_line(&counts)
-                    ));
+                    let mut grid = output::findings_grid(&findings, listed, out.lang);
+                    let counts = query::location_quality_line(&counts);
+                    grid.notes.push(match out.lang {
+                        Lang::De => format!("Einträge nach Qualität der Verortung: {counts}"),
+                        Lang::En => format!("entities by location quality: {counts}"),
+                    });
                     grid
                 })?;
             }
@@ -517,7 +535,10 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             filter,
         } => {
             if b != ByArg::Field {
-                bail!("gaps are computed per field of action (--by field)");
+                return Err(said(text!(
+                    "gaps are computed per field of action (--by field)",
+                    "Lücken werden je Handlungsfeld berechnet (--by field)"
+                )));
             }
             let held = store_at.open_for_reading()?;
             let store: &dyn Store = &*held;
@@ -555,7 +576,13 @@ fn write_report(
     let bundle = report::write_bundle(atlas, dir, options, &mut |s| {
         out.progress(&format!("  - {s}"))
     })
-    .with_context(|| format!("writing the report into {}", dir.display()))?;
+    .said(|| {
+        let dir = dir.display();
+        text!(
+            "writing the report into {dir}",
+            "beim Schreiben des Berichts nach {dir}"
+        )
+    })?;
     let (files, entities, level, markers) = (
         bundle.files.len(),
         bundle.entities,
@@ -730,7 +757,10 @@ fn column_mapping<const N: usize>(
             _ => ColumnSource::Joined(parts),
         };
         if columns.insert(field.clone(), source).is_some() {
-            bail!("the field '{field}' is mapped twice; map it once");
+            return Err(said(text!(
+                "the field '{field}' is mapped twice; map it once",
+                "das Feld '{field}' ist zweimal zugeordnet; ordnen Sie es einmal zu"
+            )));
         }
     }
     Ok(columns)
@@ -738,10 +768,10 @@ fn column_mapping<const N: usize>(
 
 /// Prints an import's warnings; a big import can bring thousands, the first
 /// ones show the pattern and `import --dry-run --format json` lists them all.
-fn show_warnings(warnings: &[String], out: &Out) {
+fn show_warnings(warnings: &[Text], out: &Out) {
     const SHOWN: usize = 25;
     for w in warnings.iter().take(SHOWN) {
-        out.warn(w);
+        out.warn(w.in_lang(out.lang));
     }
     if warnings.len() > SHOWN {
         let more = warnings.len() - SHOWN;
@@ -757,7 +787,8 @@ fn show_warnings(warnings: &[String], out: &Out) {
 }
 
 /// Used by `show`: names of an entity's districts per level.
-pub(crate) fn district_names(atlas: &Atlas, i: usize) -> Vec<(String, String)> {
+pub(crate) fn district_names(atlas: &Atlas, i: usize, lang: Lang) -> Vec<(String, String)> {
+    let provisional = export::label("provisional", lang);
     atlas
         .districts
         .hierarchy
@@ -769,7 +800,7 @@ pub(crate) fn district_names(atlas: &Atlas, i: usize) -> Vec<(String, String)> {
                 .iter()
                 .map(|r| match r {
                     DistrictRef::District(d) if atlas.districts[*d].provisional => {
-                        format!("{} (provisional)", atlas.districts[*d].name)
+                        format!("{} ({provisional})", atlas.districts[*d].name)
                     }
                     other => atlas.ref_name(*other).to_string(),
                 })

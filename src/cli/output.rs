@@ -1,13 +1,15 @@
 //! Writing results in the chosen format.
 
 use super::args::Format;
-use anyhow::{Result, bail};
+use super::german::said;
+use anyhow::Result;
 use serde::Serialize;
 use stadtatlas::export::{self, Grid, TableStyle, label};
 use stadtatlas::governance;
 use stadtatlas::model::Lang;
 use stadtatlas::query::{Atlas, EntityRow, Filter, Rows};
 use stadtatlas::store::{EntityOrder, Revision};
+use stadtatlas::text;
 use std::io::Write;
 
 /// Where and how to write.
@@ -100,10 +102,11 @@ fn grid_text(out: &Out, grid: &Grid) -> Result<String> {
         Format::Csv => grid.to_csv(),
         Format::Md => grid.to_markdown(),
         Format::Json | Format::Geojson | Format::Dot | Format::Graphml => {
-            bail!(
-                "this command has no {:?} output; use table, csv, json or md",
-                out.format
-            )
+            let format = out.format;
+            return Err(said(text!(
+                "this command has no {format:?} output; use table, csv, json or md",
+                "dieser Befehl hat keine Ausgabe {format:?}; wählen Sie table, csv, json oder md"
+            )));
         }
     })
 }
@@ -112,9 +115,10 @@ fn grid_text(out: &Out, grid: &Grid) -> Result<String> {
 pub fn emit<T: Serialize + ?Sized>(out: &Out, data: &T, grid: impl FnOnce() -> Grid) -> Result<()> {
     match out.format {
         Format::Json => print_json(data, true),
-        Format::Geojson => {
-            bail!("--format geojson is for entity listings (list, in, near) and network")
-        }
+        Format::Geojson => Err(said(text!(
+            "--format geojson is for entity listings (list, in, near) and network",
+            "--format geojson gilt für Listen von Einträgen (list, in, near) und network"
+        ))),
         _ => print(&grid_text(out, &grid())?),
     }
 }
@@ -125,7 +129,11 @@ pub const FINDINGS_PER_CHECK: usize = 50;
 /// `check`: every finding, or with `listed` the first that many of each
 /// check (a list of 100,000 partners without `verified_on` is one note,
 /// not 100,000 lines); the note counts them all.
-pub fn findings_grid(findings: &stadtatlas::query::Findings, listed: Option<usize>) -> Grid {
+pub fn findings_grid(
+    findings: &stadtatlas::query::Findings,
+    listed: Option<usize>,
+    lang: Lang,
+) -> Grid {
     let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
     let mut rows = Vec::new();
     for f in findings.iter() {
@@ -136,27 +144,39 @@ pub fn findings_grid(findings: &stadtatlas::query::Findings, listed: Option<usiz
         }
     }
     let count = |(c, n): (&&str, &usize)| match listed {
-        Some(limit) if *n > limit => format!("{c}: {n} (the first {limit} listed)"),
+        Some(limit) if *n > limit => match lang {
+            Lang::De => format!("{c}: {n} (die ersten {limit} aufgeführt)"),
+            Lang::En => format!("{c}: {n} (the first {limit} listed)"),
+        },
         _ => format!("{c}: {n}"),
     };
     let mut notes = vec![if findings.is_empty() {
-        "no findings".into()
+        tr(lang, "keine Befunde", "no findings").into()
     } else {
         counts.iter().map(count).collect::<Vec<_>>().join(", ")
     }];
     if listed.is_some_and(|limit| counts.values().any(|n| *n > limit)) {
-        notes.push("`check --format csv` or `--format json` lists every finding".into());
+        notes.push(
+            tr(
+                lang,
+                "`check --format csv` oder `--format json` führt jeden Befund auf",
+                "`check --format csv` or `--format json` lists every finding",
+            )
+            .into(),
+        );
     }
     Grid {
-        headers: finding_headers(),
+        headers: finding_headers(lang),
         rows,
         notes,
     }
 }
 
 /// The columns of [`findings_grid`].
-fn finding_headers() -> Vec<String> {
-    ["check", "id", "name", "detail"].map(String::from).to_vec()
+fn finding_headers(lang: Lang) -> Vec<String> {
+    ["check", "id", "name", "detail"]
+        .map(|k| label(k, lang))
+        .to_vec()
 }
 
 /// The cells of a finding in [`findings_grid`].
@@ -171,11 +191,11 @@ fn finding_cells(f: &stadtatlas::query::Finding<'_>) -> Vec<String> {
 
 /// `check --format csv`: [`findings_grid`]'s rows written as they are made,
 /// a thousand at a time, not a grid of every finding.
-pub fn findings_csv(findings: &stadtatlas::query::Findings) -> Result<()> {
+pub fn findings_csv(findings: &stadtatlas::query::Findings, lang: Lang) -> Result<()> {
     let mut w = std::io::BufWriter::new(std::io::stdout().lock());
     let mut csv = csv::Writer::from_writer(&mut w);
     let mut part = Grid {
-        headers: finding_headers(),
+        headers: finding_headers(lang),
         rows: Vec::new(),
         notes: Vec::new(),
     };
@@ -451,7 +471,13 @@ pub fn show(out: &Out, atlas: &Atlas, id: &str, revisions: usize) -> Result<()> 
         })
         .collect();
     let contacts = atlas.contacts.iter().filter(|c| c.entity == e.id).count();
-    let districts = super::district_names(atlas, i);
+    // JSON is English whatever the language of the table.
+    let names_in = if out.format == Format::Json {
+        Lang::En
+    } else {
+        out.lang
+    };
+    let districts = super::district_names(atlas, i, names_in);
     if out.format == Format::Json {
         return print(&serde_json::to_string_pretty(&serde_json::json!({
             "entity": e,
@@ -465,14 +491,16 @@ pub fn show(out: &Out, atlas: &Atlas, id: &str, revisions: usize) -> Result<()> 
         headers: vec!["".into(), "".into()],
         ..Grid::default()
     };
+    let lang = out.lang;
+    let de = lang == Lang::De;
     let mut add = |k: &str, v: String| {
         if !v.is_empty() {
-            grid.rows.push(vec![k.to_string(), v]);
+            grid.rows.push(vec![label(k, lang), v]);
         }
     };
     add("id", e.id.clone());
     add("name", e.name.clone());
-    add("kind", e.kind.to_string());
+    add("kind", label(&e.kind.to_string(), lang));
     add("category", e.category.clone().unwrap_or_default());
     add(
         "fields",
@@ -486,7 +514,12 @@ pub fn show(out: &Out, atlas: &Atlas, id: &str, revisions: usize) -> Result<()> 
         "location",
         e.location.map(|p| p.to_string()).unwrap_or_else(|| {
             if e.is_city_wide() {
-                "city-wide (no location)".into()
+                if de {
+                    "stadtweit (ohne Ort)"
+                } else {
+                    "city-wide (no location)"
+                }
+                .into()
             } else {
                 String::new()
             }
@@ -495,20 +528,28 @@ pub fn show(out: &Out, atlas: &Atlas, id: &str, revisions: usize) -> Result<()> 
     add(
         "area",
         if e.area.is_some() {
-            "yes (see export)".into()
+            if de {
+                "ja (siehe Export)"
+            } else {
+                "yes (see export)"
+            }
+            .into()
         } else {
             String::new()
         },
     );
     add("named districts", e.district_names.join("; "));
     for (level, names) in &districts {
-        add(&format!("district ({level})"), names.clone());
+        let key = if de { "Gebiet" } else { "district" };
+        add(&format!("{key} ({level})"), names.clone());
     }
     add("address", e.address.clone().unwrap_or_default());
     add("website", e.website.clone().unwrap_or_default());
     add(
         "status",
-        e.status.map(|s| s.to_string()).unwrap_or_default(),
+        e.status
+            .map(|s| label(&s.to_string(), lang))
+            .unwrap_or_default(),
     );
     add("start", e.start.clone().unwrap_or_default());
     add("end", e.end.clone().unwrap_or_default());
@@ -538,14 +579,27 @@ pub fn show(out: &Out, atlas: &Atlas, id: &str, revisions: usize) -> Result<()> 
     }
     add("revisions", revisions.to_string());
     if contacts > 0 {
-        add("contacts", format!("{contacts} (personal data, not shown)"));
+        add(
+            "contacts",
+            if de {
+                format!("{contacts} (personenbezogen, nicht angezeigt)")
+            } else {
+                format!("{contacts} (personal data, not shown)")
+            },
+        );
     }
     if atlas.has_provisional_districts() {
-        grid.notes
-            .push("(provisional) = provisional district boundaries, not official".into());
+        grid.notes.push(if de {
+            "(vorläufig) = vorläufige Gebietsgrenzen, nicht amtlich".into()
+        } else {
+            "(provisional) = provisional district boundaries, not official".into()
+        });
     }
     match out.format {
-        Format::Geojson => bail!("--format geojson is for entity listings (list, in, near)"),
+        Format::Geojson => Err(said(text!(
+            "--format geojson is for entity listings (list, in, near)",
+            "--format geojson gilt für Listen von Einträgen (list, in, near)"
+        ))),
         _ => print(&grid_text(out, &grid)?),
     }
 }
@@ -553,19 +607,18 @@ pub fn show(out: &Out, atlas: &Atlas, id: &str, revisions: usize) -> Result<()> 
 /// `history ID`: each revision and the fields it changed.
 pub fn history(out: &Out, revisions: &[Revision]) -> Result<()> {
     let mut grid = Grid {
-        headers: vec![
-            "rev".into(),
-            "recorded_at".into(),
-            "import".into(),
-            "changed".into(),
-            "files".into(),
-        ],
+        headers: ["rev", "recorded_at", "import", "changed", "files"]
+            .map(|k| label(k, out.lang))
+            .to_vec(),
         ..Grid::default()
     };
     let mut previous: Option<&serde_json::Value> = None;
     for r in revisions {
         let changed = match (previous, &r.record) {
-            (None, _) => "created".to_string(),
+            (None, _) => match out.lang {
+                Lang::De => "angelegt".to_string(),
+                Lang::En => "created".to_string(),
+            },
             (Some(serde_json::Value::Object(a)), serde_json::Value::Object(b)) => {
                 let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
                 keys.sort();

@@ -3,12 +3,15 @@
 
 use super::Outcome;
 use super::args::{ModerationCommand, UserCommand};
-use super::output::{Out, emit};
-use anyhow::{Context, Result, bail};
+use super::german::{Saying, said};
+use super::output::{Out, emit, tr};
+use anyhow::Result;
 use stadtatlas::access;
 use stadtatlas::export::Grid;
+use stadtatlas::model::Lang;
 use stadtatlas::moderation::{self, Submission};
 use stadtatlas::store::Location;
+use stadtatlas::text;
 use std::io::IsTerminal;
 
 /// Who decides when `--by` is not given: the login name.
@@ -17,17 +20,34 @@ fn decider(by: Option<String>) -> Result<String> {
         Some(by) if !by.trim().is_empty() && !by.chars().any(char::is_control) => {
             Ok(by.trim().to_string())
         }
-        _ => bail!("say who decides with --by NAME (there is no $USER)"),
+        _ => Err(said(text!(
+            "say who decides with --by NAME (there is no $USER)",
+            "geben Sie mit --by NAME an, wer entscheidet (es gibt kein $USER)"
+        ))),
     }
 }
 
-fn queue_grid(list: &[Submission]) -> Grid {
+/// A column's or a row's label in the language of the messages.
+fn labels<const N: usize>(lang: Lang, pairs: [(&'static str, &'static str); N]) -> Vec<String> {
+    pairs.map(|(de, en)| tr(lang, de, en).to_string()).to_vec()
+}
+
+fn queue_grid(list: &[Submission], lang: Lang) -> Grid {
+    let de = lang == Lang::De;
     Grid {
-        headers: [
-            "#", "received", "status", "proposal", "name", "kind", "fields", "decided",
-        ]
-        .map(String::from)
-        .to_vec(),
+        headers: labels(
+            lang,
+            [
+                ("#", "#"),
+                ("eingegangen", "received"),
+                ("Status", "status"),
+                ("Vorschlag", "proposal"),
+                ("Name", "name"),
+                ("Art", "kind"),
+                ("Handlungsfelder", "fields"),
+                ("entschieden", "decided"),
+            ],
+        ),
         rows: list
             .iter()
             .map(|s| {
@@ -35,10 +55,16 @@ fn queue_grid(list: &[Submission]) -> Grid {
                     s.id.to_string(),
                     s.received_at.clone(),
                     s.status.as_str().to_string(),
-                    s.proposal
-                        .correction_of
-                        .as_ref()
-                        .map_or("new record".to_string(), |id| format!("correction of {id}")),
+                    s.proposal.correction_of.as_ref().map_or(
+                        tr(lang, "neuer Eintrag", "new record").to_string(),
+                        |id| {
+                            if de {
+                                format!("Korrektur von {id}")
+                            } else {
+                                format!("correction of {id}")
+                            }
+                        },
+                    ),
                     s.proposal.name.clone(),
                     s.proposal.kind.as_str().to_string(),
                     s.proposal.fields.join(", "),
@@ -49,38 +75,57 @@ fn queue_grid(list: &[Submission]) -> Grid {
                 ]
             })
             .collect(),
-        notes: vec![format!("{} submissions", list.len())],
+        notes: vec![match lang {
+            Lang::De => format!("{} Einreichungen", list.len()),
+            Lang::En => format!("{} submissions", list.len()),
+        }],
     }
 }
 
-fn submission_grid(s: &Submission, lookalikes: &[moderation::Lookalike]) -> Grid {
+fn submission_grid(s: &Submission, lookalikes: &[moderation::Lookalike], lang: Lang) -> Grid {
+    let de = lang == Lang::De;
     let p = &s.proposal;
+    let row = |de_label: &'static str, en: &'static str, value: String| {
+        vec![tr(lang, de_label, en).to_string(), value]
+    };
     let mut rows: Vec<Vec<String>> = vec![
-        vec![
-            "submission".into(),
-            format!("#{} of {}", s.id, s.received_at),
-        ],
-        vec!["status".into(), format!("{:?}", s.status).to_lowercase()],
-        vec!["name".into(), p.name.clone()],
-        vec!["kind".into(), p.kind.as_str().into()],
-        vec!["category".into(), p.category.clone().unwrap_or_default()],
-        vec!["fields".into(), p.fields.join(", ")],
-        vec!["address".into(), p.address.clone().unwrap_or_default()],
-        vec![
-            "point".into(),
+        row(
+            "Einreichung",
+            "submission",
+            if de {
+                format!("#{} vom {}", s.id, s.received_at)
+            } else {
+                format!("#{} of {}", s.id, s.received_at)
+            },
+        ),
+        row("Status", "status", format!("{:?}", s.status).to_lowercase()),
+        row("Name", "name", p.name.clone()),
+        row("Art", "kind", p.kind.as_str().into()),
+        row(
+            "Kategorie",
+            "category",
+            p.category.clone().unwrap_or_default(),
+        ),
+        row("Handlungsfelder", "fields", p.fields.join(", ")),
+        row("Adresse", "address", p.address.clone().unwrap_or_default()),
+        row(
+            "Punkt",
+            "point",
             p.location
                 .map(|l| format!("{:.6}, {:.6}", l.lon(), l.lat()))
                 .unwrap_or_default(),
-        ],
-        vec!["website".into(), p.website.clone().unwrap_or_default()],
-        vec![
-            "description".into(),
+        ),
+        row("Website", "website", p.website.clone().unwrap_or_default()),
+        row(
+            "Beschreibung",
+            "description",
             p.description.clone().unwrap_or_default(),
-        ],
-        vec![
-            "corrects".into(),
+        ),
+        row(
+            "korrigiert",
+            "corrects",
             p.correction_of.clone().unwrap_or_default(),
-        ],
+        ),
     ];
     if let Some(c) = &s.contact {
         let how = [c.email.as_deref(), c.phone.as_deref()]
@@ -88,20 +133,27 @@ fn submission_grid(s: &Submission, lookalikes: &[moderation::Lookalike]) -> Grid
             .flatten()
             .collect::<Vec<_>>()
             .join(", ");
-        rows.push(vec![
-            "contact (internal)".into(),
+        rows.push(row(
+            "Kontakt (intern)",
+            "contact (internal)",
             format!("{} ({how})", c.name),
-        ]);
+        ));
     }
     if let Some(c) = &s.consent {
-        rows.push(vec![
-            "consent".into(),
-            format!("text of {}, given {}", c.version, c.given_at),
-        ]);
+        rows.push(row(
+            "Einwilligung",
+            "consent",
+            if de {
+                format!("Text {}, erteilt {}", c.version, c.given_at)
+            } else {
+                format!("text of {}, given {}", c.version, c.given_at)
+            },
+        ));
     }
     if let Some(by) = &s.decided_by {
-        rows.push(vec![
-            "decided".into(),
+        rows.push(row(
+            "entschieden",
+            "decided",
             format!(
                 "{by}, {}{}",
                 s.decided_at.clone().unwrap_or_default(),
@@ -110,15 +162,16 @@ fn submission_grid(s: &Submission, lookalikes: &[moderation::Lookalike]) -> Grid
                     .map(|r| format!(": {r}"))
                     .unwrap_or_default()
             ),
-        ]);
+        ));
     }
     for l in lookalikes {
-        let what = if l.corrected {
-            "corrects".to_string()
+        let (what_de, what) = if l.corrected {
+            ("korrigiert", "corrects")
         } else {
-            "may duplicate".to_string()
+            ("vielleicht doppelt zu", "may duplicate")
         };
-        rows.push(vec![
+        rows.push(row(
+            what_de,
             what,
             format!(
                 "{} ({}){}",
@@ -130,7 +183,7 @@ fn submission_grid(s: &Submission, lookalikes: &[moderation::Lookalike]) -> Grid
                     .map(|a| format!(", {a}"))
                     .unwrap_or_default()
             ),
-        ]);
+        ));
     }
     Grid {
         headers: vec!["".into(), "".into()],
@@ -147,7 +200,7 @@ pub fn moderation(out: &Out, store: &Location, action: ModerationCommand) -> Res
                 .into_iter()
                 .map(Submission::without_contact)
                 .collect();
-            emit(out, &list, || queue_grid(&list))?;
+            emit(out, &list, || queue_grid(&list, out.lang))?;
             Ok(if list.is_empty() {
                 Outcome::Nothing
             } else {
@@ -158,22 +211,35 @@ pub fn moderation(out: &Out, store: &Location, action: ModerationCommand) -> Res
             let s = moderation::get(store, id)?;
             let lookalikes = moderation::lookalikes(store, &s)?;
             let json = serde_json::json!({ "submission": s, "lookalikes": lookalikes });
-            emit(out, &json, || submission_grid(&s, &lookalikes))?;
+            emit(out, &json, || submission_grid(&s, &lookalikes, out.lang))?;
             Ok(Outcome::Ok)
         }
         ModerationCommand::Approve { id, by } => {
             let by = decider(by)?;
             let approved = moderation::approve(store, id, &by)?;
             emit(out, &approved, || Grid {
-                headers: vec!["submission".into(), "record".into(), "import".into()],
+                headers: labels(
+                    out.lang,
+                    [
+                        ("Einreichung", "submission"),
+                        ("Eintrag", "record"),
+                        ("Import", "import"),
+                    ],
+                ),
                 rows: vec![vec![
                     format!("#{}", approved.submission),
                     approved.record_id.clone(),
                     format!("#{}", approved.import_id),
                 ]],
-                notes: std::iter::once(format!("approved by {by}"))
-                    .chain(approved.warnings.iter().map(|w| format!("warning: {w}")))
-                    .collect(),
+                notes: std::iter::once(match out.lang {
+                    Lang::De => format!("freigegeben von {by}"),
+                    Lang::En => format!("approved by {by}"),
+                })
+                .chain(approved.warnings.iter().map(|w| match out.lang {
+                    Lang::De => format!("Warnung: {}", w.in_lang(Lang::De)),
+                    Lang::En => format!("warning: {w}"),
+                }))
+                .collect(),
             })?;
             Ok(Outcome::Ok)
         }
@@ -181,11 +247,21 @@ pub fn moderation(out: &Out, store: &Location, action: ModerationCommand) -> Res
             let by = decider(by)?;
             let s = moderation::reject(store, id, &by, &reason)?.without_contact();
             emit(out, &s, || Grid {
-                headers: vec!["submission".into(), "status".into(), "reason".into()],
+                headers: labels(
+                    out.lang,
+                    [
+                        ("Einreichung", "submission"),
+                        ("Status", "status"),
+                        ("Grund", "reason"),
+                    ],
+                ),
                 rows: vec![vec![format!("#{id}"), "rejected".into(), reason.clone()]],
-                notes: vec![format!(
-                    "rejected by {by}; nothing was stored but the decision"
-                )],
+                notes: vec![match out.lang {
+                    Lang::De => {
+                        format!("abgelehnt von {by}; gespeichert wurde nur die Entscheidung")
+                    }
+                    Lang::En => format!("rejected by {by}; nothing was stored but the decision"),
+                }],
             })?;
             Ok(Outcome::Ok)
         }
@@ -193,19 +269,28 @@ pub fn moderation(out: &Out, store: &Location, action: ModerationCommand) -> Res
 }
 
 /// The new password: asked twice on a terminal, else one line of stdin.
-fn password(name: &str) -> Result<String> {
+fn password(name: &str, lang: Lang) -> Result<String> {
     if std::io::stdin().is_terminal() {
-        let first = rpassword::prompt_password(format!("password for {name}: "))?;
-        let again = rpassword::prompt_password("again: ")?;
+        let first = rpassword::prompt_password(match lang {
+            Lang::De => format!("Passwort für {name}: "),
+            Lang::En => format!("password for {name}: "),
+        })?;
+        let again = rpassword::prompt_password(tr(lang, "noch einmal: ", "again: "))?;
         if first != again {
-            bail!("the two passwords differ; nothing was changed");
+            return Err(said(text!(
+                "the two passwords differ; nothing was changed",
+                "die beiden Passwörter unterscheiden sich; nichts wurde geändert"
+            )));
         }
         Ok(first)
     } else {
         let mut line = String::new();
-        std::io::stdin()
-            .read_line(&mut line)
-            .context("reading the password from standard input")?;
+        std::io::stdin().read_line(&mut line).said(|| {
+            text!(
+                "reading the password from standard input",
+                "beim Lesen des Passworts von der Standardeingabe"
+            )
+        })?;
         Ok(line.trim_end_matches(['\r', '\n']).to_string())
     }
 }
@@ -214,17 +299,27 @@ fn password(name: &str) -> Result<String> {
 pub fn user(out: &Out, store: &Location, action: UserCommand) -> Result<Outcome> {
     match action {
         UserCommand::Add { name, role } => {
-            let password = password(&name)?;
+            let password = password(&name, out.lang)?;
             access::add_user(store, &name, role, &password)?;
-            out.progress(&format!("account {name} ({}) saved", role.as_str()));
+            let role = role.as_str();
+            out.say(
+                format_args!("Konto {name} ({role}) gespeichert"),
+                format_args!("account {name} ({role}) saved"),
+            );
             Ok(Outcome::Ok)
         }
         UserCommand::List => {
             let users = access::users(store)?;
             emit(out, &users, || Grid {
-                headers: ["name", "role", "created", "API tokens"]
-                    .map(String::from)
-                    .to_vec(),
+                headers: labels(
+                    out.lang,
+                    [
+                        ("Name", "name"),
+                        ("Rolle", "role"),
+                        ("angelegt", "created"),
+                        ("API-Tokens", "API tokens"),
+                    ],
+                ),
                 rows: users
                     .iter()
                     .map(|u| {
@@ -242,17 +337,26 @@ pub fn user(out: &Out, store: &Location, action: UserCommand) -> Result<Outcome>
         }
         UserCommand::Remove { name } => {
             access::remove_user(store, &name)?;
-            out.progress(&format!("account {name} and its tokens removed"));
+            out.say(
+                format_args!("Konto {name} und seine Tokens entfernt"),
+                format_args!("account {name} and its tokens removed"),
+            );
             Ok(Outcome::Ok)
         }
         UserCommand::Token { name, label } => {
             let token = access::new_token(store, &name, &label)?;
             // The token on stdout (for a script to keep), the advice on stderr.
             println!("{token}");
-            out.progress(&format!(
-                "API token for {name} ({label}); it is shown only now. \
-                 Send it as `Authorization: Bearer TOKEN`"
-            ));
+            out.say(
+                format_args!(
+                    "API-Token für {name} ({label}); er wird nur jetzt angezeigt. \
+                     Senden Sie ihn als `Authorization: Bearer TOKEN`"
+                ),
+                format_args!(
+                    "API token for {name} ({label}); it is shown only now. \
+                     Send it as `Authorization: Bearer TOKEN`"
+                ),
+            );
             Ok(Outcome::Ok)
         }
     }

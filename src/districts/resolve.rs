@@ -22,6 +22,30 @@ pub enum ResolveError {
     UnknownLevel { level: String, known: Vec<String> },
 }
 
+impl ResolveError {
+    /// The message in English (as `Display`) and German.
+    pub fn text(&self) -> crate::model::Text {
+        let de = match self {
+            Self::NotFound { name, level } => format!(
+                "kein Bezirk heißt \"{name}\"{}",
+                level
+                    .as_ref()
+                    .map(|l| format!(" auf der Ebene {l}"))
+                    .unwrap_or_default()
+            ),
+            Self::Ambiguous { name, candidates } => format!(
+                "\"{name}\" ist mehrdeutig: {}; wählen Sie mit --level oder über die Kennung",
+                candidates.join(", ")
+            ),
+            Self::UnknownLevel { level, known } => format!(
+                "unbekannte Ebene \"{level}\"; Ebenen sind: {}",
+                known.join(", ")
+            ),
+        };
+        crate::model::Text::new(self.to_string(), de)
+    }
+}
+
 fn level_hint(level: &Option<String>) -> String {
     level
         .as_ref()

@@ -2,10 +2,14 @@
 
 use super::{Grid, label};
 use crate::model::{Lang, Vocabulary};
-use crate::query::{DistrictRow, EntityRow, Gap, Matrix, MatrixBy, WhereRow};
+use crate::query::{DistrictRow, EntityRow, Gap, Matrix, MatrixBy, NONE_COLUMN, WhereRow};
 
-fn yes(flag: bool) -> String {
-    if flag { "yes".into() } else { String::new() }
+fn yes(flag: bool, lang: Lang) -> String {
+    match (flag, lang) {
+        (false, _) => String::new(),
+        (true, Lang::De) => "ja".into(),
+        (true, Lang::En) => "yes".into(),
+    }
 }
 
 /// Column headers for keys, labelled in a language.
@@ -82,7 +86,7 @@ impl EntityGrid {
             let mut cells = vec![
                 r.id.clone(),
                 r.name.clone(),
-                r.kind.to_string(),
+                label(&r.kind.to_string(), lang),
                 r.category.clone().unwrap_or_default(),
                 r.fields
                     .iter()
@@ -96,7 +100,7 @@ impl EntityGrid {
                 cells.push(r.districts.get(level).cloned().unwrap_or_default());
             }
             self.any_provisional |= r.districts_provisional;
-            cells.push(yes(r.districts_provisional));
+            cells.push(yes(r.districts_provisional, lang));
             if self.with_distance {
                 cells.push(r.distance_m.map(|d| format!("{d:.1}")).unwrap_or_default());
             }
@@ -142,6 +146,7 @@ pub fn matrix_grid(m: &Matrix, vocabulary: &Vocabulary, lang: Lang) -> Grid {
         lang,
     );
     let col_label = |c: &str| match m.by {
+        _ if c == NONE_COLUMN => label(c, lang),
         MatrixBy::Field => vocabulary.field_label(c, lang).to_string(),
         MatrixBy::Category => vocabulary
             .category(c)
@@ -168,7 +173,7 @@ pub fn matrix_grid(m: &Matrix, vocabulary: &Vocabulary, lang: Lang) -> Grid {
             if r.level.as_deref().is_some_and(|l| l != m.level) {
                 name = format!("{name} ({})", r.level.as_deref().unwrap_or_default());
             }
-            let mut cells = vec![r.district_id.clone(), name, yes(r.provisional)];
+            let mut cells = vec![r.district_id.clone(), name, yes(r.provisional, lang)];
             if per_capita {
                 cells.push(r.population.map(|p| p.to_string()).unwrap_or_default());
             }
@@ -232,7 +237,7 @@ pub fn gaps_grid(gaps: &[Gap], vocabulary: &Vocabulary, lang: Lang) -> Grid {
                 g.district_id.clone(),
                 g.district.clone(),
                 vocabulary.field_label(&g.field, lang).to_string(),
-                yes(g.provisional),
+                yes(g.provisional, lang),
             ]
         })
         .collect();
@@ -260,7 +265,7 @@ pub fn where_grid(rows: &[WhereRow], lang: Lang) -> Grid {
                     r.level.clone(),
                     r.id.clone(),
                     r.name.clone(),
-                    yes(r.provisional),
+                    yes(r.provisional, lang),
                 ]
             })
             .collect(),
@@ -296,7 +301,7 @@ pub fn districts_grid(rows: &[DistrictRow], lang: Lang) -> Grid {
                     r.area_km2.map(|a| format!("{a:.2}")).unwrap_or_default(),
                     r.population.map(|p| p.to_string()).unwrap_or_default(),
                     r.entities.to_string(),
-                    yes(r.provisional),
+                    yes(r.provisional, lang),
                 ]
             })
             .collect(),

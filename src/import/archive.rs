@@ -12,6 +12,7 @@
 
 use super::manifest::FileEntry;
 use super::{Batch, Issue};
+use crate::model::{Lang, Text};
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
@@ -73,27 +74,34 @@ fn is_noise(path: &Path) -> bool {
 fn members(
     archive: &mut zip::ZipArchive<std::fs::File>,
     limits: Limits,
-) -> Result<Vec<Member>, String> {
+) -> Result<Vec<Member>, Text> {
     if archive.len() > limits.members {
-        return Err(format!(
+        return Err(crate::text!(
             "has {} members; archives of more than {} are not read",
+            "enthält {} Einträge; Archive mit mehr als {} Einträgen werden nicht gelesen",
             archive.len(),
             limits.members
         ));
     }
     let mut out = Vec::new();
     for index in 0..archive.len() {
-        let file = archive
-            .by_index_raw(index)
-            .map_err(|e| format!("member {} cannot be read: {e}", index + 1))?;
+        let file = archive.by_index_raw(index).map_err(|e| {
+            crate::text!(
+                "member {} cannot be read: {e}",
+                "Eintrag {} im Archiv kann nicht gelesen werden: {e}",
+                index + 1
+            )
+        })?;
         let name = file.name().map_or_else(
             |_| String::from_utf8_lossy(file.name_raw()).into_owned(),
             |n| n.into_owned(),
         );
         let Some(path) = file.enclosed_name() else {
-            return Err(format!(
+            return Err(crate::text!(
                 "member \"{name}\" would be written outside the archive's folder (an absolute \
-                 path or \"..\"); the archive is refused"
+                 path or \"..\"); the archive is refused",
+                "Eintrag \"{name}\" im Archiv würde außerhalb des Ordners des Archivs geschrieben \
+                 (ein absoluter Pfad oder \"..\"); das Archiv wird abgelehnt"
             ));
         };
         if file.is_dir() || file.is_symlink() || is_noise(&path) {
@@ -111,7 +119,7 @@ fn members(
 
 /// The data file to read: the only one, or the one `wanted` names (its
 /// name in the archive, its file name, or its stem).
-fn choose<'m>(members: &'m [Member], wanted: Option<&str>) -> Result<&'m Member, String> {
+fn choose<'m>(members: &'m [Member], wanted: Option<&str>) -> Result<&'m Member, Text> {
     let data: Vec<&Member> = members
         .iter()
         .filter(|m| DATA.contains(&extension(&m.path).as_str()))
@@ -135,25 +143,29 @@ fn choose<'m>(members: &'m [Member], wanted: Option<&str>) -> Result<&'m Member,
             return Ok(m);
         }
         if data.len() > 1 {
-            return Err(format!(
+            return Err(crate::text!(
                 "holds no data file \"{wanted}\"; its data files are: {}",
+                "enthält keine Datendatei \"{wanted}\"; seine Datendateien sind: {}",
                 names(&data)
             ));
         }
     }
     match data.as_slice() {
         [one] => Ok(one),
-        [] => Err(format!(
+        [] => Err(crate::text!(
             "holds no data file (Shapefile, CSV, spreadsheet, GeoJSON, Esri JSON, KML, \
              GeoPackage); its members: {}",
+            "enthält keine Datendatei (Shapefile, CSV, Tabellenkalkulation, GeoJSON, Esri JSON, \
+             KML, GeoPackage); seine Einträge: {}",
             members
                 .iter()
                 .map(|m| m.name.as_str())
                 .collect::<Vec<_>>()
                 .join(", ")
         )),
-        several => Err(format!(
+        several => Err(crate::text!(
             "holds {} data files: {}; choose one with --layer NAME (`sheet` in a manifest)",
+            "enthält {} Datendateien: {}; wählen Sie eine mit --layer NAME (`sheet` im Manifest)",
             several.len(),
             names(several)
         )),
@@ -170,7 +182,7 @@ fn extract(
     chosen: &Member,
     dir: &Path,
     limits: Limits,
-) -> Result<Vec<(PathBuf, String)>, String> {
+) -> Result<Vec<(PathBuf, String)>, Text> {
     let is_shp = extension(&chosen.path) == "shp";
     let stem = |p: &Path| p.with_extension("").to_string_lossy().to_lowercase();
     let wanted: Vec<&Member> = members
@@ -184,8 +196,9 @@ fn extract(
         .collect();
     let declared: u64 = wanted.iter().map(|m| m.size).sum();
     if declared > limits.bytes {
-        return Err(format!(
+        return Err(crate::text!(
             "would extract {declared} bytes; more than {} MiB is not read",
+            "würde {declared} Bytes entpacken; mehr als {} MiB werden nicht gelesen",
             limits.bytes >> 20
         ));
     }
@@ -201,21 +214,36 @@ fn extract(
             dir.join(&m.path)
         };
         if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| format!("cannot extract: {e}"))?;
+            std::fs::create_dir_all(parent).map_err(|e| {
+                crate::text!("cannot extract: {e}", "kann nicht entpackt werden: {e}")
+            })?;
         }
-        let file = archive
-            .by_index(m.index)
-            .map_err(|e| format!("member \"{}\" cannot be read: {e}", m.name))?;
-        let mut sink = std::fs::File::create(&target)
-            .map_err(|e| format!("cannot extract \"{}\": {e}", m.name))?;
+        let name = &m.name;
+        let file = archive.by_index(m.index).map_err(|e| {
+            crate::text!(
+                "member \"{name}\" cannot be read: {e}",
+                "Eintrag \"{name}\" im Archiv kann nicht gelesen werden: {e}"
+            )
+        })?;
+        let mut sink = std::fs::File::create(&target).map_err(|e| {
+            crate::text!(
+                "cannot extract \"{name}\": {e}",
+                "\"{name}\" kann nicht entpackt werden: {e}"
+            )
+        })?;
         // The sizes in the archive's directory may lie: count what comes out.
-        let written = std::io::copy(&mut file.take(budget + 1), &mut sink)
-            .map_err(|e| format!("member \"{}\" cannot be extracted: {e}", m.name))?;
+        let written = std::io::copy(&mut file.take(budget + 1), &mut sink).map_err(|e| {
+            crate::text!(
+                "member \"{name}\" cannot be extracted: {e}",
+                "Eintrag \"{name}\" im Archiv kann nicht entpackt werden: {e}"
+            )
+        })?;
         if written > budget {
-            return Err(format!(
-                "member \"{}\" unpacks to more than its archive declares and than {} MiB; \
+            return Err(crate::text!(
+                "member \"{name}\" unpacks to more than its archive declares and than {} MiB; \
                  the archive is refused",
-                m.name,
+                "Eintrag \"{name}\" im Archiv wird größer, als das Archiv angibt, und größer als \
+                 {} MiB; das Archiv wird abgelehnt",
                 limits.bytes >> 20
             ));
         }
@@ -232,9 +260,14 @@ pub fn read(entry: &FileEntry, batch: &mut Batch, issues: &mut Vec<Issue>) {
         return issues.push(issue);
     }
     let opened = std::fs::File::open(path)
-        .map_err(|e| format!("cannot read: {e}"))
+        .map_err(|e| crate::text!("cannot read: {e}", "kann nicht gelesen werden: {e}"))
         .and_then(|f| {
-            zip::ZipArchive::new(f).map_err(|e| format!("is not a readable zip archive: {e}"))
+            zip::ZipArchive::new(f).map_err(|e| {
+                crate::text!(
+                    "is not a readable zip archive: {e}",
+                    "ist kein lesbares zip-Archiv: {e}"
+                )
+            })
         });
     let mut archive = match opened {
         Ok(a) => a,
@@ -245,7 +278,10 @@ pub fn read(entry: &FileEntry, batch: &mut Batch, issues: &mut Vec<Issue>) {
         Err(e) => {
             return issues.push(Issue::file(
                 path,
-                format!("cannot make a temporary folder to extract it: {e}"),
+                crate::text!(
+                    "cannot make a temporary folder to extract it: {e}",
+                    "es kann kein temporärer Ordner zum Entpacken angelegt werden: {e}"
+                ),
             ));
         }
     };
@@ -347,8 +383,10 @@ impl Counts {
         note: impl Fn(&str) -> String,
     ) {
         batch.files[self.files..].iter_mut().for_each(&path);
+        // The same paths in both wordings.
+        let text = |t: &Text| Text::new(note(t.en()), note(t.in_lang(Lang::De)));
         for n in &mut batch.notes[self.notes..] {
-            *n = note(n);
+            *n = text(n);
         }
         for (_, origin) in &mut batch.entities[self.entities..] {
             path(&mut origin.file);
@@ -374,7 +412,7 @@ impl Counts {
         }
         for issue in &mut issues[self.issues..] {
             path(&mut issue.file);
-            issue.message = note(&issue.message);
+            issue.message = text(&issue.message);
         }
     }
 }
@@ -407,10 +445,17 @@ mod tests {
         ];
         let e = choose(&ms, None).unwrap_err();
         assert!(
-            e.contains(
+            e.en().contains(
                 "holds 2 data files: a/Stadtteile.shp, Akteure.csv; choose one with --layer"
             ),
             "{e}"
+        );
+        assert!(
+            e.in_lang(Lang::De).contains(
+                "enthält 2 Datendateien: a/Stadtteile.shp, Akteure.csv; wählen Sie eine mit --layer"
+            ),
+            "{}",
+            e.in_lang(Lang::De)
         );
         assert_eq!(choose(&ms, Some("akteure")).unwrap().index, 1);
         assert_eq!(choose(&ms, Some("a/Stadtteile.shp")).unwrap().index, 0);
@@ -418,6 +463,7 @@ mod tests {
         assert!(
             choose(&[member(0, "Lizenz.txt")], None)
                 .unwrap_err()
+                .en()
                 .contains("its members: Lizenz.txt")
         );
     }
@@ -446,13 +492,20 @@ mod tests {
         };
         let (_dir, mut a) = archive(&[("a.csv", b"x"), ("b.txt", b"y"), ("c.txt", b"z")]);
         let e = members(&mut a, small).unwrap_err();
-        assert_eq!(e, "has 3 members; archives of more than 2 are not read");
+        assert_eq!(
+            e.en(),
+            "has 3 members; archives of more than 2 are not read"
+        );
+        assert_eq!(
+            e.in_lang(Lang::De),
+            "enthält 3 Einträge; Archive mit mehr als 2 Einträgen werden nicht gelesen"
+        );
         // 101 bytes of a zeros compress to almost nothing: the size out counts.
         let zeros = [0u8; 101];
         let (dir, mut a) = archive(&[("a.csv", &zeros)]);
         let ms = members(&mut a, small).unwrap();
         let e = extract(&mut a, &ms, &ms[0], dir.path(), small).unwrap_err();
-        assert!(e.starts_with("would extract 101 bytes"), "{e}");
+        assert!(e.en().starts_with("would extract 101 bytes"), "{e}");
         let fits = Limits {
             members: 2,
             bytes: 101,

@@ -4,6 +4,7 @@
 use super::Issue;
 use super::manifest::{ColumnSource, FileEntry};
 use super::sources::{self, RawTable};
+use crate::model::Text;
 use crate::model::names::fold;
 use csv::StringRecord;
 use std::collections::BTreeMap;
@@ -172,11 +173,7 @@ impl Table {
     ///
     /// # Errors
     /// An [`Issue`] when the file cannot be read or its header not mapped.
-    pub fn read(
-        entry: &FileEntry,
-        fields: &[&str],
-        notes: &mut Vec<String>,
-    ) -> Result<Self, Issue> {
+    pub fn read(entry: &FileEntry, fields: &[&str], notes: &mut Vec<Text>) -> Result<Self, Issue> {
         let path = &entry.path;
         let RawTable {
             headers,
@@ -231,11 +228,16 @@ impl Table {
     }
 
     /// ` in sheet "X" (choose another with --sheet)` for spreadsheets, else empty.
-    pub fn sheet_hint(&self) -> String {
-        self.sheet
-            .as_ref()
-            .map(|s| format!(" in sheet \"{s}\" (choose another with --sheet)"))
-            .unwrap_or_default()
+    pub fn sheet_hint(&self) -> Text {
+        self.sheet.as_ref().map_or_else(
+            || Text::new("", ""),
+            |s| {
+                crate::text!(
+                    " in sheet \"{s}\" (choose another with --sheet)",
+                    " im Tabellenblatt \"{s}\" (wählen Sie ein anderes mit --sheet)"
+                )
+            },
+        )
     }
 
     /// True when the file has a column for the field.
@@ -264,8 +266,9 @@ fn map_headers(
                 None => {
                     return Err(Issue::file(
                         path,
-                        format!(
+                        crate::text!(
                             "the mapping reads '{field}' from column '{name}', which the file does not have; its columns are: {}",
+                            "die Zuordnung liest '{field}' aus der Spalte '{name}', die die Datei nicht hat; ihre Spalten sind: {}",
                             headers.join(", ")
                         ),
                     ));

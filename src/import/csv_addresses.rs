@@ -8,6 +8,7 @@ use super::values::{lon_lat, number};
 use super::{Batch, Issue};
 use crate::crs::Crs;
 use crate::locate::AddressRecord;
+use crate::model::Text;
 
 /// Fields a register table may carry.
 pub const FIELDS: &[&str] = &[
@@ -27,27 +28,28 @@ pub fn read(entry: &FileEntry, batch: &mut Batch, issues: &mut Vec<Issue>) {
     };
     let crs = match entry.crs.as_deref().map(Crs::parse).transpose() {
         Ok(crs) => crs,
-        Err(e) => return issues.push(Issue::file(&entry.path, e.to_string())),
+        Err(e) => return issues.push(Issue::file(&entry.path, e.text())),
     };
     let missing: Vec<&str> = ["street", "housenumber", "lon", "lat"]
         .into_iter()
         .filter(|f| !table.has(f))
         .collect();
     if !missing.is_empty() {
+        let (missing, found) = (missing.join(", "), table.headers.join(", "));
         return issues.push(Issue::file(
             &entry.path,
-            format!(
-                "an address register needs columns for {}; none found (its columns are: {}); \
+            crate::text!(
+                "an address register needs columns for {missing}; none found (its columns are: {found}); \
                  map them with --street-column, --number-column, --map lon=COLUMN, …",
-                missing.join(", "),
-                table.headers.join(", ")
+                "ein Adressregister braucht Spalten für {missing}; keine gefunden (seine Spalten sind: {found}); \
+                 ordnen Sie sie mit --street-column, --number-column, --map lon=SPALTE, … zu"
             ),
         ));
     }
     let path = &entry.path;
     for (line, row) in &table.rows {
         let at =
-            |field: &str, message: String| Issue::at(path, *line, &table.header_of(field), message);
+            |field: &str, message: Text| Issue::at(path, *line, &table.header_of(field), message);
         let (Some(street), Some(housenumber)) =
             (table.get(row, "street"), table.get(row, "housenumber"))
         else {
@@ -58,19 +60,29 @@ pub fn read(entry: &FileEntry, batch: &mut Batch, issues: &mut Vec<Issue>) {
             };
             issues.push(at(
                 field,
-                "is empty; every register address needs a street and a house number".into(),
+                crate::text!(
+                    "is empty; every register address needs a street and a house number",
+                    "ist leer; jede Adresse im Register braucht eine Straße und eine Hausnummer"
+                ),
             ));
             continue;
         };
         if crate::locate::normalise::house_number(&housenumber).is_none() {
             issues.push(at(
                 "housenumber",
-                format!("\"{housenumber}\" does not start with a digit"),
+                crate::text!(
+                    "\"{housenumber}\" does not start with a digit",
+                    "\"{housenumber}\" beginnt nicht mit einer Ziffer"
+                ),
             ));
             continue;
         }
         let (Some(x), Some(y)) = (table.get(row, "lon"), table.get(row, "lat")) else {
-            issues.push(Issue::line(path, *line, "has no coordinate pair"));
+            issues.push(Issue::line(
+                path,
+                *line,
+                crate::text!("has no coordinate pair", "hat kein Koordinatenpaar"),
+            ));
             continue;
         };
         let (Some(xv), Some(yv)) = (number(&x), number(&y)) else {
@@ -79,18 +91,21 @@ pub fn read(entry: &FileEntry, batch: &mut Batch, issues: &mut Vec<Issue>) {
             } else {
                 ("lat", &y)
             };
-            issues.push(at(field, format!("\"{value}\" is not a number")));
+            issues.push(at(
+                field,
+                crate::text!("\"{value}\" is not a number", "\"{value}\" ist keine Zahl"),
+            ));
             continue;
         };
         let coord = geo::Coord { x: xv, y: yv };
         let wgs84 = match &crs {
-            Some(crs) => crs.to_wgs84(coord).map_err(|e| e.to_string()),
+            Some(crs) => crs.to_wgs84(coord).map_err(|e| e.text()),
             None => Ok(coord),
         };
         let location = match wgs84.and_then(|c| lon_lat(c.x, c.y)) {
             Ok(p) => p,
             Err(msg) => {
-                issues.push(at("lon", format!("\"{x}\", \"{y}\": {msg}")));
+                issues.push(at("lon", msg.around(&format!("\"{x}\", \"{y}\": "), "")));
                 continue;
             }
         };

@@ -6,7 +6,7 @@ use super::values::{date, list, lon_lat, number, period_bound};
 use super::{Batch, Issue, Origin, RelationRef};
 use crate::crs::Crs;
 use crate::model::names::slug;
-use crate::model::{Entity, EntityKind, Role};
+use crate::model::{Entity, EntityKind, Lang, ParseText, Role, Text};
 
 /// Model fields an entity file may carry.
 pub const FIELDS: &[&str] = &[
@@ -41,15 +41,16 @@ pub fn read(entry: &FileEntry, batch: &mut Batch, issues: &mut Vec<Issue>) {
     };
     let crs = match entry.crs.as_deref().map(Crs::parse).transpose() {
         Ok(crs) => crs,
-        Err(e) => return issues.push(Issue::file(&entry.path, e.to_string())),
+        Err(e) => return issues.push(Issue::file(&entry.path, e.text())),
     };
     if !table.has("name") {
+        let (hint, found) = (table.sheet_hint(), table.headers.join(", "));
+        let (sheet, sheet_de) = (hint.en(), hint.in_lang(crate::model::Lang::De));
         return issues.push(Issue::file(
             &entry.path,
-            format!(
-                "no name column{} (looked for name, Name, Bezeichnung; found {})",
-                table.sheet_hint(),
-                table.headers.join(", ")
+            crate::text!(
+                "no name column{sheet} (looked for name, Name, Bezeichnung; found {found})",
+                "keine Namensspalte{sheet_de} (gesucht: name, Name, Bezeichnung; gefunden: {found})"
             ),
         ));
     }
@@ -138,9 +139,15 @@ fn read_row(
     issues: &mut Vec<Issue>,
 ) -> Option<Entity> {
     let path = &entry.path;
-    let at = |field: &str, message: String| Issue::at(path, line, &table.header_of(field), message);
+    let at = |field: &str, message: Text| Issue::at(path, line, &table.header_of(field), message);
     let Some(name) = table.get(row, "name") else {
-        issues.push(at("name", "is empty; every record needs a name".into()));
+        issues.push(at(
+            "name",
+            crate::text!(
+                "is empty; every record needs a name",
+                "ist leer; jeder Eintrag braucht einen Namen"
+            ),
+        ));
         return None;
     };
     let id = table
@@ -149,12 +156,15 @@ fn read_row(
     if id.is_empty() {
         issues.push(at(
             "name",
-            format!("\"{name}\" gives no usable id; add an id column"),
+            crate::text!(
+                "\"{name}\" gives no usable id; add an id column",
+                "\"{name}\" ergibt keine brauchbare Kennung; ergänzen Sie eine Spalte id"
+            ),
         ));
         return None;
     }
     let kind = match table.get(row, "kind") {
-        Some(k) => match k.parse::<EntityKind>() {
+        Some(k) => match EntityKind::parse_text(&k) {
             Ok(kind) => kind,
             Err(e) => {
                 issues.push(at(
@@ -177,31 +187,49 @@ fn read_row(
         (Some(lon), Some(lat)) => match (number(&lon), number(&lat)) {
             (Some(x), Some(y)) => {
                 let wgs84 = match crs {
-                    Some(crs) => crs.to_wgs84(geo::Coord { x, y }).map_err(|e| e.to_string()),
+                    Some(crs) => crs.to_wgs84(geo::Coord { x, y }).map_err(|e| e.text()),
                     None => Ok(geo::Coord { x, y }),
                 };
                 match wgs84.map(|c| (c, lon_lat(c.x, c.y))) {
                     Ok((_, Ok(p))) => e.location = Some(p),
                     // Named after the value out of range.
                     Ok((c, Err(msg))) if !(-180.0..=180.0).contains(&c.x) => {
-                        issues.push(at("lon", format!("\"{lon}\": {msg}")))
+                        issues.push(at("lon", msg.around(&format!("\"{lon}\": "), "")))
                     }
                     Ok((_, Err(msg))) | Err(msg) => {
-                        issues.push(at("lat", format!("\"{lat}\": {msg}")))
+                        issues.push(at("lat", msg.around(&format!("\"{lat}\": "), "")))
                     }
                 }
             }
-            (None, _) => issues.push(at("lon", format!("\"{lon}\" is not a number"))),
-            (_, None) => issues.push(at("lat", format!("\"{lat}\" is not a number"))),
+            (None, _) => issues.push(at(
+                "lon",
+                crate::text!("\"{lon}\" is not a number", "\"{lon}\" ist keine Zahl"),
+            )),
+            (_, None) => issues.push(at(
+                "lat",
+                crate::text!("\"{lat}\" is not a number", "\"{lat}\" ist keine Zahl"),
+            )),
         },
-        (Some(_), None) => issues.push(at("lat", "is empty but lon is given".into())),
-        (None, Some(_)) => issues.push(at("lon", "is empty but lat is given".into())),
+        (Some(_), None) => issues.push(at(
+            "lat",
+            crate::text!(
+                "is empty but lon is given",
+                "ist leer, obwohl lon angegeben ist"
+            ),
+        )),
+        (None, Some(_)) => issues.push(at(
+            "lon",
+            crate::text!(
+                "is empty but lat is given",
+                "ist leer, obwohl lat angegeben ist"
+            ),
+        )),
     }
     e.address = table.get(row, "address").map(|c| c.into_owned());
     e.website = table.get(row, "website").map(|c| c.into_owned());
     e.description = table.get(row, "description").map(|c| c.into_owned());
     if let Some(s) = table.get(row, "status") {
-        match s.parse() {
+        match ParseText::parse_text(&s) {
             Ok(status) => e.status = Some(status),
             Err(msg) => issues.push(at("status", msg)),
         }
@@ -212,8 +240,9 @@ fn read_row(
                 Some(v) => *slot = Some(v),
                 None => issues.push(at(
                     field,
-                    format!(
-                        "\"{c}\" is not a year or a date (2021, 2021-06, 2021-06-30, 30.06.2021)"
+                    crate::text!(
+                        "\"{c}\" is not a year or a date (2021, 2021-06, 2021-06-30, 30.06.2021)",
+                        "\"{c}\" ist keine Jahreszahl und kein Datum (2021, 2021-06, 2021-06-30, 30.06.2021)"
                     ),
                 )),
             }
@@ -230,7 +259,10 @@ fn read_row(
             Some(d) => e.verified_on = Some(d),
             None => issues.push(at(
                 "verified_on",
-                format!("\"{c}\" is not a date (YYYY-MM-DD)"),
+                crate::text!(
+                    "\"{c}\" is not a date (YYYY-MM-DD)",
+                    "\"{c}\" ist kein Datum (JJJJ-MM-TT)"
+                ),
             )),
         }
     }
@@ -239,7 +271,7 @@ fn read_row(
         .map(|c| c.into_owned())
         .or_else(|| entry.license.clone());
     if let Some(v) = table.get(row, "visibility") {
-        match v.parse() {
+        match ParseText::parse_text(&v) {
             Ok(vis) => e.visibility = vis,
             Err(msg) => issues.push(at("visibility", msg)),
         }
@@ -276,11 +308,15 @@ fn read_row(
 
 /// A kind column that holds organisation types ("public_authority"): the
 /// message says how to read it as the category instead.
-fn with_category_hint(message: String, value: &str, column: &str) -> String {
+fn with_category_hint(message: Text, value: &str, column: &str) -> Text {
     static CATEGORIES: std::sync::LazyLock<crate::model::Vocabulary> =
         std::sync::LazyLock::new(crate::model::Vocabulary::default_vocabulary);
     if CATEGORIES.category(&value.trim().to_lowercase()).is_some() {
-        format!("{message}; it is a category: read the column as one with --map category={column}")
+        let (en, de) = (message.en(), message.in_lang(Lang::De));
+        crate::text!(
+            "{en}; it is a category: read the column as one with --map category={column}",
+            "{de}; es ist eine Kategorie: lesen Sie die Spalte mit --map category={column} als solche"
+        )
     } else {
         message
     }

@@ -3,7 +3,7 @@
 use super::columns::Table;
 use super::manifest::FileEntry;
 use super::{Batch, ContactRef, Issue, Origin, RelationRef};
-use crate::model::Contact;
+use crate::model::{Contact, ParseText, Role, Text};
 
 pub fn read_relations(entry: &FileEntry, batch: &mut Batch, issues: &mut Vec<Issue>) {
     let table = match Table::read(
@@ -18,14 +18,15 @@ pub fn read_relations(entry: &FileEntry, batch: &mut Batch, issues: &mut Vec<Iss
         if !table.has(required) {
             return issues.push(Issue::file(
                 &entry.path,
-                format!(
-                    "no '{required}' column; a relations file has from, to, role[, field, source]"
+                crate::text!(
+                    "no '{required}' column; a relations file has from, to, role[, field, source]",
+                    "keine Spalte '{required}'; eine Datei mit Beziehungen hat from, to, role[, field, source]"
                 ),
             ));
         }
     }
     for (line, row) in &table.rows {
-        let at = |f: &str, m: String| Issue::at(&entry.path, *line, &table.header_of(f), m);
+        let at = |f: &str, m: Text| Issue::at(&entry.path, *line, &table.header_of(f), m);
         let (Some(from), Some(to), Some(role)) = (
             table.get(row, "from"),
             table.get(row, "to"),
@@ -34,11 +35,14 @@ pub fn read_relations(entry: &FileEntry, batch: &mut Batch, issues: &mut Vec<Iss
             issues.push(Issue::line(
                 &entry.path,
                 *line,
-                "from, to and role must all be given",
+                crate::text!(
+                    "from, to and role must all be given",
+                    "from, to und role müssen alle angegeben sein"
+                ),
             ));
             continue;
         };
-        let role = match role.parse() {
+        let role = match Role::parse_text(&role) {
             Ok(r) => r,
             Err(m) => {
                 issues.push(at("role", m));
@@ -77,8 +81,9 @@ pub fn read_contacts(entry: &FileEntry, batch: &mut Batch, issues: &mut Vec<Issu
         if !table.has(required) {
             return issues.push(Issue::file(
                 &entry.path,
-                format!(
-                    "no '{required}' column; a contacts file has entity, name, role, email, phone"
+                crate::text!(
+                    "no '{required}' column; a contacts file has entity, name, role, email, phone",
+                    "keine Spalte '{required}'; eine Datei mit Kontakten hat entity, name, role, email, phone"
                 ),
             ));
         }
@@ -88,7 +93,10 @@ pub fn read_contacts(entry: &FileEntry, batch: &mut Batch, issues: &mut Vec<Issu
             issues.push(Issue::line(
                 &entry.path,
                 *line,
-                "entity and name must both be given",
+                crate::text!(
+                    "entity and name must both be given",
+                    "entity und name müssen beide angegeben sein"
+                ),
             ));
             continue;
         };
@@ -99,7 +107,10 @@ pub fn read_contacts(entry: &FileEntry, batch: &mut Batch, issues: &mut Vec<Issu
                 &entry.path,
                 *line,
                 &table.header_of("email"),
-                format!("\"{email}\" is not an email address"),
+                crate::text!(
+                    "\"{email}\" is not an email address",
+                    "\"{email}\" ist keine E-Mail-Adresse"
+                ),
             ));
             continue;
         }

@@ -5,7 +5,7 @@
 use super::{Issue, Origin};
 use crate::districts::Straddle;
 use crate::model::names::fold;
-use crate::model::{District, Level};
+use crate::model::{District, Lang, Level, Text};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
@@ -17,7 +17,7 @@ use std::path::PathBuf;
 pub fn tell_levels_apart(
     incoming: &mut [(District, Origin)],
     stored: &[District],
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Text>,
 ) {
     let mut levels_of: HashMap<String, HashSet<String>> = HashMap::new();
     for d in stored.iter().chain(incoming.iter().map(|(d, _)| d)) {
@@ -42,8 +42,9 @@ pub fn tell_levels_apart(
         }
     }
     if !renamed.is_empty() {
-        notes.push(format!(
+        notes.push(crate::text!(
             "district ids shared by districts of different levels carry their level: {}",
+            "Bezirkskennungen, die Bezirke verschiedener Ebenen teilen, tragen ihre Ebene: {}",
             renamed.join(", ")
         ));
     }
@@ -75,7 +76,7 @@ pub fn remove_replaced(
     districts: &mut Vec<District>,
     incoming: &[(District, Origin)],
     replacing: &[PathBuf],
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Text>,
 ) -> Vec<String> {
     let levels: HashSet<&str> = incoming
         .iter()
@@ -91,8 +92,9 @@ pub fn remove_replaced(
     if !removed.is_empty() {
         let mut levels: Vec<&str> = levels.into_iter().collect();
         levels.sort_unstable();
-        notes.push(format!(
+        notes.push(crate::text!(
             "level(s) {} replaced: {} district(s) no longer in the file are removed ({}); their revisions are kept",
+            "Ebene(n) {} ersetzt: {} Bezirk(e), die nicht mehr in der Datei stehen, werden entfernt ({}); ihre Revisionen bleiben erhalten",
             levels.join(", "),
             removed.len(),
             removed.join(", ")
@@ -126,8 +128,9 @@ pub fn remove_replaced(
         }
     }
     if !carried.is_empty() {
-        notes.push(format!(
+        notes.push(crate::text!(
             "aliases of replaced districts carried over to the new district of the same name: {}",
+            "Aliasse ersetzter Bezirke auf den neuen Bezirk gleichen Namens übertragen: {}",
             carried.join("; ")
         ));
     }
@@ -182,14 +185,17 @@ pub fn resolve_parents(
                 &origin.file,
                 origin.line as usize,
                 if many.is_empty() {
-                    format!(
+                    crate::text!(
                         "district '{}' names parent '{p}', which is no district's id or name at a coarser level \
                          (leave the parent column unmapped to derive parents from the geometry)",
+                        "Bezirk '{}' nennt den übergeordneten Bezirk '{p}', der weder Kennung noch Name eines Bezirks einer gröberen Ebene ist \
+                         (ordnen Sie die parent-Spalte nicht zu, um übergeordnete Bezirke aus der Geometrie abzuleiten)",
                         d.id
                     )
                 } else {
-                    format!(
+                    crate::text!(
                         "district '{}' names parent '{p}', which several districts are called ({}); use ids",
+                        "Bezirk '{}' nennt den übergeordneten Bezirk '{p}', so heißen mehrere Bezirke ({}); verwenden Sie Kennungen",
                         d.id,
                         many.iter().map(|&j| districts[j].id.as_str()).collect::<Vec<_>>().join(", ")
                     )
@@ -206,32 +212,59 @@ pub fn resolve_parents(
 
 /// A warning for a district that does not nest in one district of the
 /// next coarser level.
-pub fn straddle_warning(s: &Straddle, districts: &[District]) -> String {
+pub fn straddle_warning(s: &Straddle, districts: &[District]) -> Text {
     let d = &districts[s.district];
     let pct = |share: f64| format!("{:.0} %", share * 100.0);
     match s.shares.first() {
-        None => format!(
+        None => crate::text!(
             "{} '{}' ({}) overlaps no {}: it has no parent",
-            d.level, d.name, d.id, s.parent_level
+            "{} '{}' ({}) überschneidet keinen Bezirk der Ebene {}: ohne übergeordneten Bezirk",
+            d.level,
+            d.name,
+            d.id,
+            s.parent_level
         ),
         Some(&(parent, _)) => {
             let inside: f64 = s.shares.iter().map(|x| x.1).sum();
-            let mut parts: Vec<String> = s
+            let mut parts: Vec<Text> = s
                 .shares
                 .iter()
-                .map(|&(j, share)| format!("{} in '{}'", pct(share), districts[j].name))
+                .map(|&(j, share)| {
+                    crate::text!("{} in '{}'", "{} in '{}'", pct(share), districts[j].name)
+                })
                 .collect();
             if inside < 0.99 {
-                parts.push(format!("{} in none", pct(1.0 - inside)));
+                parts.push(crate::text!(
+                    "{} in none",
+                    "{} in keinem",
+                    pct(1.0 - inside)
+                ));
             }
-            format!(
-                "{} '{}' ({}) does not nest in one {}: {}; its parent is taken to be '{}'",
-                d.level,
-                d.name,
-                d.id,
-                s.parent_level,
-                parts.join(", "),
-                districts[parent].name
+            let joined = |lang: Lang| {
+                parts
+                    .iter()
+                    .map(|t| t.in_lang(lang))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let parent = &districts[parent].name;
+            Text::new(
+                format!(
+                    "{} '{}' ({}) does not nest in one {}: {}; its parent is taken to be '{parent}'",
+                    d.level,
+                    d.name,
+                    d.id,
+                    s.parent_level,
+                    joined(Lang::En)
+                ),
+                format!(
+                    "{} '{}' ({}) liegt nicht in genau einem Bezirk der Ebene {}: {}; als übergeordneter Bezirk gilt '{parent}'",
+                    d.level,
+                    d.name,
+                    d.id,
+                    s.parent_level,
+                    joined(Lang::De)
+                ),
             )
         }
     }

@@ -11,6 +11,7 @@ use super::features::SourceFeature;
 use super::manifest::FileEntry;
 use super::placement::Placement;
 use crate::crs::Crs;
+use crate::model::{Lang, Text};
 use geo::{Area, BoundingRect, Contains, Coord, LineString, MultiPolygon, Polygon, Winding};
 use rstar::primitives::{GeomWithData, Rectangle};
 use serde_json::{Map, Value};
@@ -43,10 +44,13 @@ pub fn server_cut(value: &Value) -> bool {
 }
 
 /// The note for a cut answer.
-pub fn cut_note(entry: &FileEntry) -> String {
-    format!(
+pub fn cut_note(entry: &FileEntry) -> Text {
+    crate::text!(
         "{}: the server cut this answer short (exceededTransferLimit): the file may not hold \
          every feature; query again in pages (resultOffset) or with a higher maxRecordCount",
+        "{}: der Server hat diese Antwort gekürzt (exceededTransferLimit): die Datei enthält \
+         möglicherweise nicht alle Objekte; fragen Sie seitenweise (resultOffset) oder mit einem \
+         höheren maxRecordCount erneut ab",
         entry.path.display()
     )
 }
@@ -66,7 +70,7 @@ fn epsg_of(sr: &Value) -> Option<u32> {
 
 /// The CRS: the file's `spatialReference` (top-level, else the first
 /// geometry's), the one given for the file, or WGS84; a contradiction is an error.
-fn crs_of(value: &Value, given: Option<&str>) -> Result<Crs, String> {
+fn crs_of(value: &Value, given: Option<&str>) -> Result<Crs, Text> {
     let sr = value.get("spatialReference").or_else(|| {
         value
             .get("features")?
@@ -77,21 +81,46 @@ fn crs_of(value: &Value, given: Option<&str>) -> Result<Crs, String> {
     let declared = sr.map(
         |sr| match (epsg_of(sr), sr.get("wkt").and_then(Value::as_str)) {
             (Some(code), _) => Crs::epsg(code).map_err(|e| {
-                format!("its spatialReference {sr} cannot be used: {e}; give the CRS with --crs")
+                let e = e.text();
+                Text::new(
+                    format!(
+                        "its spatialReference {sr} cannot be used: {}; give the CRS with --crs",
+                        e.en()
+                    ),
+                    format!(
+                        "die spatialReference {sr} kann nicht verwendet werden: {}; \
+                         geben Sie das Koordinatenreferenzsystem mit --crs an",
+                        e.in_lang(Lang::De)
+                    ),
+                )
             }),
             (None, Some(wkt)) => Crs::from_wkt(wkt).map_err(|e| {
-                format!("its spatialReference's WKT cannot be used: {e}; give the CRS with --crs")
+                let e = e.text();
+                Text::new(
+                    format!(
+                        "its spatialReference's WKT cannot be used: {}; give the CRS with --crs",
+                        e.en()
+                    ),
+                    format!(
+                        "das WKT der spatialReference kann nicht verwendet werden: {}; \
+                         geben Sie das Koordinatenreferenzsystem mit --crs an",
+                        e.in_lang(Lang::De)
+                    ),
+                )
             }),
-            (None, None) => Err(format!(
-                "its spatialReference {sr} names no wkid; give the CRS with --crs"
+            (None, None) => Err(crate::text!(
+                "its spatialReference {sr} names no wkid; give the CRS with --crs",
+                "die spatialReference {sr} nennt keine wkid; geben Sie das Koordinatenreferenzsystem mit --crs an"
             )),
         },
     );
-    let given = given.map(|g| Crs::parse(g).map_err(|e| e.to_string()));
+    let given = given.map(|g| Crs::parse(g).map_err(|e| e.text()));
     match (declared, given) {
         (Some(Err(e)), None) | (_, Some(Err(e))) => Err(e),
-        (Some(Ok(d)), Some(Ok(g))) if d.code() != g.code() => Err(format!(
+        (Some(Ok(d)), Some(Ok(g))) if d.code() != g.code() => Err(crate::text!(
             "declares spatialReference {} ({}) but --crs {} was given; remove one",
+            "deklariert spatialReference {} ({}), aber --crs {} wurde angegeben; \
+             entfernen Sie eine Angabe",
             sr.map(Value::to_string).unwrap_or_default(),
             d.label(),
             g.label()
@@ -102,7 +131,7 @@ fn crs_of(value: &Value, given: Option<&str>) -> Result<Crs, String> {
 }
 
 /// One position `[x, y, (z), (m)]`; heights and measures are dropped.
-fn position(v: &Value) -> Result<Coord<f64>, String> {
+fn position(v: &Value) -> Result<Coord<f64>, Text> {
     match v.as_array().map(Vec::as_slice) {
         Some([x, y, rest @ ..])
             if rest.iter().all(|o| o.is_number() || o.is_null())
@@ -110,21 +139,34 @@ fn position(v: &Value) -> Result<Coord<f64>, String> {
         {
             Ok(Coord { x, y })
         }
-        _ => Err(format!("position {v} is not [x, y]")),
+        _ => Err(crate::text!(
+            "position {v} is not [x, y]",
+            "Position {v} ist nicht [x, y]"
+        )),
     }
 }
 
-fn path(v: &Value) -> Result<Vec<Coord<f64>>, String> {
+fn path(v: &Value) -> Result<Vec<Coord<f64>>, Text> {
     v.as_array()
-        .ok_or_else(|| format!("{v} is not a list of positions"))?
+        .ok_or_else(|| {
+            crate::text!(
+                "{v} is not a list of positions",
+                "{v} ist keine Liste von Positionen"
+            )
+        })?
         .iter()
         .map(position)
         .collect()
 }
 
-fn paths(v: &Value) -> Result<Vec<Vec<Coord<f64>>>, String> {
+fn paths(v: &Value) -> Result<Vec<Vec<Coord<f64>>>, Text> {
     v.as_array()
-        .ok_or_else(|| format!("{v} is not a list of rings or paths"))?
+        .ok_or_else(|| {
+            crate::text!(
+                "{v} is not a list of rings or paths",
+                "{v} ist keine Liste von Ringen oder Pfaden"
+            )
+        })?
         .iter()
         .map(path)
         .collect()
@@ -132,20 +174,22 @@ fn paths(v: &Value) -> Result<Vec<Vec<Coord<f64>>>, String> {
 
 /// Polygons from Esri rings: each clockwise ring an outer ring, each
 /// counter-clockwise ring a hole of the smallest outer ring around it.
-fn polygons(rings: Vec<Vec<Coord<f64>>>, repair: bool) -> Result<Vec<Polygon<f64>>, String> {
+fn polygons(rings: Vec<Vec<Coord<f64>>>, repair: bool) -> Result<Vec<Polygon<f64>>, Text> {
     let mut outer = Vec::new();
     let mut holes = Vec::new();
     for (k, ring) in rings.into_iter().enumerate() {
         if ring.len() < 4 {
-            return Err(format!(
+            return Err(crate::text!(
                 "ring {} has {} positions; a ring needs at least 4",
+                "Ring {} hat {} Positionen; ein Ring braucht mindestens 4",
                 k + 1,
                 ring.len()
             ));
         }
         if ring.first() != ring.last() && !repair {
-            return Err(format!(
+            return Err(crate::text!(
                 "ring {} is not closed; import with --repair to close it",
+                "Ring {} ist nicht geschlossen; importieren Sie mit --repair, um ihn zu schließen",
                 k + 1
             ));
         }
@@ -196,8 +240,10 @@ fn polygons(rings: Vec<Vec<Coord<f64>>>, repair: bool) -> Result<Vec<Polygon<f64
             .filter(|&i| polygons[i].contains(&hole))
             .min_by(|&a, &b| outer_area[a].total_cmp(&outer_area[b]))
             .ok_or_else(|| {
-                format!(
+                crate::text!(
                     "ring {} runs counter-clockwise (a hole) but lies in no clockwise (outer) ring",
+                    "Ring {} verläuft gegen den Uhrzeigersinn (ein Loch), liegt aber in keinem \
+                     Ring im Uhrzeigersinn (äußeren Ring)",
                     k + 1
                 )
             })?;
@@ -208,13 +254,14 @@ fn polygons(rings: Vec<Vec<Coord<f64>>>, repair: bool) -> Result<Vec<Polygon<f64
 
 /// An Esri geometry as a geo geometry, in the file's CRS; `None` for an
 /// empty one.
-fn geometry(g: &Map<String, Value>, repair: bool) -> Result<Option<geo::Geometry<f64>>, String> {
+fn geometry(g: &Map<String, Value>, repair: bool) -> Result<Option<geo::Geometry<f64>>, Text> {
     if let Some(kind) = ["curveRings", "curvePaths"]
         .iter()
         .find(|k| g.contains_key(**k))
     {
-        return Err(format!(
-            "has true curves ({kind}); query with returnTrueCurves=false"
+        return Err(crate::text!(
+            "has true curves ({kind}); query with returnTrueCurves=false",
+            "hat echte Kurven ({kind}); fragen Sie mit returnTrueCurves=false ab"
         ));
     }
     if let Some(rings) = g.get("rings") {
@@ -244,7 +291,10 @@ fn geometry(g: &Map<String, Value>, repair: bool) -> Result<Option<geo::Geometry
         return match (x.as_f64(), y.as_f64()) {
             (Some(x), Some(y)) => Ok(Some(geo::Geometry::Point(geo::point! {x: x, y: y}))),
             _ if x.is_null() || x.as_str() == Some("NaN") => Ok(None),
-            _ => Err(format!("point x {x}, y {y} is not two numbers")),
+            _ => Err(crate::text!(
+                "point x {x}, y {y} is not two numbers",
+                "Punkt x {x}, y {y} besteht nicht aus zwei Zahlen"
+            )),
         };
     }
     let bounds: Option<Vec<f64>> = ["xmin", "ymin", "xmax", "ymax"]
@@ -258,8 +308,9 @@ fn geometry(g: &Map<String, Value>, repair: bool) -> Result<Option<geo::Geometry
     if g.is_empty() {
         return Ok(None);
     }
-    Err(format!(
+    Err(crate::text!(
         "is no Esri geometry (rings, paths, points, x/y or an envelope): {}",
+        "ist keine Esri-Geometrie (rings, paths, points, x/y oder ein Envelope): {}",
         Value::Object(g.clone())
             .to_string()
             .chars()
@@ -273,7 +324,7 @@ pub fn read(
     entry: &FileEntry,
     value: Value,
     issues: &mut Vec<Issue>,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Text>,
 ) -> Option<Vec<SourceFeature>> {
     let path = &entry.path;
     let crs = match crs_of(&value, entry.crs.as_deref()) {
@@ -289,7 +340,10 @@ pub fn read(
     let Some(Value::Array(features)) = value.get("features") else {
         issues.push(Issue::file(
             path,
-            "is Esri JSON without a \"features\" list (an ArcGIS query answer has one)",
+            crate::text!(
+                "is Esri JSON without a \"features\" list (an ArcGIS query answer has one)",
+                "ist Esri JSON ohne \"features\"-Liste (eine ArcGIS-Abfrageantwort hat eine)"
+            ),
         ));
         return None;
     };
@@ -303,8 +357,9 @@ pub fn read(
                 issues.push(Issue::feature(
                     path,
                     i + 1,
-                    format!(
+                    crate::text!(
                         "attributes {} are not an object",
+                        "attributes {} sind kein JSON-Objekt",
                         other.to_string().chars().take(80).collect::<String>()
                     ),
                 ));
@@ -316,10 +371,14 @@ pub fn read(
             Some(Value::Object(g)) => match geometry(g, entry.repair) {
                 Ok(None) => None,
                 Ok(Some(g)) => Some(placement.transform(g)),
-                Err(e) => Some(Err(format!("geometry {e}"))),
+                Err(e) => Some(Err(Text::new(
+                    format!("geometry {}", e.en()),
+                    format!("Geometrie {}", e.in_lang(Lang::De)),
+                ))),
             },
-            Some(other) => Some(Err(format!(
+            Some(other) => Some(Err(crate::text!(
                 "geometry {} is not an object",
+                "Geometrie {} ist kein JSON-Objekt",
                 other.to_string().chars().take(80).collect::<String>()
             ))),
         };
@@ -379,7 +438,12 @@ mod tests {
             false,
         )
         .unwrap_err();
-        assert!(e.starts_with("ring 2 runs counter-clockwise"), "{e}");
+        assert!(e.en().starts_with("ring 2 runs counter-clockwise"), "{e}");
+        assert!(
+            e.in_lang(Lang::De)
+                .starts_with("Ring 2 verläuft gegen den Uhrzeigersinn"),
+            "{e:?}"
+        );
     }
 
     #[test]
@@ -417,13 +481,24 @@ mod tests {
         let v = serde_json::json!({"spatialReference": {"wkid": 25832}, "features": []});
         assert_eq!(crs_of(&v, Some("EPSG:25832")).unwrap().code(), Some(25832));
         let e = crs_of(&v, Some("EPSG:25833")).unwrap_err();
-        assert!(e.contains("but --crs EPSG:25833 was given"), "{e}");
+        assert!(e.en().contains("but --crs EPSG:25833 was given"), "{e}");
+        assert!(
+            e.in_lang(Lang::De)
+                .contains("aber --crs EPSG:25833 wurde angegeben"),
+            "{e:?}"
+        );
         let v = serde_json::json!({"spatialReference": {"wkid": 2056}, "features": []});
-        assert!(crs_of(&v, None).unwrap_err().contains("cannot be used"));
+        let e = crs_of(&v, None).unwrap_err();
+        assert!(e.en().contains("cannot be used"), "{e}");
+        assert!(
+            e.in_lang(Lang::De)
+                .contains("\"EPSG:2056\" ist kein hier unterstütztes"),
+            "{e:?}"
+        );
     }
 
     fn esri(g: Value) -> Result<Option<geo::Geometry<f64>>, String> {
-        geometry(g.as_object().unwrap(), false)
+        geometry(g.as_object().unwrap(), false).map_err(|e| e.en().to_string())
     }
 
     #[test]
@@ -455,6 +530,17 @@ mod tests {
         let e =
             esri(serde_json::json!({"rings": [[[1, 2], [null, 2], [1, 3], [1, 2]]]})).unwrap_err();
         assert_eq!(e, "position [null,2] is not [x, y]");
+        let e = geometry(
+            serde_json::json!({"x": 1, "y": "zwei"})
+                .as_object()
+                .unwrap(),
+            false,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.in_lang(Lang::De),
+            "Punkt x 1, y \"zwei\" besteht nicht aus zwei Zahlen"
+        );
     }
 
     #[test]

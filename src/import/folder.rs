@@ -25,14 +25,23 @@ pub(super) fn read_without_manifest(dir: &Path, batch: &mut Batch, issues: &mut 
                     .is_some_and(|e| DATA_FILES.contains(&e.to_lowercase().as_str()))
             })
             .collect(),
-        Err(e) => return issues.push(Issue::file(dir, format!("cannot read the folder: {e}"))),
+        Err(e) => {
+            return issues.push(Issue::file(
+                dir,
+                crate::text!(
+                    "cannot read the folder: {e}",
+                    "der Ordner kann nicht gelesen werden: {e}"
+                ),
+            ));
+        }
     };
     files.sort();
     if files.is_empty() {
         return issues.push(Issue::file(
             dir,
-            format!(
+            crate::text!(
                 "has no {} and no data files ({})",
+                "enthält weder {} noch Datendateien ({})",
                 manifest::MANIFEST,
                 DATA_FILES.join(", ")
             ),
@@ -48,25 +57,33 @@ pub(super) fn read_without_manifest(dir: &Path, batch: &mut Batch, issues: &mut 
         .map(|p| (p.clone(), guess_role(&p)))
         .collect();
     guessed.sort_by_key(|(_, role)| order(*role));
+    // The draft in each language: only its comments differ.
     let mut draft = String::new();
+    let mut draft_de = String::new();
     for (path, role) in &guessed {
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
         let role = role.map_or("?".to_string(), |r| format!("{r:?}").to_lowercase());
-        draft.push_str(&format!(
+        let file = format!(
             "[[file]]\npath = {}\nas = {}\n",
             toml::Value::String(name),
             toml::Value::String(role.clone())
-        ));
+        );
+        draft.push_str(&file);
+        draft_de.push_str(&file);
         if role == "districts" {
+            let level = toml::Value::String(level_of(path));
             draft.push_str(&format!(
-                "level = {}  # used where the features carry no level property\n",
-                toml::Value::String(level_of(path))
+                "level = {level}  # used where the features carry no level property\n"
+            ));
+            draft_de.push_str(&format!(
+                "level = {level}  # gilt, wo die Objekte keine Eigenschaft level haben\n"
             ));
         }
         draft.push('\n');
+        draft_de.push('\n');
     }
     let unknown: Vec<String> = guessed
         .iter()
@@ -74,23 +91,33 @@ pub(super) fn read_without_manifest(dir: &Path, batch: &mut Batch, issues: &mut 
         .map(|(p, _)| p.display().to_string())
         .collect();
     if !unknown.is_empty() {
+        let (m, unknown) = (manifest::MANIFEST, unknown.join(", "));
         return issues.push(Issue::file(
             dir,
-            format!(
-                "has no {m}, and what these files hold cannot be told from their names: {}. \
-                 Write {m} in the folder (`as` is one of partners, initiatives, projects, bodies, \
-                 relations, contacts, districts); a draft with the guesses:\n\n{draft}",
-                unknown.join(", "),
-                m = manifest::MANIFEST,
+            crate::model::Text::new(
+                format!(
+                    "has no {m}, and what these files hold cannot be told from their names: {unknown}. \
+                     Write {m} in the folder (`as` is one of partners, initiatives, projects, bodies, \
+                     relations, contacts, districts); a draft with the guesses:\n\n{draft}"
+                ),
+                format!(
+                    "enthält kein {m}, und was diese Dateien enthalten, ist an ihren Namen nicht zu erkennen: {unknown}. \
+                     Legen Sie {m} im Ordner an (`as` ist eines von partners, initiatives, projects, bodies, \
+                     relations, contacts, districts); ein Entwurf mit den Vermutungen:\n\n{draft_de}"
+                ),
             ),
         ));
     }
-    batch.notes.push(format!(
-        "{} has no {m}: read {} file(s) with roles guessed from their names; \
-         this {m} reproduces the import (save it in the folder and adjust it):\n\n{draft}",
-        dir.display(),
-        guessed.len(),
-        m = manifest::MANIFEST,
+    let (m, shown, count) = (manifest::MANIFEST, dir.display(), guessed.len());
+    batch.notes.push(crate::model::Text::new(
+        format!(
+            "{shown} has no {m}: read {count} file(s) with roles guessed from their names; \
+             this {m} reproduces the import (save it in the folder and adjust it):\n\n{draft}"
+        ),
+        format!(
+            "{shown} enthält kein {m}: {count} Datei(en) gelesen, deren Rollen aus ihren Namen erraten wurden; \
+             dieses {m} wiederholt den Import (speichern Sie es im Ordner und passen Sie es an):\n\n{draft_de}"
+        ),
     ));
     for (path, role) in guessed {
         let role = role.expect("checked above");

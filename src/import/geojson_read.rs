@@ -5,6 +5,7 @@ use super::features::SourceFeature;
 use super::manifest::FileEntry;
 use super::placement::Placement;
 use crate::crs::Crs;
+use crate::model::{Lang, Text};
 use serde_json::Value;
 
 /// A JSON file's text parsed, after the size check.
@@ -19,14 +20,20 @@ fn json_value(entry: &FileEntry, issues: &mut Vec<Issue>) -> Option<Value> {
     let text = match std::fs::read_to_string(&entry.path) {
         Ok(t) => t,
         Err(e) => {
-            issues.push(Issue::file(&entry.path, format!("cannot read: {e}")));
+            issues.push(Issue::file(
+                &entry.path,
+                crate::text!("cannot read: {e}", "kann nicht gelesen werden: {e}"),
+            ));
             return None;
         }
     };
     match serde_json::from_str(&text) {
         Ok(v) => Some(v),
         Err(e) => {
-            issues.push(Issue::file(&entry.path, format!("not JSON: {e}")));
+            issues.push(Issue::file(
+                &entry.path,
+                crate::text!("not JSON: {e}", "kein JSON: {e}"),
+            ));
             None
         }
     }
@@ -49,11 +56,12 @@ fn shown(v: &Value) -> String {
 /// # Errors
 /// A position without two numbers for x and y, or with something else than
 /// a number or `null` after them, quoted.
-fn drop_extra_ordinates(geometry: &mut Value) -> Result<(), String> {
-    fn positions(v: &mut Value, depth: usize) -> Result<(), String> {
+fn drop_extra_ordinates(geometry: &mut Value) -> Result<(), Text> {
+    fn positions(v: &mut Value, depth: usize) -> Result<(), Text> {
         let Value::Array(items) = v else {
-            return Err(format!(
+            return Err(crate::text!(
                 "coordinates hold {} where an array is expected",
+                "Koordinaten enthalten {}, wo ein Array erwartet wird",
                 shown(v)
             ));
         };
@@ -62,17 +70,23 @@ fn drop_extra_ordinates(geometry: &mut Value) -> Result<(), String> {
         }
         let numbers = items.iter().take_while(|i| i.is_number()).count();
         if items.len() < 2 {
-            return Err(format!(
+            return Err(crate::text!(
                 "a position has fewer than two coordinates: {}",
+                "eine Position hat weniger als zwei Koordinaten: {}",
                 shown(v)
             ));
         }
         if numbers < 2 {
-            return Err(format!("position {} has no number for x or y", shown(v)));
+            return Err(crate::text!(
+                "position {} has no number for x or y",
+                "Position {} hat keine Zahl für x oder y",
+                shown(v)
+            ));
         }
         if items[2..].iter().any(|o| !(o.is_number() || o.is_null())) {
-            return Err(format!(
+            return Err(crate::text!(
                 "position {} has an ordinate that is neither a number nor null",
+                "Position {} hat eine Ordinate, die weder eine Zahl noch null ist",
                 shown(v)
             ));
         }
@@ -109,7 +123,7 @@ fn drop_extra_ordinates(geometry: &mut Value) -> Result<(), String> {
 fn read_collection(
     entry: &FileEntry,
     mut value: Value,
-    bad: &mut Vec<Option<String>>,
+    bad: &mut Vec<Option<Text>>,
     issues: &mut Vec<Issue>,
 ) -> Option<(geojson::FeatureCollection, Crs)> {
     let mut check = |feature: &mut Value| {
@@ -138,12 +152,18 @@ fn read_collection(
         Ok(geojson::GeoJson::Geometry(_)) => {
             issues.push(Issue::file(
                 &entry.path,
-                "a bare geometry; give a Feature or FeatureCollection",
+                crate::text!(
+                    "a bare geometry; give a Feature or FeatureCollection",
+                    "eine bloße Geometrie; geben Sie ein Feature oder eine FeatureCollection an"
+                ),
             ));
             return None;
         }
         Err(e) => {
-            issues.push(Issue::file(&entry.path, format!("not GeoJSON: {e}")));
+            issues.push(Issue::file(
+                &entry.path,
+                crate::text!("not GeoJSON: {e}", "kein GeoJSON: {e}"),
+            ));
             return None;
         }
     };
@@ -159,13 +179,14 @@ fn read_collection(
         });
     let crs = match (&declared, &entry.crs) {
         (Some(member), Some(given)) => match (Crs::parse(member), Crs::parse(given)) {
-            (Ok(a), Ok(b)) if a.code() != b.code() => Err(format!(
-                "declares crs \"{member}\" but --crs {given} was given; remove one"
+            (Ok(a), Ok(b)) if a.code() != b.code() => Err(crate::text!(
+                "declares crs \"{member}\" but --crs {given} was given; remove one",
+                "deklariert crs \"{member}\", aber --crs {given} wurde angegeben; entfernen Sie eine Angabe"
             )),
             (Ok(a), Ok(_)) => Ok(a),
-            (Err(e), _) | (_, Err(e)) => Err(e.to_string()),
+            (Err(e), _) | (_, Err(e)) => Err(e.text()),
         },
-        (Some(name), None) | (None, Some(name)) => Crs::parse(name).map_err(|e| e.to_string()),
+        (Some(name), None) | (None, Some(name)) => Crs::parse(name).map_err(|e| e.text()),
         (None, None) => Ok(Crs::epsg(4326).expect("WGS84 is supported")),
     };
     match crs {
@@ -181,17 +202,18 @@ fn read_collection(
 fn geometry(
     g: Option<geojson::Geometry>,
     placement: &mut Placement,
-) -> Option<Result<geo::Geometry<f64>, String>> {
+) -> Option<Result<geo::Geometry<f64>, Text>> {
     Some(
         geo::Geometry::<f64>::try_from(g?)
-            .map_err(|e| e.to_string())
+            // The geojson crate's own words.
+            .map_err(|e| crate::text!("{e}", "{e}"))
             .and_then(|g| placement.transform(g)),
     )
 }
 
 /// The first ring that GeoJSON leaves open (its last position is not its
 /// first): `geo` would close it silently, so it is found here.
-fn unclosed_ring(g: &geojson::Geometry) -> Option<String> {
+fn unclosed_ring(g: &geojson::Geometry) -> Option<Text> {
     let polygons: Vec<&Vec<Vec<geojson::Position>>> = match &g.value {
         geojson::GeometryValue::Polygon { coordinates } => vec![coordinates],
         geojson::GeometryValue::MultiPolygon { coordinates } => coordinates.iter().collect(),
@@ -205,8 +227,9 @@ fn unclosed_ring(g: &geojson::Geometry) -> Option<String> {
             // Short positions were reported by `drop_extra_ordinates`.
             let comparable = first.len() >= 2 && last.len() >= 2;
             (comparable && (first[0] != last[0] || first[1] != last[1])).then(|| {
-                format!(
+                crate::text!(
                     "ring {} is not closed: it starts at {},{} and ends at {},{}",
+                    "Ring {} ist nicht geschlossen: er beginnt bei {},{} und endet bei {},{}",
                     k + 1,
                     first[0],
                     first[1],
@@ -222,7 +245,7 @@ fn unclosed_ring(g: &geojson::Geometry) -> Option<String> {
 pub fn read(
     entry: &FileEntry,
     issues: &mut Vec<Issue>,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Text>,
 ) -> Option<Vec<SourceFeature>> {
     let value = json_value(entry, issues)?;
     if super::esri_json_read::is_esri_json(&value) {
@@ -242,14 +265,24 @@ pub fn read(
             let open = f.geometry.as_ref().and_then(unclosed_ring);
             let geometry = match (bad.get(i).cloned().flatten(), open) {
                 (Some(problem), _) => Some(Err(problem)),
-                (None, Some(problem)) if !entry.repair => {
-                    Some(Err(format!("{problem}; import with --repair to close it")))
-                }
+                (None, Some(problem)) if !entry.repair => Some(Err(Text::new(
+                    format!("{}; import with --repair to close it", problem.en()),
+                    format!(
+                        "{}; importieren Sie mit --repair, um ihn zu schließen",
+                        problem.in_lang(Lang::De)
+                    ),
+                ))),
                 (None, Some(problem)) => {
-                    notes.push(format!(
-                        "{}: feature {}: closed an open ring ({problem})",
-                        entry.path.display(),
-                        i + 1
+                    let (path, n) = (entry.path.display(), i + 1);
+                    notes.push(Text::new(
+                        format!(
+                            "{path}: feature {n}: closed an open ring ({})",
+                            problem.en()
+                        ),
+                        format!(
+                            "{path}: Objekt {n}: offenen Ring geschlossen ({})",
+                            problem.in_lang(Lang::De)
+                        ),
                     ));
                     geometry(f.geometry, &mut placement)
                 }
@@ -274,7 +307,9 @@ mod tests {
     use super::*;
 
     fn cut(mut g: Value) -> Result<Value, String> {
-        drop_extra_ordinates(&mut g).map(|()| g)
+        drop_extra_ordinates(&mut g)
+            .map(|()| g)
+            .map_err(|e| e.en().to_string())
     }
 
     #[test]
@@ -300,6 +335,12 @@ mod tests {
         assert_eq!(
             e.unwrap_err(),
             "position [null,51.4,3] has no number for x or y"
+        );
+        let mut g = serde_json::json!({"type": "Point", "coordinates": [null, 51.4]});
+        let e = drop_extra_ordinates(&mut g).unwrap_err();
+        assert_eq!(
+            e.in_lang(Lang::De),
+            "Position [null,51.4] hat keine Zahl für x oder y"
         );
         let e = cut(serde_json::json!({"type": "Point", "coordinates": [12.0]}));
         assert!(

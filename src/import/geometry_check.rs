@@ -10,6 +10,8 @@ use geo::{
 use rstar::RTree;
 use rstar::primitives::GeomWithData;
 
+use crate::model::{Lang, Text};
+
 /// geo's ring self-intersection rule (`validation::utils`), with candidate
 /// edges found through an R-tree instead of comparing every edge with every
 /// other: a detailed 3,000-vertex district takes milliseconds, not half a
@@ -104,17 +106,22 @@ fn self_crossing(ring: &LineString<f64>) -> Option<Coord<f64>> {
     None
 }
 
-fn place(c: Coord<f64>) -> String {
-    format!("at {:.6},{:.6}", c.x, c.y)
+/// `at x,y`, to follow a problem.
+fn place(c: Coord<f64>) -> Text {
+    crate::text!("at {:.6},{:.6}", "bei {:.6},{:.6}", c.x, c.y)
 }
 
 /// Where a multipolygon is invalid, in words a planner can act on.
-fn describe(mp: &MultiPolygon<f64>) -> Option<String> {
+fn describe(mp: &MultiPolygon<f64>) -> Option<Text> {
     if is_valid(mp) {
         return None;
     }
+    // geo's own wording of the problem (English only), in both languages.
     let problem = mp.validation_errors().into_iter().next()?;
-    let mut text = format!("invalid polygon: {problem}");
+    let text = crate::text!(
+        "invalid polygon: {problem}",
+        "ungültiges Polygon: {problem}"
+    );
     let where_ = mp.0.iter().find_map(|p| {
         std::iter::once(p.exterior())
             .chain(p.interiors())
@@ -131,11 +138,16 @@ fn describe(mp: &MultiPolygon<f64>) -> Option<String> {
                     .and_then(|hole| hole.0.first().copied())
             })
     });
-    if let Some(c) = where_ {
-        text.push(' ');
-        text.push_str(&place(c));
-    }
-    Some(text)
+    Some(match where_ {
+        Some(c) => {
+            let at = place(c);
+            Text::new(
+                format!("{} {}", text.en(), at.en()),
+                format!("{} {}", text.in_lang(Lang::De), at.in_lang(Lang::De)),
+            )
+        }
+        None => text,
+    })
 }
 
 /// The area if valid (wound as RFC 7946 wants); with `repair`, the repaired
@@ -146,19 +158,26 @@ fn describe(mp: &MultiPolygon<f64>) -> Option<String> {
 pub fn checked_area(
     mp: MultiPolygon<f64>,
     repair: bool,
-) -> Result<(MultiPolygon<f64>, Option<String>), String> {
+) -> Result<(MultiPolygon<f64>, Option<Text>), Text> {
     let Some(problem) = describe(&mp) else {
         return Ok((mp.orient(Direction::Default), None));
     };
+    let (en, de) = (problem.en(), problem.in_lang(Lang::De));
     if !repair {
-        return Err(format!("{problem}; import with --repair to repair it"));
+        return Err(crate::text!(
+            "{en}; import with --repair to repair it",
+            "{de}; importieren Sie mit --repair, um es zu reparieren"
+        ));
     }
     match mp.make_valid() {
         Ok(fixed) if is_valid(&fixed) && !fixed.0.is_empty() => Ok((
             fixed.orient(Direction::Default),
-            Some(format!("repaired {problem}")),
+            Some(crate::text!("repaired {en}", "repariert: {de}")),
         )),
-        _ => Err(format!("{problem}; no well-defined repair exists")),
+        _ => Err(crate::text!(
+            "{en}; no well-defined repair exists",
+            "{de}; eine eindeutig definierte Reparatur gibt es nicht"
+        )),
     }
 }
 
@@ -172,13 +191,21 @@ mod tests {
         let bowtie = MultiPolygon(vec![wkt!(POLYGON((0. 0., 0. 10., 10. 0., 10. 10., 0. 0.)))]);
         let err = checked_area(bowtie.clone(), false).unwrap_err();
         assert!(
-            err.contains("self-intersection") && err.contains("at 5.000000,5.000000"),
+            err.en().contains("self-intersection") && err.en().contains("at 5.000000,5.000000"),
             "{err}"
+        );
+        let de = err.in_lang(Lang::De);
+        assert!(
+            de.starts_with("ungültiges Polygon: ")
+                && de.contains("bei 5.000000,5.000000; importieren Sie mit --repair"),
+            "{de}"
         );
         let (fixed, note) = checked_area(bowtie, true).unwrap();
         assert_eq!(fixed.0.len(), 2);
         assert!((fixed.unsigned_area() - 50.0).abs() < 1e-9);
-        assert!(note.unwrap().starts_with("repaired"));
+        let note = note.unwrap();
+        assert!(note.en().starts_with("repaired"));
+        assert!(note.in_lang(Lang::De).starts_with("repariert: "));
     }
 
     #[test]
@@ -243,6 +270,6 @@ mod tests {
             wkt!(POLYGON((0. 0., 10. 0., 10. 10., 0. 10., 0. 0.), (20. 20., 21. 20., 21. 21., 20. 21., 20. 20.))),
         ]);
         let err = checked_area(p, false).unwrap_err();
-        assert!(err.contains("at 20.000000,20.000000"), "{err}");
+        assert!(err.en().contains("at 20.000000,20.000000"), "{err}");
     }
 }

@@ -5,7 +5,8 @@ use super::features::SourceFeature;
 use super::manifest::FileEntry;
 use super::placement::Placement;
 use crate::crs::Crs;
-use crate::store::sqlite::decode_geometry;
+use crate::model::{Lang, Text};
+use crate::store::sqlite::{BlobError, decode_geometry};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags};
 use serde_json::{Map, Value};
@@ -15,21 +16,58 @@ fn quoted(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
-fn crs_of(conn: &Connection, srs_id: i64) -> Result<Crs, String> {
+/// An error of an external library, in its own (English) words.
+fn external(e: impl std::fmt::Display) -> Text {
+    crate::text!("{e}", "{e}")
+}
+
+/// Why a geometry blob cannot be read (the store's [`BlobError`], worded
+/// here in both languages).
+fn blob_text(e: &BlobError) -> Text {
+    match e {
+        BlobError::Header => crate::text!(
+            "{e}",
+            "Geometrie-Blob ist zu kurz oder hat nicht die 'GP'-Kennung"
+        ),
+        BlobError::Envelope(b) => crate::text!(
+            "{e}",
+            "Geometrie-Blob hat eine unbekannte Envelope-Angabe {b}"
+        ),
+        BlobError::Wkb(_) => crate::text!("{e}", "Geometrie-WKB kann nicht gelesen werden"),
+    }
+}
+
+fn crs_of(conn: &Connection, srs_id: i64) -> Result<Crs, Text> {
     let (org, code, definition): (String, i64, String) = conn
         .query_row(
             "SELECT organization, organization_coordsys_id, definition FROM gpkg_spatial_ref_sys WHERE srs_id = ?1",
             [srs_id],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
-        .map_err(|e| format!("srs_id {srs_id} is not in gpkg_spatial_ref_sys: {e}"))?;
+        .map_err(|e| {
+            crate::text!(
+                "srs_id {srs_id} is not in gpkg_spatial_ref_sys: {e}",
+                "srs_id {srs_id} steht nicht in gpkg_spatial_ref_sys: {e}"
+            )
+        })?;
     if org.eq_ignore_ascii_case("EPSG")
         && let Ok(crs) = Crs::epsg(code as u32)
     {
         return Ok(crs);
     }
-    Crs::from_wkt(&definition)
-        .map_err(|e| format!("{org}:{code} cannot be used: {e}; give the CRS with --crs"))
+    Crs::from_wkt(&definition).map_err(|e| {
+        let e = e.text();
+        Text::new(
+            format!(
+                "{org}:{code} cannot be used: {}; give the CRS with --crs",
+                e.en()
+            ),
+            format!(
+                "{org}:{code} kann nicht verwendet werden: {}; geben Sie das Koordinatenreferenzsystem mit --crs an",
+                e.in_lang(Lang::De)
+            ),
+        )
+    })
 }
 
 /// `path` as an SQLite URI: `file:` and the absolute path, every byte but
@@ -74,22 +112,28 @@ fn open_read_only(path: &Path) -> rusqlite::Result<Connection> {
 pub fn read(
     entry: &FileEntry,
     issues: &mut Vec<Issue>,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Text>,
 ) -> Option<Vec<SourceFeature>> {
     let path = &entry.path;
-    let result = (|| -> Result<(Vec<SourceFeature>, bool), String> {
-        let conn = open_read_only(path).map_err(|e| format!("cannot open: {e}"))?;
+    let result = (|| -> Result<(Vec<SourceFeature>, bool), Text> {
+        let conn = open_read_only(path)
+            .map_err(|e| crate::text!("cannot open: {e}", "kann nicht geöffnet werden: {e}"))?;
         let mut stmt = conn
             .prepare(
                 "SELECT c.table_name, g.column_name, g.srs_id FROM gpkg_contents c \
                  JOIN gpkg_geometry_columns g ON g.table_name = c.table_name \
                  WHERE c.data_type = 'features' ORDER BY c.table_name",
             )
-            .map_err(|e| format!("is not a GeoPackage (no feature tables): {e}"))?;
+            .map_err(|e| {
+                crate::text!(
+                    "is not a GeoPackage (no feature tables): {e}",
+                    "ist kein GeoPackage (keine Objekttabellen): {e}"
+                )
+            })?;
         let layers: Vec<(String, String, i64)> = stmt
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .and_then(Iterator::collect)
-            .map_err(|e| e.to_string())?;
+            .map_err(external)?;
         let names: Vec<&str> = layers.iter().map(|l| l.0.as_str()).collect();
         let (table, geom_col, srs_id) = match &entry.sheet {
             Some(wanted) => layers
@@ -97,16 +141,20 @@ pub fn read(
                 .find(|l| l.0.eq_ignore_ascii_case(wanted))
                 .cloned()
                 .ok_or_else(|| {
-                    format!(
+                    crate::text!(
                         "has no feature layer \"{wanted}\"; its layers are: {}",
+                        "hat keinen Objekt-Layer \"{wanted}\"; vorhandene Layer: {}",
                         names.join(", ")
                     )
                 })?,
             None => {
-                let first = layers.first().cloned().ok_or("has no feature layers")?;
+                let first = layers.first().cloned().ok_or_else(|| {
+                    crate::text!("has no feature layers", "hat keine Objekt-Layer")
+                })?;
                 if layers.len() > 1 {
-                    notes.push(format!(
+                    notes.push(crate::text!(
                         "{}: read layer \"{}\" of {} (choose one with --layer: {})",
+                        "{}: Layer \"{}\" von {} gelesen (wählen Sie einen mit --layer: {})",
                         path.display(),
                         first.0,
                         layers.len(),
@@ -117,7 +165,7 @@ pub fn read(
             }
         };
         let crs = match &entry.crs {
-            Some(name) => Crs::parse(name).map_err(|e| e.to_string())?,
+            Some(name) => Crs::parse(name).map_err(|e| e.text())?,
             None => crs_of(&conn, srs_id)?,
         };
         let ours: bool = conn
@@ -129,21 +177,21 @@ pub fn read(
             .map(|n| n > 0)
             .unwrap_or(false);
         let query = format!("SELECT * FROM {}", quoted(&table));
-        let mut stmt = conn.prepare(&query).map_err(|e| e.to_string())?;
+        let mut stmt = conn.prepare(&query).map_err(external)?;
         let columns: Vec<String> = stmt.column_names().iter().map(|c| c.to_string()).collect();
-        let mut rows = stmt.query([]).map_err(|e| e.to_string())?;
+        let mut rows = stmt.query([]).map_err(external)?;
         let mut placement = Placement::new(&crs);
         let mut out = Vec::new();
-        while let Some(row) = rows.next().map_err(|e| e.to_string())? {
+        while let Some(row) = rows.next().map_err(external)? {
             let mut props = Map::new();
             let mut geometry = None;
             for (k, name) in columns.iter().enumerate() {
-                let v = row.get_ref(k).map_err(|e| e.to_string())?;
+                let v = row.get_ref(k).map_err(external)?;
                 if *name == geom_col {
                     if let ValueRef::Blob(blob) = v {
                         geometry = Some(
                             decode_geometry(blob)
-                                .map_err(|e| e.to_string())
+                                .map_err(|e| blob_text(&e))
                                 .and_then(|g| placement.transform(g)),
                         );
                     }

@@ -7,8 +7,8 @@
 //! from its row, so that the ids stay the same when the rows are reordered.
 
 use super::Origin;
-use crate::model::Entity;
 use crate::model::names::slug;
+use crate::model::{Entity, Text};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -22,10 +22,7 @@ pub struct Renamed {
 /// within it. Returns a note saying what was done and the renamed records;
 /// records that are identical but for their row keep their id (and are then
 /// reported as a duplicate id).
-pub fn make_unique(
-    records: &mut [(Entity, Origin)],
-    path: &Path,
-) -> (Option<String>, Vec<Renamed>) {
+pub fn make_unique(records: &mut [(Entity, Origin)], path: &Path) -> (Option<Text>, Vec<Renamed>) {
     let mut groups: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, (e, origin)) in records.iter().enumerate() {
         if origin.id_derived {
@@ -53,12 +50,23 @@ pub fn make_unique(
     }
     let example = renamed
         .first()
-        .map(|r| format!(" (e.g. '{}' → '{}')", r.old, records[r.index].0.id))
-        .unwrap_or_default();
-    let note = format!(
+        .map(|r| {
+            crate::text!(
+                " (e.g. '{}' → '{}')",
+                " (z. B. '{}' → '{}')",
+                r.old,
+                records[r.index].0.id
+            )
+        })
+        .unwrap_or_else(|| Text::new("", ""));
+    let (example_en, example_de) = (example.en(), example.in_lang(crate::model::Lang::De));
+    let note = crate::text!(
         "{}: {} records share a name with another record of the file and have no id; \
-         their ids carry a suffix from their address or place{example}, which stays the same when rows are reordered. \
+         their ids carry a suffix from their address or place{example_en}, which stays the same when rows are reordered. \
          Map an id column (--id-column COLUMN) to choose the ids",
+        "{}: {} Einträge teilen ihren Namen mit einem anderen Eintrag der Datei und haben keine Kennung; \
+         ihre Kennungen tragen einen Zusatz aus ihrer Adresse oder Lage{example_de}, der beim Umsortieren der Zeilen gleich bleibt. \
+         Ordnen Sie eine Spalte für die Kennung zu (--id-column COLUMN), um die Kennungen selbst zu wählen",
         path.display(),
         renamed.len()
     );
@@ -156,7 +164,12 @@ mod tests {
         let mut forward = rows.clone();
         let (note, renamed) = make_unique(&mut forward, Path::new("f.csv"));
         assert_eq!(renamed.len(), 4);
-        assert!(note.unwrap().contains("4 records"));
+        let note = note.unwrap();
+        assert!(note.en().contains("4 records"));
+        assert!(
+            note.in_lang(crate::model::Lang::De)
+                .contains("4 Einträge teilen ihren Namen")
+        );
         let ids_forward = ids(&forward);
         assert!(ids_forward.contains(&"kita-sonnenschein-aachener-str-12".to_string()));
         assert!(ids_forward.contains(&"stadtbibliothek".to_string()));

@@ -3,6 +3,8 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::model::Text;
+
 /// One problem found in an input file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Issue {
@@ -11,47 +13,48 @@ pub struct Issue {
     pub line: Option<u64>,
     /// Where in the line: `column 'lat'`, `feature 3`.
     pub place: Option<String>,
-    pub message: String,
+    /// What is wrong, in English and German.
+    pub message: Text,
 }
 
 impl Issue {
     /// A problem at a line and column of a file.
-    pub fn at(file: &Path, line: u64, column: &str, message: impl Into<String>) -> Self {
+    pub fn at(file: &Path, line: u64, column: &str, message: Text) -> Self {
         Self {
             file: file.to_path_buf(),
             line: Some(line),
             place: Some(format!("column '{column}'")),
-            message: message.into(),
+            message,
         }
     }
 
     /// A problem at a line of a file.
-    pub fn line(file: &Path, line: u64, message: impl Into<String>) -> Self {
+    pub fn line(file: &Path, line: u64, message: Text) -> Self {
         Self {
             file: file.to_path_buf(),
             line: Some(line),
             place: None,
-            message: message.into(),
+            message,
         }
     }
 
     /// A problem with a whole file.
-    pub fn file(file: &Path, message: impl Into<String>) -> Self {
+    pub fn file(file: &Path, message: Text) -> Self {
         Self {
             file: file.to_path_buf(),
             line: None,
             place: None,
-            message: message.into(),
+            message,
         }
     }
 
     /// A problem with one feature of a GeoJSON file (1-based).
-    pub fn feature(file: &Path, number: usize, message: impl Into<String>) -> Self {
+    pub fn feature(file: &Path, number: usize, message: Text) -> Self {
         Self {
             file: file.to_path_buf(),
             line: None,
             place: Some(format!("feature {number}")),
-            message: message.into(),
+            message,
         }
     }
 }
@@ -66,7 +69,7 @@ impl fmt::Display for Issue {
         if let Some(place) = &self.place {
             write!(f, "{place}: ")?;
         }
-        f.write_str(&self.message)
+        f.write_str(self.message.en())
     }
 }
 

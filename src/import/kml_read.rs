@@ -16,6 +16,7 @@ use super::features::SourceFeature;
 use super::manifest::FileEntry;
 use super::placement::Placement;
 use crate::crs::Crs;
+use crate::model::{Lang, Text};
 use geo::{Coord, LineString, Polygon};
 use quick_xml::events::Event;
 use serde_json::{Map, Value};
@@ -51,17 +52,20 @@ struct Placemark {
     props: Map<String, Value>,
     shapes: Shapes,
     /// The first problem with its geometry.
-    problem: Option<String>,
+    problem: Option<Text>,
 }
 
 /// `lon,lat[,alt]` tuples separated by white space.
-fn coordinates(text: &str) -> Result<Vec<Coord<f64>>, String> {
+fn coordinates(text: &str) -> Result<Vec<Coord<f64>>, Text> {
     text.split_whitespace()
         .map(|tuple| {
             let mut parts = tuple.split(',').map(|p| p.trim().parse::<f64>());
             match (parts.next(), parts.next()) {
                 (Some(Ok(x)), Some(Ok(y))) if x.is_finite() && y.is_finite() => Ok(Coord { x, y }),
-                _ => Err(format!("coordinates \"{tuple}\" are not lon,lat")),
+                _ => Err(crate::text!(
+                    "coordinates \"{tuple}\" are not lon,lat",
+                    "Koordinaten \"{tuple}\" sind nicht lon,lat"
+                )),
             }
         })
         .collect()
@@ -71,24 +75,37 @@ fn coordinates(text: &str) -> Result<Vec<Coord<f64>>, String> {
 fn ring(
     coords: Vec<Coord<f64>>,
     repair: bool,
-    notes: &mut Vec<String>,
-) -> Result<LineString<f64>, String> {
+    notes: &mut Vec<Text>,
+) -> Result<LineString<f64>, Text> {
     if coords.len() < 4 {
-        return Err(format!(
+        return Err(crate::text!(
             "a LinearRing has {} positions; a ring needs at least 4",
+            "ein LinearRing hat {} Positionen; ein Ring braucht mindestens 4",
             coords.len()
         ));
     }
     if coords.first() != coords.last() {
         let (a, b) = (coords[0], coords[coords.len() - 1]);
-        let problem = format!(
-            "a ring is not closed: it starts at {},{} and ends at {},{}",
-            a.x, a.y, b.x, b.y
+        let (en, de) = (
+            format!(
+                "a ring is not closed: it starts at {},{} and ends at {},{}",
+                a.x, a.y, b.x, b.y
+            ),
+            format!(
+                "ein Ring ist nicht geschlossen: er beginnt bei {},{} und endet bei {},{}",
+                a.x, a.y, b.x, b.y
+            ),
         );
         if !repair {
-            return Err(format!("{problem}; import with --repair to close it"));
+            return Err(crate::text!(
+                "{en}; import with --repair to close it",
+                "{de}; importieren Sie mit --repair, um ihn zu schließen"
+            ));
         }
-        notes.push(format!("closed an open ring ({problem})"));
+        notes.push(crate::text!(
+            "closed an open ring ({en})",
+            "offenen Ring geschlossen ({de})"
+        ));
     }
     Ok(LineString::from(coords))
 }
@@ -96,7 +113,7 @@ fn ring(
 impl Placemark {
     /// The Placemark's geometry: one part as it is, several as a Multi*
     /// when they are alike, else a collection (refused by the importer).
-    fn geometry(mut self) -> Option<Result<geo::Geometry<f64>, String>> {
+    fn geometry(mut self) -> Option<Result<geo::Geometry<f64>, Text>> {
         if let Some(p) = self.problem {
             return Some(Err(p));
         }
@@ -136,8 +153,8 @@ fn name_attribute(e: &quick_xml::events::BytesStart) -> Option<String> {
 fn placemarks(
     text: &str,
     repair: bool,
-    notes: &mut Vec<(usize, String)>,
-) -> Result<Vec<Placemark>, String> {
+    notes: &mut Vec<(usize, Text)>,
+) -> Result<Vec<Placemark>, Text> {
     let mut reader = quick_xml::Reader::from_str(text);
     reader.config_mut().expand_empty_elements = true;
     let mut stack: Vec<String> = Vec::new();
@@ -149,8 +166,9 @@ fn placemarks(
     let mut data_name: Option<String> = None;
     loop {
         let event = reader.read_event().map_err(|e| {
-            format!(
+            crate::text!(
                 "is not well-formed XML (at byte {}): {e}",
+                "ist kein wohlgeformtes XML (bei Byte {}): {e}",
                 reader.error_position()
             )
         })?;
@@ -158,7 +176,10 @@ fn placemarks(
             Event::Start(e) => {
                 let local = e.local_name().as_ref().to_string();
                 if stack.len() >= MAX_DEPTH {
-                    return Err(format!("nests elements deeper than {MAX_DEPTH} levels"));
+                    return Err(crate::text!(
+                        "nests elements deeper than {MAX_DEPTH} levels",
+                        "verschachtelt Elemente tiefer als {MAX_DEPTH} Ebenen"
+                    ));
                 }
                 let parent = stack.last().cloned();
                 stack.push(local.clone());
@@ -168,7 +189,10 @@ fn placemarks(
                 }
                 if local == "Placemark" {
                     if current.is_some() {
-                        return Err("has a Placemark inside a Placemark".into());
+                        return Err(crate::text!(
+                            "has a Placemark inside a Placemark",
+                            "hat ein Placemark in einem Placemark"
+                        ));
                     }
                     current = Some(Placemark::default());
                     continue;
@@ -193,7 +217,10 @@ fn placemarks(
                         None
                     }
                     ("Model" | "Track" | "MultiTrack", _) if pm.problem.is_none() => {
-                        pm.problem = Some(format!("has a {local}, which is not read"));
+                        pm.problem = Some(crate::text!(
+                            "has a {local}, which is not read",
+                            "hat ein Element {local}, das nicht gelesen wird"
+                        ));
                         None
                     }
                     _ => None,
@@ -205,7 +232,10 @@ fn placemarks(
             Event::End(_) => {
                 let depth = stack.len();
                 let Some(local) = stack.pop() else {
-                    return Err("closes an element it never opened".into());
+                    return Err(crate::text!(
+                        "closes an element it never opened",
+                        "schließt ein Element, das nie geöffnet wurde"
+                    ));
                 };
                 if let Some((sink, at, text)) = collecting.take() {
                     if at != depth {
@@ -244,8 +274,12 @@ fn placemarks(
                     "Point" => match coords.first() {
                         Some(c) => pm.shapes.parts.push(geo::Geometry::Point((*c).into())),
                         None => {
-                            pm.problem
-                                .get_or_insert_with(|| "a Point has no coordinates".into());
+                            pm.problem.get_or_insert_with(|| {
+                                crate::text!(
+                                    "a Point has no coordinates",
+                                    "ein Point hat keine Koordinaten"
+                                )
+                            });
                         }
                     },
                     "LineString" => pm
@@ -268,7 +302,10 @@ fn placemarks(
                         .push(geo::Geometry::LineString(LineString::from(coords))),
                     "outerBoundaryIs" if pm.shapes.rings.len() != 1 => {
                         pm.problem.get_or_insert_with(|| {
-                            "a Polygon's outerBoundaryIs needs exactly one LinearRing".into()
+                            crate::text!(
+                                "a Polygon's outerBoundaryIs needs exactly one LinearRing",
+                                "das outerBoundaryIs eines Polygon braucht genau einen LinearRing"
+                            )
                         });
                     }
                     "Polygon" => {
@@ -279,8 +316,12 @@ fn placemarks(
                                 .parts
                                 .push(geo::Geometry::Polygon(Polygon::new(outer, rings.collect()))),
                             None => {
-                                pm.problem
-                                    .get_or_insert_with(|| "a Polygon has no outer ring".into());
+                                pm.problem.get_or_insert_with(|| {
+                                    crate::text!(
+                                        "a Polygon has no outer ring",
+                                        "ein Polygon hat keinen äußeren Ring"
+                                    )
+                                });
                             }
                         }
                     }
@@ -318,7 +359,10 @@ fn placemarks(
         }
     }
     if let Some(open) = stack.last() {
-        return Err(format!("ends inside <{open}>: the file is cut off"));
+        return Err(crate::text!(
+            "ends inside <{open}>: the file is cut off",
+            "endet innerhalb von <{open}>: die Datei ist abgeschnitten"
+        ));
     }
     Ok(out)
 }
@@ -327,7 +371,7 @@ fn placemarks(
 pub fn read(
     entry: &FileEntry,
     issues: &mut Vec<Issue>,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Text>,
 ) -> Option<Vec<SourceFeature>> {
     let path = &entry.path;
     let wgs84 = Crs::epsg(4326).expect("WGS84 is supported");
@@ -336,7 +380,10 @@ pub fn read(
     {
         issues.push(Issue::file(
             path,
-            format!("KML is always WGS84 lon/lat, but --crs {given} was given; remove it"),
+            crate::text!(
+                "KML is always WGS84 lon/lat, but --crs {given} was given; remove it",
+                "KML ist immer WGS84 lon/lat, aber --crs {given} wurde angegeben; entfernen Sie es"
+            ),
         ));
         return None;
     }
@@ -350,8 +397,9 @@ pub fn read(
             Err(e) => {
                 issues.push(Issue::file(
                     path,
-                    format!(
+                    crate::text!(
                         "is not UTF-8 (byte {} is invalid); KML files are UTF-8",
+                        "ist nicht UTF-8 (Byte {} ist ungültig); KML-Dateien sind UTF-8",
                         e.utf8_error().valid_up_to()
                     ),
                 ));
@@ -359,7 +407,10 @@ pub fn read(
             }
         },
         Err(e) => {
-            issues.push(Issue::file(path, format!("cannot read: {e}")));
+            issues.push(Issue::file(
+                path,
+                crate::text!("cannot read: {e}", "kann nicht gelesen werden: {e}"),
+            ));
             return None;
         }
     };
@@ -371,15 +422,22 @@ pub fn read(
     ) {
         Ok(p) => p,
         Err(m) => {
-            issues.push(Issue::file(path, format!("not KML: {m}")));
+            issues.push(Issue::file(
+                path,
+                Text::new(
+                    format!("not KML: {}", m.en()),
+                    format!("kein KML: {}", m.in_lang(Lang::De)),
+                ),
+            ));
             return None;
         }
     };
-    notes.extend(
-        repaired
-            .into_iter()
-            .map(|(n, note)| format!("{}: feature {n}: {note}", path.display())),
-    );
+    notes.extend(repaired.into_iter().map(|(n, note)| {
+        Text::new(
+            format!("{}: feature {n}: {}", path.display(), note.en()),
+            format!("{}: Objekt {n}: {}", path.display(), note.in_lang(Lang::De)),
+        )
+    }));
     let mut placement = Placement::new(&wgs84);
     let features = found
         .into_iter()
@@ -411,7 +469,7 @@ mod tests {
     use super::*;
 
     fn read_str(kml: &str) -> Result<Vec<Placemark>, String> {
-        placemarks(kml, false, &mut Vec::new())
+        placemarks(kml, false, &mut Vec::new()).map_err(|e| e.en().to_string())
     }
 
     #[test]
@@ -420,10 +478,9 @@ mod tests {
         assert!(read_str(cut).unwrap_err().contains("cut off"));
         let empty = "<kml><Placemark><Point><coordinates> </coordinates></Point></Placemark></kml>";
         let pm = read_str(empty).unwrap().pop().unwrap();
-        assert_eq!(
-            pm.geometry().unwrap().unwrap_err(),
-            "a Point has no coordinates"
-        );
+        let e = pm.geometry().unwrap().unwrap_err();
+        assert_eq!(e.en(), "a Point has no coordinates");
+        assert_eq!(e.in_lang(Lang::De), "ein Point hat keine Koordinaten");
         let deep = "<a>".repeat(100_000);
         assert!(read_str(&deep).unwrap_err().contains("deeper than"));
         let bad =
@@ -433,9 +490,42 @@ mod tests {
             pm.geometry()
                 .unwrap()
                 .unwrap_err()
+                .en()
                 .contains("\"11.9;51.4\" are not lon,lat")
         );
         assert!(read_str("<kml></Placemark>").is_err());
+    }
+
+    #[test]
+    fn an_open_ring_is_refused_or_closed_with_a_note() {
+        let kml = "<kml><Placemark><Polygon><outerBoundaryIs><LinearRing>\
+            <coordinates>0,0 1,0 1,1 0,1</coordinates>\
+            </LinearRing></outerBoundaryIs></Polygon></Placemark></kml>";
+        let pm = read_str(kml).unwrap().pop().unwrap();
+        let e = pm.geometry().unwrap().unwrap_err();
+        assert_eq!(
+            e.en(),
+            "a ring is not closed: it starts at 0,0 and ends at 0,1; import with --repair to close it"
+        );
+        assert_eq!(
+            e.in_lang(Lang::De),
+            "ein Ring ist nicht geschlossen: er beginnt bei 0,0 und endet bei 0,1; \
+             importieren Sie mit --repair, um ihn zu schließen"
+        );
+        let mut notes = Vec::new();
+        let pm = placemarks(kml, true, &mut notes).unwrap().pop().unwrap();
+        assert!(pm.geometry().unwrap().is_ok());
+        let [(1, note)] = notes.as_slice() else {
+            panic!("{notes:?}");
+        };
+        assert_eq!(
+            note.en(),
+            "closed an open ring (a ring is not closed: it starts at 0,0 and ends at 0,1)"
+        );
+        assert_eq!(
+            note.in_lang(Lang::De),
+            "offenen Ring geschlossen (ein Ring ist nicht geschlossen: er beginnt bei 0,0 und endet bei 0,1)"
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! size of their districts.
 
 use super::{Issue, Origin};
-use crate::model::{District, Level};
+use crate::model::{District, Level, Text};
 use geo::GeodesicArea;
 
 /// Where a file asks a level to stand.
@@ -51,7 +51,7 @@ pub fn place(
     incoming: &[(District, Origin)],
     requests: &[LevelRequest],
     all: &[&District],
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Text>,
     issues: &mut Vec<Issue>,
 ) -> Vec<Level> {
     let mut sorted = current.to_vec();
@@ -65,8 +65,9 @@ pub fn place(
                 issues.push(Issue::feature(
                     &origin.file,
                     origin.line as usize,
-                    format!(
+                    crate::text!(
                         "district '{}' has level '{}', which is not among the manifest's levels {}; add it there, coarse to fine",
+                        "Bezirk '{}' hat die Ebene '{}', die nicht unter den Ebenen des Manifests ({}) ist; ergänzen Sie sie dort, von grob nach fein",
                         d.id,
                         d.level,
                         manifest.join(", ")
@@ -100,12 +101,22 @@ pub fn place(
         match order.iter().position(|l| l == anchor) {
             Some(at) => order.insert(at + offset, r.level.clone()),
             None => {
+                let (levels, levels_de) = if order.is_empty() {
+                    ("(none)".to_string(), "(keine)".to_string())
+                } else {
+                    (order.join(", "), order.join(", "))
+                };
                 issues.push(Issue::file(
                     &r.file,
-                    format!(
-                        "level '{anchor}' (to place '{}' against) is not a level of the store or the import; the levels are: {}",
-                        r.level,
-                        if order.is_empty() { "(none)".to_string() } else { order.join(", ") }
+                    Text::new(
+                        format!(
+                            "level '{anchor}' (to place '{}' against) is not a level of the store or the import; the levels are: {levels}",
+                            r.level
+                        ),
+                        format!(
+                            "Ebene '{anchor}' (an der '{}' eingeordnet werden soll) ist keine Ebene des Speichers oder des Imports; die Ebenen sind: {levels_de}",
+                            r.level
+                        ),
                     ),
                 ));
                 order.push(r.level.clone());
@@ -129,19 +140,25 @@ pub fn place(
             .iter()
             .position(|l| size(l).is_some_and(|s| s < own))
             .unwrap_or(order.len());
-        let place = match (at.checked_sub(1).map(|i| &order[i]), order.get(at)) {
-            (Some(above), _) => format!("below '{above}'"),
-            (None, Some(below)) => format!("above '{below}'"),
-            (None, None) => String::new(),
+        let (place, place_de) = match (at.checked_sub(1).map(|i| &order[i]), order.get(at)) {
+            (Some(above), _) => (format!("below '{above}'"), format!("unter '{above}'")),
+            (None, Some(below)) => (format!("above '{below}'"), format!("über '{below}'")),
+            (None, None) => (String::new(), String::new()),
         };
-        notes.push(format!(
-            "level '{level}' is new: placed {place} by the size of its districts (median {own:.2} km²; {}); \
-             say --below LEVEL or --above LEVEL (or the manifest's levels) to place it otherwise",
-            order
-                .iter()
-                .filter_map(|l| size(l).map(|s| format!("{l} {s:.2} km²")))
-                .collect::<Vec<_>>()
-                .join(", ")
+        let sizes = order
+            .iter()
+            .filter_map(|l| size(l).map(|s| format!("{l} {s:.2} km²")))
+            .collect::<Vec<_>>()
+            .join(", ");
+        notes.push(Text::new(
+            format!(
+                "level '{level}' is new: placed {place} by the size of its districts (median {own:.2} km²; {sizes}); \
+                 say --below LEVEL or --above LEVEL (or the manifest's levels) to place it otherwise"
+            ),
+            format!(
+                "Ebene '{level}' ist neu: nach der Größe ihrer Bezirke {place_de} eingeordnet (Median {own:.2} km²; {sizes}); \
+                 geben Sie --below LEVEL oder --above LEVEL (oder die Ebenen des Manifests) an, um sie anders einzuordnen"
+            ),
         ));
         order.insert(at, level.to_string());
     }

@@ -100,8 +100,14 @@ impl Manifest {
     ///
     /// # Errors
     /// A message naming the file and the TOML problem.
-    pub fn read(path: &Path) -> Result<Self, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read: {e}"))?;
-        toml::from_str(&text).map_err(|e| format!("not a valid manifest: {e}"))
+    pub fn read(path: &Path) -> Result<Self, crate::model::Text> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| crate::text!("cannot read: {e}", "kann nicht gelesen werden: {e}"))?;
+        toml::from_str(&text).map_err(|e| {
+            crate::text!(
+                "not a valid manifest: {e}",
+                "ist kein gültiges Manifest: {e}"
+            )
+        })
     }
 }

@@ -166,7 +166,7 @@ pub struct Batch {
     /// The least match quality the registers' manifest entries ask for.
     pub min_quality: Option<crate::model::MatchQuality>,
     /// What the readers decided on their own (detected encoding, chosen sheet).
-    pub notes: Vec<String>,
+    pub notes: Vec<crate::model::Text>,
     /// The approval of a submission that this batch writes
     /// ([`crate::store::ChangeSet::decision`]).
     pub decision: Option<crate::store::web::Decision>,
@@ -190,8 +190,12 @@ pub fn read_paths(paths: &[PathBuf], options: &ImportOptions) -> Result<Batch, I
                     None => {
                         issues.push(Issue::file(
                             path,
-                            "cannot tell what this file holds; say it with --as \
-                             (partners, initiatives, projects, bodies, relations, contacts, districts)",
+                            crate::text!(
+                                "cannot tell what this file holds; say it with --as \
+                                 (partners, initiatives, projects, bodies, relations, contacts, districts)",
+                                "es ist nicht erkennbar, was diese Datei enthält; geben Sie es mit --as an \
+                                 (partners, initiatives, projects, bodies, relations, contacts, districts)"
+                            ),
                         ));
                         continue;
                     }
@@ -240,9 +244,15 @@ fn read_manifest(path: &std::path::Path, batch: &mut Batch, issues: &mut Vec<Iss
         match std::fs::read_to_string(&vpath) {
             Ok(text) => match Vocabulary::from_toml(&text) {
                 Ok(v) => batch.vocabulary = Some(v),
-                Err(e) => issues.push(Issue::file(&vpath, format!("not a vocabulary: {e}"))),
+                Err(e) => issues.push(Issue::file(
+                    &vpath,
+                    crate::text!("not a vocabulary: {e}", "ist kein Vokabular: {e}"),
+                )),
             },
-            Err(e) => issues.push(Issue::file(&vpath, format!("cannot read: {e}"))),
+            Err(e) => issues.push(Issue::file(
+                &vpath,
+                crate::text!("cannot read: {e}", "kann nicht gelesen werden: {e}"),
+            )),
         }
     }
     batch.levels.clone_from(&m.levels);
@@ -259,7 +269,7 @@ fn read_manifest(path: &std::path::Path, batch: &mut Batch, issues: &mut Vec<Iss
 type FeatureReader = fn(
     &manifest::FileEntry,
     &mut Vec<Issue>,
-    &mut Vec<String>,
+    &mut Vec<crate::model::Text>,
 ) -> Option<Vec<features::SourceFeature>>;
 
 /// Model fields a column mapping may name.
@@ -284,15 +294,19 @@ fn read_file(entry: &manifest::FileEntry, batch: &mut Batch, issues: &mut Vec<Is
         if entry.role != FileRole::Addresses {
             return issues.push(Issue::file(
                 &entry.path,
-                "min_quality is for address registers (as = \"addresses\")",
+                crate::text!(
+                    "min_quality is for address registers (as = \"addresses\")",
+                    "min_quality gilt nur für Adressregister (as = \"addresses\")"
+                ),
             ));
         }
         match batch.min_quality {
             Some(other) if other != q => {
                 return issues.push(Issue::file(
                     &entry.path,
-                    format!(
-                        "min_quality = \"{q}\", but another register of this import asks for \"{other}\"; give one"
+                    crate::text!(
+                        "min_quality = \"{q}\", but another register of this import asks for \"{other}\"; give one",
+                        "min_quality = \"{q}\", aber ein anderes Adressregister dieses Imports verlangt \"{other}\"; geben Sie nur einen Wert an"
                     ),
                 ));
             }
@@ -307,8 +321,9 @@ fn read_file(entry: &manifest::FileEntry, batch: &mut Batch, issues: &mut Vec<Is
     {
         return issues.push(Issue::file(
                 &entry.path,
-                format!(
+                crate::text!(
                     "'{field}' is not a field of an address register, so it cannot be mapped; the fields are: {}",
+                    "'{field}' ist kein Feld eines Adressregisters und kann daher nicht zugeordnet werden; die Felder sind: {}",
                     csv_addresses::FIELDS.join(", ")
                 ),
             ));
@@ -327,8 +342,9 @@ fn read_file(entry: &manifest::FileEntry, batch: &mut Batch, issues: &mut Vec<Is
             all.sort_unstable();
             return issues.push(Issue::file(
                 &entry.path,
-                format!(
+                crate::text!(
                     "'{field}' is not a field stadtatlas reads, so it cannot be mapped; the fields are: {}",
+                    "'{field}' ist kein Feld, das stadtatlas liest, und kann daher nicht zugeordnet werden; die Felder sind: {}",
                     all.join(", ")
                 ),
             ));
@@ -375,14 +391,20 @@ fn read_file(entry: &manifest::FileEntry, batch: &mut Batch, issues: &mut Vec<Is
         _ => {
             return issues.push(Issue::file(
                     &entry.path,
-                    format!("unsupported file type '.{ext}' (CSV, XLSX, XLS, ODS, GeoJSON, Esri JSON, Shapefile, GeoPackage, KML, KMZ and ZIP are read)"),
+                    crate::text!(
+                        "unsupported file type '.{ext}' (CSV, XLSX, XLS, ODS, GeoJSON, Esri JSON, Shapefile, GeoPackage, KML, KMZ and ZIP are read)",
+                        "der Dateityp '.{ext}' wird nicht unterstützt (gelesen werden CSV, XLSX, XLS, ODS, GeoJSON, Esri JSON, Shapefile, GeoPackage, KML, KMZ und ZIP)"
+                    ),
                 ));
         }
     };
     if matches!(entry.role, FileRole::Relations | FileRole::Contacts) {
         return issues.push(Issue::file(
             &entry.path,
-            "relations and contacts are read from CSV or spreadsheets",
+            crate::text!(
+                "relations and contacts are read from CSV or spreadsheets",
+                "Beziehungen und Kontakte werden aus CSV- oder Tabellenkalkulationsdateien gelesen"
+            ),
         ));
     }
     let Some(found) = reader(entry, issues, &mut batch.notes) else {
@@ -401,7 +423,10 @@ fn read_file(entry: &manifest::FileEntry, batch: &mut Batch, issues: &mut Vec<Is
             (Some(_), Some(_)) => {
                 return issues.push(Issue::file(
                     &entry.path,
-                    "give --below or --above, not both",
+                    crate::text!(
+                        "give --below or --above, not both",
+                        "geben Sie --below oder --above an, nicht beides"
+                    ),
                 ));
             }
             (Some(b), None) => Some(levels::Side::Below(b.clone())),

@@ -13,6 +13,7 @@
 
 use super::Issue;
 use crate::crs::{AreaOfUse, Crs};
+use crate::model::{Lang, Text};
 use geo::{Coord, MapCoords};
 use std::path::Path;
 
@@ -67,7 +68,7 @@ impl<'a> Placement<'a> {
     ///
     /// # Errors
     /// The transformation's message.
-    pub fn transform(&mut self, g: geo::Geometry<f64>) -> Result<geo::Geometry<f64>, String> {
+    pub fn transform(&mut self, g: geo::Geometry<f64>) -> Result<geo::Geometry<f64>, Text> {
         let (crs, area) = (self.crs, self.area);
         // try_map_coords wants a `Copy` closure: the first outside point
         // is kept in a Cell it borrows.
@@ -93,7 +94,7 @@ impl<'a> Placement<'a> {
         if self.first_outside.is_none() {
             self.first_outside = outside.get();
         }
-        result.map_err(|e| e.to_string())
+        result.map_err(|e| e.text())
     }
 
     /// After the whole file: `true` when every coordinate landed inside the
@@ -108,25 +109,54 @@ impl<'a> Placement<'a> {
     }
 }
 
-fn message(crs: &Crs, area: Option<AreaOfUse>, outside: Outside) -> String {
+/// An area of use in German (`5.87° O bis 15.04° O, 47.27° N bis 55.06° N`).
+fn area_de(area: &AreaOfUse) -> String {
+    let ew = |v: f64| format!("{}° {}", v.abs(), if v < 0.0 { 'W' } else { 'O' });
+    let ns = |v: f64| format!("{}° {}", v.abs(), if v < 0.0 { 'S' } else { 'N' });
+    format!(
+        "{} bis {}, {} bis {}",
+        ew(area.west),
+        ew(area.east),
+        ns(area.south),
+        ns(area.north)
+    )
+}
+
+fn message(crs: &Crs, area: Option<AreaOfUse>, outside: Outside) -> Text {
     let Outside { raw, landed } = outside;
-    let mut m = match (landed, area) {
-        (Some(_), _) if crs.is_wgs84() => format!(
+    let m = match (landed, area) {
+        (Some(_), _) if crs.is_wgs84() => crate::text!(
             "coordinates are not WGS84 lon/lat, as this file is read: the first is x {}, y {}, \
              which is no longitude and latitude.",
-            raw.x, raw.y
-        ),
-        (Some(w), Some(area)) => format!(
-            "coordinates read as {} land outside where that CRS is used ({area}): the first, \
-             x {}, y {}, lands at {:.5},{:.5} (lon,lat).",
-            crs.label(),
+            "die Koordinaten sind nicht WGS84 lon/lat, obwohl die Datei so gelesen wird: die erste ist x {}, y {}, \
+             das ist keine geographische Länge und Breite.",
             raw.x,
-            raw.y,
-            w.x,
-            w.y
+            raw.y
         ),
-        _ => format!(
+        (Some(w), Some(area)) => Text::new(
+            format!(
+                "coordinates read as {} land outside where that CRS is used ({area}): the first, \
+                 x {}, y {}, lands at {:.5},{:.5} (lon,lat).",
+                crs.label(),
+                raw.x,
+                raw.y,
+                w.x,
+                w.y
+            ),
+            format!(
+                "als {} gelesene Koordinaten liegen außerhalb des Gebiets, in dem dieses Koordinatenreferenzsystem verwendet wird ({}): \
+                 die erste, x {}, y {}, liegt bei {:.5},{:.5} (lon,lat).",
+                crs.label(),
+                area_de(&area),
+                raw.x,
+                raw.y,
+                w.x,
+                w.y
+            ),
+        ),
+        _ => crate::text!(
             "coordinates cannot be read as {}: the first, x {}, y {}, cannot be transformed to lon/lat.",
+            "die Koordinaten können nicht als {} gelesen werden: die erste, x {}, y {}, lässt sich nicht in lon/lat transformieren.",
             crs.label(),
             raw.x,
             raw.y
@@ -134,17 +164,38 @@ fn message(crs: &Crs, area: Option<AreaOfUse>, outside: Outside) -> String {
     };
     let causes = causes(crs, raw);
     if causes.is_empty() {
-        m.push_str(
-            " No other supported CRS (EPSG:4326, 25832, 25833, 3035, 3857, 31468), axis order \
-             or false easting puts it in Germany: check which CRS the file was exported in and \
-             give it with --crs, or fix the file's .prj or crs member.",
-        );
+        Text::new(
+            format!(
+                "{} No other supported CRS (EPSG:4326, 25832, 25833, 3035, 3857, 31468), axis order \
+                 or false easting puts it in Germany: check which CRS the file was exported in and \
+                 give it with --crs, or fix the file's .prj or crs member.",
+                m.en()
+            ),
+            format!(
+                "{} Kein anderes unterstütztes Koordinatenreferenzsystem (EPSG:4326, 25832, 25833, 3035, 3857, 31468), keine andere \
+                 Achsenreihenfolge und kein anderes False Easting bringt sie nach Deutschland: prüfen Sie, in welchem Koordinatenreferenzsystem \
+                 die Datei exportiert wurde, und geben Sie es mit --crs an, oder korrigieren Sie die .prj-Datei oder das \
+                 crs-Element der Datei.",
+                m.in_lang(Lang::De)
+            ),
+        )
     } else {
-        m.push_str(" Likely cause: ");
-        m.push_str(&causes.join("; or: "));
-        m.push('.');
+        let joined = |lang: Lang, or: &str| {
+            causes
+                .iter()
+                .map(|c| c.in_lang(lang))
+                .collect::<Vec<_>>()
+                .join(or)
+        };
+        Text::new(
+            format!("{} Likely cause: {}.", m.en(), joined(Lang::En, "; or: ")),
+            format!(
+                "{} Wahrscheinliche Ursache: {}.",
+                m.in_lang(Lang::De),
+                joined(Lang::De, "; oder: ")
+            ),
+        )
     }
-    m
 }
 
 /// Where `raw` lands read as EPSG `code`, if there, in Germany.
@@ -158,7 +209,7 @@ fn at(w: Coord<f64>) -> String {
 
 /// What, tried on the raw coordinate, puts it in Germany: each a sentence
 /// with the advice.
-fn causes(crs: &Crs, raw: Coord<f64>) -> Vec<String> {
+fn causes(crs: &Crs, raw: Coord<f64>) -> Vec<Text> {
     let epsg: Vec<Crs> = Crs::supported()
         .filter_map(|code| Crs::epsg(code).ok())
         .collect();
@@ -171,11 +222,15 @@ fn causes(crs: &Crs, raw: Coord<f64>) -> Vec<String> {
     }) {
         let x = raw.x - zone * 1e6;
         if let Some(w) = in_germany(utm, Coord { x, y: raw.y }) {
-            found.push(format!(
+            found.push(crate::text!(
                 "the eastings carry the UTM zone number {zone} in front ({} is easting {x} \
                  in zone {zone}); without it, as {}, it lands at {} in Germany: remove the \
                  prefix and import with --crs {}, or give a .prj with \
                  PARAMETER[\"False_Easting\",{zone}500000.0]",
+                "den Rechtswerten ist die UTM-Zonennummer {zone} vorangestellt ({} ist der Rechtswert {x} \
+                 in Zone {zone}); ohne sie liegt der Punkt als {} bei {} in Deutschland: entfernen Sie das \
+                 Präfix und importieren Sie mit --crs {}, oder geben Sie eine .prj mit \
+                 PARAMETER[\"False_Easting\",{zone}500000.0] an",
                 raw.x,
                 utm.label(),
                 at(w),
@@ -193,10 +248,13 @@ fn causes(crs: &Crs, raw: Coord<f64>) -> Vec<String> {
             if shifted.x > 0.0
                 && let Some(w) = in_germany(crs, shifted)
             {
-                found.push(format!(
+                found.push(crate::text!(
                     "the eastings were written with a false easting of {other}, not the {fe} of \
                      {}; with {} subtracted it lands at {} in Germany: fix the .prj \
                      (PARAMETER[\"False_Easting\",{other:.1}]) or subtract {} from the eastings",
+                    "die Rechtswerte wurden mit einem False Easting von {other} geschrieben, nicht mit dem {fe} von \
+                     {}; mit {} abgezogen liegt der Punkt bei {} in Deutschland: korrigieren Sie die .prj \
+                     (PARAMETER[\"False_Easting\",{other:.1}]) oder ziehen Sie {} von den Rechtswerten ab",
                     crs.label(),
                     other - fe,
                     at(w),
@@ -209,9 +267,11 @@ fn causes(crs: &Crs, raw: Coord<f64>) -> Vec<String> {
     // Another supported CRS, as written and with the axes swapped.
     for other in epsg.iter().filter(|c| c.code() != crs.code()) {
         if let Some(w) = in_germany(other, raw) {
-            found.push(format!(
+            found.push(crate::text!(
                 "the file is in {0}: as {0} it lands at {1} in Germany; import with --crs {0} \
                  (or fix the file's .prj or crs member)",
+                "die Datei ist in {0}: als {0} liegt der Punkt bei {1} in Deutschland; importieren Sie mit --crs {0} \
+                 (oder korrigieren Sie die .prj-Datei oder das crs-Element der Datei)",
                 other.label(),
                 at(w)
             ));
@@ -220,16 +280,27 @@ fn causes(crs: &Crs, raw: Coord<f64>) -> Vec<String> {
     let swapped = Coord { x: raw.y, y: raw.x };
     for other in std::iter::once(crs).chain(epsg.iter().filter(|c| c.code() != crs.code())) {
         if let Some(w) = in_germany(other, swapped) {
-            found.push(format!(
-                "x and y are swapped: read as y, x in {} it lands at {} in Germany; swap \
-                 them (x is the easting or longitude){}",
-                other.label(),
-                at(w),
-                if other.code() != crs.code() || crs.code().is_none() {
-                    format!(" and import with --crs {}", other.label())
-                } else {
-                    String::new()
-                }
+            let (also, also_de) = if other.code() != crs.code() || crs.code().is_none() {
+                (
+                    format!(" and import with --crs {}", other.label()),
+                    format!(" und importieren Sie mit --crs {}", other.label()),
+                )
+            } else {
+                (String::new(), String::new())
+            };
+            found.push(Text::new(
+                format!(
+                    "x and y are swapped: read as y, x in {} it lands at {} in Germany; swap \
+                     them (x is the easting or longitude){also}",
+                    other.label(),
+                    at(w)
+                ),
+                format!(
+                    "x und y sind vertauscht: als y, x in {} gelesen liegt der Punkt bei {} in Deutschland; \
+                     vertauschen Sie sie (x ist der Rechtswert oder die Länge){also_de}",
+                    other.label(),
+                    at(w)
+                ),
             ));
             break;
         }
@@ -247,6 +318,10 @@ mod tests {
     const Y: f64 = 5708210.708;
 
     fn refused(crs: &Crs, raw: Coord<f64>) -> String {
+        refused_text(crs, raw).en().to_string()
+    }
+
+    fn refused_text(crs: &Crs, raw: Coord<f64>) -> Text {
         let mut p = Placement::new(crs);
         let _ = p.transform(geo::Geometry::Point(raw.into()));
         let mut issues = Vec::new();
@@ -280,6 +355,15 @@ mod tests {
             "{m}"
         );
         assert!(m.contains("subtract 2000000"), "{m}");
+        let t = refused_text(&Crs::epsg(25832).unwrap(), Coord { x: X + 2e6, y: Y });
+        let de = t.in_lang(Lang::De);
+        assert!(
+            de.contains(
+                "False Easting von 2500000 geschrieben, nicht mit dem 500000 von EPSG:25832"
+            ),
+            "{de}"
+        );
+        assert!(de.contains("Wahrscheinliche Ursache: "), "{de}");
     }
 
     #[test]
@@ -302,5 +386,11 @@ mod tests {
     fn nothing_found_says_so() {
         let m = refused(&Crs::epsg(25832).unwrap(), Coord { x: -9e9, y: 1.0 });
         assert!(m.contains("No other supported CRS"), "{m}");
+        let t = refused_text(&Crs::epsg(25832).unwrap(), Coord { x: -9e9, y: 1.0 });
+        assert!(
+            t.in_lang(Lang::De)
+                .contains("Kein anderes unterstütztes Koordinatenreferenzsystem"),
+            "{t:?}"
+        );
     }
 }

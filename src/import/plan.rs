@@ -3,7 +3,7 @@
 use super::{Batch, ImportError, Issue, Origin};
 use crate::districts::{Assignment, DistrictMap, DistrictRef};
 use crate::model::names::fold;
-use crate::model::{Contact, District, Entity, Level, Relation, Vocabulary};
+use crate::model::{Contact, District, Entity, Lang, Level, Relation, Text, Vocabulary};
 use crate::store::{AssignmentRow, Assignments, ChangeSet, Snapshot};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -34,7 +34,7 @@ pub struct ImportSummary {
     /// Ids of new or changed entities.
     pub changed_ids: Vec<String>,
     /// Things worth a look that do not stop the import (unknown vocabulary ids).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Text>,
 }
 
 /// A checked import, ready to apply.
@@ -87,22 +87,26 @@ fn merge_by_id_at<'a, T>(
 /// An issue for every record whose id an earlier record of the batch has.
 /// `merged_at[k]` is where record `k` landed in a merge ([`merge_by_id_at`]
 /// of `merged_len` records), which puts the records of one id in one place.
+/// `what` names the records' id in English (`district`, followed by `id`)
+/// and in German (`Bezirkskennung`).
 fn duplicates<T>(
     records: &[(T, Origin)],
     merged_at: &[usize],
     merged_len: usize,
     id: impl Fn(&T) -> &str,
-    what: &str,
+    what: (&str, &str),
     issues: &mut Vec<Issue>,
 ) {
+    let (what, what_de) = what;
     let mut first: Vec<Option<&Origin>> = vec![None; merged_len];
     for ((record, origin), &i) in records.iter().zip(merged_at) {
         match first[i] {
             Some(earlier) => issues.push(Issue::line(
                 &origin.file,
                 origin.line,
-                format!(
+                crate::text!(
                     "{what} id '{}' is already used at {}:{}",
+                    "{what_de} '{}' ist bereits in {}:{} vergeben",
                     id(record),
                     earlier.file.display(),
                     earlier.line
@@ -131,17 +135,21 @@ impl<'a> EntityLookup<'a> {
         }
     }
 
-    fn find(&self, reference: &str) -> Result<String, String> {
+    fn find(&self, reference: &str) -> Result<String, Text> {
         if self.ids.contains(reference) {
             return Ok(reference.to_string());
         }
         match self.by_name.get(&fold(reference)).map(Vec::as_slice) {
             Some([one]) => Ok(one.to_string()),
-            Some(many) if !many.is_empty() => Err(format!(
+            Some(many) if !many.is_empty() => Err(crate::text!(
                 "\"{reference}\" names several entities ({}); use the id",
+                "\"{reference}\" ist der Name mehrerer Einträge ({}); verwenden Sie die Kennung",
                 many.join(", ")
             )),
-            _ => Err(format!("no entity has the id or name \"{reference}\"")),
+            _ => Err(crate::text!(
+                "no entity has the id or name \"{reference}\"",
+                "kein Eintrag hat die Kennung oder den Namen \"{reference}\""
+            )),
         }
     }
 }
@@ -177,7 +185,7 @@ pub fn prepare(
         &districts_at,
         districts.len(),
         |d: &District| &d.id,
-        "district",
+        ("district", "Bezirkskennung"),
         &mut issues,
     );
     let levels: Vec<Level> = if touched {
@@ -227,7 +235,7 @@ pub fn prepare(
         &merged_at,
         entities.len(),
         |e: &Entity| &e.id,
-        "entity",
+        ("entity", "Eintragskennung"),
         &mut issues,
     );
     // Every entity placed once, at every level: for the stored assignment
@@ -238,12 +246,7 @@ pub fn prepare(
         let outside = has_levels && assignments[i][0].contains(&DistrictRef::Outside);
         for name in &e.district_names {
             if let Err(err) = map.resolve(name, None) {
-                issues.push(Issue::at(
-                    &origin.file,
-                    origin.line,
-                    "district",
-                    err.to_string(),
-                ));
+                issues.push(Issue::at(&origin.file, origin.line, "district", err.text()));
             }
         }
         if let Some(message) = e
@@ -271,12 +274,21 @@ pub fn prepare(
             }
             for name in &e.district_names {
                 if let Err(err) = map.resolve(name, None) {
+                    let err = err.text();
+                    let (kind, id) = (e.kind.as_str(), &e.id);
                     issues.push(Issue::file(
                         &file,
-                        format!(
-                            "the stored {} '{}' is located by the district name \"{name}\", which this import leaves unresolved ({err}); \
-                             keep a district of that name or alias (map an aliases column), or re-import the record with another district",
-                            e.kind.as_str(), e.id
+                        Text::new(
+                            format!(
+                                "the stored {kind} '{id}' is located by the district name \"{name}\", which this import leaves unresolved ({}); \
+                                 keep a district of that name or alias (map an aliases column), or re-import the record with another district",
+                                err.en()
+                            ),
+                            format!(
+                                "der gespeicherte Eintrag '{id}' ({kind}) wird über den Bezirksnamen \"{name}\" verortet, den dieser Import nicht mehr auflöst ({}); \
+                                 behalten Sie einen Bezirk dieses Namens oder Alias (ordnen Sie eine Alias-Spalte zu) oder importieren Sie den Eintrag mit einem anderen Bezirk neu",
+                                err.in_lang(Lang::De)
+                            ),
                         ),
                     ));
                 }
@@ -297,7 +309,11 @@ pub fn prepare(
                 &r.origin.file,
                 r.origin.line,
                 &r.origin.column,
-                format!("\"{}\" would be related to itself", r.from),
+                crate::text!(
+                    "\"{}\" would be related to itself",
+                    "\"{}\" stünde in Beziehung zu sich selbst",
+                    r.from
+                ),
             )),
             (Ok(from), Ok(to)) => relations.push(Relation {
                 from,
@@ -466,7 +482,7 @@ impl Prepared {
     /// fields of action or categories the vocabulary does not know. Needs the
     /// snapshot [`prepare`] was given. It takes seconds on a million records,
     /// so a caller may run it while the changes are written.
-    pub fn advice(&self, snapshot: &Snapshot) -> Vec<String> {
+    pub fn advice(&self, snapshot: &Snapshot) -> Vec<Text> {
         // The store as it will be, rebuilt from the places `prepare` found
         // (an unchanged entity is the stored one): no second merge by id.
         let mut entities: Vec<&Entity> = snapshot.entities.iter().collect();
@@ -486,26 +502,43 @@ impl Prepared {
             crate::quality::SHOWN_PAIRS,
         );
         if left_out > 0 {
-            warnings.push(format!(
+            warnings.push(crate::text!(
                 "{} likely duplicate pairs; the {} most alike are listed, {left_out} more are not \
                  (`stadtatlas check` lists the same way)",
+                "{} Paare möglicher Doppeleinträge; die {} ähnlichsten sind aufgeführt, {left_out} weitere nicht \
+                 (`stadtatlas check` führt sie ebenso auf)",
                 pairs.len() + left_out,
                 pairs.len()
             ));
         }
         for d in pairs {
-            warnings.push(format!(
-                "likely duplicate: '{}' ({}) and '{}' ({}) — {}; ids decide identity, both are kept",
-                entities[d.a].name,
-                entities[d.a].id,
-                entities[d.b].name,
-                entities[d.b].id,
-                match d.reason {
-                    crate::quality::DuplicateReason::NearAndSimilar { distance_m, .. } =>
-                        format!("{distance_m:.0} m apart with similar names"),
-                    crate::quality::DuplicateReason::SameWebsite { website } =>
-                        format!("same website {website}"),
+            let why = match d.reason {
+                crate::quality::DuplicateReason::NearAndSimilar { distance_m, .. } => crate::text!(
+                    "{distance_m:.0} m apart with similar names",
+                    "{distance_m:.0} m voneinander entfernt, mit ähnlichen Namen"
+                ),
+                crate::quality::DuplicateReason::SameWebsite { website } => {
+                    crate::text!("same website {website}", "gleiche Website {website}")
                 }
+            };
+            let (a, b) = (entities[d.a], entities[d.b]);
+            warnings.push(Text::new(
+                format!(
+                    "likely duplicate: '{}' ({}) and '{}' ({}) — {}; ids decide identity, both are kept",
+                    a.name,
+                    a.id,
+                    b.name,
+                    b.id,
+                    why.en()
+                ),
+                format!(
+                    "möglicher Doppeleintrag: '{}' ({}) und '{}' ({}) — {}; die Kennung entscheidet über die Identität, beide bleiben erhalten",
+                    a.name,
+                    a.id,
+                    b.name,
+                    b.id,
+                    why.in_lang(Lang::De)
+                ),
             ));
         }
         warnings.extend(vocabulary_warnings(
@@ -518,11 +551,12 @@ impl Prepared {
 
 /// For a point outside every district: a hint when its swapped coordinates
 /// would lie in one (almost surely lat and lon were exchanged).
-fn swapped_hint(map: &DistrictMap, p: crate::model::LonLat) -> Option<String> {
+fn swapped_hint(map: &DistrictMap, p: crate::model::LonLat) -> Option<Text> {
     let swapped = crate::model::LonLat::new(p.lat(), p.lon()).ok()?;
     let d = map.locate(swapped.point(), 0)?;
-    Some(format!(
+    Some(crate::text!(
         "{},{} (lon,lat) lies outside every district, but {},{} would lie in {}: are lat and lon swapped?",
+        "{},{} (lon,lat) liegt außerhalb aller Bezirke, {},{} läge aber in {}: sind lat und lon vertauscht?",
         p.lon(),
         p.lat(),
         swapped.lon(),
@@ -587,13 +621,18 @@ fn assignment_rows(
 fn vocabulary_warnings<'a>(
     entities: impl Iterator<Item = &'a Entity>,
     vocabulary: &Vocabulary,
-) -> Vec<String> {
-    let mut unknown: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+) -> Vec<Text> {
+    // What is unknown, in English (the order of the warnings) and as the
+    // German beginning of its warning.
+    let mut unknown: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
     for e in entities {
         for f in &e.fields {
             if vocabulary.field(f).is_none() {
                 unknown
-                    .entry(format!("field of action '{f}'"))
+                    .entry((
+                        format!("field of action '{f}'"),
+                        format!("unbekanntes Handlungsfeld '{f}'"),
+                    ))
                     .or_default()
                     .insert(e.id.clone());
             }
@@ -602,23 +641,34 @@ fn vocabulary_warnings<'a>(
             && vocabulary.category(c).is_none()
         {
             unknown
-                .entry(format!("category '{c}'"))
+                .entry((
+                    format!("category '{c}'"),
+                    format!("unbekannte Kategorie '{c}'"),
+                ))
                 .or_default()
                 .insert(e.id.clone());
         }
     }
     unknown
         .into_iter()
-        .map(|(what, ids)| {
+        .map(|((what, what_de), ids)| {
             const SHOWN: usize = 10;
             let count = ids.len();
-            let mut list: Vec<String> = ids.into_iter().take(SHOWN).collect();
+            let list: Vec<String> = ids.into_iter().take(SHOWN).collect();
+            let (mut list, mut list_de) = (list.clone(), list);
             if count > SHOWN {
                 list.push(format!("… ({count} in all)"));
+                list_de.push(format!("… ({count} insgesamt)"));
             }
-            format!(
-                "unknown {what} (not in the vocabulary), used by: {}",
-                list.join(", ")
+            Text::new(
+                format!(
+                    "unknown {what} (not in the vocabulary), used by: {}",
+                    list.join(", ")
+                ),
+                format!(
+                    "{what_de} (nicht im Vokabular), verwendet von: {}",
+                    list_de.join(", ")
+                ),
             )
         })
         .collect()

@@ -60,14 +60,20 @@ pub fn check(batch: &Batch, stored: &[District], issues: &mut Vec<Issue>) {
             .projected
             .iter()
             .find(|(f, _)| f == file)
-            .map_or_else(String::new, |(_, crs)| format!(" (read as {crs})"));
+            .map(|(_, crs)| crs);
+        let read_as_en = read_as.map_or_else(String::new, |crs| format!(" (read as {crs})"));
+        let read_as_de = read_as.map_or_else(String::new, |crs| format!(" (gelesen als {crs})"));
         issues.push(Issue::file(
             file,
-            format!(
-                "{} of {} features lie more than {REACH_KM:.0} km from the store's districts{read_as}; \
+            crate::text!(
+                "{} of {} features lie more than {REACH_KM:.0} km from the store's districts{read_as_en}; \
                  the first at {x:.5},{y:.5} (lon,lat), {km:.0} km away. Most likely the CRS is wrong \
                  (another UTM zone, a false easting of 2,500,000 or a zone prefix in the easting, swapped x/y): \
                  check --crs and the .prj. If the data really lies elsewhere, it belongs in another store (--store)",
+                "{} von {} Objekten liegen mehr als {REACH_KM:.0} km von den Bezirken des Speichers entfernt{read_as_de}; \
+                 das erste bei {x:.5},{y:.5} (lon,lat), {km:.0} km entfernt. Wahrscheinlich ist das Koordinatenreferenzsystem falsch \
+                 (eine andere UTM-Zone, ein False Easting von 2.500.000 oder eine Zonenkennung im Rechtswert, vertauschte x/y): \
+                 prüfen Sie --crs und die .prj-Datei. Liegen die Daten wirklich anderswo, gehören sie in einen anderen Speicher (--store)",
                 far.len(),
                 points.len()
             ),

@@ -10,6 +10,7 @@ use super::features::SourceFeature;
 use super::manifest::FileEntry;
 use super::placement::Placement;
 use crate::crs::Crs;
+use crate::model::{Lang, Text};
 use serde_json::{Map, Value};
 use shapefile::dbase::{self, FieldValue};
 
@@ -42,8 +43,8 @@ fn number(f: f64) -> Value {
 
 fn dbf_encoding(
     entry: &FileEntry,
-    notes: &mut Vec<String>,
-) -> Result<Option<&'static encoding_rs::Encoding>, String> {
+    notes: &mut Vec<Text>,
+) -> Result<Option<&'static encoding_rs::Encoding>, Text> {
     if let Some(name) = &entry.encoding {
         return super::sources::encoding(name).map(Some);
     }
@@ -53,13 +54,23 @@ fn dbf_encoding(
         let label = match label {
             "1252" | "ANSI 1252" => "windows-1252",
             l if l.chars().all(|c| c.is_ascii_digit()) => {
-                return Err(format!("{}: code page {l} is not supported", cpg.display()));
+                return Err(crate::text!(
+                    "{}: code page {l} is not supported",
+                    "{}: Codepage {l} wird nicht unterstützt",
+                    cpg.display()
+                ));
             }
             l => l,
         };
         return encoding_rs::Encoding::for_label(label.as_bytes())
             .map(Some)
-            .ok_or_else(|| format!("{}: unknown encoding \"{label}\"", cpg.display()));
+            .ok_or_else(|| {
+                crate::text!(
+                    "{}: unknown encoding \"{label}\"",
+                    "{}: unbekannte Kodierung \"{label}\"",
+                    cpg.display()
+                )
+            });
     }
     // No .cpg: the language driver byte (offset 29 of the .dbf header).
     let ldid = std::fs::read(entry.path.with_extension("dbf"))
@@ -68,8 +79,9 @@ fn dbf_encoding(
         .unwrap_or(0);
     match ldid {
         0 => {
-            notes.push(format!(
+            notes.push(crate::text!(
                 "{}: no .cpg and no language driver in the .dbf; text read as Windows-1252 (say --encoding utf-8 if it is UTF-8)",
+                "{}: keine .cpg und kein Language-Driver in der .dbf; Text als Windows-1252 gelesen (geben Sie --encoding utf-8 an, wenn er UTF-8 ist)",
                 entry.path.display()
             ));
             Ok(Some(encoding_rs::WINDOWS_1252))
@@ -87,10 +99,10 @@ fn dbf_encoding(
 pub fn read(
     entry: &FileEntry,
     issues: &mut Vec<Issue>,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Text>,
 ) -> Option<Vec<SourceFeature>> {
     let path = &entry.path;
-    let fail = |issues: &mut Vec<Issue>, m: String| {
+    let fail = |issues: &mut Vec<Issue>, m: Text| {
         issues.push(Issue::file(path, m));
         None
     };
@@ -101,8 +113,9 @@ pub fn read(
         (Some(name), _) => Crs::parse(name),
         (None, Ok(wkt)) => {
             if let Some(vertical) = Crs::vertical_part_of_wkt(&wkt) {
-                notes.push(format!(
+                notes.push(crate::text!(
                     "{}: the .prj's height system \"{vertical}\" is ignored (heights are not imported)",
+                    "{}: das Höhensystem \"{vertical}\" der .prj wird ignoriert (Höhen werden nicht importiert)",
                     path.display()
                 ));
             }
@@ -113,9 +126,19 @@ pub fn read(
     let crs = match crs {
         Ok(c) => c,
         Err(e) => {
+            let e = e.text();
             return fail(
                 issues,
-                format!("its .prj cannot be used: {e}; give the CRS with --crs"),
+                Text::new(
+                    format!(
+                        "its .prj cannot be used: {}; give the CRS with --crs",
+                        e.en()
+                    ),
+                    format!(
+                        "die .prj kann nicht verwendet werden: {}; geben Sie das Koordinatenreferenzsystem mit --crs an",
+                        e.in_lang(Lang::De)
+                    ),
+                ),
             );
         }
     };
@@ -125,7 +148,15 @@ pub fn read(
     };
     let shapes = match shapefile::ShapeReader::from_path(path) {
         Ok(r) => r,
-        Err(e) => return fail(issues, format!("cannot read the .shp: {e}")),
+        Err(e) => {
+            return fail(
+                issues,
+                crate::text!(
+                    "cannot read the .shp: {e}",
+                    "die .shp kann nicht gelesen werden: {e}"
+                ),
+            );
+        }
     };
     let builder = match encoding {
         Some(enc) => {
@@ -135,28 +166,51 @@ pub fn read(
     };
     let records = match builder.open(path.with_extension("dbf")) {
         Ok(r) => r,
-        Err(e) => return fail(issues, format!("cannot read the .dbf: {e}")),
+        Err(e) => {
+            return fail(
+                issues,
+                crate::text!(
+                    "cannot read the .dbf: {e}",
+                    "die .dbf kann nicht gelesen werden: {e}"
+                ),
+            );
+        }
     };
+    // The .dbf's own column order: a record is a hash map, whose order
+    // would change from run to run (in messages, in the extra columns).
+    let columns: Vec<String> = records
+        .fields()
+        .iter()
+        .map(|f| f.name().to_string())
+        .collect();
     let mut reader = shapefile::Reader::new(shapes, records);
     let mut placement = Placement::new(&crs);
     let mut out = Vec::new();
     for (i, item) in reader.iter_shapes_and_records().enumerate() {
-        let (shape, record) = match item {
+        let (shape, mut record) = match item {
             Ok(x) => x,
             // A broken record may leave the reader where it was, so the
             // iterator would fail forever (found by the shapefile fuzz target):
             // report the first failure and stop.
             Err(e) => {
-                issues.push(Issue::feature(path, i + 1, format!("cannot be read: {e}")));
+                issues.push(Issue::feature(
+                    path,
+                    i + 1,
+                    crate::text!("cannot be read: {e}", "kann nicht gelesen werden: {e}"),
+                ));
                 break;
             }
         };
-        let props: Map<String, Value> = record.into_iter().map(|(k, v)| (k, value(v))).collect();
+        let mut props: Map<String, Value> = columns
+            .iter()
+            .filter_map(|c| Some((c.clone(), value(record.remove(c)?))))
+            .collect();
+        props.extend(record.into_iter().map(|(k, v)| (k, value(v))));
         let geometry = match shape {
             shapefile::Shape::NullShape => None,
             shape => Some(
                 geo::Geometry::<f64>::try_from(shape)
-                    .map_err(|e| format!("{e:?}"))
+                    .map_err(|e| crate::text!("{e:?}", "{e:?}"))
                     .and_then(|g| placement.transform(g)),
             ),
         };

@@ -4,6 +4,7 @@
 
 use super::Issue;
 use super::manifest::FileEntry;
+use crate::model::Text;
 use calamine::{Data, Reader};
 use csv::StringRecord;
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
@@ -34,8 +35,9 @@ pub fn check_size(path: &Path) -> Result<(), Issue> {
     match std::fs::metadata(path) {
         Ok(m) if m.len() > MAX_FILE_BYTES => Err(Issue::file(
             path,
-            format!(
+            crate::text!(
                 "is {} MiB; files over {} MiB are not read (split it)",
+                "ist {} MiB groß; Dateien über {} MiB werden nicht gelesen (teilen Sie sie auf)",
                 m.len() >> 20,
                 MAX_FILE_BYTES >> 20
             ),
@@ -52,7 +54,7 @@ pub const SPREADSHEETS: &[&str] = &["xlsx", "xlsm", "xls", "ods"];
 ///
 /// # Errors
 /// An [`Issue`] naming the file (and line) when it cannot be read.
-pub fn read(entry: &FileEntry, notes: &mut Vec<String>) -> Result<RawTable, Issue> {
+pub fn read(entry: &FileEntry, notes: &mut Vec<Text>) -> Result<RawTable, Issue> {
     let ext = entry
         .path
         .extension()
@@ -70,15 +72,16 @@ pub fn read(entry: &FileEntry, notes: &mut Vec<String>) -> Result<RawTable, Issu
 ///
 /// # Errors
 /// A message listing the accepted names.
-pub fn encoding(name: &str) -> Result<&'static Encoding, String> {
+pub fn encoding(name: &str) -> Result<&'static Encoding, Text> {
     match name.trim().to_lowercase().replace('_', "-").as_str() {
         "utf-8" | "utf8" => Ok(UTF_8),
         // ISO-8859-1 as browsers and Excel read it is Windows-1252.
         "windows-1252" | "cp1252" | "latin1" | "latin-1" | "iso-8859-1" | "ansi" => {
             Ok(WINDOWS_1252)
         }
-        other => Err(format!(
-            "\"{other}\" is not a supported encoding (utf-8, windows-1252)"
+        other => Err(crate::text!(
+            "\"{other}\" is not a supported encoding (utf-8, windows-1252)",
+            "\"{other}\" ist keine unterstützte Kodierung (utf-8, windows-1252)"
         )),
     }
 }
@@ -87,7 +90,7 @@ pub fn encoding(name: &str) -> Result<&'static Encoding, String> {
 fn decode<'a>(
     entry: &FileEntry,
     bytes: &'a [u8],
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Text>,
 ) -> Result<Cow<'a, str>, Issue> {
     let path = &entry.path;
     let declared = match &entry.encoding {
@@ -105,8 +108,9 @@ fn decode<'a>(
             Issue::line(
                 path,
                 line,
-                format!(
+                crate::text!(
                     "not UTF-8 (byte {} is invalid), although declared UTF-8",
+                    "nicht UTF-8 (Byte {} ist ungültig), obwohl als UTF-8 angegeben",
                     e.valid_up_to()
                 ),
             )
@@ -115,8 +119,10 @@ fn decode<'a>(
             Ok(text) => Ok(Cow::Borrowed(text)),
             Err(_) => {
                 // Not UTF-8: German Excel and older systems write Windows-1252.
-                notes.push(format!(
+                notes.push(crate::text!(
                     "{}: not UTF-8, read as Windows-1252 (say --encoding utf-8 to refuse instead)",
+                    "{}: nicht UTF-8, als Windows-1252 gelesen (mit --encoding utf-8 wird die Datei \
+                     stattdessen abgelehnt)",
                     path.display()
                 ));
                 Ok(WINDOWS_1252.decode_without_bom_handling(bytes).0)
@@ -144,8 +150,12 @@ fn csv_issue(path: &Path, text: &str, e: &csv::Error) -> Issue {
     let message = match e.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
-        } => format!("the row has {len} cells, the header {expected_len}"),
-        _ => e.to_string(),
+        } => crate::text!(
+            "the row has {len} cells, the header {expected_len}",
+            "die Zeile hat {len} Zellen, die Kopfzeile {expected_len}"
+        ),
+        // The csv reader's own message, as it gives it.
+        _ => crate::text!("{e}", "{e}"),
     };
     match e.position() {
         Some(p) => Issue::line(path, line_of(text.as_bytes(), p), message),
@@ -153,10 +163,15 @@ fn csv_issue(path: &Path, text: &str, e: &csv::Error) -> Issue {
     }
 }
 
-fn csv_file(entry: &FileEntry, notes: &mut Vec<String>) -> Result<RawTable, Issue> {
+fn csv_file(entry: &FileEntry, notes: &mut Vec<Text>) -> Result<RawTable, Issue> {
     let path = &entry.path;
     check_size(path)?;
-    let bytes = std::fs::read(path).map_err(|e| Issue::file(path, format!("cannot read: {e}")))?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        Issue::file(
+            path,
+            crate::text!("cannot read: {e}", "kann nicht gelesen werden: {e}"),
+        )
+    })?;
     let text = decode(entry, &bytes, notes)?;
     let (headers, rows) = csv_text(&text).map_err(|e| csv_issue(path, &text, &e))?;
     Ok(RawTable {
@@ -323,10 +338,17 @@ fn cell_text(cell: &Data) -> String {
     }
 }
 
-fn spreadsheet(entry: &FileEntry, notes: &mut Vec<String>) -> Result<RawTable, Issue> {
+fn spreadsheet(entry: &FileEntry, notes: &mut Vec<Text>) -> Result<RawTable, Issue> {
     let path = &entry.path;
-    let mut book = calamine::open_workbook_auto(path)
-        .map_err(|e| Issue::file(path, format!("cannot read the spreadsheet: {e}")))?;
+    let mut book = calamine::open_workbook_auto(path).map_err(|e| {
+        Issue::file(
+            path,
+            crate::text!(
+                "cannot read the spreadsheet: {e}",
+                "die Tabellenkalkulationsdatei kann nicht gelesen werden: {e}"
+            ),
+        )
+    })?;
     let names = book.sheet_names();
     let name = match &entry.sheet {
         Some(wanted) => names
@@ -336,20 +358,25 @@ fn spreadsheet(entry: &FileEntry, notes: &mut Vec<String>) -> Result<RawTable, I
             .ok_or_else(|| {
                 Issue::file(
                     path,
-                    format!(
+                    crate::text!(
                         "has no sheet \"{wanted}\"; its sheets are: {}",
+                        "hat kein Tabellenblatt \"{wanted}\"; ihre Tabellenblätter sind: {}",
                         names.join(", ")
                     ),
                 )
             })?,
         None => {
-            let first = names
-                .first()
-                .cloned()
-                .ok_or_else(|| Issue::file(path, "has no sheets"))?;
+            let first = names.first().cloned().ok_or_else(|| {
+                Issue::file(
+                    path,
+                    crate::text!("has no sheets", "hat keine Tabellenblätter"),
+                )
+            })?;
             if names.len() > 1 {
-                notes.push(format!(
-                    "{}: read the first sheet \"{first}\" of {} (choose one with --sheet)",
+                notes.push(crate::text!(
+                    "{0}: read the first sheet \"{first}\" of {1} (choose one with --sheet)",
+                    "{0}: erstes Tabellenblatt \"{first}\" von {1} gelesen (wählen Sie eines mit \
+                     --sheet)",
                     path.display(),
                     names.len()
                 ));
@@ -357,9 +384,15 @@ fn spreadsheet(entry: &FileEntry, notes: &mut Vec<String>) -> Result<RawTable, I
             first
         }
     };
-    let range = book
-        .worksheet_range(&name)
-        .map_err(|e| Issue::file(path, format!("cannot read sheet \"{name}\": {e}")))?;
+    let range = book.worksheet_range(&name).map_err(|e| {
+        Issue::file(
+            path,
+            crate::text!(
+                "cannot read sheet \"{name}\": {e}",
+                "Tabellenblatt \"{name}\" kann nicht gelesen werden: {e}"
+            ),
+        )
+    })?;
     // Row numbers as the spreadsheet shows them (1-based, from the sheet's top).
     let first_row = range.start().map_or(0, |(r, _)| r as u64);
     let mut rows = range.rows().enumerate().map(|(i, r)| {
@@ -369,7 +402,13 @@ fn spreadsheet(entry: &FileEntry, notes: &mut Vec<String>) -> Result<RawTable, I
         )
     });
     let Some((_, headers)) = rows.next() else {
-        return Err(Issue::file(path, format!("sheet \"{name}\" is empty")));
+        return Err(Issue::file(
+            path,
+            crate::text!(
+                "sheet \"{name}\" is empty",
+                "Tabellenblatt \"{name}\" ist leer"
+            ),
+        ));
     };
     let rows = rows
         .filter(|(_, cells)| cells.iter().any(|c| !c.is_empty()))

@@ -1,6 +1,6 @@
 //! Cell values: numbers with a decimal comma, lists, dates, coordinates.
 
-use crate::model::LonLat;
+use crate::model::{LonLat, Text};
 
 /// Parses a number; accepts a decimal comma (`51,48`).
 pub fn number(cell: &str) -> Option<f64> {
@@ -55,14 +55,23 @@ pub fn period_bound(cell: &str) -> Option<String> {
 }
 
 /// Validates a coordinate pair, with a hint when it looks swapped.
-pub fn lon_lat(lon: f64, lat: f64) -> Result<LonLat, String> {
+pub fn lon_lat(lon: f64, lat: f64) -> Result<LonLat, Text> {
     LonLat::new(lon, lat).map_err(|e| {
+        let e = e.text();
+        let (en, de) = (e.en(), e.in_lang(crate::model::Lang::De));
         if LonLat::new(lat, lon).is_ok() {
-            format!("{e} (are lat and lon swapped?)")
+            crate::text!(
+                "{en} (are lat and lon swapped?)",
+                "{de} (sind lat und lon vertauscht?)"
+            )
         } else if lon.abs() > 1000.0 || lat.abs() > 1000.0 {
-            format!("{e} (these look like projected metres; give the CRS, e.g. --crs EPSG:25832)")
+            crate::text!(
+                "{en} (these look like projected metres; give the CRS, e.g. --crs EPSG:25832)",
+                "{de} (das sieht nach projizierten Metern aus; geben Sie das Koordinatenreferenzsystem an, z. B. \
+                 --crs EPSG:25832)"
+            )
         } else {
-            e.to_string()
+            e
         }
     })
 }
@@ -95,6 +104,14 @@ mod tests {
 
     #[test]
     fn swapped_coordinates_get_a_hint() {
-        assert!(lon_lat(11.9, 95.0).unwrap_err().contains("swapped"));
+        let e = lon_lat(11.9, 95.0).unwrap_err();
+        assert_eq!(
+            e.en(),
+            "latitude 95 is outside -90..90 (are lat and lon swapped?)"
+        );
+        assert_eq!(
+            e.in_lang(crate::model::Lang::De),
+            "Breitengrad 95 liegt außerhalb von -90..90 (sind lat und lon vertauscht?)"
+        );
     }
 }

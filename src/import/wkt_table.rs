@@ -73,7 +73,7 @@ fn srid(cell: &str) -> (Option<u32>, &str) {
 pub fn read(
     entry: &FileEntry,
     issues: &mut Vec<Issue>,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<crate::model::Text>,
 ) -> Option<Vec<SourceFeature>> {
     let table = match super::sources::read(entry, notes) {
         Ok(t) => t,
@@ -85,10 +85,13 @@ pub fn read(
     let Some(col) = wkt_column(&table.headers) else {
         issues.push(Issue::file(
             &entry.path,
-            format!(
+            crate::text!(
                 "has no geometry column (one of {}, holding WKT); its columns are: {}. \
                  Districts need their boundaries: give a GeoJSON, Shapefile, GeoPackage or KML file, \
                  or a table with a WKT column",
+                "hat keine Geometriespalte (eine von {}, mit WKT); ihre Spalten sind: {}. \
+                 Bezirke brauchen ihre Grenzen: geben Sie eine GeoJSON-, Shapefile-, GeoPackage- oder \
+                 KML-Datei an oder eine Tabelle mit einer WKT-Spalte",
                 WKT_COLUMNS.join(", "),
                 table.headers.join(", ")
             ),
@@ -107,7 +110,7 @@ pub fn read(
     let crs = match crs {
         Ok(c) => c,
         Err(e) => {
-            issues.push(Issue::file(&entry.path, e.to_string()));
+            issues.push(Issue::file(&entry.path, e.text()));
             return None;
         }
     };
@@ -133,8 +136,9 @@ pub fn read(
             geo::Geometry::<f64>::try_from_wkt_str(text)
                 .map_err(|e| {
                     let shown: String = text.chars().take(60).collect();
-                    format!(
+                    crate::text!(
                         "column '{}': \"{shown}\" is not WKT: {e}",
+                        "Spalte '{}': \"{shown}\" ist kein WKT: {e}",
                         table.headers[col]
                     )
                 })

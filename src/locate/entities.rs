@@ -6,7 +6,7 @@ use super::matching::Candidate;
 use super::normalise::parse;
 use super::register::Register;
 use crate::model::names::fold;
-use crate::model::{CoordSource, Entity, LonLat, MatchQuality};
+use crate::model::{CoordSource, Entity, LonLat, MatchQuality, Text};
 use serde::Serialize;
 
 /// Extra columns (folded names) read as a house number, postcode or place
@@ -174,20 +174,22 @@ impl Tally {
     }
 
     /// `located 15 of 19: address 12, address_fuzzy 3, street 1, none 3; 1 ambiguous, …`.
-    pub fn summary(&self) -> String {
+    pub fn summary(&self) -> Text {
         let qualities: Vec<String> = MatchQuality::ALL
             .iter()
             .filter_map(|q| self.by_quality.get(q.as_str()).map(|n| format!("{q} {n}")))
             .collect();
-        format!(
+        let qualities = if qualities.is_empty() {
+            "-".to_string()
+        } else {
+            qualities.join(", ")
+        };
+        crate::text!(
             "located {} of {} entities with an address and no point (by quality: {}); {} ambiguous, {} below the least quality, {} not found",
+            "{} von {} Einträgen mit Adresse und ohne Punkt verortet (nach Trefferqualität: {}); {} mehrdeutig, {} unter der Mindestqualität, {} nicht gefunden",
             self.applied,
             self.looked_at,
-            if qualities.is_empty() {
-                "-".to_string()
-            } else {
-                qualities.join(", ")
-            },
+            qualities,
             self.ambiguous,
             self.below_min_quality,
             self.not_found

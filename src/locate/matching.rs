@@ -5,7 +5,7 @@
 
 use super::normalise::ParsedAddress;
 use super::register::{Entry, Keys, Register, long_form, profile};
-use crate::model::{LonLat, MatchQuality};
+use crate::model::{Lang, LonLat, MatchQuality, Text};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -23,8 +23,9 @@ pub struct Candidate {
     /// WGS84.
     pub lon: f64,
     pub lat: f64,
-    /// The register address, or the street or postcode whose centre this is.
-    pub address: String,
+    /// The register address, or the street or postcode whose centre this is
+    /// (`Am Markt, 06108 (centre of 12 addresses)`; JSON has the English).
+    pub address: Text,
     /// Where in the register: `hk.geojson: feature 12`.
     pub at: String,
 }
@@ -71,10 +72,13 @@ impl Register {
         match q.postcode.as_ref().and_then(|p| self.by_postcode.get(p)) {
             Some(entries) => Found {
                 quality: MatchQuality::Postcode,
-                candidates: vec![self.centre(
-                    entries,
-                    &format!("postcode {}", q.postcode.as_deref().unwrap_or_default()),
-                )],
+                candidates: vec![{
+                    let postcode = q.postcode.as_deref().unwrap_or_default();
+                    self.centre(
+                        entries,
+                        crate::text!("postcode {postcode}", "Postleitzahl {postcode}"),
+                    )
+                }],
             },
             None => Found::none(),
         }
@@ -189,7 +193,7 @@ impl Register {
                     Some(p) => format!("{street}, {p}"),
                     None => street.clone(),
                 };
-                self.centre(g, &label)
+                self.centre(g, Text::new(label.clone(), label))
             })
             .collect();
         Found {
@@ -224,14 +228,18 @@ impl Register {
         Candidate {
             lon: r.location.lon(),
             lat: r.location.lat(),
-            address: r.label(),
+            // A register's own words: the same in both languages.
+            address: {
+                let label = r.label();
+                Text::new(label.clone(), label)
+            },
             at: format!("{}: {}", self.name, r.at),
         }
     }
 
     /// The address nearest the mean of `entries`: a centre that lies on the
     /// street (the mean of a curved street need not).
-    fn centre(&self, entries: &[u32], what: &str) -> Candidate {
+    fn centre(&self, entries: &[u32], what: Text) -> Candidate {
         let points: Vec<LonLat> = entries
             .iter()
             .map(|&i| self.record_of(i).location)
@@ -249,7 +257,11 @@ impl Register {
             .min_by(|a, b| d(a.1).total_cmp(&d(b.1)))
             .map_or(entries[0], |(&i, _)| i);
         let mut c = self.candidate(nearest);
-        c.address = format!("{what} (centre of {} addresses)", entries.len());
+        let n = entries.len();
+        c.address = Text::new(
+            format!("{what} (centre of {n} addresses)"),
+            format!("{} (Mittelpunkt von {n} Adressen)", what.in_lang(Lang::De)),
+        );
         c
     }
 }

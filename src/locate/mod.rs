@@ -23,7 +23,7 @@ pub use register::{AddressRecord, RecordError, Register};
 pub use run::{LocateError, LocateOptions, Located, RegisterInfo, run};
 
 use crate::import::{Batch, ImportError, Issue};
-use crate::model::MatchQuality;
+use crate::model::{Lang, MatchQuality, Text};
 
 /// One [`Register`] per register file, in the order the files were read.
 ///
@@ -47,20 +47,12 @@ pub fn registers_of(addresses: Vec<AddressRecord>) -> Result<Vec<Register>, Impo
         match Register::build(name, records) {
             Ok(r) => registers.push(r),
             Err(errors) => issues.extend(errors.into_iter().map(|e| {
-                let (file, at) = match &e {
-                    RecordError::NoStreet { file, at, .. }
-                    | RecordError::Number { file, at, .. } => (file.clone(), at.clone()),
-                };
-                let message = e.to_string();
-                let prefix = format!("{}: {at}: ", file.display());
+                let (file, at) = e.place();
                 Issue {
-                    file,
+                    file: file.clone(),
                     line: None,
-                    place: Some(at),
-                    message: message
-                        .strip_prefix(&prefix)
-                        .unwrap_or(&message)
-                        .to_string(),
+                    place: Some(at.to_string()),
+                    message: e.text(),
                 }
             })),
         }
@@ -99,43 +91,47 @@ pub fn locate_batch(batch: &mut Batch, min: MatchQuality) -> Result<Vec<EntityMa
     }
     let matches: Vec<EntityMatch> = matches.into_iter().map(|(_, m)| m).collect();
     let names: Vec<&str> = registers.iter().map(|r| r.name.as_str()).collect();
-    batch.notes.push(format!(
-        "{} against {}",
-        Tally::of(&matches).summary(),
-        names.join(", ")
+    let summary = Tally::of(&matches).summary();
+    let names = names.join(", ");
+    batch.notes.push(Text::new(
+        format!("{} against {names}", summary.en()),
+        format!("{} (Adressregister: {names})", summary.in_lang(Lang::De)),
     ));
     batch.notes.extend(not_applied(&matches, min));
     Ok(matches)
 }
 
 /// A note for every match that is not applied although something was found.
-pub fn not_applied(matches: &[EntityMatch], min: MatchQuality) -> Vec<String> {
+pub fn not_applied(matches: &[EntityMatch], min: MatchQuality) -> Vec<Text> {
     matches
         .iter()
+        .filter(|m| matches!(m.outcome, Outcome::Ambiguous | Outcome::BelowMinQuality))
         .filter_map(|m| {
-            let places = || {
+            let places = |lang: Lang| {
                 m.candidates
                     .iter()
-                    .map(|c| format!("{} ({})", c.address, c.at))
+                    .map(|c| format!("{} ({})", c.address.in_lang(lang), c.at))
                     .collect::<Vec<_>>()
                     .join(" | ")
             };
+            let (name, id, address, quality) = (&m.name, &m.id, &m.address, m.quality);
+            let (en, de) = (places(Lang::En), places(Lang::De));
             match m.outcome {
-                Outcome::Ambiguous => Some(format!(
-                    "'{}' ({}): \"{}\" is ambiguous at quality {}, not located; candidates: {}",
-                    m.name,
-                    m.id,
-                    m.address,
-                    m.quality,
-                    places()
+                Outcome::Ambiguous => Some(Text::new(
+                    format!(
+                        "'{name}' ({id}): \"{address}\" is ambiguous at quality {quality}, not located; candidates: {en}"
+                    ),
+                    format!(
+                        "'{name}' ({id}): \"{address}\" ist bei Trefferqualität {quality} mehrdeutig, nicht verortet; Kandidaten: {de}"
+                    ),
                 )),
-                Outcome::BelowMinQuality => Some(format!(
-                    "'{}' ({}): \"{}\" matched only at quality {} (least applied: {min}), not located: {}",
-                    m.name,
-                    m.id,
-                    m.address,
-                    m.quality,
-                    places()
+                Outcome::BelowMinQuality => Some(Text::new(
+                    format!(
+                        "'{name}' ({id}): \"{address}\" matched only at quality {quality} (least applied: {min}), not located: {en}"
+                    ),
+                    format!(
+                        "'{name}' ({id}): \"{address}\" nur mit Trefferqualität {quality} gefunden (angewandt ab: {min}), nicht verortet: {de}"
+                    ),
                 )),
                 Outcome::Applied | Outcome::NotFound => None,
             }

@@ -3,7 +3,7 @@
 //! the street keys for the similarity fallback.
 
 use super::normalise::{self, street_keys};
-use crate::model::LonLat;
+use crate::model::{LonLat, Text};
 use std::path::PathBuf;
 
 /// Hash maps keyed by street keys; foldhash is several times faster than
@@ -147,6 +147,32 @@ pub enum RecordError {
     },
 }
 
+impl RecordError {
+    /// The register file and where in it (`line 5`, `feature 12`).
+    pub fn place(&self) -> (&PathBuf, &str) {
+        match self {
+            RecordError::NoStreet { file, at, .. } | RecordError::Number { file, at, .. } => {
+                (file, at)
+            }
+        }
+    }
+
+    /// What is wrong, in English and German, without the file and place
+    /// that `Display` puts before it.
+    pub fn text(&self) -> Text {
+        match self {
+            RecordError::NoStreet { street, .. } => crate::text!(
+                "the street name \"{street}\" gives no street key",
+                "der Straßenname \"{street}\" ergibt keinen Straßenschlüssel"
+            ),
+            RecordError::Number { number, .. } => crate::text!(
+                "\"{number}\" is not a house number (it must start with a digit)",
+                "\"{number}\" ist keine Hausnummer (sie muss mit einer Ziffer beginnen)"
+            ),
+        }
+    }
+}
+
 impl Register {
     /// Indexes a register's records. Every record must have a street and a
     /// house number; the errors name each one that has not.
@@ -256,5 +282,32 @@ impl Register {
 
     pub(super) fn record_of(&self, entry: u32) -> &AddressRecord {
         &self.records[self.entries[entry as usize].record]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_error_says_after_its_place_what_display_says() {
+        for e in [
+            RecordError::NoStreet {
+                file: PathBuf::from("hk.csv"),
+                at: "line 5".into(),
+                street: "--".into(),
+            },
+            RecordError::Number {
+                file: PathBuf::from("hk.csv"),
+                at: "line 6".into(),
+                number: "a12".into(),
+            },
+        ] {
+            let (file, at) = e.place();
+            assert_eq!(
+                e.to_string(),
+                format!("{}: {at}: {}", file.display(), e.text().en())
+            );
+        }
     }
 }

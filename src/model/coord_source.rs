@@ -52,19 +52,26 @@ impl fmt::Display for MatchQuality {
     }
 }
 
-impl FromStr for MatchQuality {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
+impl super::ParseText for MatchQuality {
+    fn parse_text(s: &str) -> Result<Self, super::Text> {
         match s.trim().to_lowercase().replace('-', "_").as_str() {
             "address" => Ok(MatchQuality::Address),
             "address_fuzzy" | "fuzzy" => Ok(MatchQuality::AddressFuzzy),
             "street" => Ok(MatchQuality::Street),
             "postcode" | "plz" => Ok(MatchQuality::Postcode),
             "none" => Ok(MatchQuality::None),
-            other => Err(format!(
-                "\"{other}\" is not a match quality (address, address_fuzzy, street, postcode, none)"
+            other => Err(crate::text!(
+                "\"{other}\" is not a match quality (address, address_fuzzy, street, postcode, none)",
+                "\"{other}\" ist keine Trefferqualität (address, address_fuzzy, street, postcode, none)"
             )),
         }
+    }
+}
+
+impl FromStr for MatchQuality {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        <Self as super::ParseText>::parse_text(s).map_err(|t| t.en().to_string())
     }
 }
 

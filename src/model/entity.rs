@@ -1,11 +1,21 @@
 //! Entities of the inventory: partners, initiatives, projects and bodies.
 
-use super::{CoordSource, LonLat};
+use super::{CoordSource, LonLat, Text};
 use geo::MultiPolygon;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
+
+/// Parsing a value a file or a person gives, with the reason it is not one
+/// in English and German (`FromStr` gives the English alone).
+pub trait ParseText: Sized {
+    /// The value `s` stands for.
+    ///
+    /// # Errors
+    /// What `s` is not, in both languages.
+    fn parse_text(s: &str) -> Result<Self, Text>;
+}
 
 /// What an entity is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -47,18 +57,25 @@ impl fmt::Display for EntityKind {
     }
 }
 
-impl FromStr for EntityKind {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
+impl ParseText for EntityKind {
+    fn parse_text(s: &str) -> Result<Self, Text> {
         match s.trim().to_lowercase().as_str() {
             "partner" | "partners" | "organisation" | "organization" => Ok(EntityKind::Partner),
             "initiative" | "initiatives" => Ok(EntityKind::Initiative),
             "project" | "projects" | "projekt" => Ok(EntityKind::Project),
             "body" | "bodies" | "gremium" => Ok(EntityKind::Body),
-            other => Err(format!(
-                "\"{other}\" is not a kind (partner, initiative, project, body)"
+            other => Err(crate::text!(
+                "\"{other}\" is not a kind (partner, initiative, project, body)",
+                "\"{other}\" ist keine Art (partner, initiative, project, body)"
             )),
         }
+    }
+}
+
+impl FromStr for EntityKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse_text(s).map_err(|t| t.en().to_string())
     }
 }
 
@@ -98,18 +115,25 @@ impl fmt::Display for Status {
     }
 }
 
-impl FromStr for Status {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
+impl ParseText for Status {
+    fn parse_text(s: &str) -> Result<Self, Text> {
         match s.trim().to_lowercase().as_str() {
             "idea" | "idee" => Ok(Status::Idea),
             "planned" | "geplant" => Ok(Status::Planned),
             "running" | "laufend" | "active" => Ok(Status::Running),
             "completed" | "abgeschlossen" | "done" => Ok(Status::Completed),
-            other => Err(format!(
-                "\"{other}\" is not a status (idea, planned, running, completed)"
+            other => Err(crate::text!(
+                "\"{other}\" is not a status (idea, planned, running, completed)",
+                "\"{other}\" ist kein Status (idea, planned, running, completed)"
             )),
         }
+    }
+}
+
+impl FromStr for Status {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse_text(s).map_err(|t| t.en().to_string())
     }
 }
 
@@ -134,16 +158,23 @@ impl Visibility {
     }
 }
 
-impl FromStr for Visibility {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
+impl ParseText for Visibility {
+    fn parse_text(s: &str) -> Result<Self, Text> {
         match s.trim().to_lowercase().as_str() {
             "" | "public" | "öffentlich" => Ok(Visibility::Public),
             "internal" | "intern" => Ok(Visibility::Internal),
-            other => Err(format!(
-                "\"{other}\" is not a visibility (public, internal)"
+            other => Err(crate::text!(
+                "\"{other}\" is not a visibility (public, internal)",
+                "\"{other}\" ist keine Sichtbarkeit (public, internal)"
             )),
         }
+    }
+}
+
+impl FromStr for Visibility {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse_text(s).map_err(|t| t.en().to_string())
     }
 }
 
@@ -258,5 +289,44 @@ impl Entity {
     /// True when the record has no point, no area and no named district.
     pub fn is_city_wide(&self) -> bool {
         self.location.is_none() && self.area.is_none() && self.district_names.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Lang, MatchQuality, Role};
+
+    #[test]
+    fn a_refused_value_is_said_in_both_languages() {
+        let e = EntityKind::parse_text(" Verein ").unwrap_err();
+        assert_eq!(
+            e.en(),
+            "\"verein\" is not a kind (partner, initiative, project, body)"
+        );
+        assert_eq!(
+            e.in_lang(Lang::De),
+            "\"verein\" ist keine Art (partner, initiative, project, body)"
+        );
+        assert_eq!("Verein".parse::<EntityKind>().unwrap_err(), e.en());
+        assert_eq!(
+            Status::parse_text("gestoppt")
+                .unwrap_err()
+                .in_lang(Lang::De),
+            "\"gestoppt\" ist kein Status (idea, planned, running, completed)"
+        );
+        assert_eq!(
+            "geheim".parse::<Visibility>().unwrap_err(),
+            "\"geheim\" is not a visibility (public, internal)"
+        );
+        assert_eq!(
+            Role::parse_text("sponsor").unwrap_err().in_lang(Lang::De),
+            "\"sponsor\" ist keine Rolle (lead, partner, member, funder, operator, chair)"
+        );
+        assert_eq!(
+            MatchQuality::parse_text("exakt").unwrap_err().en(),
+            "\"exakt\" is not a match quality (address, address_fuzzy, street, postcode, none)"
+        );
+        assert_eq!(Status::parse_text("Laufend"), Ok(Status::Running));
     }
 }

@@ -26,6 +26,26 @@ pub enum LonLatError {
     LatOutOfRange(f64),
 }
 
+impl LonLatError {
+    /// The reason in English (as `Display` says it) and German.
+    pub fn text(&self) -> super::Text {
+        match self {
+            LonLatError::NotFinite => crate::text!(
+                "coordinate is not a finite number",
+                "Koordinate ist keine endliche Zahl"
+            ),
+            LonLatError::LonOutOfRange(v) => crate::text!(
+                "longitude {v} is outside -180..180",
+                "Längengrad {v} liegt außerhalb von -180..180"
+            ),
+            LonLatError::LatOutOfRange(v) => crate::text!(
+                "latitude {v} is outside -90..90",
+                "Breitengrad {v} liegt außerhalb von -90..90"
+            ),
+        }
+    }
+}
+
 impl LonLat {
     /// Checks the range of both values.
     ///
@@ -79,23 +99,31 @@ impl fmt::Display for LonLat {
     }
 }
 
+impl super::ParseText for LonLat {
+    /// Parses `LON,LAT` (degrees, WGS84).
+    fn parse_text(s: &str) -> Result<Self, super::Text> {
+        let (lon, lat) = s.split_once(',').ok_or_else(|| {
+            crate::text!(
+                "\"{s}\" is not LON,LAT",
+                "\"{s}\" hat nicht die Form LON,LAT"
+            )
+        })?;
+        let number = |v: &str| {
+            let v = v.trim();
+            v.parse::<f64>()
+                .map_err(|_| crate::text!("\"{v}\" is not a number", "\"{v}\" ist keine Zahl"))
+        };
+        let (lon, lat) = (number(lon)?, number(lat)?);
+        LonLat::new(lon, lat).map_err(|e| e.text())
+    }
+}
+
 impl std::str::FromStr for LonLat {
     type Err = String;
 
     /// Parses `LON,LAT` (degrees, WGS84).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let (lon, lat) = s
-            .split_once(',')
-            .ok_or_else(|| format!("\"{s}\" is not LON,LAT"))?;
-        let lon: f64 = lon
-            .trim()
-            .parse()
-            .map_err(|_| format!("\"{}\" is not a number", lon.trim()))?;
-        let lat: f64 = lat
-            .trim()
-            .parse()
-            .map_err(|_| format!("\"{}\" is not a number", lat.trim()))?;
-        LonLat::new(lon, lat).map_err(|e| e.to_string())
+        <Self as super::ParseText>::parse_text(s).map_err(|t| t.en().to_string())
     }
 }
 
@@ -134,5 +162,26 @@ mod tests {
         assert_eq!((p.lon(), p.lat()), (11.97, 51.48));
         assert!("11.97".parse::<LonLat>().is_err());
         assert!("x,51".parse::<LonLat>().is_err());
+        assert_eq!(
+            "5l.48, 51".parse::<LonLat>().unwrap_err(),
+            "\"5l.48\" is not a number"
+        );
+        let e = <LonLat as crate::model::ParseText>::parse_text("11.9,95").unwrap_err();
+        assert_eq!(e.en(), "latitude 95 is outside -90..90");
+        assert_eq!(
+            e.in_lang(crate::model::Lang::De),
+            "Breitengrad 95 liegt außerhalb von -90..90"
+        );
+    }
+
+    #[test]
+    fn every_reason_has_its_display_in_english() {
+        for e in [
+            LonLatError::NotFinite,
+            LonLatError::LonOutOfRange(190.5),
+            LonLatError::LatOutOfRange(-95.0),
+        ] {
+            assert_eq!(e.text().en(), e.to_string());
+        }
     }
 }

@@ -36,9 +36,8 @@ impl fmt::Display for Role {
     }
 }
 
-impl FromStr for Role {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
+impl super::ParseText for Role {
+    fn parse_text(s: &str) -> Result<Self, super::Text> {
         match s.trim().to_lowercase().as_str() {
             "lead" | "federführung" => Ok(Role::Lead),
             "partner" => Ok(Role::Partner),
@@ -46,10 +45,18 @@ impl FromStr for Role {
             "funder" | "förderer" => Ok(Role::Funder),
             "operator" | "betreiber" => Ok(Role::Operator),
             "chair" | "vorsitz" => Ok(Role::Chair),
-            other => Err(format!(
-                "\"{other}\" is not a role (lead, partner, member, funder, operator, chair)"
+            other => Err(crate::text!(
+                "\"{other}\" is not a role (lead, partner, member, funder, operator, chair)",
+                "\"{other}\" ist keine Rolle (lead, partner, member, funder, operator, chair)"
             )),
         }
+    }
+}
+
+impl FromStr for Role {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        <Self as super::ParseText>::parse_text(s).map_err(|t| t.en().to_string())
     }
 }
 

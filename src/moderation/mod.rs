@@ -353,7 +353,7 @@ pub struct Approved {
     pub record_id: String,
     pub import_id: i64,
     /// The import's advice (likely duplicates, unknown vocabulary).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<crate::model::Text>,
 }
 
 /// A free id for a new record named `name`.

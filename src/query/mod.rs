@@ -27,7 +27,7 @@ pub use filter::Filter;
 pub use gaps::{Gap, gaps, gaps_of};
 pub use inside::inside;
 pub use location_quality::{LocationQuality, location_quality, location_quality_line};
-pub use matrix::{Matrix, MatrixBy, MatrixCounter, MatrixRow, matrix};
+pub use matrix::{Matrix, MatrixBy, MatrixCounter, MatrixRow, NONE_COLUMN, matrix};
 pub use near::{NearTarget, Reach, near};
 pub use rows::{EntityRow, Located};
 pub use whereis::{WhereRow, WhereTarget, where_entity, where_point};

@@ -10,7 +10,7 @@ use crate::import::columns::aliases;
 use crate::import::manifest::FileEntry;
 use crate::import::{Batch, Issue};
 use crate::locate::AddressRecord;
-use crate::model::LonLat;
+use crate::model::{Lang, LonLat, Text};
 
 pub fn addresses(
     entry: &FileEntry,
@@ -44,9 +44,11 @@ pub fn addresses(
             let names: Vec<&String> = features[0].props.keys().collect();
             return issues.push(Issue::file(
                 &entry.path,
-                format!(
+                crate::text!(
                     "an address register needs properties for {} (looked for {} and {}); \
                      its first feature has: {}; map them with --street-column, --number-column",
+                    "ein Adressregister braucht Eigenschaften für {} (gesucht: {} und {}); \
+                     sein erstes Objekt hat: {}; ordnen Sie sie mit --street-column, --number-column zu",
                     missing.join(", "),
                     street_keys.join("/"),
                     number_keys.join("/"),
@@ -66,27 +68,40 @@ pub fn addresses(
         };
         let props = Props::new(feature.props, &entry.columns);
         let location = match feature.geometry {
-            Some(Ok(geo::Geometry::Point(p))) => {
-                LonLat::new(p.x(), p.y()).map_err(|e| e.to_string())
-            }
+            Some(Ok(geo::Geometry::Point(p))) => LonLat::new(p.x(), p.y()).map_err(|e| e.text()),
             Some(Ok(geo::Geometry::MultiPoint(mp))) if mp.0.len() == 1 => {
-                LonLat::new(mp.0[0].x(), mp.0[0].y()).map_err(|e| e.to_string())
+                LonLat::new(mp.0[0].x(), mp.0[0].y()).map_err(|e| e.text())
             }
             // A building outline with its address (OSM `addr:*` on a way):
             // a point inside it, which its centroid need not be.
             Some(Ok(g @ (geo::Geometry::Polygon(_) | geo::Geometry::MultiPolygon(_)))) => {
                 use geo::InteriorPoint;
                 match g.interior_point() {
-                    Some(p) => LonLat::new(p.x(), p.y()).map_err(|e| e.to_string()),
-                    None => Err("geometry is an empty polygon".into()),
+                    Some(p) => LonLat::new(p.x(), p.y()).map_err(|e| e.text()),
+                    None => Err(crate::text!(
+                        "geometry is an empty polygon",
+                        "Geometrie ist ein leeres Polygon"
+                    )),
                 }
             }
-            Some(Ok(other)) => Err(format!(
-                "geometry is a {}; a register address is a point (or a building outline)",
-                type_name(&other)
-            )),
+            Some(Ok(other)) => {
+                let t = type_name(&other);
+                Err(Text::new(
+                    format!(
+                        "geometry is a {}; a register address is a point (or a building outline)",
+                        t.en()
+                    ),
+                    format!(
+                        "Geometrie ist vom Typ {}; eine Registeradresse ist ein Punkt (oder ein Gebäudeumriss)",
+                        t.in_lang(Lang::De)
+                    ),
+                ))
+            }
             Some(Err(e)) => Err(e),
-            None => Err("has no geometry; a register address is a point".into()),
+            None => Err(crate::text!(
+                "has no geometry; a register address is a point",
+                "hat keine Geometrie; eine Registeradresse ist ein Punkt"
+            )),
         };
         let location = match location {
             Ok(p) => p,
@@ -98,20 +113,40 @@ pub fn addresses(
         let (Some(street), Some(number)) = (props.text(street_keys), props.text(number_keys))
         else {
             let what = if props.text(street_keys).is_none() {
-                format!("street ({}) is empty", street_keys[1])
+                crate::text!(
+                    "street ({}) is empty",
+                    "Straße ({}) ist leer",
+                    street_keys[1]
+                )
             } else {
-                format!("house number ({}) is empty", number_keys[1])
+                crate::text!(
+                    "house number ({}) is empty",
+                    "Hausnummer ({}) ist leer",
+                    number_keys[1]
+                )
             };
             issues.push(place.issue(
                 entry,
-                format!("{what}; every register address needs a street and a house number"),
+                Text::new(
+                    format!(
+                        "{}; every register address needs a street and a house number",
+                        what.en()
+                    ),
+                    format!(
+                        "{}; jede Registeradresse braucht eine Straße und eine Hausnummer",
+                        what.in_lang(Lang::De)
+                    ),
+                ),
             ));
             continue;
         };
         if crate::locate::normalise::house_number(&number).is_none() {
             issues.push(place.issue(
                 entry,
-                format!("house number \"{number}\" does not start with a digit"),
+                crate::text!(
+                    "house number \"{number}\" does not start with a digit",
+                    "Hausnummer \"{number}\" beginnt nicht mit einer Ziffer"
+                ),
             ));
             continue;
         }

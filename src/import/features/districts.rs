@@ -1,10 +1,10 @@
 //! Districts from features; a district published in several features is one.
 
 use super::props::{Known, NAME_KEYS};
-use super::{SourceFeature, area, origin};
+use super::{Place, SourceFeature, after, area, geometry_problem, origin};
 use crate::import::manifest::FileEntry;
 use crate::import::{Batch, Issue, Origin};
-use crate::model::District;
+use crate::model::{District, Lang, Text};
 use serde_json::Value;
 
 /// Property names a district's fields are read from.
@@ -42,15 +42,19 @@ pub fn districts(
     if !level_given && !features.is_empty() {
         return issues.push(Issue::file(
             &entry.path,
-            "no feature names its level (property level or ebene): give the level of the file's \
-             districts with --level LEVEL (or level = \"…\" in the manifest)",
+            Text::new(
+                "no feature names its level (property level or ebene): give the level of the file's \
+                 districts with --level LEVEL (or level = \"…\" in the manifest)",
+                "kein Objekt nennt seine Ebene (Eigenschaft level oder ebene): geben Sie die Ebene der \
+                 Bezirke der Datei mit --level LEVEL an (oder level = \"…\" im Manifest)",
+            ),
         ));
     }
     let known = Known::new(NAME_KEYS.iter().chain(DISTRICT_KEYS));
     let Some(features) = super::named(entry, features, issues) else {
         return;
     };
-    let mut read: Vec<(District, Origin)> = Vec::new();
+    let mut read: Vec<(District, Origin, Place)> = Vec::new();
     // The first district whose own level the given one overrules.
     let mut overruled: Option<(String, String)> = None;
     for feature in features {
@@ -78,7 +82,10 @@ pub fn districts(
         let Some(level) = entry.level.clone().or(own) else {
             issues.push(place.issue(
                 entry,
-                format!("district '{id}' has no 'level' property; give one with --level"),
+                crate::text!(
+                    "district '{id}' has no 'level' property; give one with --level",
+                    "Bezirk '{id}' hat keine Eigenschaft 'level'; geben Sie eine mit --level an"
+                ),
             ));
             continue;
         };
@@ -87,20 +94,26 @@ pub fn districts(
             Some(Ok(g)) => match area(g, entry.repair) {
                 Ok((mp, note)) => {
                     if let Some(note) = note {
-                        batch.notes.push(format!(
-                            "{}: feature {n}: district '{id}': {note}",
-                            entry.path.display()
+                        let path = entry.path.display();
+                        batch.notes.push(after(
+                            crate::text!(
+                                "{path}: feature {n}: district '{id}': ",
+                                "{path}: Objekt {n}: Bezirk '{id}': "
+                            ),
+                            &note,
                         ));
                     }
                     Some(mp)
                 }
                 Err(msg) => {
-                    issues.push(place.issue(entry, format!("district '{id}': geometry {msg}")));
+                    let district = crate::text!("district '{id}': ", "Bezirk '{id}': ");
+                    issues.push(place.issue(entry, after(district, &geometry_problem(&msg))));
                     continue;
                 }
             },
             Some(Err(e)) => {
-                issues.push(place.issue(entry, format!("district '{id}': {e}")));
+                let district = crate::text!("district '{id}': ", "Bezirk '{id}': ");
+                issues.push(place.issue(entry, after(district, &e)));
                 continue;
             }
         };
@@ -111,7 +124,10 @@ pub fn districts(
                 None => {
                     issues.push(place.issue(
                         entry,
-                        format!("district '{id}': population {v} is not a whole number"),
+                        crate::text!(
+                            "district '{id}': population {v} is not a whole number",
+                            "Bezirk '{id}': Einwohnerzahl {v} ist keine ganze Zahl"
+                        ),
                     ));
                     continue;
                 }
@@ -141,12 +157,15 @@ pub fn districts(
                 parent_derived: false,
             },
             origin(entry, place, derived),
+            place,
         ));
     }
     if let (Some((id, own)), Some(given)) = (overruled, &entry.level) {
-        batch.notes.push(format!(
+        batch.notes.push(crate::text!(
             "{}: the file's own level column says '{own}' (district '{id}' and maybe others); \
              the level given for the file, '{given}', is used",
+            "{}: die Ebenen-Spalte der Datei nennt '{own}' (Bezirk '{id}' und vielleicht weitere); \
+             verwendet wird die für die Datei angegebene Ebene '{given}'",
             entry.path.display()
         ));
     }
@@ -171,33 +190,41 @@ fn whole_number(v: &Value) -> Option<u64> {
 /// as several features.
 fn join_parts(
     entry: &FileEntry,
-    read: Vec<(District, Origin)>,
+    read: Vec<(District, Origin, Place)>,
     batch: &mut Batch,
     issues: &mut Vec<Issue>,
 ) {
     use geo::BooleanOps;
     let mut first: std::collections::HashMap<(String, String), usize> = Default::default();
-    let mut joined: Vec<(District, Origin, Vec<String>)> = Vec::new();
-    for (d, origin) in read {
+    let mut joined: Vec<(District, Origin, Place, Vec<Place>)> = Vec::new();
+    for (d, origin, place) in read {
         let key = (d.id.clone(), d.level.clone());
         match first.get(&key) {
             None => {
                 first.insert(key, joined.len());
-                joined.push((d, origin, Vec::new()));
+                joined.push((d, origin, place, Vec::new()));
             }
             Some(&k) => {
                 if joined[k].0.name != d.name {
+                    let (here, there) = (place.label_text(), joined[k].2.label_text());
+                    let (other, name) = (&joined[k].0.name, &d.name);
                     issues.push(Issue::line(
                         &entry.path,
                         origin.line,
-                        format!(
-                            "{}: district id '{}' at level '{}' is also used by {} for \"{}\", not \"{}\"; ids must name one district",
-                            origin.column, d.id, d.level, joined[k].1.column, joined[k].0.name, d.name
+                        Text::new(
+                            format!(
+                                "{}: district id '{}' at level '{}' is also used by {} for \"{other}\", not \"{name}\"; ids must name one district",
+                                here.en(), d.id, d.level, there.en()
+                            ),
+                            format!(
+                                "{}: die Bezirkskennung '{}' auf der Ebene '{}' verwendet auch {} für \"{other}\", nicht \"{name}\"; eine Kennung muss genau einen Bezirk bezeichnen",
+                                here.in_lang(Lang::De), d.id, d.level, there.in_lang(Lang::De)
+                            ),
                         ),
                     ));
                     continue;
                 }
-                let (into, _, parts) = &mut joined[k];
+                let (into, _, _, parts) = &mut joined[k];
                 into.geometry = match (into.geometry.take(), d.geometry) {
                     (Some(a), Some(b)) => Some(a.union(&b)),
                     (a, b) => a.or(b),
@@ -208,22 +235,39 @@ fn join_parts(
                         (a, b) => a.or(b),
                     };
                 }
-                parts.push(origin.column);
+                parts.push(place);
             }
         }
     }
-    for (d, origin, parts) in joined {
+    for (d, origin, place, parts) in joined {
         if !parts.is_empty() {
-            let places: Vec<String> = std::iter::once(origin.column.clone())
+            let places: Vec<Text> = std::iter::once(place)
                 .chain(parts)
+                .map(Place::label_text)
                 .collect();
-            batch.notes.push(format!(
-                "{}: {} are one district '{}' ({}) at level '{}': joined into one MultiPolygon",
-                entry.path.display(),
-                places.join(", "),
-                d.name,
-                d.id,
-                d.level
+            let places = |lang: Lang| {
+                places
+                    .iter()
+                    .map(|p| p.in_lang(lang))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let path = entry.path.display();
+            batch.notes.push(Text::new(
+                format!(
+                    "{path}: {} are one district '{}' ({}) at level '{}': joined into one MultiPolygon",
+                    places(Lang::En),
+                    d.name,
+                    d.id,
+                    d.level
+                ),
+                format!(
+                    "{path}: {} sind ein Bezirk '{}' ({}) auf der Ebene '{}': zu einem MultiPolygon vereinigt",
+                    places(Lang::De),
+                    d.name,
+                    d.id,
+                    d.level
+                ),
             ));
         }
         batch.districts.push((d, origin));

@@ -2,11 +2,11 @@
 //! polygon is the area.
 
 use super::props::{Foreign, Known, NAME_KEYS, enumerated};
-use super::{SourceFeature, area, origin, type_name};
+use super::{SourceFeature, after, area, geometry_problem, origin, type_name};
 use crate::import::manifest::FileEntry;
 use crate::import::values::{date, period_bound};
 use crate::import::{Batch, Issue};
-use crate::model::{Entity, EntityKind, LonLat};
+use crate::model::{Entity, EntityKind, Lang, LonLat, Text};
 use serde_json::Value;
 
 /// Property names an entity feature's fields are read from.
@@ -60,7 +60,7 @@ pub fn entities(
             continue;
         };
         let n = place.number;
-        let mut bad = Vec::new();
+        let mut bad: Vec<Text> = Vec::new();
         let mut kept = Vec::new();
         let kind = enumerated::<EntityKind>(&props, "kind", &mut foreign, &mut kept, &mut bad)
             .unwrap_or_else(|| entry.role.default_kind().unwrap_or(EntityKind::Partner));
@@ -69,32 +69,43 @@ pub fn entities(
             None => {}
             Some(Ok(geo::Geometry::Point(p))) => match LonLat::new(p.x(), p.y()) {
                 Ok(ll) => e.location = Some(ll),
-                Err(msg) => bad.push(format!("point: {msg}")),
+                Err(msg) => bad.push(after(crate::text!("point: ", "Punkt: "), &msg.text())),
             },
             // One point written as a MultiPoint (common in exports of point layers).
             Some(Ok(geo::Geometry::MultiPoint(mp))) if mp.0.len() == 1 => {
                 match LonLat::new(mp.0[0].x(), mp.0[0].y()) {
                     Ok(ll) => e.location = Some(ll),
-                    Err(msg) => bad.push(format!("point: {msg}")),
+                    Err(msg) => bad.push(after(crate::text!("point: ", "Punkt: "), &msg.text())),
                 }
             }
             Some(Ok(g @ (geo::Geometry::Polygon(_) | geo::Geometry::MultiPolygon(_)))) => {
                 match area(g, entry.repair) {
                     Ok((mp, note)) => {
                         if let Some(note) = note {
-                            batch
-                                .notes
-                                .push(format!("{}: feature {n}: {note}", entry.path.display()));
+                            let path = entry.path.display();
+                            batch.notes.push(after(
+                                crate::text!("{path}: feature {n}: ", "{path}: Objekt {n}: "),
+                                &note,
+                            ));
                         }
                         e.area = Some(mp);
                     }
-                    Err(msg) => bad.push(format!("geometry {msg}")),
+                    Err(msg) => bad.push(geometry_problem(&msg)),
                 }
             }
-            Some(Ok(other)) => bad.push(format!(
-                "geometry is a {}; an entity is located by one point or by an area (Polygon, MultiPolygon)",
-                type_name(&other)
-            )),
+            Some(Ok(other)) => {
+                let t = type_name(&other);
+                bad.push(Text::new(
+                    format!(
+                        "geometry is a {}; an entity is located by one point or by an area (Polygon, MultiPolygon)",
+                        t.en()
+                    ),
+                    format!(
+                        "Geometrie ist vom Typ {}; ein Eintrag wird durch einen Punkt oder eine Fläche (Polygon, MultiPolygon) verortet",
+                        t.in_lang(Lang::De)
+                    ),
+                ))
+            }
             Some(Err(err)) => bad.push(err),
         }
         e.category = props
@@ -126,14 +137,20 @@ pub fn entities(
         if let Some(d) = props.text(&["verified_on"]) {
             match date(&d) {
                 Some(d) => e.verified_on = Some(d),
-                None => bad.push(format!("verified_on \"{d}\" is not a date")),
+                None => bad.push(crate::text!(
+                    "verified_on \"{d}\" is not a date",
+                    "verified_on \"{d}\" ist kein Datum"
+                )),
             }
         }
         for (key, slot) in [("start", &mut e.start), ("end", &mut e.end)] {
             if let Some(v) = props.text(&[key]) {
                 match period_bound(&v) {
                     Some(p) => *slot = Some(p),
-                    None => bad.push(format!("{key} \"{v}\" is not a year or a date")),
+                    None => bad.push(crate::text!(
+                        "{key} \"{v}\" is not a year or a date",
+                        "{key} \"{v}\" ist weder eine Jahreszahl noch ein Datum"
+                    )),
                 }
             }
         }

@@ -19,6 +19,7 @@ pub use entities::entities;
 use super::manifest::FileEntry;
 use super::{Issue, Origin};
 use crate::model::names::slug;
+use crate::model::{Lang, Text};
 use geo::MultiPolygon;
 use props::{NAME_KEYS, Props};
 use serde_json::{Map, Value};
@@ -28,7 +29,7 @@ use serde_json::{Map, Value};
 pub struct SourceFeature {
     pub props: Map<String, Value>,
     pub id: Option<String>,
-    pub geometry: Option<Result<geo::Geometry<f64>, String>>,
+    pub geometry: Option<Result<geo::Geometry<f64>, Text>>,
     /// The line it starts on, for features read from a table (CSV with a
     /// WKT column); `None` for geodata, whose features are numbered.
     pub line: Option<u64>,
@@ -42,7 +43,7 @@ struct Place {
 }
 
 impl Place {
-    fn issue(self, entry: &FileEntry, message: impl Into<String>) -> Issue {
+    fn issue(self, entry: &FileEntry, message: Text) -> Issue {
         match self.line {
             Some(line) => Issue::line(&entry.path, line, message),
             None => Issue::feature(&entry.path, self.number, message),
@@ -56,38 +57,77 @@ impl Place {
             None => format!("feature {}", self.number),
         }
     }
+
+    /// [`Place::label`] in both languages (`Objekt 3`, `Zeile 4`).
+    fn label_text(self) -> Text {
+        match self.line {
+            Some(line) => crate::text!("line {line}", "Zeile {line}"),
+            None => crate::text!("feature {}", "Objekt {}", self.number),
+        }
+    }
 }
 
 /// A feature's geometry as an area: a Polygon or MultiPolygon, valid (or
 /// repaired when `repair` is set; the note says what was repaired).
+///
+/// # Errors
+/// What is wrong with the geometry. The English follows the word
+/// `geometry` (`is a Point; …`, `invalid polygon: …`); the German stands
+/// on its own (`Geometrie ist vom Typ Point; …`, `ungültiges Polygon: …`).
 fn area(
     geometry: geo::Geometry<f64>,
     repair: bool,
-) -> Result<(MultiPolygon<f64>, Option<String>), String> {
+) -> Result<(MultiPolygon<f64>, Option<Text>), Text> {
     let mp = match geometry {
         geo::Geometry::Polygon(p) => MultiPolygon(vec![p]),
         geo::Geometry::MultiPolygon(mp) => mp,
         other => {
-            return Err(format!(
-                "is a {}; a district is a Polygon or MultiPolygon",
-                type_name(&other)
+            let t = type_name(&other);
+            return Err(Text::new(
+                format!("is a {}; a district is a Polygon or MultiPolygon", t.en()),
+                format!(
+                    "Geometrie ist vom Typ {}; ein Bezirk ist ein Polygon oder MultiPolygon",
+                    t.in_lang(Lang::De)
+                ),
             ));
         }
     };
     super::geometry_check::checked_area(mp, repair)
 }
 
-fn type_name(g: &geo::Geometry<f64>) -> String {
+/// [`area`]'s problem after `geometry` in English, alone in German.
+fn geometry_problem(problem: &Text) -> Text {
+    Text::new(
+        format!("geometry {}", problem.en()),
+        problem.in_lang(Lang::De),
+    )
+}
+
+/// `prefix` followed by `message`, in each language.
+fn after(prefix: Text, message: &Text) -> Text {
+    Text::new(
+        format!("{}{}", prefix.en(), message.en()),
+        format!("{}{}", prefix.in_lang(Lang::De), message.in_lang(Lang::De)),
+    )
+}
+
+/// A geometry's type as a message names it (`Point`, `MultiPoint of 3 points`).
+fn type_name(g: &geo::Geometry<f64>) -> Text {
+    let name = |n: &str| Text::new(n, n);
     match g {
-        geo::Geometry::Point(_) => "Point".into(),
-        geo::Geometry::Line(_) | geo::Geometry::LineString(_) => "LineString".into(),
-        geo::Geometry::MultiPoint(mp) => format!("MultiPoint of {} points", mp.0.len()),
-        geo::Geometry::MultiLineString(_) => "MultiLineString".into(),
-        geo::Geometry::GeometryCollection(_) => "GeometryCollection".into(),
-        geo::Geometry::Polygon(_) => "Polygon".into(),
-        geo::Geometry::MultiPolygon(_) => "MultiPolygon".into(),
-        geo::Geometry::Rect(_) => "Rect".into(),
-        geo::Geometry::Triangle(_) => "Triangle".into(),
+        geo::Geometry::Point(_) => name("Point"),
+        geo::Geometry::Line(_) | geo::Geometry::LineString(_) => name("LineString"),
+        geo::Geometry::MultiPoint(mp) => crate::text!(
+            "MultiPoint of {} points",
+            "MultiPoint mit {} Punkten",
+            mp.0.len()
+        ),
+        geo::Geometry::MultiLineString(_) => name("MultiLineString"),
+        geo::Geometry::GeometryCollection(_) => name("GeometryCollection"),
+        geo::Geometry::Polygon(_) => name("Polygon"),
+        geo::Geometry::MultiPolygon(_) => name("MultiPolygon"),
+        geo::Geometry::Rect(_) => name("Rect"),
+        geo::Geometry::Triangle(_) => name("Triangle"),
     }
 }
 
@@ -104,7 +144,13 @@ fn name_and_id(
             .columns
             .get("name")
             .map_or("name".to_string(), |c| c.names().join(", "));
-        return Err(place.issue(entry, format!("has no name (property {column} is empty)")));
+        return Err(place.issue(
+            entry,
+            crate::text!(
+                "has no name (property {column} is empty)",
+                "hat keinen Namen (Eigenschaft {column} ist leer)"
+            ),
+        ));
     };
     let given = props.text(&["id"]).or_else(|| {
         feature_id
@@ -118,7 +164,10 @@ fn name_and_id(
     if id.is_empty() {
         return Err(place.issue(
             entry,
-            format!("\"{name}\" gives no usable id; map an id column with --id-column"),
+            crate::text!(
+                "\"{name}\" gives no usable id; map an id column with --id-column",
+                "\"{name}\" ergibt keine verwendbare Kennung; ordnen Sie mit --id-column eine Kennungsspalte zu"
+            ),
         ));
     }
     Ok((name, id, derived))
@@ -142,7 +191,7 @@ struct Named {
     id: String,
     /// The id was derived from the name.
     derived: bool,
-    geometry: Option<Result<geo::Geometry<f64>, String>>,
+    geometry: Option<Result<geo::Geometry<f64>, Text>>,
 }
 
 /// The features, each with its name and id or the issue why it has none,

@@ -6,6 +6,7 @@ use crate::import::manifest::{ColumnSource, FileEntry};
 use crate::import::values::list;
 use crate::import::{Batch, Issue};
 use crate::model::names::fold;
+use crate::model::{Lang, ParseText, Text};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -176,11 +177,18 @@ pub(super) fn check_mapping(
         for name in source.names() {
             if !folded.contains(&fold(name)) {
                 ok = false;
+                let have = list_or_none(&have);
                 issues.push(Issue::file(
                     &entry.path,
-                    format!(
-                        "the mapping reads '{field}' from property '{name}', which the file does not have; its properties are: {}",
-                        list_or_none(&have)
+                    Text::new(
+                        format!(
+                            "the mapping reads '{field}' from property '{name}', which the file does not have; its properties are: {}",
+                            have.en()
+                        ),
+                        format!(
+                            "die Zuordnung liest '{field}' aus der Eigenschaft '{name}', die die Datei nicht hat; ihre Eigenschaften sind: {}",
+                            have.in_lang(Lang::De)
+                        ),
                     ),
                 ));
             }
@@ -203,11 +211,12 @@ fn property_names(features: &[SourceFeature]) -> Vec<String> {
     names
 }
 
-fn list_or_none(names: &[String]) -> String {
+fn list_or_none(names: &[String]) -> Text {
     if names.is_empty() {
-        "(none)".to_string()
+        Text::new("(none)", "(keine)")
     } else {
-        names.join(", ")
+        let list = names.join(", ");
+        Text::new(list.clone(), list)
     }
 }
 
@@ -228,13 +237,21 @@ pub(super) fn check_names(
         .iter()
         .any(|f| NAME_KEYS.iter().any(|k| find(&f.props, k).is_some()));
     if !found {
+        let have = list_or_none(&property_names(features));
+        let looked = NAME_KEYS.join(", ");
         issues.push(Issue::file(
             &entry.path,
-            format!(
-                "no property holds the names (looked for {}); its properties are: {}; \
-                 say which one with --name-column COLUMN (or name = \"COLUMN\" under the manifest's [file.columns])",
-                NAME_KEYS.join(", "),
-                list_or_none(&property_names(features))
+            Text::new(
+                format!(
+                    "no property holds the names (looked for {looked}); its properties are: {}; \
+                     say which one with --name-column COLUMN (or name = \"COLUMN\" under the manifest's [file.columns])",
+                    have.en()
+                ),
+                format!(
+                    "keine Eigenschaft enthält die Namen (gesucht: {looked}); ihre Eigenschaften sind: {}; \
+                     geben Sie die richtige mit --name-column COLUMN an (oder name = \"COLUMN\" unter [file.columns] im Manifest)",
+                    have.in_lang(Lang::De)
+                ),
             ),
         ));
     }
@@ -260,9 +277,11 @@ impl<'a> Foreign<'a> {
 
     pub(super) fn notes(self, batch: &mut Batch) {
         for ((field, value), count) in self.seen {
-            batch.notes.push(format!(
+            batch.notes.push(crate::text!(
                 "{}: {count} feature(s) have property '{field}' = \"{value}\", which is not a stadtatlas {field}; \
                  kept as an extra property (map a column with --map {field}=COLUMN to read it as ours)",
+                "{}: {count} Objekt(e) haben die Eigenschaft '{field}' = \"{value}\", das ist kein stadtatlas-Wert für {field}; \
+                 als zusätzliche Eigenschaft behalten (ordnen Sie mit --map {field}=COLUMN eine Spalte zu, um sie als unsere zu lesen)",
                 self.entry.path.display()
             ));
         }
@@ -270,18 +289,18 @@ impl<'a> Foreign<'a> {
 }
 
 /// Parses one enumerated field; see [`Foreign`].
-pub(super) fn enumerated<T: std::str::FromStr<Err = String>>(
+pub(super) fn enumerated<T: ParseText>(
     props: &Props,
     field: &str,
     foreign: &mut Foreign<'_>,
     kept: &mut Vec<String>,
-    bad: &mut Vec<String>,
+    bad: &mut Vec<Text>,
 ) -> Option<T> {
     let value = props.text(&[field])?;
-    match value.parse() {
+    match T::parse_text(&value) {
         Ok(v) => Some(v),
         Err(msg) if props.is_mapped(field) => {
-            bad.push(format!("{field}: {msg}"));
+            bad.push(msg.around(&format!("{field}: "), ""));
             None
         }
         Err(_) => {
