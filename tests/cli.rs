@@ -868,6 +868,28 @@ fn readers_problems_and_notes_are_german_where_messages_are() {
         e.starts_with("Fehler: kein Eintrag hat die Kennung \"no-such-record\""),
         "{e}"
     );
+    // `check`'s findings: German in the table and the CSV, English ids and
+    // texts in JSON whatever the language (exit code 1: it found some).
+    let check = |args: &[&str]| {
+        let out = bin(&halle).arg("check").args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let csv = check(&["--lang", "de", "--format", "csv"]);
+    assert!(csv.starts_with("Prüfung,ID,Name,Befund\n"), "{csv}");
+    assert!(
+        csv.contains("stadtweit,1-1-versatel,1&1 Versatel,\"kein Punkt, keine Fläche, kein genanntes Gebiet: stadtweit gezählt\""),
+        "{csv}"
+    );
+    assert!(!csv.contains("city-wide"), "{csv}");
+    let json = check(&["--lang", "de", "--format", "json"]);
+    assert!(
+        json.contains("\"check\": \"city-wide\"")
+            && json.contains("no point, area or named district: counted city-wide"),
+        "{json}"
+    );
+    let table = check(&["--lang", "de"]);
+    assert!(table.contains("außerhalb: 1"), "{table}");
 }
 
 /// A command line that does not parse is explained in German where the

@@ -492,6 +492,6 @@ pub fn usage_error(e: &clap::Error) -> Option<String> {
         let usage = usage.trim_start_matches("Usage:").trim();
         text.push_str(&format!("\n\nAufruf: {usage}"));
     }
-    text.push_str("\n\nMehr dazu: '--help' (die Hilfe ist englisch)");
+    text.push_str("\n\nMehr dazu: '--help'");
     Some(text)
 }

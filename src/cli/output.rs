@@ -140,15 +140,15 @@ pub fn findings_grid(
         let n = counts.entry(f.check).or_default();
         *n += 1;
         if listed.is_none_or(|limit| *n <= limit) {
-            rows.push(finding_cells(&f));
+            rows.push(finding_cells(&f, lang));
         }
     }
     let count = |(c, n): (&&str, &usize)| match listed {
         Some(limit) if *n > limit => match lang {
-            Lang::De => format!("{c}: {n} (die ersten {limit} aufgeführt)"),
+            Lang::De => format!("{}: {n} (die ersten {limit} aufgeführt)", label(c, lang)),
             Lang::En => format!("{c}: {n} (the first {limit} listed)"),
         },
-        _ => format!("{c}: {n}"),
+        _ => format!("{}: {n}", label(c, lang)),
     };
     let mut notes = vec![if findings.is_empty() {
         tr(lang, "keine Befunde", "no findings").into()
@@ -180,12 +180,12 @@ fn finding_headers(lang: Lang) -> Vec<String> {
 }
 
 /// The cells of a finding in [`findings_grid`].
-fn finding_cells(f: &stadtatlas::query::Finding<'_>) -> Vec<String> {
+fn finding_cells(f: &stadtatlas::query::Finding<'_>, lang: Lang) -> Vec<String> {
     vec![
-        f.check.to_string(),
+        label(f.check, lang),
         f.id.to_string(),
         f.name.to_string(),
-        f.detail.to_string(),
+        f.detail.in_lang(lang).into_owned(),
     ]
 }
 
@@ -206,7 +206,7 @@ pub fn findings_csv(findings: &stadtatlas::query::Findings, lang: Lang) -> Resul
         part.rows = rest
             .by_ref()
             .take(1_000)
-            .map(|f| finding_cells(&f))
+            .map(|f| finding_cells(&f, lang))
             .collect();
         part.write_csv(&mut csv, false)
             .map_err(std::io::Error::from)?;
@@ -333,9 +333,9 @@ pub fn network_grid(n: &governance::Network, lang: Lang) -> Grid {
         headers: vec![
             label("id", lang),
             label("name", lang),
-            "degree".into(),
-            "betweenness".into(),
-            "activities".into(),
+            tr(lang, "Grad", "degree").into(),
+            tr(lang, "Zwischenzentralität", "betweenness").into(),
+            tr(lang, "Aktivitäten", "activities").into(),
         ],
         rows: nodes
             .iter()
@@ -355,15 +355,26 @@ pub fn network_grid(n: &governance::Network, lang: Lang) -> Grid {
                 ]
             })
             .collect(),
-        notes: vec![format!(
-            "{} partners, {} links{}; degree and betweenness are those of the whole network",
-            n.nodes.len(),
-            n.edges.len(),
-            n.focus
-                .as_ref()
-                .map(|f| format!(" around {f} (depth {})", n.depth))
-                .unwrap_or_default()
-        )],
+        notes: vec![match (lang, &n.focus) {
+            (Lang::En, focus) => format!(
+                "{} partners, {} links{}; degree and betweenness are those of the whole network",
+                n.nodes.len(),
+                n.edges.len(),
+                focus
+                    .as_ref()
+                    .map(|f| format!(" around {f} (depth {})", n.depth))
+                    .unwrap_or_default()
+            ),
+            (Lang::De, focus) => format!(
+                "{} Partner, {} Verbindungen{}; Grad und Zwischenzentralität gelten im ganzen Netz",
+                n.nodes.len(),
+                n.edges.len(),
+                focus
+                    .as_ref()
+                    .map(|f| format!(" um {f} (Tiefe {})", n.depth))
+                    .unwrap_or_default()
+            ),
+        }],
     }
 }
 

@@ -5,6 +5,7 @@ use super::output::Out;
 use anyhow::Result;
 use rusqlite::types::Value;
 use stadtatlas::export::Grid;
+use stadtatlas::model::Lang;
 use stadtatlas::sql::{self, ResultTable, RunOptions};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -91,7 +92,11 @@ fn emit(out: &Out, table: &ResultTable) -> Result<()> {
             .iter()
             .map(|r| r.iter().map(cell).collect())
             .collect(),
-        notes: vec![format!("{} rows", table.rows.len())],
+        notes: vec![match out.lang {
+            Lang::De if table.rows.len() == 1 => "1 Zeile".to_string(),
+            Lang::De => format!("{} Zeilen", table.rows.len()),
+            Lang::En => format!("{} rows", table.rows.len()),
+        }],
     };
     super::output::emit(out, &table.to_objects(), grid)
 }

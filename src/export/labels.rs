@@ -60,6 +60,12 @@ pub fn label(key: &str, lang: Lang) -> String {
         "files" => ("Dateien", "files"),
         "check" => ("Prüfung", "check"),
         "detail" => ("Befund", "detail"),
+        // `check`'s checks (`located` is the column's label above).
+        "duplicate" => ("Doppeleintrag", "duplicate"),
+        "outside" => ("außerhalb", "outside"),
+        "vocabulary" => ("Vokabular", "vocabulary"),
+        "city-wide" => ("stadtweit", "city-wide"),
+        "stale" => ("veraltet", "stale"),
         _ => return key.to_string(),
     };
     match lang {

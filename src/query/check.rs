@@ -4,11 +4,12 @@ use super::around::{CHUNK, Frame};
 use super::location_quality::{LocationQuality, QualityCounts};
 use super::{Atlas, QueryError};
 use crate::districts::DistrictRef;
-use crate::model::MatchQuality;
+use crate::model::{Lang, MatchQuality};
 use crate::quality::{DuplicateReason, NameAndPlace, SHOWN_PAIRS, likely_duplicates, strongest};
 use crate::store::{EntityOrder, Store};
 use serde::Serialize;
 use std::borrow::Cow;
+use std::fmt;
 
 /// The checks, in the order their findings are listed.
 const CHECKS: [&str; 6] = [
@@ -21,13 +22,155 @@ const CHECKS: [&str; 6] = [
 ];
 
 /// One finding about one record, as listed.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize)]
 pub struct Finding<'a> {
     /// `outside`, `city-wide`, `located`, `stale`, `vocabulary`, `duplicate`.
     pub check: &'static str,
     pub id: &'a str,
     pub name: &'a str,
-    pub detail: &'a str,
+    /// What was found, in English or German (JSON: English).
+    pub detail: Detail<'a>,
+}
+
+/// What a [`Finding`] says: [`Detail::in_lang`] words it; `Display` and
+/// JSON give the English.
+#[derive(Debug, Clone, Copy)]
+pub struct Detail<'a> {
+    said: &'a Said,
+    records: &'a [NameAndPlace],
+}
+
+impl Detail<'_> {
+    /// The finding in a language (most are one of a few fixed sentences).
+    pub fn in_lang(&self, lang: Lang) -> Cow<'static, str> {
+        let de = lang == Lang::De;
+        let fixed =
+            |en: &'static str, german: &'static str| Cow::Borrowed(if de { german } else { en });
+        match self.said {
+            Said::Outside => fixed(
+                "outside every district: outside the city, or the boundaries are incomplete",
+                "außerhalb jedes Gebiets: außerhalb der Stadt, oder die Grenzen sind unvollständig",
+            ),
+            Said::CityWide => fixed(
+                "no point, area or named district: counted city-wide",
+                "kein Punkt, keine Fläche, kein genanntes Gebiet: stadtweit gezählt",
+            ),
+            Said::NeverVerified => fixed(
+                "never verified (no verified_on)",
+                "nie geprüft (kein verified_on)",
+            ),
+            Said::Located { register, quality } => Cow::Owned(if de {
+                format!(
+                    "Punkt aus dem Adressregister {register} mit Güte {quality}, nicht die genaue Adresse: bitte prüfen"
+                )
+            } else {
+                format!(
+                    "point from the address register {register} at quality {quality}, not the exact address: check it"
+                )
+            }),
+            Said::VerifiedAgo { on, days } => Cow::Owned(if de {
+                format!("geprüft am {on}, vor {days} Tagen")
+            } else {
+                format!("verified on {on}, {days} days ago")
+            }),
+            Said::UnknownFields(fields) => Cow::Owned(if de {
+                format!("unbekannte(s) Handlungsfeld(er): {fields}")
+            } else {
+                format!("unknown field(s) of action: {fields}")
+            }),
+            Said::UnknownCategory(category) => Cow::Owned(if de {
+                format!("unbekannte Kategorie: {category}")
+            } else {
+                format!("unknown category: {category}")
+            }),
+            Said::PairsLeftOut { listed, left_out } => {
+                let all = listed + left_out;
+                Cow::Owned(if de {
+                    format!(
+                        "{all} Paare möglicher Doppeleinträge; die {listed} ähnlichsten sind aufgeführt, {left_out} weitere nicht"
+                    )
+                } else {
+                    format!(
+                        "{all} likely duplicate pairs; the {listed} most alike are listed, {left_out} more are not"
+                    )
+                })
+            }
+            Said::Like { other, reason } => {
+                let NameAndPlace { id, name, .. } = &self.records[*other as usize];
+                Cow::Owned(match (reason, de) {
+                    (
+                        DuplicateReason::NearAndSimilar {
+                            distance_m,
+                            similarity,
+                        },
+                        false,
+                    ) => format!(
+                        "like {name} ({id}): {distance_m:.0} m apart, names {:.0} % similar",
+                        similarity * 100.0
+                    ),
+                    (
+                        DuplicateReason::NearAndSimilar {
+                            distance_m,
+                            similarity,
+                        },
+                        true,
+                    ) => format!(
+                        "wie {name} ({id}): {distance_m:.0} m entfernt, Namen zu {:.0} % ähnlich",
+                        similarity * 100.0
+                    ),
+                    (DuplicateReason::SameWebsite { website }, false) => {
+                        format!("like {name} ({id}): same website {website}")
+                    }
+                    (DuplicateReason::SameWebsite { website }, true) => {
+                        format!("wie {name} ({id}): gleiche Website {website}")
+                    }
+                })
+            }
+        }
+    }
+}
+
+impl fmt::Display for Detail<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.in_lang(Lang::En))
+    }
+}
+
+impl Serialize for Detail<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.in_lang(Lang::En))
+    }
+}
+
+/// What a finding found, kept as data: most are one of a few fixed
+/// sentences, and a million of them cost a tag each, not a sentence.
+#[derive(Debug)]
+enum Said {
+    Outside,
+    CityWide,
+    Located {
+        register: String,
+        quality: MatchQuality,
+    },
+    NeverVerified,
+    VerifiedAgo {
+        on: chrono::NaiveDate,
+        days: i64,
+    },
+    /// The unknown fields, joined with ", ".
+    UnknownFields(String),
+    UnknownCategory(String),
+    /// The summary line before the listed pairs of likely duplicates.
+    PairsLeftOut {
+        listed: usize,
+        left_out: usize,
+    },
+    /// A likely duplicate of record `other` (a position in
+    /// [`Findings::records`]).
+    Like {
+        other: u32,
+        reason: DuplicateReason,
+    },
 }
 
 /// Everything `check` found, listed by check (in [`CHECKS`] order), then by
@@ -47,11 +190,11 @@ pub struct Findings {
 }
 
 /// A finding of [`Findings`]: its record (none for a summary line) and
-/// what it says. Most details are one of a few fixed sentences, shared.
+/// what it says.
 #[derive(Debug)]
 struct Found {
     record: Option<u32>,
-    detail: Cow<'static, str>,
+    said: Said,
 }
 
 impl Findings {
@@ -80,7 +223,10 @@ impl Findings {
                         check,
                         id,
                         name,
-                        detail: &f.detail,
+                        detail: Detail {
+                            said: &f.said,
+                            records: &self.records,
+                        },
                     }
                 })
             })
@@ -109,14 +255,14 @@ struct Collected {
 }
 
 impl Collected {
-    fn push(&mut self, check: &str, record: usize, detail: Cow<'static, str>) {
+    fn push(&mut self, check: &str, record: usize, said: Said) {
         let at = CHECKS
             .iter()
             .position(|c| *c == check)
             .expect("a check of CHECKS");
         self.found[at].push(Found {
-            record: Some(u32::try_from(record).expect("fewer than 2^32 records")),
-            detail,
+            record: Some(position(record)),
+            said,
         });
     }
 }
@@ -184,18 +330,10 @@ fn record_findings(
     for (i, e) in atlas.entities.iter().enumerate() {
         let a = &atlas.assignments[i];
         if !a.is_empty() && a.iter().all(|set| set.contains(&DistrictRef::Outside)) {
-            found.push(
-                "outside",
-                first + i,
-                "outside every district: outside the city, or the boundaries are incomplete".into(),
-            );
+            found.push("outside", first + i, Said::Outside);
         }
         if e.is_city_wide() {
-            found.push(
-                "city-wide",
-                first + i,
-                "no point, area or named district: counted city-wide".into(),
-            );
+            found.push("city-wide", first + i, Said::CityWide);
         }
         if let Some(c) = e
             .coord_source
@@ -205,19 +343,21 @@ fn record_findings(
             found.push(
                 "located",
                 first + i,
-                format!(
-                    "point from the address register {} at quality {}, not the exact address: check it",
-                    c.register, c.quality
-                )
-                .into(),
+                Said::Located {
+                    register: c.register.clone(),
+                    quality: c.quality,
+                },
             );
         }
         match e.verified_on {
-            None => found.push("stale", first + i, "never verified (no verified_on)".into()),
-            Some(d) if (today - d).num_days() > stale_days => found.push(
+            None => found.push("stale", first + i, Said::NeverVerified),
+            Some(on) if (today - on).num_days() > stale_days => found.push(
                 "stale",
                 first + i,
-                format!("verified on {d}, {} days ago", (today - d).num_days()).into(),
+                Said::VerifiedAgo {
+                    on,
+                    days: (today - on).num_days(),
+                },
             ),
             Some(_) => {}
         }
@@ -231,7 +371,7 @@ fn record_findings(
             found.push(
                 "vocabulary",
                 first + i,
-                format!("unknown field(s) of action: {}", unknown.join(", ")).into(),
+                Said::UnknownFields(unknown.join(", ")),
             );
         }
         if let Some(c) = e
@@ -242,7 +382,7 @@ fn record_findings(
             found.push(
                 "vocabulary",
                 first + i,
-                format!("unknown category: {c}").into(),
+                Said::UnknownCategory(c.to_string()),
             );
         }
     }
@@ -262,33 +402,19 @@ fn finish(mut found: Collected, records: Vec<NameAndPlace>) -> Findings {
     if left_out > 0 {
         duplicates.push(Found {
             record: None,
-            detail: format!(
-                "{} likely duplicate pairs; the {} most alike are listed, {left_out} more are not",
-                pairs.len() + left_out,
-                pairs.len()
-            )
-            .into(),
+            said: Said::PairsLeftOut {
+                listed: pairs.len(),
+                left_out,
+            },
         });
     }
     for d in pairs {
-        let other = in_id_order[d.b];
-        let detail = match &d.reason {
-            DuplicateReason::NearAndSimilar {
-                distance_m,
-                similarity,
-            } => format!(
-                "like {} ({}): {distance_m:.0} m apart, names {:.0} % similar",
-                other.name,
-                other.id,
-                similarity * 100.0
-            ),
-            DuplicateReason::SameWebsite { website } => {
-                format!("like {} ({}): same website {website}", other.name, other.id)
-            }
-        };
         duplicates.push(Found {
             record: Some(by_id[d.a]),
-            detail: detail.into(),
+            said: Said::Like {
+                other: by_id[d.b],
+                reason: d.reason,
+            },
         });
     }
     drop(in_id_order);
@@ -355,8 +481,14 @@ mod tests {
         });
         let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
         let findings = check(&atlas, today, 365);
-        let listed: Vec<(&str, &str, &str)> =
-            findings.iter().map(|f| (f.check, f.id, f.detail)).collect();
+        let listed: Vec<(&str, &str, String)> = findings
+            .iter()
+            .map(|f| (f.check, f.id, f.detail.to_string()))
+            .collect();
+        let listed: Vec<(&str, &str, &str)> = listed
+            .iter()
+            .map(|(c, i, d)| (*c, *i, d.as_str()))
+            .collect();
         assert_eq!(
             listed,
             [
@@ -384,6 +516,19 @@ mod tests {
             ]
         );
         assert_eq!(findings.len(), 9);
+        let german: Vec<String> = findings
+            .iter()
+            .map(|f| f.detail.in_lang(Lang::De).into_owned())
+            .step_by(3)
+            .collect();
+        assert_eq!(
+            german,
+            [
+                "unbekannte(s) Handlungsfeld(er): made-up",
+                "kein Punkt, keine Fläche, kein genanntes Gebiet: stadtweit gezählt",
+                "nie geprüft (kein verified_on)",
+            ]
+        );
         let names: Vec<&str> = findings.iter().map(|f| f.name).take(3).collect();
         assert_eq!(names, ["Alpha", "Zeta", "Zeta"]);
     }
