@@ -97,7 +97,7 @@ impl Detail<'_> {
             }
             Said::Like { other, reason } => {
                 let NameAndPlace { id, name, .. } = &self.records[*other as usize];
-                Cow::Owned(match (reason, de) {
+                Cow::Owned(match (&**reason, de) {
                     (
                         DuplicateReason::NearAndSimilar {
                             distance_m,
@@ -149,7 +149,7 @@ enum Said {
     Outside,
     CityWide,
     Located {
-        register: String,
+        register: Box<str>,
         quality: MatchQuality,
     },
     NeverVerified,
@@ -158,8 +158,8 @@ enum Said {
         days: i64,
     },
     /// The unknown fields, joined with ", ".
-    UnknownFields(String),
-    UnknownCategory(String),
+    UnknownFields(Box<str>),
+    UnknownCategory(Box<str>),
     /// The summary line before the listed pairs of likely duplicates.
     PairsLeftOut {
         listed: usize,
@@ -169,7 +169,7 @@ enum Said {
     /// [`Findings::records`]).
     Like {
         other: u32,
-        reason: DuplicateReason,
+        reason: Box<DuplicateReason>,
     },
 }
 
@@ -196,6 +196,10 @@ struct Found {
     record: Option<u32>,
     said: Said,
 }
+
+// A finding costs no more than a number and a shared sentence did (10^6
+// records give 1.46 million findings): the rare long variants are boxed.
+const _: () = assert!(std::mem::size_of::<Found>() <= 32);
 
 impl Findings {
     /// How many findings there are.
@@ -344,7 +348,7 @@ fn record_findings(
                 "located",
                 first + i,
                 Said::Located {
-                    register: c.register.clone(),
+                    register: c.register.as_str().into(),
                     quality: c.quality,
                 },
             );
@@ -371,7 +375,7 @@ fn record_findings(
             found.push(
                 "vocabulary",
                 first + i,
-                Said::UnknownFields(unknown.join(", ")),
+                Said::UnknownFields(unknown.join(", ").into()),
             );
         }
         if let Some(c) = e
@@ -379,11 +383,7 @@ fn record_findings(
             .as_deref()
             .filter(|c| atlas.vocabulary.category(c).is_none())
         {
-            found.push(
-                "vocabulary",
-                first + i,
-                Said::UnknownCategory(c.to_string()),
-            );
+            found.push("vocabulary", first + i, Said::UnknownCategory(c.into()));
         }
     }
 }
@@ -413,7 +413,7 @@ fn finish(mut found: Collected, records: Vec<NameAndPlace>) -> Findings {
             record: Some(by_id[d.a]),
             said: Said::Like {
                 other: by_id[d.b],
-                reason: d.reason,
+                reason: Box::new(d.reason),
             },
         });
     }
