@@ -87,13 +87,23 @@ pub fn table_style() -> TableStyle {
         return TableStyle::default();
     }
     TableStyle {
-        width: comfy_table::Table::new().width().or_else(|| {
-            std::env::var("COLUMNS")
-                .ok()
-                .and_then(|c| c.trim().parse().ok())
-        }),
+        width: table_width(
+            comfy_table::Table::new().width(),
+            std::env::var("COLUMNS").ok().as_deref(),
+        ),
         color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     }
+}
+
+/// The width tables fit on a terminal: its own, else `COLUMNS`, else none
+/// (full width). A pseudo-terminal that was never given a size (`script`,
+/// some CI runners and editors' shells) says 0 columns: that is no width,
+/// not a table of one-letter columns.
+fn table_width(terminal: Option<u16>, columns: Option<&str>) -> Option<u16> {
+    let known = |w: &u16| *w > 0;
+    terminal
+        .filter(known)
+        .or_else(|| columns.and_then(|c| c.trim().parse().ok()).filter(known))
 }
 
 fn grid_text(out: &Out, grid: &Grid) -> Result<String> {
@@ -652,4 +662,19 @@ pub fn history(out: &Out, revisions: &[Revision]) -> Result<()> {
         previous = Some(&r.record);
     }
     emit(out, revisions, || grid)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::table_width;
+
+    #[test]
+    fn a_terminal_without_a_size_is_no_width() {
+        assert_eq!(table_width(Some(120), Some("80")), Some(120));
+        assert_eq!(table_width(Some(0), Some("80")), Some(80));
+        assert_eq!(table_width(Some(0), None), None);
+        assert_eq!(table_width(None, Some(" 100 ")), Some(100));
+        assert_eq!(table_width(None, Some("0")), None);
+        assert_eq!(table_width(None, Some("wide")), None);
+    }
 }
