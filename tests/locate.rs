@@ -825,6 +825,12 @@ fn a_bad_register_is_refused_naming_the_feature_and_the_store_is_unchanged() {
         &["locate", "--register", register.to_str().unwrap()],
     );
     assert_eq!(code, Some(2), "{err}");
+    // Said once, as what it is: a refused register, not an import.
+    assert!(
+        err.starts_with("error: address register refused, nothing was located (2 problems):\n"),
+        "{err}"
+    );
+    assert!(!err.contains("import refused"), "{err}");
     assert!(err.contains("feature 7: geometry is a LineString"), "{err}");
     assert!(
         err.contains("feature 5: house number \"x7\" does not start with a digit"),

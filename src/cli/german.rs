@@ -188,10 +188,15 @@ fn cause(e: &(dyn std::error::Error + 'static)) -> Option<String> {
 /// A refused import in German: the frame, where each problem is and what
 /// it is (the readers word each problem in both languages).
 fn import(e: &ImportError) -> String {
+    refused("Import abgelehnt, der Speicher bleibt unverändert", e)
+}
+
+/// `what` was refused for the problems of `e`, one line each.
+fn refused(what: &str, e: &ImportError) -> String {
     let n = e.issues.len();
     let lines: Vec<String> = e.issues.iter().map(|i| format!("  {}", issue(i))).collect();
     format!(
-        "Import abgelehnt, der Speicher bleibt unverändert ({n} Problem{}):\n{}",
+        "{what} ({n} Problem{}):\n{}",
         if n == 1 { "" } else { "e" },
         lines.join("\n")
     )
@@ -297,7 +302,7 @@ fn locate(e: &LocateError) -> Option<String> {
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
-        LocateError::Register(i) => import(i),
+        LocateError::Register(i) => refused("Adressregister abgelehnt, nichts wurde verortet", i),
         LocateError::Store { store, .. } => format!("beim Lesen des Speichers {store}"),
         _ => return None,
     })

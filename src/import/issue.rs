@@ -75,9 +75,26 @@ impl fmt::Display for Issue {
 
 /// An import refused as a whole; the store was not touched.
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("import refused, the store is unchanged ({} problem{}):\n{}",
-    .issues.len(), if .issues.len() == 1 { "" } else { "s" },
-    .issues.iter().map(|i| format!("  {i}")).collect::<Vec<_>>().join("\n"))]
+#[error("import refused, the store is unchanged ({}):\n{}", self.count(), self.listing())]
 pub struct ImportError {
     pub issues: Vec<Issue>,
+}
+
+impl ImportError {
+    /// "1 problem", "3 problems".
+    pub fn count(&self) -> String {
+        match self.issues.len() {
+            1 => "1 problem".to_string(),
+            n => format!("{n} problems"),
+        }
+    }
+
+    /// One indented line per problem.
+    pub fn listing(&self) -> String {
+        self.issues
+            .iter()
+            .map(|i| format!("  {i}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
 }

@@ -62,8 +62,8 @@ pub enum LocateError {
     #[error("{} holds no addresses", .files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", "))]
     EmptyRegister { files: Vec<PathBuf> },
     /// A register file was refused.
-    #[error(transparent)]
-    Register(#[from] ImportError),
+    #[error("address register refused, nothing was located ({}):\n{}", .0.count(), .0.listing())]
+    Register(ImportError),
     #[error("reading the store {store}")]
     Store {
         store: String,
@@ -73,6 +73,13 @@ pub enum LocateError {
     /// Writing the located entities failed.
     #[error(transparent)]
     Import(Box<RunError>),
+}
+
+// Not a `#[from]`: the refusal is the whole message, not the cause of one.
+impl From<ImportError> for LocateError {
+    fn from(e: ImportError) -> Self {
+        LocateError::Register(e)
+    }
 }
 
 impl From<RunError> for LocateError {
