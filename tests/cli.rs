@@ -890,6 +890,27 @@ fn readers_problems_and_notes_are_german_where_messages_are() {
     );
     let table = check(&["--lang", "de"]);
     assert!(table.contains("außerhalb: 1"), "{table}");
+    // Records without a district are counted "stadtweit" in German tables;
+    // categories are named by the vocabulary, as fields are.
+    let list = page("de", &["list", "--format", "csv"]);
+    assert!(
+        list.contains(
+            "1-1-versatel,1&1 Versatel,Partner,Unternehmen,Digitale Infrastruktur,,,stadtweit,"
+        ),
+        "{list}"
+    );
+    let list = page("en", &["list", "--format", "csv"]);
+    assert!(
+        list.contains(
+            "1-1-versatel,1&1 Versatel,partner,Company,Digital infrastructure,,,city-wide,"
+        ),
+        "{list}"
+    );
+    let matrix = page("de", &["matrix", "--by", "kind", "--format", "csv"]);
+    assert!(
+        matrix.contains("\ncity-wide,stadtweit,") && matrix.contains("\noutside,außerhalb,"),
+        "{matrix}"
+    );
 }
 
 /// A command line that does not parse is explained in German where the

@@ -87,7 +87,12 @@ impl EntityGrid {
                 r.id.clone(),
                 r.name.clone(),
                 label(&r.kind.to_string(), lang),
-                r.category.clone().unwrap_or_default(),
+                r.category.as_deref().map_or_else(String::new, |c| {
+                    self.vocabulary
+                        .category(c)
+                        .map_or(c, |t| t.label(lang))
+                        .to_string()
+                }),
                 r.fields
                     .iter()
                     .map(|f| self.vocabulary.field_label(f, lang).to_string())
@@ -97,7 +102,11 @@ impl EntityGrid {
                 fmt_coord(r.lat),
             ];
             for level in &self.levels {
-                cells.push(r.districts.get(level).cloned().unwrap_or_default());
+                cells.push(match r.districts.get(level) {
+                    Some(d) if PSEUDO_DISTRICTS.contains(&d.as_str()) => label(d, lang),
+                    Some(d) => d.clone(),
+                    None => String::new(),
+                });
             }
             self.any_provisional |= r.districts_provisional;
             cells.push(yes(r.districts_provisional, lang));
@@ -132,6 +141,10 @@ impl EntityGrid {
         }
     }
 }
+
+/// Where records without a district are counted: named in the reader's
+/// language in tables (ids and JSON keep `city-wide` and `outside`).
+const PSEUDO_DISTRICTS: [&str; 2] = [crate::districts::CITY_WIDE, crate::districts::OUTSIDE];
 
 /// `matrix`: one row per district, one column per value, totals last.
 pub fn matrix_grid(m: &Matrix, vocabulary: &Vocabulary, lang: Lang) -> Grid {
@@ -169,7 +182,11 @@ pub fn matrix_grid(m: &Matrix, vocabulary: &Vocabulary, lang: Lang) -> Grid {
         .iter()
         .map(|r| {
             any_provisional |= r.provisional;
-            let mut name = r.district.clone();
+            let mut name = if PSEUDO_DISTRICTS.contains(&r.district_id.as_str()) {
+                label(&r.district_id, lang)
+            } else {
+                r.district.clone()
+            };
             if r.level.as_deref().is_some_and(|l| l != m.level) {
                 name = format!("{name} ({})", r.level.as_deref().unwrap_or_default());
             }
