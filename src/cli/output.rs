@@ -365,26 +365,28 @@ pub fn network_grid(n: &governance::Network, lang: Lang) -> Grid {
                 ]
             })
             .collect(),
-        notes: vec![match (lang, &n.focus) {
-            (Lang::En, focus) => format!(
-                "{} partners, {} links{}; degree and betweenness are those of the whole network",
-                n.nodes.len(),
-                n.edges.len(),
-                focus
-                    .as_ref()
-                    .map(|f| format!(" around {f} (depth {})", n.depth))
-                    .unwrap_or_default()
-            ),
-            (Lang::De, focus) => format!(
-                "{} Partner, {} Verbindungen{}; Grad und Zwischenzentralität gelten im ganzen Netz",
-                n.nodes.len(),
-                n.edges.len(),
-                focus
-                    .as_ref()
-                    .map(|f| format!(" um {f} (Tiefe {})", n.depth))
-                    .unwrap_or_default()
-            ),
-        }],
+        notes: vec![network_note(n, lang)],
+    }
+}
+
+/// How big the network shown is, and around what.
+fn network_note(n: &governance::Network, lang: Lang) -> String {
+    let (partners, links) = (n.nodes.len(), n.edges.len());
+    let around = |word: &str, depth: &str| {
+        n.focus
+            .as_ref()
+            .map(|f| format!(" {word} {f} ({depth} {})", n.depth))
+            .unwrap_or_default()
+    };
+    match lang {
+        Lang::En => format!(
+            "{partners} partners, {links} links{}; degree and betweenness are those of the whole network",
+            around("around", "depth")
+        ),
+        Lang::De => format!(
+            "{partners} Partner, {links} Verbindungen{}; Grad und Zwischenzentralität gelten im ganzen Netz",
+            around("um", "Tiefe")
+        ),
     }
 }
 

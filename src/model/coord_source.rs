@@ -3,7 +3,6 @@
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use std::str::FromStr;
 
 /// How well an address matched a register, worst first (so `>=` reads
 /// "at least as good as").
@@ -68,13 +67,6 @@ impl super::ParseText for MatchQuality {
     }
 }
 
-impl FromStr for MatchQuality {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        <Self as super::ParseText>::parse_text(s).map_err(|t| t.en().to_string())
-    }
-}
-
 /// The register an entity's point was matched in, and how well.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CoordSource {
@@ -82,3 +74,5 @@ pub struct CoordSource {
     pub register: String,
     pub quality: MatchQuality,
 }
+
+from_str_by_parse_text!(MatchQuality);

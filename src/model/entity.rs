@@ -5,7 +5,6 @@ use geo::MultiPolygon;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
-use std::str::FromStr;
 
 /// Parsing a value a file or a person gives, with the reason it is not one
 /// in English and German (`FromStr` gives the English alone).
@@ -72,13 +71,6 @@ impl ParseText for EntityKind {
     }
 }
 
-impl FromStr for EntityKind {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse_text(s).map_err(|t| t.en().to_string())
-    }
-}
-
 /// Where a project or initiative stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -130,13 +122,6 @@ impl ParseText for Status {
     }
 }
 
-impl FromStr for Status {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse_text(s).map_err(|t| t.en().to_string())
-    }
-}
-
 /// Who may see a record.
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
@@ -168,13 +153,6 @@ impl ParseText for Visibility {
                 "\"{other}\" ist keine Sichtbarkeit (public, internal)"
             )),
         }
-    }
-}
-
-impl FromStr for Visibility {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse_text(s).map_err(|t| t.en().to_string())
     }
 }
 
@@ -291,6 +269,8 @@ impl Entity {
         self.location.is_none() && self.area.is_none() && self.district_names.is_empty()
     }
 }
+
+from_str_by_parse_text!(EntityKind, Status, Visibility);
 
 #[cfg(test)]
 mod tests {

@@ -118,14 +118,8 @@ impl super::ParseText for LonLat {
     }
 }
 
-impl std::str::FromStr for LonLat {
-    type Err = String;
-
-    /// Parses `LON,LAT` (degrees, WGS84).
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        <Self as super::ParseText>::parse_text(s).map_err(|t| t.en().to_string())
-    }
-}
+// `LON,LAT` (degrees, WGS84).
+from_str_by_parse_text!(LonLat);
 
 /// A distance in metres on the ground.
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Serialize, Deserialize)]

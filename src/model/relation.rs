@@ -2,7 +2,6 @@
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use std::str::FromStr;
 
 /// The part an entity plays for another.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -53,13 +52,6 @@ impl super::ParseText for Role {
     }
 }
 
-impl FromStr for Role {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        <Self as super::ParseText>::parse_text(s).map_err(|t| t.en().to_string())
-    }
-}
-
 /// `from` plays `role` for `to`: `lead` of a project, `member` of a body.
 ///
 /// For a project file's `lead_org` column the relation reads
@@ -105,3 +97,5 @@ impl Contact {
         .join(", ")
     }
 }
+
+from_str_by_parse_text!(Role);
