@@ -240,13 +240,7 @@ pub fn straddle_warning(s: &Straddle, districts: &[District]) -> Text {
                     pct(1.0 - inside)
                 ));
             }
-            let joined = |lang: Lang| {
-                parts
-                    .iter()
-                    .map(|t| t.in_lang(lang))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
+            let joined = Text::join(&parts, &crate::text!(", ", ", "));
             let parent = &districts[parent].name;
             Text::new(
                 format!(
@@ -255,7 +249,7 @@ pub fn straddle_warning(s: &Straddle, districts: &[District]) -> Text {
                     d.name,
                     d.id,
                     s.parent_level,
-                    joined(Lang::En)
+                    joined.en()
                 ),
                 format!(
                     "{} '{}' ({}) liegt nicht in genau einem Bezirk der Ebene {}: {}; als übergeordneter Bezirk gilt '{parent}'",
@@ -263,7 +257,7 @@ pub fn straddle_warning(s: &Straddle, districts: &[District]) -> Text {
                     d.name,
                     d.id,
                     s.parent_level,
-                    joined(Lang::De)
+                    joined.in_lang(Lang::De)
                 ),
             )
         }

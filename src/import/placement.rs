@@ -180,19 +180,13 @@ fn message(crs: &Crs, area: Option<AreaOfUse>, outside: Outside) -> Text {
             ),
         )
     } else {
-        let joined = |lang: Lang, or: &str| {
-            causes
-                .iter()
-                .map(|c| c.in_lang(lang))
-                .collect::<Vec<_>>()
-                .join(or)
-        };
+        let joined = Text::join(&causes, &crate::text!("; or: ", "; oder: "));
         Text::new(
-            format!("{} Likely cause: {}.", m.en(), joined(Lang::En, "; or: ")),
+            format!("{} Likely cause: {}.", m.en(), joined.en()),
             format!(
                 "{} Wahrscheinliche Ursache: {}.",
                 m.in_lang(Lang::De),
-                joined(Lang::De, "; oder: ")
+                joined.in_lang(Lang::De)
             ),
         )
     }

@@ -41,6 +41,18 @@ impl Text {
         }
     }
 
+    /// `parts` joined by `separator`, each language by its own.
+    pub fn join(parts: &[Text], separator: &Text) -> Self {
+        let joined = |lang: Lang| {
+            parts
+                .iter()
+                .map(|t| t.in_lang(lang))
+                .collect::<Vec<_>>()
+                .join(separator.in_lang(lang))
+        };
+        Self::new(joined(Lang::En), joined(Lang::De))
+    }
+
     /// Both wordings with `before` and `after` around them (the same in
     /// both languages: a file name, a value).
     pub fn around(&self, before: &str, after: &str) -> Self {

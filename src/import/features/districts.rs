@@ -245,25 +245,19 @@ fn join_parts(
                 .chain(parts)
                 .map(Place::label_text)
                 .collect();
-            let places = |lang: Lang| {
-                places
-                    .iter()
-                    .map(|p| p.in_lang(lang))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
+            let places = Text::join(&places, &crate::text!(", ", ", "));
             let path = entry.path.display();
             batch.notes.push(Text::new(
                 format!(
                     "{path}: {} are one district '{}' ({}) at level '{}': joined into one MultiPolygon",
-                    places(Lang::En),
+                    places.en(),
                     d.name,
                     d.id,
                     d.level
                 ),
                 format!(
                     "{path}: {} sind ein Bezirk '{}' ({}) auf der Ebene '{}': zu einem MultiPolygon vereinigt",
-                    places(Lang::De),
+                    places.in_lang(Lang::De),
                     d.name,
                     d.id,
                     d.level
