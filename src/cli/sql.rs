@@ -95,6 +95,7 @@ fn emit(out: &Out, table: &ResultTable) -> Result<()> {
         notes: vec![match out.lang {
             Lang::De if table.rows.len() == 1 => "1 Zeile".to_string(),
             Lang::De => format!("{} Zeilen", table.rows.len()),
+            Lang::En if table.rows.len() == 1 => "1 row".to_string(),
             Lang::En => format!("{} rows", table.rows.len()),
         }],
     };
