@@ -7,7 +7,7 @@ use super::german::{Saying, said};
 use super::output::{Out, emit, tr};
 use anyhow::Result;
 use stadtatlas::access;
-use stadtatlas::export::Grid;
+use stadtatlas::export::{Grid, label};
 use stadtatlas::model::Lang;
 use stadtatlas::moderation::{self, Submission};
 use stadtatlas::store::Location;
@@ -27,25 +27,17 @@ fn decider(by: Option<String>) -> Result<String> {
     }
 }
 
-/// A column's or a row's label in the language of the messages.
-fn labels<const N: usize>(lang: Lang, pairs: [(&'static str, &'static str); N]) -> Vec<String> {
-    pairs.map(|(de, en)| tr(lang, de, en).to_string()).to_vec()
+/// Columns' or rows' labels in the language of the messages.
+fn labels<const N: usize>(lang: Lang, keys: [&str; N]) -> Vec<String> {
+    keys.map(|k| label(k, lang)).to_vec()
 }
 
 fn queue_grid(list: &[Submission], lang: Lang) -> Grid {
-    let de = lang == Lang::De;
     Grid {
         headers: labels(
             lang,
             [
-                ("#", "#"),
-                ("eingegangen", "received"),
-                ("Status", "status"),
-                ("Vorschlag", "proposal"),
-                ("Name", "name"),
-                ("Art", "kind"),
-                ("Handlungsfelder", "fields"),
-                ("entschieden", "decided"),
+                "#", "received", "status", "proposal", "name", "kind", "fields", "decided",
             ],
         ),
         rows: list
@@ -58,11 +50,9 @@ fn queue_grid(list: &[Submission], lang: Lang) -> Grid {
                     s.proposal.correction_of.as_ref().map_or(
                         tr(lang, "neuer Eintrag", "new record").to_string(),
                         |id| {
-                            if de {
-                                format!("Korrektur von {id}")
-                            } else {
-                                format!("correction of {id}")
-                            }
+                            text!("correction of {id}", "Korrektur von {id}")
+                                .in_lang(lang)
+                                .to_string()
                         },
                     ),
                     s.proposal.name.clone(),
@@ -83,49 +73,30 @@ fn queue_grid(list: &[Submission], lang: Lang) -> Grid {
 }
 
 fn submission_grid(s: &Submission, lookalikes: &[moderation::Lookalike], lang: Lang) -> Grid {
-    let de = lang == Lang::De;
     let p = &s.proposal;
-    let row = |de_label: &'static str, en: &'static str, value: String| {
-        vec![tr(lang, de_label, en).to_string(), value]
-    };
+    let row = |key: &str, value: String| vec![label(key, lang), value];
     let mut rows: Vec<Vec<String>> = vec![
         row(
-            "Einreichung",
             "submission",
-            if de {
-                format!("#{} vom {}", s.id, s.received_at)
-            } else {
-                format!("#{} of {}", s.id, s.received_at)
-            },
+            text!("#{} of {}", "#{} vom {}", s.id, s.received_at)
+                .in_lang(lang)
+                .to_string(),
         ),
-        row("Status", "status", format!("{:?}", s.status).to_lowercase()),
-        row("Name", "name", p.name.clone()),
-        row("Art", "kind", p.kind.as_str().into()),
+        row("status", format!("{:?}", s.status).to_lowercase()),
+        row("name", p.name.clone()),
+        row("kind", p.kind.as_str().into()),
+        row("category", p.category.clone().unwrap_or_default()),
+        row("fields", p.fields.join(", ")),
+        row("address", p.address.clone().unwrap_or_default()),
         row(
-            "Kategorie",
-            "category",
-            p.category.clone().unwrap_or_default(),
-        ),
-        row("Handlungsfelder", "fields", p.fields.join(", ")),
-        row("Adresse", "address", p.address.clone().unwrap_or_default()),
-        row(
-            "Punkt",
             "point",
             p.location
                 .map(|l| format!("{:.6}, {:.6}", l.lon(), l.lat()))
                 .unwrap_or_default(),
         ),
-        row("Website", "website", p.website.clone().unwrap_or_default()),
-        row(
-            "Beschreibung",
-            "description",
-            p.description.clone().unwrap_or_default(),
-        ),
-        row(
-            "korrigiert",
-            "corrects",
-            p.correction_of.clone().unwrap_or_default(),
-        ),
+        row("website", p.website.clone().unwrap_or_default()),
+        row("description", p.description.clone().unwrap_or_default()),
+        row("corrects", p.correction_of.clone().unwrap_or_default()),
     ];
     if let Some(c) = &s.contact {
         let how = [c.email.as_deref(), c.phone.as_deref()]
@@ -133,26 +104,23 @@ fn submission_grid(s: &Submission, lookalikes: &[moderation::Lookalike], lang: L
             .flatten()
             .collect::<Vec<_>>()
             .join(", ");
-        rows.push(row(
-            "Kontakt (intern)",
-            "contact (internal)",
-            format!("{} ({how})", c.name),
-        ));
+        rows.push(row("contact (internal)", format!("{} ({how})", c.name)));
     }
     if let Some(c) = &s.consent {
         rows.push(row(
-            "Einwilligung",
             "consent",
-            if de {
-                format!("Text {}, erteilt {}", c.version, c.given_at)
-            } else {
-                format!("text of {}, given {}", c.version, c.given_at)
-            },
+            text!(
+                "text of {}, given {}",
+                "Text {}, erteilt {}",
+                c.version,
+                c.given_at
+            )
+            .in_lang(lang)
+            .to_string(),
         ));
     }
     if let Some(by) = &s.decided_by {
         rows.push(row(
-            "entschieden",
             "decided",
             format!(
                 "{by}, {}{}",
@@ -165,13 +133,12 @@ fn submission_grid(s: &Submission, lookalikes: &[moderation::Lookalike], lang: L
         ));
     }
     for l in lookalikes {
-        let (what_de, what) = if l.corrected {
-            ("korrigiert", "corrects")
+        let what = if l.corrected {
+            "corrects"
         } else {
-            ("vielleicht doppelt zu", "may duplicate")
+            "may duplicate"
         };
         rows.push(row(
-            what_de,
             what,
             format!(
                 "{} ({}){}",
@@ -218,14 +185,7 @@ pub fn moderation(out: &Out, store: &Location, action: ModerationCommand) -> Res
             let by = decider(by)?;
             let approved = moderation::approve(store, id, &by)?;
             emit(out, &approved, || Grid {
-                headers: labels(
-                    out.lang,
-                    [
-                        ("Einreichung", "submission"),
-                        ("Eintrag", "record"),
-                        ("Import", "import"),
-                    ],
-                ),
+                headers: labels(out.lang, ["submission", "record", "import"]),
                 rows: vec![vec![
                     format!("#{}", approved.submission),
                     approved.record_id.clone(),
@@ -247,14 +207,7 @@ pub fn moderation(out: &Out, store: &Location, action: ModerationCommand) -> Res
             let by = decider(by)?;
             let s = moderation::reject(store, id, &by, &reason)?.without_contact();
             emit(out, &s, || Grid {
-                headers: labels(
-                    out.lang,
-                    [
-                        ("Einreichung", "submission"),
-                        ("Status", "status"),
-                        ("Grund", "reason"),
-                    ],
-                ),
+                headers: labels(out.lang, ["submission", "status", "reason"]),
                 rows: vec![vec![format!("#{id}"), "rejected".into(), reason.clone()]],
                 notes: vec![match out.lang {
                     Lang::De => {
@@ -311,15 +264,7 @@ pub fn user(out: &Out, store: &Location, action: UserCommand) -> Result<Outcome>
         UserCommand::List => {
             let users = access::users(store)?;
             emit(out, &users, || Grid {
-                headers: labels(
-                    out.lang,
-                    [
-                        ("Name", "name"),
-                        ("Rolle", "role"),
-                        ("angelegt", "created"),
-                        ("API-Tokens", "API tokens"),
-                    ],
-                ),
+                headers: labels(out.lang, ["name", "role", "created", "API tokens"]),
                 rows: users
                     .iter()
                     .map(|u| {

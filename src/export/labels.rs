@@ -66,6 +66,21 @@ pub fn label(key: &str, lang: Lang) -> String {
         "vocabulary" => ("Vokabular", "vocabulary"),
         "city-wide" => ("stadtweit", "city-wide"),
         "stale" => ("veraltet", "stale"),
+        // The moderation queue, a submission and the accounts.
+        "received" => ("eingegangen", "received"),
+        "proposal" => ("Vorschlag", "proposal"),
+        "decided" => ("entschieden", "decided"),
+        "submission" => ("Einreichung", "submission"),
+        "record" => ("Eintrag", "record"),
+        "reason" => ("Grund", "reason"),
+        "point" => ("Punkt", "point"),
+        "corrects" => ("korrigiert", "corrects"),
+        "may duplicate" => ("vielleicht doppelt zu", "may duplicate"),
+        "contact (internal)" => ("Kontakt (intern)", "contact (internal)"),
+        "consent" => ("Einwilligung", "consent"),
+        "role" => ("Rolle", "role"),
+        "created" => ("angelegt", "created"),
+        "API tokens" => ("API-Tokens", "API tokens"),
         _ => return key.to_string(),
     };
     match lang {
