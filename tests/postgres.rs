@@ -1000,3 +1000,133 @@ fn concurrent_inits_in_several_databases_all_grant_the_roles() {
         assert!(granted, "{url}: both roles granted");
     }
 }
+
+/// The schemas of the database whose names start with `stadtatlas`.
+fn schemas(url: &str) -> Vec<String> {
+    const Q: &str =
+        "SELECT nspname::text FROM pg_namespace WHERE nspname LIKE 'stadtatlas%' ORDER BY 1";
+    pg::client(url)
+        .query(Q, &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect()
+}
+
+/// A new store is built in a schema beside its own, on two connections,
+/// and renamed into place: it has exactly the keys, indexes and references
+/// that `init` makes, and answers as the GeoPackage does. The build of an
+/// interrupted import (its schema marked as one) is dropped by the next; a
+/// schema of the build's name that is not one is refused and left alone;
+/// a build the database refuses midway leaves no schema behind.
+#[test]
+fn a_new_store_is_built_beside_its_schema_and_renamed_into_place() {
+    let (Some(url), Some(by_init), Some(foreign)) = (
+        pg::database("beside"),
+        pg::database("byinit"),
+        pg::database("foreign"),
+    ) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let gpkg = dir.path().join("a.gpkg");
+    let gpkg = gpkg.to_str().unwrap();
+    let layer = root().join("data/halle/districts_provisional.geojson");
+    let list = partners(dir.path(), 2_500);
+    init(&by_init);
+    // What a killed import leaves: the build's schema with its mark.
+    pg::client(&url)
+        .batch_execute(
+            "CREATE SCHEMA stadtatlas__loading; \
+             CREATE TABLE stadtatlas__loading.stadtatlas_meta (key text PRIMARY KEY, value text); \
+             INSERT INTO stadtatlas__loading.stadtatlas_meta VALUES ('loading_for', 'stadtatlas'); \
+             CREATE TABLE stadtatlas__loading.half_written (n integer)",
+        )
+        .unwrap();
+    for store in [gpkg, url.as_str()] {
+        import(
+            store,
+            &[
+                layer.to_str().unwrap(),
+                "--as",
+                "districts",
+                "--level",
+                "stadtteil",
+            ],
+        );
+    }
+    assert_eq!(schemas(&url), ["stadtatlas"], "the leftover is gone");
+    pg::client(&url)
+        .batch_execute("DROP SCHEMA stadtatlas CASCADE")
+        .unwrap();
+    let districts_and_partners = dir.path().join("atlas.toml");
+    std::fs::write(
+        &districts_and_partners,
+        format!(
+            "levels = [\"stadtbezirk\", \"stadtteil\", \"viertel\"]\n\n[[file]]\npath = {:?}\nas = \"districts\"\n\n\
+             [[file]]\npath = {:?}\nas = \"partners\"\n",
+            layer.to_str().unwrap(),
+            list.to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let gpkg2 = dir.path().join("b.gpkg");
+    let gpkg2 = gpkg2.to_str().unwrap();
+    for store in [gpkg2, url.as_str()] {
+        import(store, &[districts_and_partners.to_str().unwrap()]);
+    }
+    assert_eq!(schemas(&url), ["stadtatlas"]);
+    assert_eq!(keys_of(&url), keys_of(&by_init), "the keys `init` makes");
+    for q in [
+        vec!["list"],
+        vec!["matrix", "--by", "field"],
+        vec!["history", "p00042"],
+        vec!["districts"],
+        vec!["check"],
+        vec!["near", "--at", "11.97,51.48", "--within", "300"],
+        vec!["in", "Altstadt"],
+    ] {
+        let mut q = q;
+        q.extend(["--format", "json"]);
+        let a = answer(gpkg2, &q);
+        // (`check` exits 1 when it finds something.)
+        assert!(matches!(a.2, Some(0 | 1)), "{q:?}: {}", a.1);
+        assert_eq!(a, answer(&url, &q), "`{}`", q.join(" "));
+    }
+    // A schema of the build's name that stadtatlas did not make.
+    pg::client(&foreign)
+        .batch_execute(
+            "CREATE SCHEMA stadtatlas__loading; CREATE TABLE stadtatlas__loading.mine (n integer)",
+        )
+        .unwrap();
+    let (_, err, code) = answer(
+        &foreign,
+        &["import", list.to_str().unwrap(), "--as", "partners"],
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("stadtatlas__loading") && err.contains("rename or drop it"),
+        "{err}"
+    );
+    assert_eq!(schemas(&foreign), ["stadtatlas__loading"]);
+    let mine = "SELECT count(*) FROM stadtatlas__loading.mine";
+    let kept: i64 = pg::client(&foreign).query_one(mine, &[]).unwrap().get(0);
+    assert_eq!(kept, 0, "left as it was");
+    // The database refuses a value (a NUL byte in a name) while the
+    // entities are copied in: no store, and no build left over.
+    pg::client(&foreign)
+        .batch_execute("DROP SCHEMA stadtatlas__loading CASCADE")
+        .unwrap();
+    let nul = dir.path().join("nul.csv");
+    std::fs::write(
+        &nul,
+        "id,name,kind,lat,lon\na1,Nul\0Name,partner,51.48,11.97\n",
+    )
+    .unwrap();
+    let (_, err, code) = answer(
+        &foreign,
+        &["import", nul.to_str().unwrap(), "--as", "partners"],
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(schemas(&foreign).is_empty(), "{:?}", schemas(&foreign));
+}

@@ -7,6 +7,7 @@
 //! transaction-scoped advisory lock), each checked against what the others
 //! wrote since it read the store ([`super::ChangeSet::based_on`]).
 
+mod build;
 mod read;
 mod schema;
 mod tally;
@@ -25,7 +26,12 @@ use std::fmt;
 #[derive(Clone, PartialEq, Eq)]
 pub struct PgTarget {
     url: String,
+    /// The schema the tables are in (and SQL's `{s}`).
     schema: String,
+    /// The schema the store is known by: its roles' names and its name in
+    /// messages. The same as `schema` but while a new store is built
+    /// beside it ([`PgTarget::building`]).
+    named: String,
 }
 
 impl fmt::Debug for PgTarget {
@@ -57,6 +63,7 @@ impl PgTarget {
         Ok(PgTarget {
             url: url.to_string(),
             schema: schema.to_string(),
+            named: schema.to_string(),
         })
     }
 
@@ -103,17 +110,28 @@ impl PgTarget {
     /// The reader and editor roles of this schema.
     pub fn roles(&self) -> (String, String) {
         (
-            format!("{}_reader", self.schema),
-            format!("{}_editor", self.schema),
+            format!("{}_reader", self.named),
+            format!("{}_editor", self.named),
         )
+    }
+
+    /// The schema beside this one in which a new store is built before it
+    /// is renamed to this one ([`build`]): `{schema}__loading` (schema
+    /// names are at most 48 bytes, PostgreSQL's 63), with this one's roles.
+    fn building(&self) -> PgTarget {
+        PgTarget {
+            url: self.url.clone(),
+            schema: format!("{}{}", self.schema, build::SUFFIX),
+            named: self.named.clone(),
+        }
     }
 }
 
 impl fmt::Display for PgTarget {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", redact(&self.url))?;
-        if self.schema != super::location::DEFAULT_PG_SCHEMA {
-            write!(f, " (schema {})", self.schema)?;
+        if self.named != super::location::DEFAULT_PG_SCHEMA {
+            write!(f, " (schema {})", self.named)?;
         }
         Ok(())
     }
@@ -323,11 +341,16 @@ impl PgStore {
         // (the default 64 MB spills to disk); for this transaction only.
         const MEMORY: &str = "SET LOCAL maintenance_work_mem = '256MB'";
         tx.batch_execute(MEMORY).map_err(sql_err(MEMORY))?;
-        let indexes = target.sql(schema::INDEXES);
-        tx.batch_execute(&indexes).map_err(sql_err(&indexes))
+        schema::INDEXES.iter().try_for_each(|step| {
+            let indexes = target.sql(step);
+            tx.batch_execute(&indexes).map_err(sql_err(&indexes))
+        })
     }
 
-    /// Creates the store and writes its first import in one transaction.
+    /// Creates the store with its first import: a new schema is built
+    /// beside it and renamed into place ([`build`]), a schema that `init`
+    /// left empty is written in one transaction; either way under the
+    /// writers' lock, all or nothing.
     ///
     /// # Errors
     /// [`StoreError::Exists`] when the schema holds a store (also when
@@ -336,17 +359,18 @@ impl PgStore {
         let mut client = target.connect()?;
         let mut tx = client.transaction().map_err(sql_err("BEGIN"))?;
         tx.execute(LOCK, &[&target.schema]).map_err(sql_err(LOCK))?;
-        if Self::schema_taken(&mut tx, target)? {
-            // A store that `init` made and nobody wrote counts as new
-            // (the README's team flow: `init`, then `copy --from`).
-            let empty = Self::as_made_by_init(&mut tx, target)?;
-            if !empty || !Self::unindex_in(&mut tx, target)? {
-                return Err(StoreError::Exists {
-                    store: target.to_string(),
-                });
-            }
-        } else {
-            Self::create_in(&mut tx, target)?;
+        if !Self::schema_taken(&mut tx, target)? {
+            // Built beside it on two connections at once and renamed into
+            // place by this transaction, which keeps the lock meanwhile.
+            return build::beside(tx, target, changes);
+        }
+        // A store that `init` made and nobody wrote counts as new (the
+        // README's team flow: `init`, then `copy --from`).
+        let empty = Self::as_made_by_init(&mut tx, target)?;
+        if !empty || !Self::unindex_in(&mut tx, target)? {
+            return Err(StoreError::Exists {
+                store: target.to_string(),
+            });
         }
         let mut id = write::apply_in(&mut tx, changes, true)?;
         if let Some(history) = &changes.history {

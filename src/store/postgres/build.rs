@@ -1,0 +1,211 @@
+//! A new store built beside its schema, on two connections at once, and
+//! renamed into place.
+//!
+//! The first import of a store (or `copy --to` a new one) writes a million
+//! rows and builds their keys and indexes. In one transaction that is one
+//! server process, one core, for all of it (10^6 partners: 21 s of 24).
+//! Instead the store is made in a schema of its own beside the target
+//! (`{schema}__loading`, which nobody reads) and loaded on two connections
+//! at once: the entities on one; the import log, revisions, districts,
+//! assignments and counts on the other, which then builds their keys. The
+//! entities' spatial index is built on the first connection while the second
+//! makes their key and the references to them. Once all is there, the
+//! transaction that has held the target's writers' lock all along renames
+//! the schema: readers see no store or the whole one, and a second import
+//! into the same schema waits for the lock and then finds the store, as it
+//! did when all this was one transaction.
+//!
+//! A build that fails is dropped; one whose process was killed is dropped
+//! by the next build under the same lock (it carries a mark saying for
+//! which schema it was made; a schema of that name without the mark is
+//! never touched).
+
+use super::{PgStore, PgTarget, schema, sql_err, tally, write};
+use crate::store::{ChangeSet, StoreError};
+use postgres::{Client, Transaction};
+
+/// What a build's schema name adds to the target's.
+pub(super) const SUFFIX: &str = "__loading";
+
+/// The key in a build's `stadtatlas_meta` that marks it as one, with the
+/// schema it is for as its value; the rename's transaction removes it.
+const MARK: &str = "loading_for";
+
+/// Builds the store of `changes` beside `target` and renames it into place
+/// in `lock`, the transaction that holds the target's writers' lock and
+/// found no schema of that name; returns the import's id.
+///
+/// # Errors
+/// The writes' errors, after which neither the build nor the target's
+/// schema exists; [`StoreError::Open`] when a schema of the build's name is
+/// there and is not a build.
+pub(super) fn beside(
+    mut lock: Transaction<'_>,
+    target: &PgTarget,
+    changes: &ChangeSet,
+) -> Result<i64, StoreError> {
+    let building = target.building();
+    let mut first = building.connect()?;
+    make(&mut first, &building, target)?;
+    let built = load(first, &building, changes).and_then(|id| {
+        let rename = format!(
+            "ALTER SCHEMA {} RENAME TO {}; DELETE FROM {}.stadtatlas_meta WHERE key = '{MARK}'",
+            building.schema, target.schema, target.schema
+        );
+        lock.batch_execute(&rename).map_err(sql_err(&rename))?;
+        lock.commit().map_err(sql_err("COMMIT"))?;
+        Ok(id)
+    });
+    if built.is_err() {
+        // Best effort: when even this fails, the next build drops it.
+        if let Ok(mut client) = building.connect() {
+            let _ = client.batch_execute(&format!(
+                "DROP SCHEMA IF EXISTS {} CASCADE",
+                building.schema
+            ));
+        }
+    }
+    built
+}
+
+/// Makes the build's schema with the tables of an empty store (without
+/// the keys of the large ones) and its mark, dropping an unfinished build
+/// for the same target first.
+fn make(client: &mut Client, building: &PgTarget, target: &PgTarget) -> Result<(), StoreError> {
+    let mut tx = client.transaction().map_err(sql_err("BEGIN"))?;
+    if PgStore::schema_taken(&mut tx, building)? {
+        let marked = format!(
+            "SELECT value FROM {}.stadtatlas_meta WHERE key = '{MARK}'",
+            building.schema
+        );
+        tx.batch_execute("SAVEPOINT mark")
+            .map_err(sql_err("SAVEPOINT"))?;
+        let for_schema: Option<String> =
+            tx.query_opt(&marked, &[]).ok().flatten().map(|r| r.get(0));
+        tx.batch_execute("ROLLBACK TO SAVEPOINT mark")
+            .map_err(sql_err("ROLLBACK TO SAVEPOINT"))?;
+        if for_schema.as_deref() != Some(target.schema.as_str()) {
+            return Err(StoreError::Open {
+                store: target.to_string(),
+                source: format!(
+                    "a new store is built in the schema {} before it is renamed to {}, and a \
+                     schema of that name is there that stadtatlas did not make; rename or drop it",
+                    building.schema, target.schema
+                )
+                .into(),
+            });
+        }
+        let drop = format!("DROP SCHEMA {} CASCADE", building.schema);
+        tx.batch_execute(&drop).map_err(sql_err(&drop))?;
+    }
+    PgStore::create_in(&mut tx, building)?;
+    let mark = "INSERT INTO stadtatlas_meta (key, value) VALUES ($1, $2)";
+    tx.execute(mark, &[&MARK, &target.schema])
+        .map_err(sql_err(mark))?;
+    tx.commit().map_err(sql_err("COMMIT"))
+}
+
+/// Loads `changes` into the build and indexes it, on `first` and a second
+/// connection at once; returns the import's id.
+fn load(mut first: Client, building: &PgTarget, changes: &ChangeSet) -> Result<i64, StoreError> {
+    let mut second = building.connect()?;
+    for client in [&mut first, &mut second] {
+        // Each index build sorts in memory (the default 64 MB spills a
+        // million keys to disk).
+        const MEMORY: &str = "SET maintenance_work_mem = '256MB'";
+        client.batch_execute(MEMORY).map_err(sql_err(MEMORY))?;
+    }
+    // The first connection: the entities, their spatial index (the
+    // longest to build), their statistics. The second: everything else and
+    // its keys; then, once the entities are there, their key (both share-
+    // lock the entities, which holds neither up) and the references to
+    // them (which wait for the spatial index's lock to go).
+    let (entities_there, wait_for_entities) = std::sync::mpsc::channel::<()>();
+    let (entities, rest) = std::thread::scope(|scope| {
+        let rest = scope.spawn(move || -> Result<i64, StoreError> {
+            let id = load_all_but_entities(&mut second, changes)?;
+            run(&mut second, building, ASSIGNMENTS_KEY)?;
+            run(&mut second, building, schema::KEYS_OF_THE_REST)?;
+            // Nothing comes when the entities failed: that error is the one.
+            if wait_for_entities.recv().is_err() {
+                return Ok(id);
+            }
+            run(&mut second, building, schema::KEYS_OF_ENTITIES)?;
+            run(&mut second, building, schema::REFERENCES)?;
+            Ok(id)
+        });
+        let entities = load_entities(&mut first, changes).and_then(|()| {
+            run(&mut first, building, ENTITIES_KEY)?;
+            let _ = entities_there.send(());
+            run(&mut first, building, schema::ENTITY_POINTS)?;
+            run(&mut first, building, ANALYZE)
+        });
+        drop(entities_there);
+        (entities, join(rest))
+    });
+    entities?;
+    rest
+}
+
+/// Statistics now, not when autovacuum comes by: the first question after
+/// a large import plans with them. Of the entities, the columns that the
+/// store's questions filter by (all of them: 0.8 s of a million rows, these
+/// 0.45 s; autovacuum analyses the rest soon after).
+const ANALYZE: &str = "ANALYZE {s}.entities (fid, id, kind, category, status, visibility, website, geom), \
+                       {s}.entity_districts, {s}.districts";
+
+/// The row numbers' keys of the two large tables, dropped before their rows
+/// are copied in and made once after (kept while a million rows arrive,
+/// the assignments' cost 0.7 s, made after 0.25 s).
+const UNKEYED: [&str; 2] = [
+    "ALTER TABLE entities DROP CONSTRAINT entities_pkey",
+    "ALTER TABLE entity_districts DROP CONSTRAINT entity_districts_pkey",
+];
+const ENTITIES_KEY: &str = "ALTER TABLE {s}.entities ADD PRIMARY KEY (fid)";
+const ASSIGNMENTS_KEY: &str = "ALTER TABLE {s}.entity_districts ADD PRIMARY KEY (fid)";
+
+/// The entity rows (frozen: the table is emptied in the same transaction)
+/// and areas.
+fn load_entities(client: &mut Client, changes: &ChangeSet) -> Result<(), StoreError> {
+    let mut tx = client.transaction().map_err(sql_err("BEGIN"))?;
+    let empty = format!("TRUNCATE entities; {}", UNKEYED[0]);
+    tx.batch_execute(&empty).map_err(sql_err(&empty))?;
+    write::copy_new_entities(&mut tx, &changes.entities, write::Freeze::Yes)?;
+    write::write_areas(&mut tx, &changes.entities)?;
+    tx.commit().map_err(sql_err("COMMIT"))
+}
+
+/// Everything else an import writes into a new store: its log entry, the
+/// entities' first revisions, districts, levels, relations, contacts,
+/// vocabulary, assignments, counts and a decision; a copy's history.
+fn load_all_but_entities(client: &mut Client, changes: &ChangeSet) -> Result<i64, StoreError> {
+    let mut tx = client.transaction().map_err(sql_err("BEGIN"))?;
+    tx.batch_execute(UNKEYED[1]).map_err(sql_err(UNKEYED[1]))?;
+    let mut id = write::log_import(&mut tx, changes)?;
+    // The districts' revisions (each numbered after the record's last one)
+    // before a million entities' make that question a long one (the
+    // revisions have no key yet).
+    write::write_all_but_entities(&mut tx, changes, id)?;
+    write::copy_first_revisions(&mut tx, &changes.entities, id)?;
+    tally::write_new(&mut tx, changes)?;
+    if let Some(decision) = &changes.decision {
+        super::web::record_decision(&mut tx, decision, Some(id))?;
+    }
+    if let Some(history) = &changes.history {
+        id = write::keep_history(&mut tx, history)?;
+    }
+    tx.commit().map_err(sql_err("COMMIT"))?;
+    Ok(id)
+}
+
+/// Runs one step of the schema's SQL (its statements in one transaction).
+fn run(client: &mut Client, building: &PgTarget, step: &str) -> Result<(), StoreError> {
+    let sql = building.sql(step);
+    client.batch_execute(&sql).map_err(sql_err(&sql))
+}
+
+fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
