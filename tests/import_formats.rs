@@ -551,3 +551,38 @@ fn a_shapefile_whose_records_run_out_is_refused_not_read_forever() {
         "one problem per broken record, not one per retry: {err}"
     );
 }
+
+/// A NUL character (binary junk, a UTF-16 file read as 8-bit) is refused
+/// with its place, whatever the reader: PostgreSQL refuses it in any text
+/// column and a GeoPackage would cut the name there in GIS tools.
+#[test]
+fn a_nul_character_is_refused_with_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.gpkg");
+    let csv = dir.path().join("nul.csv");
+    std::fs::write(
+        &csv,
+        "id,name,address,lat,lon\na,Kita Sonnenschein,Markt 1,51.48,11.97\n\
+         b,Kita Regenbogen,Markt\u{0}2,51.48,11.97\n",
+    )
+    .unwrap();
+    let err = refused(&store, &csv, &["--as", "partners"]);
+    assert!(
+        err.contains(&format!(
+            "{}:3: column 'address': holds a NUL character (U+0000)",
+            csv.display()
+        )),
+        "{err}"
+    );
+    let geojson = dir.path().join("nul.geojson");
+    std::fs::write(
+        &geojson,
+        r#"{"type":"FeatureCollection","features":[
+        {"type":"Feature","properties":{"id":"a","name":"Kita \u0000Sonne"},
+         "geometry":{"type":"Point","coordinates":[11.97,51.48]}}]}"#,
+    )
+    .unwrap();
+    let err = refused(&store, &geojson, &["--as", "partners"]);
+    assert!(err.contains("column 'name': holds a NUL"), "{err}");
+    assert!(!store.exists(), "no store was made");
+}

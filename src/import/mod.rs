@@ -22,6 +22,7 @@ mod keep_located;
 mod kml_read;
 pub mod levels;
 pub mod manifest;
+mod nul;
 mod placement;
 mod plan;
 mod reach;

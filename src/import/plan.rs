@@ -170,6 +170,7 @@ pub fn prepare(
     let mut notes = std::mem::take(&mut batch.notes);
     super::keep_located::carry(&mut batch.entities, &snapshot.entities);
     super::reach::check(&batch, &snapshot.districts, &mut issues);
+    super::nul::check(&batch, &mut issues);
     // Only an import that brings districts or levels changes them; the
     // others keep the stored ones as they are (and skip the geometry work).
     let touched =
