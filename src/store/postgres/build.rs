@@ -44,6 +44,11 @@ pub(super) fn beside(
     target: &PgTarget,
     changes: &ChangeSet,
 ) -> Result<i64, StoreError> {
+    // The lock's transaction waits while the build runs (20 s for a
+    // million records); a server that ends idle transactions sooner (some
+    // managed services do) must not end this one.
+    const WAIT: &str = "SET LOCAL idle_in_transaction_session_timeout = 0";
+    lock.batch_execute(WAIT).map_err(sql_err(WAIT))?;
     let building = target.building();
     let mut first = building.connect()?;
     make(&mut first, &building, target)?;
