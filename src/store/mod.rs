@@ -5,6 +5,7 @@
 //! SQL that only SQLite understands stays in [`sqlite`]; a PostGIS backend
 //! would implement the same trait.
 
+mod ahead;
 pub mod copy;
 pub mod location;
 pub mod postgres;

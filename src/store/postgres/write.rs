@@ -404,24 +404,13 @@ pub(super) fn copy_new_entities(
     );
     let sink = tx.copy_in(&q).map_err(sql_err(&q))?;
     let mut writer = BinaryCopyInWriter::new(sink, &ENTITY_TYPES[1..]);
-    let mut chunks = entities.chunks(ENTITY_CHUNK);
-    let mut next = chunks.next().map(records_of);
-    let mut k = 0;
-    while let Some(records) = next.take() {
-        let upcoming = chunks.next();
-        let mut written = Ok(());
-        rayon::in_place_scope(|s| {
-            if let Some(chunk) = upcoming {
-                s.spawn(|_| next = Some(records_of(chunk)));
-            }
-            written = records.iter().try_for_each(|record| {
-                let e = &entities[k];
-                k += 1;
-                writer.write(&EntityRow::of(e).values(e, record)[1..])
-            });
-        });
-        written.map_err(sql_err(&q))?;
-    }
+    crate::store::ahead::encode_ahead(entities, ENTITY_CHUNK, records_of, |chunk, records| {
+        chunk
+            .iter()
+            .zip(&records)
+            .try_for_each(|(e, record)| writer.write(&EntityRow::of(e).values(e, record)[1..]))
+    })
+    .map_err(sql_err(&q))?;
     writer.finish().map_err(sql_err(&q))?;
     Ok(())
 }

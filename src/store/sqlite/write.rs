@@ -472,24 +472,17 @@ fn write_entities(
             .iter()
             .try_for_each(|e| write_area(tx, e, areas_stored))
     };
-    fn encode(chunk: &[Entity]) -> Vec<EncodedEntity<'_>> {
-        chunk.par_iter().map(EncodedEntity::new).collect()
-    }
     let mut cells = Vec::with_capacity(entities.len());
-    let mut chunks = entities.chunks(ENTITY_CHUNK);
-    let mut next = chunks.next().map(encode);
-    while let Some(current) = next.take() {
-        let upcoming = chunks.next();
-        let mut written = Ok(());
-        rayon::in_place_scope(|s| {
-            if let Some(chunk) = upcoming {
-                s.spawn(|_| next = Some(encode(chunk)));
-            }
-            written = write(&current);
-        });
-        written?;
-        cells.extend(current.iter().map(|e| e.cell));
-    }
+    crate::store::ahead::encode_ahead(
+        entities,
+        ENTITY_CHUNK,
+        |chunk| chunk.par_iter().map(EncodedEntity::new).collect(),
+        |_, encoded: Vec<EncodedEntity<'_>>| {
+            write(&encoded)?;
+            cells.extend(encoded.iter().map(|e| e.cell));
+            Ok(())
+        },
+    )?;
     Ok(cells)
 }
 
