@@ -24,7 +24,14 @@ const ADD: &str = "ON CONFLICT (level, district_id, kind, category, status, fiel
 
 /// The counts of a new store, from the records its first import writes.
 pub(super) fn write_new(tx: &mut Transaction<'_>, changes: &ChangeSet) -> Result<(), StoreError> {
-    let tallies = count(&changes.entities, changes.assignment_rows());
+    write_counted(tx, &count(&changes.entities, changes.assignment_rows()))
+}
+
+/// [`write_new`] with the counts made already (on a thread of the caller's).
+pub(super) fn write_counted(
+    tx: &mut Transaction<'_>,
+    tallies: &[crate::store::tally::Tally],
+) -> Result<(), StoreError> {
     let q = format!("COPY entity_tallies ({COLUMNS}) FROM STDIN (FORMAT binary)");
     let sink = tx.copy_in(&q).map_err(sql_err(&q))?;
     let types = [
@@ -38,7 +45,7 @@ pub(super) fn write_new(tx: &mut Transaction<'_>, changes: &ChangeSet) -> Result
         Type::INT8,
     ];
     let mut writer = BinaryCopyInWriter::new(sink, &types);
-    for t in &tallies {
+    for t in tallies {
         let (level, district) = match &t.place {
             Place::Entities => ("", ""),
             Place::District { level, district_id } => (level.as_str(), district_id.as_str()),
