@@ -20,7 +20,7 @@
 //! which schema it was made; a schema of that name without the mark is
 //! never touched).
 
-use super::{PgStore, PgTarget, schema, sql_err, tally, write};
+use super::{PgStore, PgTarget, schema, sql_err, write};
 use crate::store::{ChangeSet, StoreError};
 use postgres::{Client, Transaction};
 
@@ -147,7 +147,7 @@ fn load(mut first: Client, building: &PgTarget, changes: &ChangeSet) -> Result<i
             run(&mut first, building, ENTITIES_KEY)?;
             let _ = entities_there.send(());
             run(&mut first, building, schema::ENTITY_POINTS)?;
-            run(&mut first, building, ANALYZE)
+            run(&mut first, building, schema::ANALYZE)
         });
         drop(entities_there);
         (entities, join(rest))
@@ -155,13 +155,6 @@ fn load(mut first: Client, building: &PgTarget, changes: &ChangeSet) -> Result<i
     entities?;
     rest
 }
-
-/// Statistics now, not when autovacuum comes by: the first question after
-/// a large import plans with them. Of the entities, the columns that the
-/// store's questions filter by (all of them: 0.8 s of a million rows, these
-/// 0.45 s; autovacuum analyses the rest soon after).
-const ANALYZE: &str = "ANALYZE {s}.entities (fid, id, kind, category, status, visibility, website, geom), \
-                       {s}.entity_districts, {s}.districts";
 
 /// The row numbers' keys of the two large tables, dropped before their rows
 /// are copied in and made once after (kept while a million rows arrive,
@@ -194,19 +187,7 @@ fn load_all_but_entities(
 ) -> Result<i64, StoreError> {
     let mut tx = client.transaction().map_err(sql_err("BEGIN"))?;
     tx.batch_execute(UNKEYED[1]).map_err(sql_err(UNKEYED[1]))?;
-    let mut id = write::log_import(&mut tx, changes)?;
-    // The districts' revisions (each numbered after the record's last one)
-    // before a million entities' make that question a long one (the
-    // revisions have no key yet).
-    write::write_all_but_entities(&mut tx, changes, id)?;
-    write::copy_first_revisions(&mut tx, &changes.entities, id)?;
-    tally::write_counted(&mut tx, &join(counting))?;
-    if let Some(decision) = &changes.decision {
-        super::web::record_decision(&mut tx, decision, Some(id))?;
-    }
-    if let Some(history) = &changes.history {
-        id = write::keep_history(&mut tx, history)?;
-    }
+    let id = write::write_new_store_rest(&mut tx, changes, || join(counting))?;
     tx.commit().map_err(sql_err("COMMIT"))?;
     Ok(id)
 }

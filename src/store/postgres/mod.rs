@@ -372,21 +372,17 @@ impl PgStore {
                 store: target.to_string(),
             });
         }
-        let mut id = write::apply_in(&mut tx, changes, true)?;
-        if let Some(history) = &changes.history {
-            id = write::keep_history(&mut tx, history)?;
-        }
+        let id = write::apply_in(&mut tx, changes, true)?;
         Self::index_in(&mut tx, target)?;
-        Self::analyze_in(&mut tx)?;
+        Self::analyze_in(&mut tx, target)?;
         tx.commit().map_err(sql_err("COMMIT"))?;
         Ok(id)
     }
 
-    /// Statistics now, not when autovacuum comes by: the first question
-    /// after a large import plans with them.
-    fn analyze_in(tx: &mut postgres::Transaction<'_>) -> Result<(), StoreError> {
-        const ANALYZE: &str = "ANALYZE entities, entity_districts, districts";
-        tx.batch_execute(ANALYZE).map_err(sql_err(ANALYZE))
+    /// [`schema::ANALYZE`] inside the caller's transaction.
+    fn analyze_in(tx: &mut postgres::Transaction<'_>, target: &PgTarget) -> Result<(), StoreError> {
+        let analyze = target.sql(schema::ANALYZE);
+        tx.batch_execute(&analyze).map_err(sql_err(&analyze))
     }
 
     /// Whether the schema exists (with a store in it or not).
@@ -588,7 +584,7 @@ impl Store for PgStore {
         let id = write::apply_in(&mut tx, changes, first)?;
         if first {
             Self::index_in(&mut tx, target)?;
-            Self::analyze_in(&mut tx)?;
+            Self::analyze_in(&mut tx, target)?;
         }
         tx.commit().map_err(sql_err("COMMIT"))?;
         Ok(id)

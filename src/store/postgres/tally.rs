@@ -6,7 +6,7 @@
 
 use super::sql_err;
 use super::write::word;
-use crate::store::tally::{Place, count};
+use crate::store::tally::{Place, Tally};
 use crate::store::{Assignments, ChangeSet, StoreError};
 use postgres::Transaction;
 use postgres::binary_copy::BinaryCopyInWriter;
@@ -22,16 +22,9 @@ const COLUMNS: &str = "level, district_id, kind, category, status, fields, visib
 const ADD: &str = "ON CONFLICT (level, district_id, kind, category, status, fields, visibility) \
                    DO UPDATE SET n = entity_tallies.n + excluded.n";
 
-/// The counts of a new store, from the records its first import writes.
-pub(super) fn write_new(tx: &mut Transaction<'_>, changes: &ChangeSet) -> Result<(), StoreError> {
-    write_counted(tx, &count(&changes.entities, changes.assignment_rows()))
-}
-
-/// [`write_new`] with the counts made already (on a thread of the caller's).
-pub(super) fn write_counted(
-    tx: &mut Transaction<'_>,
-    tallies: &[crate::store::tally::Tally],
-) -> Result<(), StoreError> {
+/// The counts of a new store ([`crate::store::tally::count`] of the records its first import
+/// writes).
+pub(super) fn write_new(tx: &mut Transaction<'_>, tallies: &[Tally]) -> Result<(), StoreError> {
     let q = format!("COPY entity_tallies ({COLUMNS}) FROM STDIN (FORMAT binary)");
     let sink = tx.copy_in(&q).map_err(sql_err(&q))?;
     let types = [

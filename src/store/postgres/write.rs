@@ -69,31 +69,49 @@ pub(super) fn apply_in(
             return Err(conflict);
         }
     }
-    let import_id = log_import(tx, changes)?;
-    let tallies = if fresh {
-        None
-    } else {
-        Some(super::tally::Pending::before(tx, changes)?)
-    };
     if fresh {
         copy_new_entities(tx, &changes.entities, Freeze::No)?;
-    } else if !changes.entities.is_empty() {
+        write_areas(tx, &changes.entities)?;
+        return write_new_store_rest(tx, changes, || {
+            crate::store::tally::count(&changes.entities, changes.assignment_rows())
+        });
+    }
+    let import_id = log_import(tx, changes)?;
+    let tallies = super::tally::Pending::before(tx, changes)?;
+    if !changes.entities.is_empty() {
         write_entities(tx, &changes.entities, import_id)?;
     }
     write_areas(tx, &changes.entities)?;
     write_all_but_entities(tx, changes, import_id)?;
-    if fresh {
-        // After the districts' revisions, each numbered after the record's
-        // last one: with a million rows and no key yet, each of those was a
-        // scan of them (0.15 s).
-        copy_first_revisions(tx, &changes.entities, import_id)?;
-    }
-    match tallies {
-        Some(pending) => pending.after(tx)?,
-        None => super::tally::write_new(tx, changes)?,
-    }
+    tallies.after(tx)?;
     if let Some(decision) = &changes.decision {
         super::web::record_decision(tx, decision, Some(import_id))?;
+    }
+    Ok(import_id)
+}
+
+/// What a new store's first import writes besides its entity rows and
+/// areas: its log entry, everything [`write_all_but_entities`] writes, the
+/// entities' first revisions, the counts (`counts`, asked for once they are
+/// needed: a caller may be making them meanwhile), a decision; a copy's
+/// history. Returns the import's id (a copy's: its history's last).
+pub(super) fn write_new_store_rest(
+    tx: &mut Transaction<'_>,
+    changes: &ChangeSet,
+    counts: impl FnOnce() -> Vec<crate::store::tally::Tally>,
+) -> Result<i64, StoreError> {
+    let mut import_id = log_import(tx, changes)?;
+    write_all_but_entities(tx, changes, import_id)?;
+    // After the districts' revisions, each numbered after the record's last
+    // one: with a million rows and no key yet, each of those was a scan of
+    // them (0.15 s).
+    copy_first_revisions(tx, &changes.entities, import_id)?;
+    super::tally::write_new(tx, &counts())?;
+    if let Some(decision) = &changes.decision {
+        super::web::record_decision(tx, decision, Some(import_id))?;
+    }
+    if let Some(history) = &changes.history {
+        import_id = keep_history(tx, history)?;
     }
     Ok(import_id)
 }
@@ -206,7 +224,7 @@ fn set_meta(tx: &mut Transaction<'_>, key: &str, value: &str) -> Result<(), Stor
     exec(tx, Q, &[&key, &value]).map(drop)
 }
 
-pub(super) fn log_import(tx: &mut Transaction<'_>, changes: &ChangeSet) -> Result<i64, StoreError> {
+fn log_import(tx: &mut Transaction<'_>, changes: &ChangeSet) -> Result<i64, StoreError> {
     let files: Vec<String> = changes
         .files
         .iter()
@@ -486,7 +504,7 @@ fn upsert_district(
 
 /// Replaces the import log and revisions just written into a new store
 /// with `history` (a copy's); returns the last import's id.
-pub(super) fn keep_history(
+fn keep_history(
     tx: &mut Transaction<'_>,
     history: &crate::store::copy::History,
 ) -> Result<i64, StoreError> {
