@@ -760,6 +760,101 @@ fn postgis_functions_agree_with_the_answers() {
     }
 }
 
+/// Entity rows as versions 1 to 3 wrote them: the whole record in
+/// `record`, in the entity's own JSON form, put together from the columns.
+fn whole_records(admin: &mut postgres::Client) {
+    admin
+        .batch_execute(
+            "UPDATE stadtatlas.entities SET record = (jsonb_strip_nulls(jsonb_build_object( \
+               'id', id, 'name', name, 'kind', kind, 'category', category, \
+               'location', CASE WHEN lon IS NULL THEN NULL ELSE jsonb_build_array(lon, lat) END, \
+               'address', address, 'website', website, 'status', status, 'source', source, \
+               'verified_on', verified_on, 'visibility', visibility)) || record::jsonb)::text",
+        )
+        .unwrap();
+}
+
+/// A store of version 3, whose entity rows keep the whole record in
+/// `record`, is rewritten to version 4 (the rest only) when opened, and
+/// answers as before: records, every record's history (a changed one's
+/// old revision included), the questions.
+#[test]
+fn a_version_3_store_keeps_its_answers_when_its_rows_are_rewritten() {
+    let Some(url) = pg::database("upgrade_v3") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    import(&url, &[root().join("data/halle").to_str().unwrap()]);
+    let (more, contacts) = second_list(dir.path(), "stadtwerke-halle-gmbh");
+    import(&url, &[more.to_str().unwrap(), contacts.to_str().unwrap()]);
+    let asked = |url: &str| -> Vec<(String, String)> {
+        let mut qs: Vec<Vec<String>> = [
+            vec!["list", "--format", "json"],
+            vec!["matrix", "--format", "json"],
+            vec![
+                "near",
+                "--at",
+                "11.97,51.48",
+                "--within",
+                "800",
+                "--format",
+                "json",
+            ],
+            vec!["in", "Halle-Neustadt", "--format", "json"],
+        ]
+        .iter()
+        .map(|q| q.iter().map(|s| s.to_string()).collect())
+        .collect();
+        let list = json_of(Path::new(url), &["list"]);
+        for e in list.as_array().unwrap() {
+            let id = e["id"].as_str().unwrap().to_string();
+            qs.push(vec!["history".into(), id, "--format".into(), "json".into()]);
+        }
+        qs.iter()
+            .map(|q| {
+                let q: Vec<&str> = q.iter().map(String::as_str).collect();
+                let (out, err, code) = answer(url, &q);
+                assert_eq!(code, Some(0), "{q:?}: {err}");
+                (q.join(" "), out)
+            })
+            .collect()
+    };
+    let before = asked(&url);
+    let changed = before
+        .iter()
+        .find(|(q, _)| q.starts_with("history stadtwerke-halle-gmbh "))
+        .unwrap();
+    assert!(changed.1.contains("Geänderter Name"), "{}", changed.1);
+    let mut admin = pg::client(&url);
+    whole_records(&mut admin);
+    admin
+        .batch_execute(
+            "UPDATE stadtatlas.stadtatlas_meta SET value = '3' WHERE key = 'schema_version'",
+        )
+        .unwrap();
+    let after = asked(&url);
+    assert_eq!(after.len(), before.len());
+    for ((q, a), (_, b)) in before.iter().zip(&after) {
+        assert_eq!(a, b, "{q}");
+    }
+    let version: String = admin
+        .query_one(
+            "SELECT value FROM stadtatlas.stadtatlas_meta WHERE key = 'schema_version'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(version, "4");
+    let whole: i64 = admin
+        .query_one(
+            "SELECT count(*) FROM stadtatlas.entities WHERE record::jsonb ? 'name'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(whole, 0, "every row keeps only the rest in `record`");
+}
+
 /// A schema of version 1 (before the moderation queue, accounts and
 /// tokens) gets their tables, and the reader role is kept from them, when
 /// a writer opens it; readers are told to wait for that.
@@ -779,6 +874,7 @@ fn a_version_1_schema_is_upgraded_when_opened_for_writing() {
              UPDATE stadtatlas.stadtatlas_meta SET value = '1' WHERE key = 'schema_version'",
         )
         .unwrap();
+    whole_records(&mut admin);
     let entities = json_of(Path::new(&url), &["list"]);
     // A writer upgrades: the queue works.
     bin(Path::new(&url))

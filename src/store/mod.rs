@@ -7,6 +7,7 @@
 
 mod ahead;
 pub mod copy;
+mod entity_row;
 pub mod location;
 pub mod postgres;
 pub mod sqlite;

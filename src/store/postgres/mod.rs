@@ -290,7 +290,7 @@ impl PgStore {
     /// Row-level security on the record tables ([`schema::row_security`]),
     /// and its policies when the two roles exist (without them nobody but
     /// the owner has been granted the tables). Unlike the grants, a failure
-    /// is an error: a store must not be called version 3 without it.
+    /// is an error: a store of version 3 or later must not be without it.
     fn secure_rows_in(
         tx: &mut postgres::Transaction<'_>,
         target: &PgTarget,
@@ -312,18 +312,20 @@ impl PgStore {
 
     /// Brings a store of an older schema version to this one, under the
     /// writers' lock: version 1 gets the web part's tables, versions 1 and
-    /// 2 row-level security. Only the schema's owner may do it; another
+    /// 2 row-level security, versions 1 to 3 entity rows whose `record`
+    /// holds only what has no column. Only the schema's owner may do it; another
     /// role gets PostgreSQL's "must be owner" and the store stays as it was.
     fn upgrade(client: &mut Client, target: &PgTarget) -> Result<(), StoreError> {
         let mut tx = client.transaction().map_err(sql_err("BEGIN"))?;
         tx.execute(LOCK, &[&target.schema]).map_err(sql_err(LOCK))?;
         const Q: &str = "SELECT value FROM stadtatlas_meta WHERE key = 'schema_version' FOR UPDATE";
         let found: Option<String> = tx.query_opt(Q, &[]).map_err(sql_err(Q))?.map(|r| r.get(0));
-        if matches!(found.as_deref(), Some("1" | "2")) {
+        if matches!(found.as_deref(), Some("1" | "2" | "3")) {
             if found.as_deref() == Some("1") {
                 let web = target.sql(schema::WEB);
                 tx.batch_execute(&web).map_err(sql_err(&web))?;
             }
+            write::rewrite_entities_from_records(&mut tx)?;
             const VERSION: &str =
                 "UPDATE stadtatlas_meta SET value = $1 WHERE key = 'schema_version'";
             tx.execute(VERSION, &[&SCHEMA_VERSION.to_string()])
@@ -462,7 +464,7 @@ impl PgStore {
         let mut client = target.connect()?;
         match Self::check_version(&mut client, target) {
             Err(StoreError::SchemaVersion {
-                found: found @ (1 | 2),
+                found: found @ (1..=3),
                 ..
             }) => {
                 Self::upgrade(&mut client, target).map_err(|e| {

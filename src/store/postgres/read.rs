@@ -6,6 +6,7 @@
 
 use super::{PgStore, sql_err};
 use crate::model::{Contact, District, Entity, Level, Relation, Vocabulary};
+use crate::store::entity_row::{COLUMNS, StoredEntity};
 use crate::store::tally::{Place, Profile, Tally};
 use crate::store::{AssignmentRow, EntityOrder, Revision, Snapshot, StoreError};
 use postgres::Client;
@@ -13,7 +14,7 @@ use postgres::types::ToSql;
 use rayon::prelude::*;
 
 /// The columns [`parse_entities`] reads.
-const ENTITY: &str = "id, record";
+const ENTITY: &str = COLUMNS;
 
 fn corrupt(
     what: &'static str,
@@ -36,14 +37,36 @@ fn parse<T: serde::de::DeserializeOwned>(
 }
 
 /// Entities from rows of [`ENTITY`], parsed on every core, in row order.
-fn parse_entities(rows: Vec<postgres::Row>) -> Result<Vec<Entity>, StoreError> {
-    let raw: Vec<(String, String)> = rows.into_iter().map(|r| (r.get(0), r.get(1))).collect();
-    raw.into_par_iter()
-        .map(|(id, json)| parse("entity", &id, &json))
+pub(super) fn parse_entities(rows: Vec<postgres::Row>) -> Result<Vec<Entity>, StoreError> {
+    let stored: Vec<StoredEntity> = rows.iter().map(|r| StoredEntity::from_pg(r, 0)).collect();
+    stored
+        .into_par_iter()
+        .map(StoredEntity::into_entity)
         .collect()
 }
 
-/// The entities of `SELECT id, record FROM entities {tail}`.
+impl StoredEntity {
+    /// Reads the [`COLUMNS`] of a row, from its column `at` on.
+    fn from_pg(r: &postgres::Row, at: usize) -> Self {
+        Self {
+            id: r.get(at),
+            name: r.get(at + 1),
+            kind: r.get(at + 2),
+            category: r.get(at + 3),
+            status: r.get(at + 4),
+            address: r.get(at + 5),
+            website: r.get(at + 6),
+            source: r.get(at + 7),
+            verified_on: r.get(at + 8),
+            visibility: r.get(at + 9),
+            lon: r.get(at + 10),
+            lat: r.get(at + 11),
+            record: r.get(at + 12),
+        }
+    }
+}
+
+/// The entities of `SELECT {ENTITY} FROM entities {tail}`.
 pub(super) fn entities_where(
     client: &mut Client,
     tail: &str,
@@ -171,24 +194,34 @@ pub(super) fn contacts(
 }
 
 pub(super) fn history(client: &mut Client, id: &str) -> Result<Vec<Revision>, StoreError> {
-    // The current revision's record is the row's (NULL in `revisions`).
-    const Q: &str = "SELECT r.rev, i.at, r.import_id, i.files, coalesce(r.record, e.record) \
-                     FROM revisions r JOIN imports i ON i.id = r.import_id \
-                     LEFT JOIN entities e ON r.record IS NULL AND e.id = r.record_id \
-                     WHERE r.record_kind = 'entity' AND r.record_id = $1 ORDER BY r.rev";
+    // The current revision's record is the row (NULL in `revisions`).
+    let q = format!(
+        "SELECT r.rev, i.at, r.import_id, i.files, r.record, e.{} \
+         FROM revisions r JOIN imports i ON i.id = r.import_id \
+         LEFT JOIN entities e ON r.record IS NULL AND e.id = r.record_id \
+         WHERE r.record_kind = 'entity' AND r.record_id = $1 ORDER BY r.rev",
+        COLUMNS.replace(", ", ", e.")
+    );
     client
-        .query(Q, &[&id])
-        .map_err(sql_err(Q))?
+        .query(&q, &[&id])
+        .map_err(sql_err(&q))?
         .iter()
         .map(|r| {
             let rev: i32 = r.get(0);
             let import_id: i64 = r.get(2);
+            let record = match r.get::<_, Option<&str>>(4) {
+                Some(json) => parse("revision", &format!("{id} #{rev}"), json)?,
+                None => {
+                    let entity = StoredEntity::from_pg(r, 5).into_entity()?;
+                    serde_json::to_value(entity).expect("entities serialise")
+                }
+            };
             Ok(Revision {
                 rev: rev as u32,
                 recorded_at: r.get(1),
                 import_id,
                 files: parse("import", &import_id.to_string(), r.get(3))?,
-                record: parse("revision", &format!("{id} #{rev}"), r.get(4))?,
+                record,
             })
         })
         .collect()
@@ -313,7 +346,7 @@ pub(super) fn entities_in_box(
     // them a second time by `fid` cost as much again (10^6, 500 m: 9,434
     // rows, ~25 ms). `keep` then drops the points it rules out unparsed.
     let points = format!(
-        "SELECT {ENTITY}, lon, lat FROM entities \
+        "SELECT {ENTITY} FROM entities \
          WHERE geom && ST_MakeEnvelope($1, $2, $3, $4, 4326) ORDER BY fid"
     );
     let rows = client
@@ -322,7 +355,8 @@ pub(super) fn entities_in_box(
     let kept: Vec<postgres::Row> = rows
         .into_iter()
         .filter(|r| {
-            let (lon, lat): (f64, f64) = (r.get(2), r.get(3));
+            // `lon` and `lat` of [`COLUMNS`], set where `geom` is.
+            let (lon, lat): (f64, f64) = (r.get(10), r.get(11));
             min.0 <= lon && lon <= max.0 && min.1 <= lat && lat <= max.1 && keep(lon, lat)
         })
         .collect();

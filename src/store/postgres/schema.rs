@@ -3,8 +3,11 @@
 //! The layout follows the GeoPackage store's (same table and column names,
 //! so that SQL written for one reads the other), with PostgreSQL's types:
 //! `geometry(Point, 4326)` and `geometry(MultiPolygon, 4326)` with GiST
-//! indexes, `text[]` for lists. Every revision keeps its whole record, except an
-//! entity's current one, which is its row's (as in the GeoPackage store).
+//! indexes, `text[]` for lists. An entity's `record` holds what has no
+//! column of its own (since version 4, as in the GeoPackage store:
+//! [`crate::store::entity_row`]). Every revision keeps its whole record,
+//! except an entity's current one, which is its row (as in the GeoPackage
+//! store).
 //!
 //! Ids and level names sort bytewise (`COLLATE "C"`), as in the
 //! GeoPackage store, whatever the database's locale: the orders of the
@@ -14,7 +17,7 @@
 //! two roles `init` grants to.
 
 /// The schema version this build writes and reads.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// The tables of an empty store.
 pub const CREATE: &str = r#"
@@ -102,7 +105,7 @@ CREATE TABLE {s}.revisions (
   record_id text COLLATE "C" NOT NULL,
   rev integer NOT NULL,
   import_id bigint NOT NULL,
-  -- NULL for an entity's current revision, whose record is its row's.
+  -- NULL for an entity's current revision, whose record is its row.
   record text
 );
 CREATE TABLE {s}.entity_tallies (

@@ -7,6 +7,7 @@
 
 use super::sql_err;
 use crate::model::{District, Entity};
+use crate::store::entity_row::{self, COLUMNS};
 use crate::store::{Assignments, ChangeSet, StoreError};
 use geo::{Geometry, MultiPolygon};
 use postgres::Transaction;
@@ -327,11 +328,9 @@ impl EntityRow {
     }
 }
 
-fn write_entities(
-    tx: &mut Transaction<'_>,
-    entities: &[Entity],
-    import_id: i64,
-) -> Result<(), StoreError> {
+/// The rows of `entities`, in their order (`ord`), in the temporary table
+/// `import_entities` (dropped at the latest when the transaction ends).
+fn copy_into_import_table(tx: &mut Transaction<'_>, entities: &[Entity]) -> Result<(), StoreError> {
     const TEMP: &str = "CREATE TEMP TABLE import_entities (ord integer, id text, name text, \
                         kind text, category text, fields text[], status text, address text, \
                         website text, district_names text[], source text, verified_on text, \
@@ -349,7 +348,49 @@ fn write_entities(
             .write(&row.values(e, record))
             .map_err(sql_err(COPY))?;
     }
-    writer.finish().map_err(sql_err(COPY))?;
+    writer.finish().map_err(sql_err(COPY)).map(drop)
+}
+
+/// Brings the entity rows of a store of schema version 3 or older, whose
+/// `record` holds the whole entity, to version 4: every row is written
+/// again from its record, the columns too, since the record was what the
+/// library read (a column edited by hand in between is overwritten).
+pub(super) fn rewrite_entities_from_records(tx: &mut Transaction<'_>) -> Result<(), StoreError> {
+    const ALL: &str = "SELECT id, record FROM entities ORDER BY fid";
+    let rows = tx.query(ALL, &[]).map_err(sql_err(ALL))?;
+    let whole: Vec<(String, String)> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
+    drop(rows);
+    let entities: Vec<Entity> = whole
+        .into_par_iter()
+        .map(|(id, json)| {
+            serde_json::from_str(&json).map_err(|e| StoreError::Corrupt {
+                what: "entity",
+                id,
+                source: Box::new(e),
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    copy_into_import_table(tx, &entities)?;
+    let set: Vec<String> = ENTITY_COLUMNS
+        .split(", ")
+        .skip(1)
+        .map(|c| format!("{c} = t.{c}"))
+        .collect();
+    let update = format!(
+        "UPDATE entities e SET {} FROM import_entities t WHERE e.id = t.id",
+        set.join(", ")
+    );
+    exec(tx, &update, &[])?;
+    const DROP: &str = "DROP TABLE import_entities";
+    tx.batch_execute(DROP).map_err(sql_err(DROP))
+}
+
+fn write_entities(
+    tx: &mut Transaction<'_>,
+    entities: &[Entity],
+    import_id: i64,
+) -> Result<(), StoreError> {
+    copy_into_import_table(tx, entities)?;
     let set: Vec<String> = ENTITY_COLUMNS
         .split(", ")
         .skip(1)
@@ -360,12 +401,7 @@ fn write_entities(
          ORDER BY ord ON CONFLICT (id) DO UPDATE SET {}",
         set.join(", ")
     );
-    // The revision that was current keeps its record from now on; the new
-    // one's is in the row (NULL in `revisions`, as in the GeoPackage).
-    const KEEP: &str = "UPDATE revisions r SET record = e.record FROM entities e \
-                        JOIN import_entities t ON t.id = e.id \
-                        WHERE r.record_kind = 'entity' AND r.record_id = e.id AND r.record IS NULL";
-    exec(tx, KEEP, &[])?;
+    keep_current_revisions(tx)?;
     tx.batch_execute(&upsert).map_err(sql_err(&upsert))?;
     const REVISIONS: &str = "INSERT INTO revisions (record_kind, record_id, rev, import_id, record) \
                              SELECT 'entity', t.id, coalesce((SELECT max(r.rev) FROM revisions r \
@@ -377,6 +413,34 @@ fn write_entities(
     exec(tx, NO_AREA, &[])?;
     const DROP: &str = "DROP TABLE import_entities";
     tx.batch_execute(DROP).map_err(sql_err(DROP))
+}
+
+/// The revision that was current for each stored entity the import brings
+/// keeps the whole record from now on; the new one's is in the row (NULL in
+/// `revisions`, as in the GeoPackage). The row holds the record in its
+/// columns and `record` ([`crate::store::entity_row`]), so the whole record
+/// is put together here, as the library reads it, not by SQL of its own.
+fn keep_current_revisions(tx: &mut Transaction<'_>) -> Result<(), StoreError> {
+    let current = format!(
+        "SELECT {COLUMNS} FROM entities WHERE id IN (SELECT id FROM import_entities) \
+         AND EXISTS (SELECT 1 FROM revisions r WHERE r.record_kind = 'entity' \
+                     AND r.record_id = entities.id AND r.record IS NULL)"
+    );
+    let rows = tx.query(&current, &[]).map_err(sql_err(&current))?;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let (ids, records): (Vec<String>, Vec<String>) = super::read::parse_entities(rows)?
+        .par_iter()
+        .map(|e| {
+            let whole = serde_json::to_string(e).expect("entities serialise");
+            (e.id.clone(), whole)
+        })
+        .unzip();
+    const KEEP: &str = "UPDATE revisions r SET record = k.record \
+                        FROM unnest($1::text[], $2::text[]) AS k (id, record) \
+                        WHERE r.record_kind = 'entity' AND r.record_id = k.id AND r.record IS NULL";
+    exec(tx, KEEP, &[&ids, &records]).map(drop)
 }
 
 /// The areas of these entities (their old ones are gone by now).
@@ -459,12 +523,10 @@ pub(super) fn copy_first_revisions(
     Ok(())
 }
 
-/// The JSON of each record, made on every core.
+/// The `record` column of each entity's row (what has no column of its
+/// own, [`crate::store::entity_row`]), made on every core.
 fn records_of(entities: &[Entity]) -> Vec<String> {
-    entities
-        .par_iter()
-        .map(|e| serde_json::to_string(e).expect("entities serialise"))
-        .collect()
+    entities.par_iter().map(entity_row::record).collect()
 }
 
 fn upsert_district(

@@ -1,12 +1,11 @@
 //! The SQLite backend: one file that is a valid OGC GeoPackage.
 //!
 //! An entity is read back from its row's flat columns plus `record`, the
-//! JSON of what has no column (see [`entity_row`]); a district row keeps its
+//! JSON of what has no column (see [`crate::store::entity_row`]); a district row keeps its
 //! whole record as JSON. Flat columns and GeoPackage geometries serve GDAL,
 //! QGIS and SQL users.
 
 mod bulk;
-mod entity_row;
 mod gpkg_blob;
 pub mod grid;
 mod read;

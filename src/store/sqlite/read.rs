@@ -1,8 +1,8 @@
 //! Reading records back from the SQLite store.
 
-use super::entity_row::{COLUMNS, StoredEntity};
 use super::{SqliteStore, sql_err};
 use crate::model::{Contact, District, Entity, Level, Relation, Vocabulary};
+use crate::store::entity_row::{COLUMNS, StoredEntity};
 use crate::store::{AssignmentRow, EntityOrder, Revision, Snapshot, StoreError};
 use rusqlite::Connection;
 use serde::de::DeserializeOwned;
@@ -567,4 +567,25 @@ pub(super) fn log(conn: &Connection) -> Result<crate::store::copy::History, Stor
         })?,
         web: super::web::web_rows(conn)?,
     })
+}
+
+impl StoredEntity {
+    /// Reads the [`COLUMNS`] of a row.
+    pub(super) fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            kind: r.get(2)?,
+            category: r.get(3)?,
+            status: r.get(4)?,
+            address: r.get(5)?,
+            website: r.get(6)?,
+            source: r.get(7)?,
+            verified_on: r.get(8)?,
+            visibility: r.get(9)?,
+            lon: r.get(10)?,
+            lat: r.get(11)?,
+            record: r.get(12)?,
+        })
+    }
 }

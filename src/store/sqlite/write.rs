@@ -30,7 +30,7 @@ impl<'a> EncodedEntity<'a> {
             district_names: entity.district_names.join(";"),
             verified_on: entity.verified_on.map(|d| d.to_string()),
             cell: entity.location.map(|p| super::grid::cell(p.lon(), p.lat())),
-            record: super::entity_row::record(entity),
+            record: crate::store::entity_row::record(entity),
             point: entity.location.map(|p| encode(&Geometry::Point(p.point()))),
             area: entity
                 .area
@@ -621,7 +621,7 @@ fn keep_entity_revision(tx: &Transaction<'_>, id: &str) -> Result<(), StoreError
 }
 
 /// Upgrades the entity rows of a store of schema version 3 or older, whose
-/// `record` holds the whole entity, to version 4 (see [`super::entity_row`]):
+/// `record` holds the whole entity, to version 4 (see [`crate::store::entity_row`]):
 /// every row is written again from its record, the columns too, since the
 /// record was what the library read.
 pub(super) fn rewrite_entities_from_records(tx: &Transaction<'_>) -> Result<(), StoreError> {

@@ -1,9 +1,12 @@
-//! An entity's row in `entities`: the flat columns that GIS tools and SQL
-//! read, and in `record` the JSON of the parts without an exact column of
-//! their own (schema version 4; before, `record` held the whole entity).
+//! An entity's row in `entities`, in both stores: the flat columns that GIS
+//! tools and SQL read, and in `record` the JSON of the parts without an
+//! exact column of their own (since schema version 4 of either store;
+//! before, `record` held the whole entity).
 //!
 //! The library reads an entity back from both, so the row is the record:
 //! nothing is stored twice, and a million rows write a fifth of the JSON.
+//! Each backend reads a row's [`COLUMNS`] into a [`StoredEntity`] with its
+//! own driver.
 
 use crate::model::{CoordSource, Entity, LonLat};
 use crate::store::StoreError;
@@ -119,44 +122,26 @@ pub(super) fn record(e: &Entity) -> String {
     .expect("records serialise")
 }
 
-/// An entity's row as read, before its values are parsed (which may run on
-/// any thread).
+/// An entity's row as read (each backend's driver fills it from the
+/// [`COLUMNS`] in their order), before its values are parsed (which may run
+/// on any thread).
 pub(super) struct StoredEntity {
-    id: String,
-    name: String,
-    kind: String,
-    category: Option<String>,
-    status: Option<String>,
-    address: Option<String>,
-    website: Option<String>,
-    source: Option<String>,
-    verified_on: Option<String>,
-    visibility: String,
-    lon: Option<f64>,
-    lat: Option<f64>,
-    record: String,
+    pub(super) id: String,
+    pub(super) name: String,
+    pub(super) kind: String,
+    pub(super) category: Option<String>,
+    pub(super) status: Option<String>,
+    pub(super) address: Option<String>,
+    pub(super) website: Option<String>,
+    pub(super) source: Option<String>,
+    pub(super) verified_on: Option<String>,
+    pub(super) visibility: String,
+    pub(super) lon: Option<f64>,
+    pub(super) lat: Option<f64>,
+    pub(super) record: String,
 }
 
 impl StoredEntity {
-    /// Reads the [`COLUMNS`] of a row.
-    pub(super) fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-        Ok(Self {
-            id: r.get(0)?,
-            name: r.get(1)?,
-            kind: r.get(2)?,
-            category: r.get(3)?,
-            status: r.get(4)?,
-            address: r.get(5)?,
-            website: r.get(6)?,
-            source: r.get(7)?,
-            verified_on: r.get(8)?,
-            visibility: r.get(9)?,
-            lon: r.get(10)?,
-            lat: r.get(11)?,
-            record: r.get(12)?,
-        })
-    }
-
     /// The entity, or which value of the row is not one.
     pub(super) fn into_entity(self) -> Result<Entity, StoreError> {
         let id = self.id;
