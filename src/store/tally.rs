@@ -10,6 +10,7 @@
 
 use super::AssignmentRow;
 use crate::model::{Entity, EntityKind, Status, Visibility};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
@@ -85,7 +86,10 @@ pub fn count<'a>(
     );
     let mut profiles: HashMap<Key<'a>, u32> = Default::default();
     let mut list: Vec<(&'a Entity, u64)> = Vec::new();
-    let mut of_entity: HashMap<&'a str, u32> = Default::default();
+    // Each entity's profile by id, sorted: rows in id order (as an import
+    // plans them) are matched in one pass beside it, others by binary
+    // search; hashing a million ids cost more than sorting them.
+    let mut of_entity: Vec<(&'a str, u32)> = Vec::new();
     for e in entities {
         let key = (
             e.kind,
@@ -99,11 +103,26 @@ pub fn count<'a>(
             (list.len() - 1) as u32
         });
         list[p as usize].1 += 1;
-        of_entity.insert(e.id.as_str(), p);
+        of_entity.push((e.id.as_str(), p));
     }
+    of_entity.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let in_order = rows.is_sorted_by(|a, b| a.entity_id <= b.entity_id);
+    let mut next = 0;
+    let mut profile_of = |id: &str| -> Option<u32> {
+        if in_order {
+            next += of_entity[next..].partition_point(|(e, _)| *e < id);
+            of_entity
+                .get(next)
+                .filter(|(e, _)| *e == id)
+                .map(|&(_, p)| p)
+        } else {
+            let at = of_entity.binary_search_by(|(e, _)| (*e).cmp(id)).ok()?;
+            Some(of_entity[at].1)
+        }
+    };
     let mut cells: HashMap<(&'a str, &'a str, u32), u64> = Default::default();
     for r in rows {
-        if let Some(&p) = of_entity.get(r.entity_id.as_str()) {
+        if let Some(p) = profile_of(&r.entity_id) {
             *cells
                 .entry((r.level.as_str(), r.district_id.as_str(), p))
                 .or_default() += 1;
@@ -142,6 +161,12 @@ mod tests {
         }
     }
 
+    fn sorted(mut t: Vec<Tally>) -> Vec<(Place, Profile, u64)> {
+        let mut t: Vec<_> = t.drain(..).map(|t| (t.place, t.profile, t.n)).collect();
+        t.sort();
+        t
+    }
+
     #[test]
     fn an_entity_in_two_districts_counts_in_each_and_once_in_the_totals() {
         let mut a = Entity::new("a", "A", EntityKind::Project);
@@ -151,8 +176,16 @@ mod tests {
             row("a", "st", "x"),
             row("a", "st", "y"),
             row("b", "st", "x"),
+            row("c", "st", "x"),
         ];
         let t = count([&a, &b], &rows);
+        let mut shuffled = rows.clone();
+        shuffled.reverse();
+        assert_eq!(
+            sorted(count([&b, &a], &shuffled)),
+            sorted(t.clone()),
+            "rows in any order, entities in any order"
+        );
         let n = |place: &Place, kind| {
             t.iter()
                 .filter(|t| &t.place == place && t.profile.kind == kind)

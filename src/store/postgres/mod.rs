@@ -8,6 +8,7 @@
 //! wrote since it read the store ([`super::ChangeSet::based_on`]).
 
 mod build;
+mod copy_in;
 mod read;
 mod schema;
 mod tally;

@@ -9,7 +9,6 @@ use super::write::word;
 use crate::store::tally::{Place, Tally};
 use crate::store::{Assignments, ChangeSet, StoreError};
 use postgres::Transaction;
-use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::types::Type;
 use std::collections::BTreeSet;
 
@@ -26,7 +25,6 @@ const ADD: &str = "ON CONFLICT (level, district_id, kind, category, status, fiel
 /// writes).
 pub(super) fn write_new(tx: &mut Transaction<'_>, tallies: &[Tally]) -> Result<(), StoreError> {
     let q = format!("COPY entity_tallies ({COLUMNS}) FROM STDIN (FORMAT binary)");
-    let sink = tx.copy_in(&q).map_err(sql_err(&q))?;
     let types = [
         Type::TEXT,
         Type::TEXT,
@@ -37,29 +35,25 @@ pub(super) fn write_new(tx: &mut Transaction<'_>, tallies: &[Tally]) -> Result<(
         Type::TEXT,
         Type::INT8,
     ];
-    let mut writer = BinaryCopyInWriter::new(sink, &types);
-    for t in tallies {
+    super::copy_in::copy_in(tx, &q, &types, tallies, |t, out| {
         let (level, district) = match &t.place {
             Place::Entities => ("", ""),
             Place::District { level, district_id } => (level.as_str(), district_id.as_str()),
         };
         let p = &t.profile;
         let n = t.n as i64;
-        writer
-            .write(&[
-                &level,
-                &district,
-                &word(&p.kind),
-                &p.category,
-                &p.status.as_ref().map(word),
-                &p.fields,
-                &word(&p.visibility),
-                &n,
-            ])
-            .map_err(sql_err(&q))?;
-    }
-    writer.finish().map_err(sql_err(&q))?;
-    Ok(())
+        out.row(&[
+            &level,
+            &district,
+            &word(&p.kind),
+            &p.category,
+            &p.status.as_ref().map(word),
+            &p.fields,
+            &word(&p.visibility),
+            &n,
+        ])
+    })
+    .map(drop)
 }
 
 /// What an import into an existing store does to the counts.

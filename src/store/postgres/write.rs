@@ -5,13 +5,13 @@
 //! writes new and changed rows and one `INSERT … SELECT` their revisions);
 //! districts, relations and contacts, which are few, row by row.
 
+use super::copy_in::copy_in;
 use super::sql_err;
 use crate::model::{District, Entity};
 use crate::store::entity_row::{self, COLUMNS};
 use crate::store::{Assignments, ChangeSet, StoreError};
 use geo::{Geometry, MultiPolygon};
 use postgres::Transaction;
-use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::types::{ToSql, Type};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -201,14 +201,13 @@ pub(super) fn write_all_but_entities(
                 "entity_districts"
             }
         );
-        let sink = tx.copy_in(&copy).map_err(sql_err(&copy))?;
-        let mut writer = BinaryCopyInWriter::new(sink, &[Type::TEXT, Type::TEXT, Type::TEXT]);
-        for r in rows {
-            writer
-                .write(&[&r.entity_id, &r.level, &r.district_id])
-                .map_err(sql_err(&copy))?;
-        }
-        writer.finish().map_err(sql_err(&copy))?;
+        copy_in(
+            tx,
+            &copy,
+            &[Type::TEXT, Type::TEXT, Type::TEXT],
+            rows,
+            |r, out| out.row(&[&r.entity_id, &r.level, &r.district_id]),
+        )?;
         if bound {
             const MOVE: &str = "INSERT INTO entity_districts (entity_id, level, district_id) \
                                 SELECT entity_id, level, district_id FROM import_assignments; \
@@ -338,17 +337,13 @@ fn copy_into_import_table(tx: &mut Transaction<'_>, entities: &[Entity]) -> Resu
                         ON COMMIT DROP";
     tx.batch_execute(TEMP).map_err(sql_err(TEMP))?;
     const COPY: &str = "COPY import_entities FROM STDIN (FORMAT binary)";
-    let records = records_of(entities);
-    let sink = tx.copy_in(COPY).map_err(sql_err(COPY))?;
-    let mut writer = BinaryCopyInWriter::new(sink, &ENTITY_TYPES);
-    for (ord, (e, record)) in entities.iter().zip(&records).enumerate() {
+    let numbered: Vec<(i32, &Entity)> = (0..).zip(entities).collect();
+    copy_in(tx, COPY, &ENTITY_TYPES, &numbered, |&(ord, e), out| {
         let mut row = EntityRow::of(e);
-        row.ord = ord as i32;
-        writer
-            .write(&row.values(e, record))
-            .map_err(sql_err(COPY))?;
-    }
-    writer.finish().map_err(sql_err(COPY)).map(drop)
+        row.ord = ord;
+        out.row(&row.values(e, &entity_row::record(e)))
+    })
+    .map(drop)
 }
 
 /// Brings the entity rows of a store of schema version 3 or older, whose
@@ -465,10 +460,6 @@ pub(super) enum Freeze {
     No,
 }
 
-/// Entities per chunk of [`copy_new_entities`]: the JSON of the next chunk
-/// is made on the other cores while this one is sent.
-const ENTITY_CHUNK: usize = 4_096;
-
 /// The entities of a new store, copied straight into `entities` (in the
 /// import's order, which `fid` keeps).
 pub(super) fn copy_new_entities(
@@ -484,17 +475,10 @@ pub(super) fn copy_new_entities(
             ""
         }
     );
-    let sink = tx.copy_in(&q).map_err(sql_err(&q))?;
-    let mut writer = BinaryCopyInWriter::new(sink, &ENTITY_TYPES[1..]);
-    crate::store::ahead::encode_ahead(entities, ENTITY_CHUNK, records_of, |chunk, records| {
-        chunk
-            .iter()
-            .zip(&records)
-            .try_for_each(|(e, record)| writer.write(&EntityRow::of(e).values(e, record)[1..]))
+    copy_in(tx, &q, &ENTITY_TYPES[1..], entities, |e, out| {
+        out.row(&EntityRow::of(e).values(e, &entity_row::record(e))[1..])
     })
-    .map_err(sql_err(&q))?;
-    writer.finish().map_err(sql_err(&q))?;
-    Ok(())
+    .map(drop)
 }
 
 /// The first revision of each of a new store's entities, whose record is
@@ -506,28 +490,17 @@ pub(super) fn copy_first_revisions(
 ) -> Result<(), StoreError> {
     const COPY: &str = "COPY revisions (record_kind, record_id, rev, import_id, record) \
                         FROM STDIN (FORMAT binary)";
-    let sink = tx.copy_in(COPY).map_err(sql_err(COPY))?;
-    let mut writer = BinaryCopyInWriter::new(
-        sink,
-        &[Type::TEXT, Type::TEXT, Type::INT4, Type::INT8, Type::TEXT],
-    );
     let mut order: Vec<&str> = entities.iter().map(|e| e.id.as_str()).collect();
     order.par_sort_unstable();
     let current: Option<&str> = None;
-    for id in order {
-        writer
-            .write(&[&"entity", &id, &1i32, &import_id, &current])
-            .map_err(sql_err(COPY))?;
-    }
-    writer.finish().map_err(sql_err(COPY))?;
-    Ok(())
+    copy_in(tx, COPY, &REVISION_TYPES, &order, |id, out| {
+        out.row(&[&"entity", id, &1i32, &import_id, &current])
+    })
+    .map(drop)
 }
 
-/// The `record` column of each entity's row (what has no column of its
-/// own, [`crate::store::entity_row`]), made on every core.
-fn records_of(entities: &[Entity]) -> Vec<String> {
-    entities.par_iter().map(entity_row::record).collect()
-}
+/// The types of `revisions (record_kind, record_id, rev, import_id, record)`.
+const REVISION_TYPES: [Type; 5] = [Type::TEXT, Type::TEXT, Type::INT4, Type::INT8, Type::TEXT];
 
 fn upsert_district(
     tx: &mut Transaction<'_>,
@@ -574,30 +547,17 @@ fn keep_history(
     exec(tx, "DELETE FROM imports", &[])?;
     {
         const COPY: &str = "COPY imports (id, at, files) FROM STDIN (FORMAT binary)";
-        let sink = tx.copy_in(COPY).map_err(sql_err(COPY))?;
-        let mut writer = BinaryCopyInWriter::new(sink, &[Type::INT8, Type::TEXT, Type::TEXT]);
-        for i in &history.imports {
-            writer
-                .write(&[&i.id, &i.at, &i.files])
-                .map_err(sql_err(COPY))?;
-        }
-        writer.finish().map_err(sql_err(COPY))?;
+        let types = [Type::INT8, Type::TEXT, Type::TEXT];
+        copy_in(tx, COPY, &types, &history.imports, |i, out| {
+            out.row(&[&i.id, &i.at, &i.files])
+        })?;
     }
     const COPY: &str = "COPY revisions (record_kind, record_id, rev, import_id, record) \
                         FROM STDIN (FORMAT binary)";
-    let sink = tx.copy_in(COPY).map_err(sql_err(COPY))?;
-    let mut writer = BinaryCopyInWriter::new(
-        sink,
-        &[Type::TEXT, Type::TEXT, Type::INT4, Type::INT8, Type::TEXT],
-    );
-    for r in &history.revisions {
+    copy_in(tx, COPY, &REVISION_TYPES, &history.revisions, |r, out| {
         let rev = r.rev as i32;
-        let record = r.record.as_deref();
-        writer
-            .write(&[&r.kind, &r.id, &rev, &r.import_id, &record])
-            .map_err(sql_err(COPY))?;
-    }
-    writer.finish().map_err(sql_err(COPY))?;
+        out.row(&[&r.kind, &r.id, &rev, &r.import_id, &r.record.as_deref()])
+    })?;
     super::web::keep(tx, &history.web)?;
     Ok(history.imports.last().map_or(0, |i| i.id))
 }
