@@ -1,15 +1,15 @@
-//! A new store built beside its schema, on two connections at once, and
+//! A new store built beside its schema, on three connections at once, and
 //! renamed into place.
 //!
 //! The first import of a store (or `copy --to` a new one) writes a million
 //! rows and builds their keys and indexes. In one transaction that is one
 //! server process, one core, for all of it (10^6 partners: 21 s of 24).
 //! Instead the store is made in a schema of its own beside the target
-//! (`{schema}__loading`, which nobody reads) and loaded on two connections
-//! at once: the entities on one; the import log, revisions, districts,
-//! assignments and counts on the other, which then builds their keys. The
-//! entities' spatial index is built on the first connection while the second
-//! makes their key and the references to them. Once all is there, the
+//! (`{schema}__loading`, which nobody reads) and loaded on several
+//! connections at once: the entities on one; the import log, revisions,
+//! districts, assignments and counts on another, which then builds their
+//! keys. The entities' spatial index is built on the first connection while
+//! a third makes their key and the references to them. Once all is there, the
 //! transaction that has held the target's writers' lock all along renames
 //! the schema: readers see no store or the whole one, and a second import
 //! into the same schema waits for the lock and then finds the store, as it
@@ -110,11 +110,12 @@ fn make(client: &mut Client, building: &PgTarget, target: &PgTarget) -> Result<(
     tx.commit().map_err(sql_err("COMMIT"))
 }
 
-/// Loads `changes` into the build and indexes it, on `first` and a second
-/// connection at once; returns the import's id.
+/// Loads `changes` into the build and indexes it, on `first` and two more
+/// connections at once; returns the import's id.
 fn load(mut first: Client, building: &PgTarget, changes: &ChangeSet) -> Result<i64, StoreError> {
     let mut second = building.connect()?;
-    for client in [&mut first, &mut second] {
+    let mut third = building.connect()?;
+    for client in [&mut first, &mut second, &mut third] {
         // Each index build sorts in memory (the default 64 MB spills a
         // million keys to disk).
         const MEMORY: &str = "SET maintenance_work_mem = '256MB'";
@@ -122,26 +123,33 @@ fn load(mut first: Client, building: &PgTarget, changes: &ChangeSet) -> Result<i
     }
     // The first connection: the entities, their spatial index (the
     // longest to build), their statistics. The second: everything else and
-    // its keys; then, once the entities are there, their key (both share-
-    // lock the entities, which holds neither up) and the references to
-    // them (which wait for the spatial index's lock to go).
+    // its keys. The third, once both have committed their rows: the
+    // entities' key (beside the spatial index: both share-lock the
+    // entities) and the references to them (which wait for the spatial
+    // index's lock to go, and for the second's keys of the assignments).
+    // Three server processes on the two cores of the machine this was
+    // measured on: none of them waits idle for another's step.
     let (entities_there, wait_for_entities) = std::sync::mpsc::channel::<()>();
-    let (entities, rest) = std::thread::scope(|scope| {
+    let (rest_there, wait_for_rest) = std::sync::mpsc::channel::<()>();
+    let (entities, rest, references) = std::thread::scope(|scope| {
         // The counts are made meanwhile (1.4 s of a million records, when
         // the second connection would otherwise wait for them).
         let counting = scope
             .spawn(|| crate::store::tally::count(&changes.entities, changes.assignment_rows()));
         let rest = scope.spawn(move || -> Result<i64, StoreError> {
             let id = load_all_but_entities(&mut second, changes, counting)?;
+            let _ = rest_there.send(());
             run(&mut second, building, ASSIGNMENTS_KEY)?;
             run(&mut second, building, schema::KEYS_OF_THE_REST)?;
-            // Nothing comes when the entities failed: that error is the one.
-            if wait_for_entities.recv().is_err() {
-                return Ok(id);
-            }
-            run(&mut second, building, schema::KEYS_OF_ENTITIES)?;
-            run(&mut second, building, schema::REFERENCES)?;
             Ok(id)
+        });
+        let references = scope.spawn(move || -> Result<(), StoreError> {
+            // Nothing comes when either failed: that error is the one.
+            if wait_for_entities.recv().is_err() || wait_for_rest.recv().is_err() {
+                return Ok(());
+            }
+            run(&mut third, building, schema::KEYS_OF_ENTITIES)?;
+            run(&mut third, building, schema::REFERENCES)
         });
         let entities = load_entities(&mut first, changes).and_then(|()| {
             run(&mut first, building, ENTITIES_KEY)?;
@@ -150,10 +158,12 @@ fn load(mut first: Client, building: &PgTarget, changes: &ChangeSet) -> Result<i
             run(&mut first, building, schema::ANALYZE)
         });
         drop(entities_there);
-        (entities, join(rest))
+        (entities, join(rest), join(references))
     });
     entities?;
-    rest
+    let id = rest?;
+    references?;
+    Ok(id)
 }
 
 /// The row numbers' keys of the two large tables, dropped before their rows

@@ -363,7 +363,7 @@ impl PgStore {
         let mut tx = client.transaction().map_err(sql_err("BEGIN"))?;
         tx.execute(LOCK, &[&target.schema]).map_err(sql_err(LOCK))?;
         if !Self::schema_taken(&mut tx, target)? {
-            // Built beside it on two connections at once and renamed into
+            // Built beside it on three connections at once and renamed into
             // place by this transaction, which keeps the lock meanwhile.
             return build::beside(tx, target, changes);
         }
