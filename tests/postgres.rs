@@ -760,6 +760,17 @@ fn postgis_functions_agree_with_the_answers() {
     }
 }
 
+/// The schema version the store says it has.
+fn schema_version(admin: &mut postgres::Client) -> String {
+    admin
+        .query_one(
+            "SELECT value FROM stadtatlas.stadtatlas_meta WHERE key = 'schema_version'",
+            &[],
+        )
+        .unwrap()
+        .get(0)
+}
+
 /// Entity rows as versions 1 to 3 wrote them: the whole record in
 /// `record`, in the entity's own JSON form, put together from the columns.
 fn whole_records(admin: &mut postgres::Client) {
@@ -837,13 +848,7 @@ fn a_version_3_store_keeps_its_answers_when_its_rows_are_rewritten() {
     for ((q, a), (_, b)) in before.iter().zip(&after) {
         assert_eq!(a, b, "{q}");
     }
-    let version: String = admin
-        .query_one(
-            "SELECT value FROM stadtatlas.stadtatlas_meta WHERE key = 'schema_version'",
-            &[],
-        )
-        .unwrap()
-        .get(0);
+    let version = schema_version(&mut admin);
     assert_eq!(version, "4");
     let whole: i64 = admin
         .query_one(
@@ -882,13 +887,7 @@ fn a_version_1_schema_is_upgraded_when_opened_for_writing() {
         .write_stdin("Saale-Ufer 2026 geheim\n")
         .assert()
         .success();
-    let version: String = admin
-        .query_one(
-            "SELECT value FROM stadtatlas.stadtatlas_meta WHERE key = 'schema_version'",
-            &[],
-        )
-        .unwrap()
-        .get(0);
+    let version = schema_version(&mut admin);
     assert_eq!(
         version,
         stadtatlas::store::postgres::SCHEMA_VERSION.to_string()

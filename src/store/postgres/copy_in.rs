@@ -57,9 +57,9 @@ impl Rows<'_> {
     }
 }
 
-/// Copies one row per item with `COPY {into} FROM STDIN (FORMAT binary…)`
-/// (`query` is the whole statement); `row` encodes an item's values.
-/// Returns the number of rows.
+/// Copies one row per item with `query` (a whole `COPY … FROM STDIN
+/// (FORMAT binary…)` statement); `row` encodes an item's values. Returns
+/// the number of rows.
 pub(super) fn copy_in<T: Sync>(
     tx: &mut Transaction<'_>,
     query: &str,

@@ -260,6 +260,16 @@ fn add_revision(
 const ENTITY_COLUMNS: &str = "id, name, kind, category, fields, status, address, website, \
                               district_names, source, verified_on, visibility, lon, lat, record";
 
+/// `name = {row}.name, …` for every one of [`ENTITY_COLUMNS`] but `id`.
+fn set_entity_columns_from(row: &str) -> String {
+    let set: Vec<String> = ENTITY_COLUMNS
+        .split(", ")
+        .skip(1)
+        .map(|c| format!("{c} = {row}.{c}"))
+        .collect();
+    set.join(", ")
+}
+
 /// The types of `ord` and [`ENTITY_COLUMNS`], for binary `COPY`.
 const ENTITY_TYPES: [Type; 16] = [
     Type::INT4,
@@ -366,14 +376,9 @@ pub(super) fn rewrite_entities_from_records(tx: &mut Transaction<'_>) -> Result<
         })
         .collect::<Result<_, _>>()?;
     copy_into_import_table(tx, &entities)?;
-    let set: Vec<String> = ENTITY_COLUMNS
-        .split(", ")
-        .skip(1)
-        .map(|c| format!("{c} = t.{c}"))
-        .collect();
     let update = format!(
         "UPDATE entities e SET {} FROM import_entities t WHERE e.id = t.id",
-        set.join(", ")
+        set_entity_columns_from("t")
     );
     exec(tx, &update, &[])?;
     const DROP: &str = "DROP TABLE import_entities";
@@ -386,15 +391,10 @@ fn write_entities(
     import_id: i64,
 ) -> Result<(), StoreError> {
     copy_into_import_table(tx, entities)?;
-    let set: Vec<String> = ENTITY_COLUMNS
-        .split(", ")
-        .skip(1)
-        .map(|c| format!("{c} = excluded.{c}"))
-        .collect();
     let upsert = format!(
         "INSERT INTO entities ({ENTITY_COLUMNS}) SELECT {ENTITY_COLUMNS} FROM import_entities \
          ORDER BY ord ON CONFLICT (id) DO UPDATE SET {}",
-        set.join(", ")
+        set_entity_columns_from("excluded")
     );
     keep_current_revisions(tx)?;
     tx.batch_execute(&upsert).map_err(sql_err(&upsert))?;
