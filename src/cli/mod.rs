@@ -624,7 +624,7 @@ fn invocation(store: &Location) -> String {
     {
         program
     } else {
-        format!("{program} --store {store}")
+        format!("{program} --store {}", store.command_line())
     }
 }
 

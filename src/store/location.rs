@@ -113,6 +113,18 @@ impl Location {
     }
 }
 
+impl Location {
+    /// The store as the `--store` value of a command line to run again:
+    /// the file's path, or the database URL without its password followed
+    /// by `--pg-schema NAME` when the schema is not the default.
+    pub fn command_line(&self) -> String {
+        match self {
+            Location::File(p) => p.display().to_string(),
+            Location::Postgres(t) => t.command_line(),
+        }
+    }
+}
+
 impl fmt::Display for Location {
     /// The file's path, or the database URL without its password, with the
     /// schema when it is not the default.
@@ -140,5 +152,11 @@ mod tests {
         assert!(!shown.contains("secret"), "{shown}");
         assert!(shown.contains("team"), "{shown}");
         assert!(Location::parse("postgres://h/db", Some("x; DROP")).is_err());
+        assert_eq!(
+            pg.command_line(),
+            "postgres://u:***@h:5/db --pg-schema team"
+        );
+        let default = Location::parse("postgres://u@h:5/db", None).unwrap();
+        assert_eq!(default.command_line(), "postgres://u@h:5/db");
     }
 }

@@ -128,6 +128,17 @@ impl PgTarget {
     }
 }
 
+impl PgTarget {
+    /// [`crate::store::Location::command_line`] of this schema.
+    pub(crate) fn command_line(&self) -> String {
+        if self.named == super::location::DEFAULT_PG_SCHEMA {
+            redact(&self.url)
+        } else {
+            format!("{} --pg-schema {}", redact(&self.url), self.named)
+        }
+    }
+}
+
 impl fmt::Display for PgTarget {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", redact(&self.url))?;
