@@ -481,6 +481,79 @@ fn a_change_based_on_a_stale_revision_is_refused_not_overwritten() {
     }
 }
 
+/// Two first imports into the same new store from two processes at once
+/// (a GeoPackage file, a PostGIS schema that does not exist yet): both
+/// land, the later one planned again against the store the other made.
+#[test]
+fn two_first_imports_into_one_new_store_at_once_both_land() {
+    let dir = tempfile::tempdir().unwrap();
+    let lists: Vec<PathBuf> = (0..2)
+        .map(|k| {
+            let p = dir.path().join(format!("partners-first{k}.csv"));
+            let rows: String = (0..200)
+                .map(|i| {
+                    format!(
+                        "f{k}-{i},Verein {k}/{i},partner,{},{}\n",
+                        51.46 + f64::from(i) * 1e-4,
+                        11.92 + f64::from(k) * 0.04
+                    )
+                })
+                .collect();
+            std::fs::write(&p, format!("id,name,kind,lat,lon\n{rows}")).unwrap();
+            p
+        })
+        .collect();
+    let halle = root().join("data/halle");
+    let mut stores: Vec<Vec<String>> = (0..3)
+        .map(|k| {
+            let file = dir.path().join(format!("new{k}.gpkg"));
+            vec!["--store".to_string(), file.to_str().unwrap().to_string()]
+        })
+        .collect();
+    if let Some(url) = pg::database("first_at_once") {
+        for k in 0..3 {
+            stores.push(
+                ["--store", &url, "--pg-schema", &format!("neu{k}")]
+                    .map(String::from)
+                    .to_vec(),
+            );
+        }
+    }
+    for store in &stores {
+        // The Halle data (its districts) and a list, or two lists.
+        let first: Vec<&str> = vec![halle.to_str().unwrap(), lists[0].to_str().unwrap()];
+        at_once(
+            [first, vec![lists[1].to_str().unwrap()]]
+                .into_iter()
+                .map(|paths| {
+                    let mut args: Vec<&str> = store.iter().map(String::as_str).collect();
+                    args.extend(["-q", "import"]);
+                    args.extend(paths);
+                    args
+                }),
+        );
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_stadtatlas"))
+            .args(store)
+            .args(["list", "--format", "json"])
+            .output()
+            .unwrap();
+        let listed: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let n = |prefix: &str| {
+            listed
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|e| e["id"].as_str().unwrap().starts_with(prefix))
+                .count()
+        };
+        assert_eq!((n("f0-"), n("f1-")), (200, 200), "{store:?}");
+        assert!(
+            listed.as_array().unwrap().len() > 400,
+            "{store:?}: Halle too"
+        );
+    }
+}
+
 /// `init` makes a reader role that may read everything but personal data
 /// (contacts, the queue, accounts and tokens); a
 /// person granted it sees the inventory without personal data.

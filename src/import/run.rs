@@ -70,13 +70,30 @@ pub fn run(
     progress: &mut dyn FnMut(Step<'_>),
 ) -> Result<Outcome, RunError> {
     without_huge_pages();
-    progress(Step::Reading(paths.len()));
-    let mut batch = read_paths(paths, options)?;
-    // A manifest that names an address register locates the entities it
-    // brings with an address and no point, before they are planned.
-    let min = batch.min_quality.unwrap_or(MatchQuality::AddressFuzzy);
-    let located = crate::locate::locate_batch(&mut batch, min)?;
-    let mut outcome = apply(store, batch, dry_run, progress)?;
+    let read = |progress: &mut dyn FnMut(Step<'_>)| -> Result<_, RunError> {
+        progress(Step::Reading(paths.len()));
+        let mut batch = read_paths(paths, options)?;
+        // A manifest that names an address register locates the entities it
+        // brings with an address and no point, before they are planned.
+        let min = batch.min_quality.unwrap_or(MatchQuality::AddressFuzzy);
+        let located = crate::locate::locate_batch(&mut batch, min)?;
+        Ok((batch, located))
+    };
+    let (batch, located) = read(progress)?;
+    let (mut outcome, located) = match apply(store, batch, dry_run, progress) {
+        // The store was made by another import between this one's look
+        // and its write (two first imports at once): this one was planned
+        // for an empty store, so it is read and planned again against the
+        // store that is there now, and written after the other.
+        Err(RunError::Write {
+            source: StoreError::Exists { .. },
+            ..
+        }) => {
+            let (batch, located) = read(progress)?;
+            (apply(store, batch, dry_run, progress)?, located)
+        }
+        applied => (applied?, located),
+    };
     outcome.located = located;
     Ok(outcome)
 }
