@@ -447,38 +447,47 @@ fn a_change_based_on_a_stale_revision_is_refused_not_overwritten() {
             "{shown}"
         );
         // Two imports of different records from two processes at once: both land.
-        let lists: Vec<PathBuf> = (0..2)
-            .map(|k| {
-                let p = dir.path().join(format!("partners{k}.csv"));
-                let rows: String = (0..300)
-                    .map(|i| {
-                        format!(
-                            "p{k}-{i},Partner {k}/{i},partner,{},{}\n",
-                            51.45 + f64::from(i) * 1e-4,
-                            11.9 + f64::from(k) * 0.05
-                        )
-                    })
-                    .collect();
-                std::fs::write(&p, format!("id,name,kind,lat,lon\n{rows}")).unwrap();
-                p
-            })
-            .collect();
+        let lists = disjoint_lists(dir.path(), "p", 300);
         at_once(
             lists
                 .iter()
                 .map(|p| vec!["--store", store, "-q", "import", p.to_str().unwrap()]),
         );
         let listed = json_of(Path::new(store), &["list"]);
-        let n = |prefix: &str| {
-            listed
-                .as_array()
-                .unwrap()
-                .iter()
-                .filter(|e| e["id"].as_str().unwrap().starts_with(prefix))
-                .count()
-        };
+        let n = |prefix| with_prefix(&listed, prefix);
         assert_eq!((n("p0-"), n("p1-")), (300, 300), "{store}");
     }
+}
+
+/// Two partner lists of `n` records each, ids `{prefix}0-…` and
+/// `{prefix}1-…`, side by side in the city.
+fn disjoint_lists(dir: &Path, prefix: &str, n: u32) -> Vec<PathBuf> {
+    (0..2)
+        .map(|k| {
+            let p = dir.join(format!("partners-{prefix}{k}.csv"));
+            let rows: String = (0..n)
+                .map(|i| {
+                    format!(
+                        "{prefix}{k}-{i},Partner {k}/{i},partner,{},{}\n",
+                        51.45 + f64::from(i) * 1e-4,
+                        11.9 + f64::from(k) * 0.05
+                    )
+                })
+                .collect();
+            std::fs::write(&p, format!("id,name,kind,lat,lon\n{rows}")).unwrap();
+            p
+        })
+        .collect()
+}
+
+/// How many records of a `list` answer have ids starting with `prefix`.
+fn with_prefix(listed: &Value, prefix: &str) -> usize {
+    listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["id"].as_str().unwrap().starts_with(prefix))
+        .count()
 }
 
 /// Two first imports into the same new store from two processes at once
@@ -487,22 +496,7 @@ fn a_change_based_on_a_stale_revision_is_refused_not_overwritten() {
 #[test]
 fn two_first_imports_into_one_new_store_at_once_both_land() {
     let dir = tempfile::tempdir().unwrap();
-    let lists: Vec<PathBuf> = (0..2)
-        .map(|k| {
-            let p = dir.path().join(format!("partners-first{k}.csv"));
-            let rows: String = (0..200)
-                .map(|i| {
-                    format!(
-                        "f{k}-{i},Verein {k}/{i},partner,{},{}\n",
-                        51.46 + f64::from(i) * 1e-4,
-                        11.92 + f64::from(k) * 0.04
-                    )
-                })
-                .collect();
-            std::fs::write(&p, format!("id,name,kind,lat,lon\n{rows}")).unwrap();
-            p
-        })
-        .collect();
+    let lists = disjoint_lists(dir.path(), "f", 200);
     let halle = root().join("data/halle");
     let mut stores: Vec<Vec<String>> = (0..3)
         .map(|k| {
@@ -538,14 +532,7 @@ fn two_first_imports_into_one_new_store_at_once_both_land() {
             .output()
             .unwrap();
         let listed: Value = serde_json::from_slice(&out.stdout).unwrap();
-        let n = |prefix: &str| {
-            listed
-                .as_array()
-                .unwrap()
-                .iter()
-                .filter(|e| e["id"].as_str().unwrap().starts_with(prefix))
-                .count()
-        };
+        let n = |prefix| with_prefix(&listed, prefix);
         assert_eq!((n("f0-"), n("f1-")), (200, 200), "{store:?}");
         assert!(
             listed.as_array().unwrap().len() > 400,
