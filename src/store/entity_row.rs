@@ -122,6 +122,17 @@ pub(super) fn record(e: &Entity) -> String {
     .expect("records serialise")
 }
 
+/// An entity from a row of schema version 3 or older (either store), whose
+/// `record` held the whole entity: what each store's upgrade to version 4
+/// writes again.
+pub(super) fn from_whole_record(id: String, json: &str) -> Result<Entity, StoreError> {
+    serde_json::from_str(json).map_err(|e| StoreError::Corrupt {
+        what: "entity",
+        id,
+        source: Box::new(e),
+    })
+}
+
 /// An entity's row as read (each backend's driver fills it from the
 /// [`COLUMNS`] in their order), before its values are parsed (which may run
 /// on any thread).

@@ -367,13 +367,7 @@ pub(super) fn rewrite_entities_from_records(tx: &mut Transaction<'_>) -> Result<
     drop(rows);
     let entities: Vec<Entity> = whole
         .into_par_iter()
-        .map(|(id, json)| {
-            serde_json::from_str(&json).map_err(|e| StoreError::Corrupt {
-                what: "entity",
-                id,
-                source: Box::new(e),
-            })
-        })
+        .map(|(id, json)| entity_row::from_whole_record(id, &json))
         .collect::<Result<_, _>>()?;
     copy_into_import_table(tx, &entities)?;
     let update = format!(

@@ -631,13 +631,7 @@ pub(super) fn rewrite_entities_from_records(tx: &Transaction<'_>) -> Result<(), 
     let entities: Vec<(i64, Entity)> = rows
         .into_par_iter()
         .map(|(fid, id, json)| {
-            serde_json::from_str(&json)
-                .map(|e| (fid, e))
-                .map_err(|e| StoreError::Corrupt {
-                    what: "entity",
-                    id,
-                    source: Box::new(e),
-                })
+            crate::store::entity_row::from_whole_record(id, &json).map(|e| (fid, e))
         })
         .collect::<Result<_, _>>()?;
     let set: Vec<String> = ENTITY_COLUMNS
