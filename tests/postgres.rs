@@ -655,6 +655,14 @@ fn the_reader_role_sees_public_records_only() {
         import(store, &[halle.to_str().unwrap()]);
     }
     import(&url, &[internal.to_str().unwrap(), links.to_str().unwrap()]);
+    // Renamed: its first revision is kept in `revisions`.
+    std::fs::write(
+        &internal,
+        "id,name,kind,fields,lat,lon,visibility\n\
+         geheim-ev,Geheimer Verein e.V.,initiative,soziales,51.4801,11.9702,internal\n",
+    )
+    .unwrap();
+    import(&url, &[internal.to_str().unwrap()]);
     let anna = pg::login_role(&url, "rls_reader", "stadtatlas_reader");
     let ed = pg::login_role(&url, "rls_editor", "stadtatlas_editor");
     let mut admin = pg::client(&url);
@@ -845,15 +853,30 @@ fn whole_records(admin: &mut postgres::Client) {
         .unwrap();
 }
 
+/// Versions 1 to 4 kept an entity's current revision in `revisions`
+/// (without a record), not in its row.
+const CURRENT_REVISIONS_IN_TABLE: &str = "
+    INSERT INTO stadtatlas.revisions (record_kind, record_id, rev, import_id, record)
+      SELECT 'entity', id, rev, import_id, NULL FROM stadtatlas.entities;
+    ALTER TABLE stadtatlas.entities DROP COLUMN rev, DROP COLUMN import_id;";
+
 /// A store of version 3, whose entity rows keep the whole record in
-/// `record`, is rewritten to version 4 (the rest only) when opened, and
-/// answers as before: records, every record's history (a changed one's
-/// old revision included), the questions.
+/// `record`, is rewritten to the rest only when opened, and one of
+/// version 4 (or 3) gets each entity's current revision into its row;
+/// both answer as before: records, every record's history (a changed
+/// one's old revision included), the questions.
 #[test]
-fn a_version_3_store_keeps_its_answers_when_its_rows_are_rewritten() {
-    let Some(url) = pg::database("upgrade_v3") else {
-        return;
-    };
+fn stores_of_versions_3_and_4_keep_their_answers_when_upgraded() {
+    for version in ["3", "4"] {
+        let Some(url) = pg::database(&format!("upgrade_v{version}")) else {
+            return;
+        };
+        upgraded_store_keeps_its_answers(&url, version);
+    }
+}
+
+fn upgraded_store_keeps_its_answers(url: &str, version: &str) {
+    let url = url.to_string();
     let dir = tempfile::tempdir().unwrap();
     import(&url, &[root().join("data/halle").to_str().unwrap()]);
     let (more, contacts) = second_list(dir.path(), "stadtwerke-halle-gmbh");
@@ -897,10 +920,14 @@ fn a_version_3_store_keeps_its_answers_when_its_rows_are_rewritten() {
         .unwrap();
     assert!(changed.1.contains("Geänderter Name"), "{}", changed.1);
     let mut admin = pg::client(&url);
-    whole_records(&mut admin);
+    if version == "3" {
+        whole_records(&mut admin);
+    }
+    admin.batch_execute(CURRENT_REVISIONS_IN_TABLE).unwrap();
     admin
-        .batch_execute(
-            "UPDATE stadtatlas.stadtatlas_meta SET value = '3' WHERE key = 'schema_version'",
+        .execute(
+            "UPDATE stadtatlas.stadtatlas_meta SET value = $1 WHERE key = 'schema_version'",
+            &[&version],
         )
         .unwrap();
     let after = asked(&url);
@@ -908,8 +935,26 @@ fn a_version_3_store_keeps_its_answers_when_its_rows_are_rewritten() {
     for ((q, a), (_, b)) in before.iter().zip(&after) {
         assert_eq!(a, b, "{q}");
     }
-    let version = schema_version(&mut admin);
-    assert_eq!(version, "4");
+    assert_eq!(
+        schema_version(&mut admin),
+        stadtatlas::store::postgres::SCHEMA_VERSION.to_string()
+    );
+    let row = admin
+        .query_one(
+            "SELECT (SELECT count(*) FROM stadtatlas.revisions WHERE record IS NULL), \
+             (SELECT count(*) FROM stadtatlas.entities WHERE rev = 2)",
+            &[],
+        )
+        .unwrap();
+    let (kept, current): (i64, i64) = (row.get(0), row.get(1));
+    assert_eq!(
+        kept, 0,
+        "from version {version}: current revisions are rows"
+    );
+    assert!(
+        current > 0,
+        "from version {version}: a changed record is at revision 2"
+    );
     let whole: i64 = admin
         .query_one(
             "SELECT count(*) FROM stadtatlas.entities WHERE record::jsonb ? 'name'",
@@ -940,6 +985,7 @@ fn a_version_1_schema_is_upgraded_when_opened_for_writing() {
         )
         .unwrap();
     whole_records(&mut admin);
+    admin.batch_execute(CURRENT_REVISIONS_IN_TABLE).unwrap();
     let entities = json_of(Path::new(&url), &["list"]);
     // A writer upgrades: the queue works.
     bin(Path::new(&url))

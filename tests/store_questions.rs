@@ -331,7 +331,7 @@ fn a_new_store_is_never_written_over_an_existing_file() {
 /// SQL that turns a current store into one of an older schema version, once
 /// each entity's `record` holds the whole entity as JSON, as in all of them
 /// (see `whole_records`).
-const DOWNGRADES: [(u32, &str); 4] = [
+const DOWNGRADES: [(u32, &str); 5] = [
     // Version 1: no point columns, no grid index.
     (
         1,
@@ -360,7 +360,19 @@ const DOWNGRADES: [(u32, &str); 4] = [
         5,
         "UPDATE stadtatlas_meta SET value = '5' WHERE key = 'schema_version';",
     ),
+    // Version 6: the same tables as 5 and the web's.
+    (
+        6,
+        "UPDATE stadtatlas_meta SET value = '6' WHERE key = 'schema_version';",
+    ),
 ];
+
+/// Every version before 7 keeps an entity's current revision in
+/// `revisions` (without a record), not in its row.
+const CURRENT_REVISIONS_IN_TABLE: &str = "
+    INSERT INTO revisions (record_kind, record_id, rev, import_id, record)
+      SELECT 'entity', id, rev, import_id, NULL FROM entities;
+    ALTER TABLE entities DROP COLUMN rev; ALTER TABLE entities DROP COLUMN import_id;";
 
 /// Every version before 6 lacks the tables of the web (`serve`'s queue,
 /// accounts and tokens).
@@ -391,7 +403,10 @@ fn older_stores_are_upgraded_when_opened_for_writing() {
         if version < 4 {
             whole_records(&conn, &snapshot);
         }
-        conn.execute_batch(DROP_WEB).unwrap();
+        if version < 6 {
+            conn.execute_batch(DROP_WEB).unwrap();
+        }
+        conn.execute_batch(CURRENT_REVISIONS_IN_TABLE).unwrap();
         conn.execute_batch(downgrade).unwrap();
         drop(conn);
         let read_only = SqliteStore::open_read_only(&path).unwrap_err();
@@ -430,7 +445,73 @@ fn older_stores_are_upgraded_when_opened_for_writing() {
             )
             .unwrap();
         assert_eq!(web, 3, "from version {version}: the web's tables");
+        let kept: i64 = store
+            .connection()
+            .query_row(
+                "SELECT count(*) FROM revisions WHERE record_kind = 'entity'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(kept, 0, "from version {version}: current revisions in rows");
     }
+}
+
+/// A version-6 store kept an entity's current revision in `revisions`; once
+/// upgraded, it is the row's (`rev`, `import_id`), and every record's history
+/// reads as before: numbers, imports, records.
+#[test]
+fn a_version_6_store_keeps_its_histories_when_current_revisions_move_into_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("atlas.gpkg");
+    let mut x =
+        stadtatlas::model::Entity::new("x", "Verein X", stadtatlas::model::EntityKind::Partner);
+    let y = stadtatlas::model::Entity::new("y", "Kita Y", stadtatlas::model::EntityKind::Partner);
+    let changes = |e: &[&stadtatlas::model::Entity]| ChangeSet {
+        entities: e.iter().map(|e| (*e).clone()).collect(),
+        ..ChangeSet::default()
+    };
+    let (mut store, _) = SqliteStore::create_with(&path, &changes(&[&x])).unwrap();
+    x.name = "Verein X e.V.".into();
+    store.apply(&changes(&[&x, &y])).unwrap();
+    x.name = "Verein X (Halle) e.V.".into();
+    store.apply(&changes(&[&x])).unwrap();
+    let histories = |store: &SqliteStore| -> Vec<serde_json::Value> {
+        ["x", "y"]
+            .iter()
+            .map(|id| serde_json::to_value(store.history(id).unwrap()).unwrap())
+            .collect()
+    };
+    let before = histories(&store);
+    assert_eq!(before[0].as_array().unwrap().len(), 3, "{}", before[0]);
+    drop(store);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(CURRENT_REVISIONS_IN_TABLE).unwrap();
+    conn.execute_batch(DOWNGRADES[4].1).unwrap();
+    drop(conn);
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(histories(&store), before);
+    let rows: Vec<(String, i64, i64)> = store
+        .connection()
+        .prepare("SELECT id, rev, import_id FROM entities ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(rows, [("x".to_string(), 3, 3), ("y".to_string(), 1, 2)]);
+    let kept: Vec<(String, i64, bool)> = store
+        .connection()
+        .prepare("SELECT record_id, rev, record IS NOT NULL FROM revisions ORDER BY 1, 2")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        kept,
+        [("x".to_string(), 1, true), ("x".to_string(), 2, true)]
+    );
 }
 
 #[test]
@@ -582,7 +663,7 @@ fn the_entity_table_refuses_kinds_the_model_does_not_have() {
         let conn = store.connection();
         let insert = |kind: &str| {
             conn.execute(
-                "INSERT INTO entities (id, name, kind, record) VALUES ('k', 'K', ?1, '{}')",
+                "INSERT INTO entities (id, name, kind, record, import_id) VALUES ('k', 'K', ?1, '{}', 1)",
                 [kind],
             )
             .map(|_| {

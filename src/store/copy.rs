@@ -37,6 +37,74 @@ pub struct History {
     pub web: super::web::WebRows,
 }
 
+impl History {
+    /// Whether `r` is the current (highest) revision of an entity, which a
+    /// store keeps in the entity's row (its `rev` and `import_id`), not in
+    /// `revisions`; `last` from [`History::last_revisions`].
+    pub fn is_current_entity_revision(
+        r: &RevisionEntry,
+        last: &std::collections::HashMap<&str, (u32, i64)>,
+    ) -> bool {
+        r.kind == "entity"
+            && last
+                .get(r.id.as_str())
+                .is_some_and(|&(rev, _)| rev == r.rev)
+    }
+
+    /// The number and import of each entity's current (highest) revision.
+    pub fn last_revisions(&self) -> std::collections::HashMap<&str, (u32, i64)> {
+        let mut last = std::collections::HashMap::new();
+        for r in self.revisions.iter().filter(|r| r.kind == "entity") {
+            let top = last.entry(r.id.as_str()).or_insert((r.rev, r.import_id));
+            if r.rev > top.0 {
+                *top = (r.rev, r.import_id);
+            }
+        }
+        last
+    }
+}
+
+/// The revision each entity of a new store's write is at, kept in its row:
+/// the first, of the write's own import, or a copy's current one.
+pub enum FirstRevisions<'a> {
+    Import(i64),
+    Copied(std::collections::HashMap<&'a str, (u32, i64)>),
+}
+
+impl<'a> FirstRevisions<'a> {
+    /// Those of `changes`, a new store's write logged as `import_id`.
+    ///
+    /// # Errors
+    /// [`StoreError::Corrupt`] when a copied history has no revision of one
+    /// of the entities.
+    pub fn of(changes: &'a ChangeSet, import_id: i64) -> Result<Self, StoreError> {
+        let Some(history) = &changes.history else {
+            return Ok(FirstRevisions::Import(import_id));
+        };
+        let last = history.last_revisions();
+        if let Some(e) = changes
+            .entities
+            .iter()
+            .find(|e| !last.contains_key(e.id.as_str()))
+        {
+            return Err(StoreError::Corrupt {
+                what: "record",
+                id: e.id.clone(),
+                source: "the copied history has no revision of it".into(),
+            });
+        }
+        Ok(FirstRevisions::Copied(last))
+    }
+
+    /// The revision number and import of entity `id`, one of the write's.
+    pub fn get(&self, id: &str) -> (u32, i64) {
+        match self {
+            FirstRevisions::Import(import_id) => (1, *import_id),
+            FirstRevisions::Copied(last) => last[id],
+        }
+    }
+}
+
 /// What a copy carried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Copied {

@@ -134,6 +134,14 @@ pub struct ChangeSet {
     pub decision: Option<web::Decision>,
 }
 
+/// Every revision after import `$1`, as (record kind, id, import) in the
+/// order of imports, for [`conflict`]: those kept in `revisions` (superseded
+/// ones, districts') and the entities' current ones, which are their rows.
+/// The same SQL on both backends.
+pub(crate) const CHANGED_SINCE: &str = "SELECT record_kind, record_id, import_id FROM revisions \
+     WHERE import_id > $1 UNION ALL SELECT 'entity', id, import_id FROM entities \
+     WHERE import_id > $1 ORDER BY 3, 1, 2";
+
 /// The conflict, if any, between a change set planned on the store as of
 /// its [`ChangeSet::based_on`] and the records written since: `changed`
 /// gives (record kind, id, import) of every revision after that import.

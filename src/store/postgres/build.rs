@@ -6,8 +6,8 @@
 //! server process, one core, for all of it (10^6 partners: 21 s of 24).
 //! Instead the store is made in a schema of its own beside the target
 //! (`{schema}__loading`, which nobody reads) and loaded on several
-//! connections at once: the entities on one; the import log, revisions,
-//! districts, assignments and counts on another, which then builds their
+//! connections at once: the entities (each row its first revision) on
+//! one; districts, assignments and counts on another, which then builds their
 //! keys. The entities' spatial index is built on the first connection while
 //! a third makes their key and the references to them. Once all is there, the
 //! transaction that has held the target's writers' lock all along renames
@@ -21,6 +21,7 @@
 //! never touched).
 
 use super::{PgStore, PgTarget, schema, sql_err, write};
+use crate::store::copy::FirstRevisions;
 use crate::store::{ChangeSet, StoreError};
 use postgres::{Client, Transaction};
 
@@ -121,15 +122,27 @@ fn load(mut first: Client, building: &PgTarget, changes: &ChangeSet) -> Result<i
         const MEMORY: &str = "SET maintenance_work_mem = '256MB'";
         client.batch_execute(MEMORY).map_err(sql_err(MEMORY))?;
     }
+    // The import's number first: the entity rows carry it (their current
+    // revision's import). The build is nobody's to read until renamed.
+    let import_id = {
+        let mut tx = first.transaction().map_err(sql_err("BEGIN"))?;
+        let id = write::log_import(&mut tx, changes)?;
+        tx.commit().map_err(sql_err("COMMIT"))?;
+        id
+    };
+    let revisions = FirstRevisions::of(changes, import_id)?;
     // The first connection: the entities, their spatial index (the
-    // longest to build), their statistics. The second: everything else and
-    // its keys. The third, once both have committed their rows: the
-    // entities' key (beside the spatial index: both share-lock the
-    // entities) and the references to them (which wait for the spatial
-    // index's lock to go, and for the second's keys of the assignments).
-    // Three server processes on the two cores of the machine this was
-    // measured on: none of them waits idle for another's step.
+    // longest to build), their statistics. The second: everything else, and
+    // its keys once the entity rows are in (while they are copied, the
+    // copies and their encoding keep both cores busy). The third, once the
+    // entity rows are in: the indexes of their keys, beside the spatial
+    // index (index builds share-lock a table), then the keys of those
+    // indexes (which wait for the spatial index) and, once the second's rows
+    // are in too, the references to the entities. Three server processes on
+    // the two cores of the machine this was measured on: none of them waits
+    // idle for another's step.
     let (entities_there, wait_for_entities) = std::sync::mpsc::channel::<()>();
+    let (entities_there_too, rest_waits_for_entities) = std::sync::mpsc::channel::<()>();
     let (rest_there, wait_for_rest) = std::sync::mpsc::channel::<()>();
     let (entities, rest, references) = std::thread::scope(|scope| {
         // The counts are made meanwhile (1.4 s of a million records, when
@@ -137,27 +150,36 @@ fn load(mut first: Client, building: &PgTarget, changes: &ChangeSet) -> Result<i
         let counting = scope
             .spawn(|| crate::store::tally::count(&changes.entities, changes.assignment_rows()));
         let rest = scope.spawn(move || -> Result<i64, StoreError> {
-            let id = load_all_but_entities(&mut second, changes, counting)?;
+            let id = load_all_but_entities(&mut second, changes, import_id, counting)?;
             let _ = rest_there.send(());
-            run(&mut second, building, ASSIGNMENTS_KEY)?;
-            run(&mut second, building, schema::KEYS_OF_THE_REST)?;
+            // Nothing comes when the entities failed: that error is the one.
+            if rest_waits_for_entities.recv().is_ok() {
+                run(&mut second, building, ASSIGNMENTS_KEY)?;
+                run(&mut second, building, schema::KEYS_OF_THE_REST)?;
+            }
             Ok(id)
         });
         let references = scope.spawn(move || -> Result<(), StoreError> {
             // Nothing comes when either failed: that error is the one.
-            if wait_for_entities.recv().is_err() || wait_for_rest.recv().is_err() {
+            if wait_for_entities.recv().is_err() {
                 return Ok(());
             }
-            run(&mut third, building, schema::KEYS_OF_ENTITIES)?;
+            run(&mut third, building, ENTITIES_KEY_INDEX)?;
+            run(&mut third, building, schema::ENTITY_INDEXES)?;
+            run(&mut third, building, ENTITIES_KEY)?;
+            run(&mut third, building, schema::ENTITY_KEY)?;
+            if wait_for_rest.recv().is_err() {
+                return Ok(());
+            }
             run(&mut third, building, schema::REFERENCES)
         });
-        let entities = load_entities(&mut first, changes).and_then(|()| {
-            run(&mut first, building, ENTITIES_KEY)?;
+        let entities = load_entities(&mut first, changes, &revisions).and_then(|()| {
             let _ = entities_there.send(());
+            let _ = entities_there_too.send(());
             run(&mut first, building, schema::ENTITY_POINTS)?;
             run(&mut first, building, schema::ANALYZE)
         });
-        drop(entities_there);
+        drop((entities_there, entities_there_too));
         (entities, join(rest), join(references))
     });
     entities?;
@@ -173,31 +195,40 @@ const UNKEYED: [&str; 2] = [
     "ALTER TABLE entities DROP CONSTRAINT entities_pkey",
     "ALTER TABLE entity_districts DROP CONSTRAINT entity_districts_pkey",
 ];
-const ENTITIES_KEY: &str = "ALTER TABLE {s}.entities ADD PRIMARY KEY (fid)";
+/// The entities' row numbers' key: its index beside the spatial index's
+/// build, the key of it after (see [`schema::ENTITY_INDEXES`]).
+const ENTITIES_KEY_INDEX: &str = "CREATE UNIQUE INDEX entities_pkey ON {s}.entities (fid)";
+const ENTITIES_KEY: &str =
+    "ALTER TABLE {s}.entities ADD CONSTRAINT entities_pkey PRIMARY KEY USING INDEX entities_pkey";
 const ASSIGNMENTS_KEY: &str = "ALTER TABLE {s}.entity_districts ADD PRIMARY KEY (fid)";
 
 /// The entity rows (frozen: the table is emptied in the same transaction)
 /// and areas.
-fn load_entities(client: &mut Client, changes: &ChangeSet) -> Result<(), StoreError> {
+fn load_entities(
+    client: &mut Client,
+    changes: &ChangeSet,
+    revisions: &FirstRevisions<'_>,
+) -> Result<(), StoreError> {
     let mut tx = client.transaction().map_err(sql_err("BEGIN"))?;
     let empty = format!("TRUNCATE entities; {}", UNKEYED[0]);
     tx.batch_execute(&empty).map_err(sql_err(&empty))?;
-    write::copy_new_entities(&mut tx, &changes.entities, write::Freeze::Yes)?;
+    write::copy_new_entities(&mut tx, &changes.entities, write::Freeze::Yes, revisions)?;
     write::write_areas(&mut tx, &changes.entities)?;
     tx.commit().map_err(sql_err("COMMIT"))
 }
 
-/// Everything else an import writes into a new store: its log entry, the
-/// entities' first revisions, districts, levels, relations, contacts,
-/// vocabulary, assignments, counts and a decision; a copy's history.
+/// Everything else an import (logged as `import_id`) writes into a new
+/// store: districts, levels, relations, contacts, vocabulary, assignments,
+/// counts and a decision; a copy's history.
 fn load_all_but_entities(
     client: &mut Client,
     changes: &ChangeSet,
+    import_id: i64,
     counting: std::thread::ScopedJoinHandle<'_, Vec<crate::store::tally::Tally>>,
 ) -> Result<i64, StoreError> {
     let mut tx = client.transaction().map_err(sql_err("BEGIN"))?;
     tx.batch_execute(UNKEYED[1]).map_err(sql_err(UNKEYED[1]))?;
-    let id = write::write_new_store_rest(&mut tx, changes, || join(counting))?;
+    let id = write::write_new_store_rest(&mut tx, changes, import_id, || join(counting))?;
     tx.commit().map_err(sql_err("COMMIT"))?;
     Ok(id)
 }

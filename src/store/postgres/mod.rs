@@ -325,19 +325,24 @@ impl PgStore {
     /// Brings a store of an older schema version to this one, under the
     /// writers' lock: version 1 gets the web part's tables, versions 1 and
     /// 2 row-level security, versions 1 to 3 entity rows whose `record`
-    /// holds only what has no column. Only the schema's owner may do it; another
+    /// holds only what has no column, versions 1 to 4 the current revision
+    /// in the entity row. Only the schema's owner may do it; another
     /// role gets PostgreSQL's "must be owner" and the store stays as it was.
     fn upgrade(client: &mut Client, target: &PgTarget) -> Result<(), StoreError> {
         let mut tx = client.transaction().map_err(sql_err("BEGIN"))?;
         tx.execute(LOCK, &[&target.schema]).map_err(sql_err(LOCK))?;
         const Q: &str = "SELECT value FROM stadtatlas_meta WHERE key = 'schema_version' FOR UPDATE";
         let found: Option<String> = tx.query_opt(Q, &[]).map_err(sql_err(Q))?.map(|r| r.get(0));
-        if matches!(found.as_deref(), Some("1" | "2" | "3")) {
+        if matches!(found.as_deref(), Some("1" | "2" | "3" | "4")) {
             if found.as_deref() == Some("1") {
                 let web = target.sql(schema::WEB);
                 tx.batch_execute(&web).map_err(sql_err(&web))?;
             }
-            write::rewrite_entities_from_records(&mut tx)?;
+            if found.as_deref() != Some("4") {
+                write::rewrite_entities_from_records(&mut tx)?;
+            }
+            let v5 = target.sql(schema::V4_TO_V5);
+            tx.batch_execute(&v5).map_err(sql_err(&v5))?;
             const VERSION: &str =
                 "UPDATE stadtatlas_meta SET value = $1 WHERE key = 'schema_version'";
             tx.execute(VERSION, &[&SCHEMA_VERSION.to_string()])
@@ -476,7 +481,7 @@ impl PgStore {
         let mut client = target.connect()?;
         match Self::check_version(&mut client, target) {
             Err(StoreError::SchemaVersion {
-                found: found @ (1..=3),
+                found: found @ (1..=4),
                 ..
             }) => {
                 Self::upgrade(&mut client, target).map_err(|e| {

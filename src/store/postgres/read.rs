@@ -194,12 +194,15 @@ pub(super) fn contacts(
 }
 
 pub(super) fn history(client: &mut Client, id: &str) -> Result<Vec<Revision>, StoreError> {
-    // The current revision's record is the row (NULL in `revisions`).
+    // The kept revisions, each with its record, and the current one: the
+    // row (its columns NULL in the kept ones' result rows).
+    let nulls = vec!["NULL"; COLUMNS.split(", ").count()].join(", ");
     let q = format!(
-        "SELECT r.rev, i.at, r.import_id, i.files, r.record, e.{} \
+        "SELECT r.rev, i.at, r.import_id, i.files, r.record, {nulls} \
          FROM revisions r JOIN imports i ON i.id = r.import_id \
-         LEFT JOIN entities e ON r.record IS NULL AND e.id = r.record_id \
-         WHERE r.record_kind = 'entity' AND r.record_id = $1 ORDER BY r.rev",
+         WHERE r.record_kind = 'entity' AND r.record_id = $1 \
+         UNION ALL SELECT e.rev, i.at, e.import_id, i.files, NULL, e.{} \
+         FROM entities e JOIN imports i ON i.id = e.import_id WHERE e.id = $1 ORDER BY 1",
         COLUMNS.replace(", ", ", e.")
     );
     client
@@ -451,7 +454,10 @@ pub(super) fn for_each_entity_chunk(
 pub(super) fn log(client: &mut Client) -> Result<crate::store::copy::History, StoreError> {
     use crate::store::copy::{History, ImportEntry, RevisionEntry};
     const IMPORTS: &str = "SELECT id, at, files FROM imports ORDER BY id";
-    const REVISIONS: &str = "SELECT record_kind, record_id, rev, import_id, record FROM revisions \
+    // An entity's current revision is its row (its record `None` here).
+    const REVISIONS: &str = "SELECT * FROM (SELECT record_kind, record_id, rev, import_id, record \
+                             FROM revisions UNION ALL SELECT 'entity', id, rev, import_id, NULL \
+                             FROM entities) r \
                              ORDER BY record_kind COLLATE \"C\", record_id COLLATE \"C\", rev";
     let imports = client
         .query(IMPORTS, &[])

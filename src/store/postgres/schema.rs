@@ -5,9 +5,10 @@
 //! `geometry(Point, 4326)` and `geometry(MultiPolygon, 4326)` with GiST
 //! indexes, `text[]` for lists. An entity's `record` holds what has no
 //! column of its own (since version 4, as in the GeoPackage store:
-//! [`crate::store::entity_row`]). Every revision keeps its whole record,
-//! except an entity's current one, which is its row (as in the GeoPackage
-//! store).
+//! [`crate::store::entity_row`]). An entity's current revision is its row
+//! (with the revision's number and import, since version 5); `revisions`
+//! keeps the superseded ones and the districts', each with its whole
+//! record (as in the GeoPackage store).
 //!
 //! Ids and level names sort bytewise (`COLLATE "C"`), as in the
 //! GeoPackage store, whatever the database's locale: the orders of the
@@ -17,7 +18,7 @@
 //! two roles `init` grants to.
 
 /// The schema version this build writes and reads.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// The tables of an empty store.
 pub const CREATE: &str = r#"
@@ -50,7 +51,9 @@ CREATE TABLE {s}.entities (
   geom geometry(Point, 4326) GENERATED ALWAYS AS
     (CASE WHEN lon IS NULL OR lat IS NULL THEN NULL
      ELSE ST_SetSRID(ST_MakePoint(lon, lat), 4326) END) STORED,
-  record text NOT NULL
+  record text NOT NULL,
+  rev integer NOT NULL DEFAULT 1,
+  import_id bigint NOT NULL
 );
 CREATE TABLE {s}.entity_areas (
   entity_id text COLLATE "C" PRIMARY KEY,
@@ -105,7 +108,7 @@ CREATE TABLE {s}.revisions (
   record_id text COLLATE "C" NOT NULL,
   rev integer NOT NULL,
   import_id bigint NOT NULL,
-  -- NULL for an entity's current revision, whose record is its row.
+  -- (NULL only in stores of version 4 and older.)
   record text
 );
 CREATE TABLE {s}.entity_tallies (
@@ -127,9 +130,10 @@ CREATE TABLE {s}.entity_tallies (
 /// while a million rows arrive). In this order one after the other; a new
 /// store's build ([`super::build`]) runs the first two beside the third,
 /// each on a connection of its own, and the references last.
-pub const INDEXES: [&str; 4] = [
+pub const INDEXES: [&str; 5] = [
     KEYS_OF_THE_REST,
-    KEYS_OF_ENTITIES,
+    ENTITY_INDEXES,
+    ENTITY_KEY,
     ENTITY_POINTS,
     REFERENCES,
 ];
@@ -146,19 +150,33 @@ ALTER TABLE {s}.revisions
 CREATE INDEX revisions_import ON {s}.revisions (import_id);
 "#;
 
-/// The entities' key and their areas' index.
-pub const KEYS_OF_ENTITIES: &str = r#"
-ALTER TABLE {s}.entities ADD CONSTRAINT entities_id_key UNIQUE (id);
+/// The index of the entities' key, the unpointed ones' and their areas'.
+/// Index builds share-lock a table, so these run beside the spatial
+/// index's build ([`ENTITY_POINTS`]); [`ENTITY_KEY`] makes the key of its
+/// index once that is done.
+pub const ENTITY_INDEXES: &str = r#"
+CREATE UNIQUE INDEX entities_id_key ON {s}.entities (id);
 CREATE INDEX entities_unpointed ON {s}.entities (fid) WHERE geom IS NULL;
 CREATE INDEX entity_areas_geom ON {s}.entity_areas USING gist (geom);
 "#;
+
+/// The entities' key, of the index [`ENTITY_INDEXES`] built (an
+/// `ALTER TABLE`, which locks the table but takes no time).
+pub const ENTITY_KEY: &str =
+    "ALTER TABLE {s}.entities ADD CONSTRAINT entities_id_key UNIQUE USING INDEX entities_id_key";
 
 /// The entities' spatial index, the longest to build (2-3 s at 10^6).
 pub const ENTITY_POINTS: &str = r#"
 CREATE INDEX entities_geom ON {s}.entities USING gist (geom);
 "#;
 
-/// What refers to an entity (after [`KEYS_OF_ENTITIES`]).
+/// What refers to an entity (after [`ENTITY_KEY`]). The assignments'
+/// reference is made `NOT VALID`: the rows there when it is made are the
+/// import's own, worked out from the records it writes in the same build
+/// (as the GeoPackage store's bulk write checks the references that came
+/// from files, relations and contacts, and not its assignments); PostgreSQL
+/// checks every row written after. Checking a million rows again took
+/// 1-2.6 s of a core while the spatial index was being built.
 pub const REFERENCES: &str = r#"
 ALTER TABLE {s}.entity_areas
   ADD FOREIGN KEY (entity_id) REFERENCES {s}.entities (id);
@@ -168,7 +186,7 @@ ALTER TABLE {s}.relations
 ALTER TABLE {s}.contacts
   ADD FOREIGN KEY (entity_id) REFERENCES {s}.entities (id);
 ALTER TABLE {s}.entity_districts
-  ADD FOREIGN KEY (entity_id) REFERENCES {s}.entities (id);
+  ADD FOREIGN KEY (entity_id) REFERENCES {s}.entities (id) NOT VALID;
 "#;
 
 /// Statistics now, not when autovacuum comes by: the first question after
@@ -221,9 +239,8 @@ GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {s} TO {editor};
 /// The tables under row-level security (version 3), those that hold
 /// records or rows of records, each with what the reader sees of it (a
 /// `USING` clause): public records and what belongs to them. A relation is
-/// public when both its ends are; a revision when its record was public
-/// (the current one's record is the row's, public when the row is); a
-/// district's always. Without a policy that lets a role see a row, it sees
+/// public when both its ends are; a kept revision when its record was
+/// public (the current one is the row); a district's always. Without a policy that lets a role see a row, it sees
 /// none; the owner (who ran `init`) is not bound by them.
 pub const READER_SEES: [(&str, &str); 6] = [
     ("entities", "visibility = 'public'"),
@@ -242,10 +259,7 @@ pub const READER_SEES: [(&str, &str); 6] = [
     ),
     (
         "revisions",
-        "record_kind = 'district' \
-         OR (record IS NULL AND EXISTS (SELECT 1 FROM {s}.entities e \
-                                        WHERE e.id = record_id AND e.visibility = 'public')) \
-         OR (record IS NOT NULL AND record::jsonb ->> 'visibility' = 'public')",
+        "record_kind = 'district' OR record::jsonb ->> 'visibility' = 'public'",
     ),
     ("entity_tallies", "visibility = 'public'"),
 ];
@@ -257,6 +271,20 @@ pub fn row_security() -> String {
         .map(|(t, _)| format!("ALTER TABLE {{s}}.{t} ENABLE ROW LEVEL SECURITY;\n"))
         .collect()
 }
+
+/// Upgrades a version-4 store (after the steps of older versions): an
+/// entity's current revision, until now a row of `revisions` without a
+/// record, moves into its row.
+pub const V4_TO_V5: &str = r#"
+ALTER TABLE {s}.entities ADD COLUMN rev integer NOT NULL DEFAULT 1, ADD COLUMN import_id bigint;
+UPDATE {s}.entities e SET rev = r.rev, import_id = r.import_id
+  FROM (SELECT DISTINCT ON (record_id) record_id, rev, import_id FROM {s}.revisions
+        WHERE record_kind = 'entity' ORDER BY record_id, rev DESC) r
+  WHERE r.record_id = e.id;
+DELETE FROM {s}.revisions r USING {s}.entities e
+  WHERE r.record_kind = 'entity' AND r.record_id = e.id AND r.rev = e.rev;
+ALTER TABLE {s}.entities ALTER COLUMN import_id SET NOT NULL;
+"#;
 
 /// The policies (made again on every upgrade): the editor sees and changes
 /// every row, the reader sees [`READER_SEES`].

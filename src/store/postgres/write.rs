@@ -8,6 +8,7 @@
 use super::copy_in::copy_in;
 use super::sql_err;
 use crate::model::{District, Entity};
+use crate::store::copy::{FirstRevisions, History, RevisionEntry};
 use crate::store::entity_row::{self, COLUMNS};
 use crate::store::{Assignments, ChangeSet, StoreError};
 use geo::{Geometry, MultiPolygon};
@@ -56,24 +57,15 @@ pub(super) fn apply_in(
     fresh: bool,
 ) -> Result<i64, StoreError> {
     if let Some(base) = changes.based_on {
-        const SINCE: &str = "SELECT record_kind, record_id, import_id FROM revisions \
-                             WHERE import_id > $1 ORDER BY import_id, record_kind, record_id";
-        let rows = tx.query(SINCE, &[&base]).map_err(sql_err(SINCE))?;
-        let changed = rows.iter().map(|r| {
-            (
-                r.get::<_, String>(0),
-                r.get::<_, String>(1),
-                r.get::<_, i64>(2),
-            )
-        });
-        if let Some(conflict) = crate::store::conflict(changes, changed) {
-            return Err(conflict);
-        }
+        refuse_conflict(tx, changes, base)?;
     }
     if fresh {
-        copy_new_entities(tx, &changes.entities, Freeze::No)?;
+        let import_id = log_import(tx, changes)?;
+        let revisions = FirstRevisions::of(changes, import_id)?;
+        copy_new_entities(tx, &changes.entities, Freeze::No, &revisions)?;
+        drop(revisions);
         write_areas(tx, &changes.entities)?;
-        return write_new_store_rest(tx, changes, || {
+        return write_new_store_rest(tx, changes, import_id, || {
             crate::store::tally::count(&changes.entities, changes.assignment_rows())
         });
     }
@@ -91,22 +83,47 @@ pub(super) fn apply_in(
     Ok(import_id)
 }
 
-/// What a new store's first import writes besides its entity rows and
-/// areas: its log entry, everything [`write_all_but_entities`] writes, the
-/// entities' first revisions, the counts (`counts`, asked for once they are
-/// needed: a caller may be making them meanwhile), a decision; a copy's
-/// history. Returns the import's id (a copy's: its history's last).
+/// Refuses `changes` when an import after `base` (the last one its plan
+/// saw) changed what they build on (see [`crate::store::conflict`]).
+fn refuse_conflict(
+    tx: &mut Transaction<'_>,
+    changes: &ChangeSet,
+    base: i64,
+) -> Result<(), StoreError> {
+    const LAST: &str = "SELECT coalesce(max(id), 0) FROM imports";
+    let last: i64 = tx.query_one(LAST, &[]).map_err(sql_err(LAST))?.get(0);
+    if last <= base {
+        return Ok(());
+    }
+    {
+        const SINCE: &str = crate::store::CHANGED_SINCE;
+        let rows = tx.query(SINCE, &[&base]).map_err(sql_err(SINCE))?;
+        let changed = rows.iter().map(|r| {
+            (
+                r.get::<_, String>(0),
+                r.get::<_, String>(1),
+                r.get::<_, i64>(2),
+            )
+        });
+        if let Some(conflict) = crate::store::conflict(changes, changed) {
+            return Err(conflict);
+        }
+    }
+    Ok(())
+}
+
+/// What a new store's first import, logged as `import_id`
+/// ([`log_import`]), writes besides its entity rows and areas: everything
+/// [`write_all_but_entities`] writes, the counts (`counts`, asked for once
+/// they are needed: a caller may be making them meanwhile), a decision; a
+/// copy's history. Returns the import's id (a copy's: its history's last).
 pub(super) fn write_new_store_rest(
     tx: &mut Transaction<'_>,
     changes: &ChangeSet,
+    mut import_id: i64,
     counts: impl FnOnce() -> Vec<crate::store::tally::Tally>,
 ) -> Result<i64, StoreError> {
-    let mut import_id = log_import(tx, changes)?;
     write_all_but_entities(tx, changes, import_id)?;
-    // After the districts' revisions, each numbered after the record's last
-    // one: with a million rows and no key yet, each of those was a scan of
-    // them (0.15 s).
-    copy_first_revisions(tx, &changes.entities, import_id)?;
     super::tally::write_new(tx, &counts())?;
     if let Some(decision) = &changes.decision {
         super::web::record_decision(tx, decision, Some(import_id))?;
@@ -224,7 +241,7 @@ fn set_meta(tx: &mut Transaction<'_>, key: &str, value: &str) -> Result<(), Stor
     exec(tx, Q, &[&key, &value]).map(drop)
 }
 
-fn log_import(tx: &mut Transaction<'_>, changes: &ChangeSet) -> Result<i64, StoreError> {
+pub(super) fn log_import(tx: &mut Transaction<'_>, changes: &ChangeSet) -> Result<i64, StoreError> {
     let files: Vec<String> = changes
         .files
         .iter()
@@ -385,18 +402,16 @@ fn write_entities(
     import_id: i64,
 ) -> Result<(), StoreError> {
     copy_into_import_table(tx, entities)?;
+    // A new record's row is its first revision; a changed one's counts on.
     let upsert = format!(
-        "INSERT INTO entities ({ENTITY_COLUMNS}) SELECT {ENTITY_COLUMNS} FROM import_entities \
-         ORDER BY ord ON CONFLICT (id) DO UPDATE SET {}",
+        "INSERT INTO entities ({ENTITY_COLUMNS}, rev, import_id) \
+         SELECT {ENTITY_COLUMNS}, 1, $1 FROM import_entities \
+         ORDER BY ord ON CONFLICT (id) DO UPDATE SET {}, rev = entities.rev + 1, \
+         import_id = excluded.import_id",
         set_entity_columns_from("excluded")
     );
     keep_current_revisions(tx)?;
-    tx.batch_execute(&upsert).map_err(sql_err(&upsert))?;
-    const REVISIONS: &str = "INSERT INTO revisions (record_kind, record_id, rev, import_id, record) \
-                             SELECT 'entity', t.id, coalesce((SELECT max(r.rev) FROM revisions r \
-                             WHERE r.record_kind = 'entity' AND r.record_id = t.id), 0) + 1, $1, NULL \
-                             FROM import_entities t ORDER BY t.id COLLATE \"C\"";
-    exec(tx, REVISIONS, &[&import_id])?;
+    exec(tx, &upsert, &[&import_id])?;
     const NO_AREA: &str =
         "DELETE FROM entity_areas WHERE entity_id IN (SELECT id FROM import_entities)";
     exec(tx, NO_AREA, &[])?;
@@ -404,21 +419,22 @@ fn write_entities(
     tx.batch_execute(DROP).map_err(sql_err(DROP))
 }
 
-/// The revision that was current for each stored entity the import brings
-/// keeps the whole record from now on; the new one's is in the row (NULL in
-/// `revisions`, as in the GeoPackage). The row holds the record in its
-/// columns and `record` ([`crate::store::entity_row`]), so the whole record
-/// is put together here, as the library reads it, not by SQL of its own.
+/// The revision that is current for each stored entity the import brings,
+/// until now its row, goes into `revisions` with its whole record. The row
+/// holds the record in its columns and `record` ([`crate::store::entity_row`]),
+/// so the whole record is put together here, as the library reads it, not
+/// by SQL of its own.
 fn keep_current_revisions(tx: &mut Transaction<'_>) -> Result<(), StoreError> {
     let current = format!(
-        "SELECT {COLUMNS} FROM entities WHERE id IN (SELECT id FROM import_entities) \
-         AND EXISTS (SELECT 1 FROM revisions r WHERE r.record_kind = 'entity' \
-                     AND r.record_id = entities.id AND r.record IS NULL)"
+        "SELECT {COLUMNS}, rev, import_id FROM entities \
+         WHERE id IN (SELECT id FROM import_entities)"
     );
     let rows = tx.query(&current, &[]).map_err(sql_err(&current))?;
     if rows.is_empty() {
         return Ok(());
     }
+    let at = COLUMNS.split(", ").count();
+    let revisions: Vec<(i32, i64)> = rows.iter().map(|r| (r.get(at), r.get(at + 1))).collect();
     let (ids, records): (Vec<String>, Vec<String>) = super::read::parse_entities(rows)?
         .par_iter()
         .map(|e| {
@@ -426,10 +442,12 @@ fn keep_current_revisions(tx: &mut Transaction<'_>) -> Result<(), StoreError> {
             (e.id.clone(), whole)
         })
         .unzip();
-    const KEEP: &str = "UPDATE revisions r SET record = k.record \
-                        FROM unnest($1::text[], $2::text[]) AS k (id, record) \
-                        WHERE r.record_kind = 'entity' AND r.record_id = k.id AND r.record IS NULL";
-    exec(tx, KEEP, &[&ids, &records]).map(drop)
+    let (revs, imports): (Vec<i32>, Vec<i64>) = revisions.into_iter().unzip();
+    const KEEP: &str = "INSERT INTO revisions (record_kind, record_id, rev, import_id, record) \
+                        SELECT 'entity', k.id, k.rev, k.import_id, k.record \
+                        FROM unnest($1::text[], $2::int[], $3::bigint[], $4::text[]) \
+                        AS k (id, rev, import_id, record) ORDER BY k.id";
+    exec(tx, KEEP, &[&ids, &revs, &imports, &records]).map(drop)
 }
 
 /// The areas of these entities (their old ones are gone by now).
@@ -460,35 +478,33 @@ pub(super) fn copy_new_entities(
     tx: &mut Transaction<'_>,
     entities: &[Entity],
     freeze: Freeze,
+    revisions: &FirstRevisions<'_>,
 ) -> Result<(), StoreError> {
     let q = format!(
-        "COPY entities ({ENTITY_COLUMNS}) FROM STDIN (FORMAT binary{})",
+        "COPY entities ({ENTITY_COLUMNS}, rev, import_id) FROM STDIN (FORMAT binary{})",
         if freeze == Freeze::Yes {
             ", FREEZE"
         } else {
             ""
         }
     );
-    copy_in(tx, &q, &ENTITY_TYPES[1..], entities, |e, out| {
-        out.row(&EntityRow::of(e).values(e, &entity_row::record(e))[1..])
-    })
-    .map(drop)
-}
-
-/// The first revision of each of a new store's entities, whose record is
-/// the row's; in id order, as an import into an existing store writes them.
-pub(super) fn copy_first_revisions(
-    tx: &mut Transaction<'_>,
-    entities: &[Entity],
-    import_id: i64,
-) -> Result<(), StoreError> {
-    const COPY: &str = "COPY revisions (record_kind, record_id, rev, import_id, record) \
-                        FROM STDIN (FORMAT binary)";
-    let mut order: Vec<&str> = entities.iter().map(|e| e.id.as_str()).collect();
-    order.par_sort_unstable();
-    let current: Option<&str> = None;
-    copy_in(tx, COPY, &REVISION_TYPES, &order, |id, out| {
-        out.row(&[&"entity", id, &1i32, &import_id, &current])
+    let types: Vec<Type> = ENTITY_TYPES[1..]
+        .iter()
+        .cloned()
+        .chain([Type::INT4, Type::INT8])
+        .collect();
+    copy_in(tx, &q, &types, entities, |e, out| {
+        let (rev, import_id) = revisions.get(&e.id);
+        let rev = rev as i32;
+        let row = EntityRow::of(e);
+        let record = entity_row::record(e);
+        let values = row.values(e, &record);
+        let with_revision: [&(dyn ToSql + Sync); 17] = std::array::from_fn(|k| match k {
+            15 => &rev as &(dyn ToSql + Sync),
+            16 => &import_id,
+            k => values[k + 1],
+        });
+        out.row(&with_revision)
     })
     .map(drop)
 }
@@ -532,11 +548,9 @@ fn upsert_district(
 }
 
 /// Replaces the import log and revisions just written into a new store
-/// with `history` (a copy's); returns the last import's id.
-fn keep_history(
-    tx: &mut Transaction<'_>,
-    history: &crate::store::copy::History,
-) -> Result<i64, StoreError> {
+/// with `history` (a copy's); returns the last import's id. The entities'
+/// current revisions are their rows ([`FirstRevisions`]).
+fn keep_history(tx: &mut Transaction<'_>, history: &History) -> Result<i64, StoreError> {
     exec(tx, "DELETE FROM revisions", &[])?;
     exec(tx, "DELETE FROM imports", &[])?;
     {
@@ -548,7 +562,13 @@ fn keep_history(
     }
     const COPY: &str = "COPY revisions (record_kind, record_id, rev, import_id, record) \
                         FROM STDIN (FORMAT binary)";
-    copy_in(tx, COPY, &REVISION_TYPES, &history.revisions, |r, out| {
+    let last = history.last_revisions();
+    let kept: Vec<&RevisionEntry> = history
+        .revisions
+        .iter()
+        .filter(|r| !History::is_current_entity_revision(r, &last))
+        .collect();
+    copy_in(tx, COPY, &REVISION_TYPES, &kept, |r, out| {
         let rev = r.rev as i32;
         out.row(&[&r.kind, &r.id, &rev, &r.import_id, &r.record.as_deref()])
     })?;

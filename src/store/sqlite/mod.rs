@@ -422,8 +422,13 @@ impl SqliteStore {
             tally::rebuild(&tx)?;
         }
         // Version 6 keeps the moderation queue, accounts and tokens.
-        tx.execute_batch(schema::WEB)
-            .map_err(sql_err(schema::WEB))?;
+        if from < 6 {
+            tx.execute_batch(schema::WEB)
+                .map_err(sql_err(schema::WEB))?;
+        }
+        // Version 7 keeps an entity's current revision in its row.
+        tx.execute_batch(schema::V6_TO_V7)
+            .map_err(sql_err(schema::V6_TO_V7))?;
         const VERSION: &str = "UPDATE stadtatlas_meta SET value = ?1 WHERE key = 'schema_version'";
         tx.execute(VERSION, [SCHEMA_VERSION.to_string()])
             .map_err(sql_err(VERSION))?;

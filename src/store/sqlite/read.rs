@@ -90,11 +90,15 @@ pub(super) fn history(
     id: &str,
 ) -> Result<Vec<Revision>, StoreError> {
     // The current revision's record is its row (see write.rs): a district's
-    // `record`, an entity's columns and `record` (read below).
+    // `record`, an entity's columns and `record` (read below); an entity's
+    // current revision is not in `revisions` but in its row.
     const Q: &str = "SELECT r.rev, i.at, r.import_id, i.files, coalesce(r.record, \
                      CASE r.record_kind WHEN 'district' THEN (SELECT record FROM districts WHERE id = r.record_id) END) \
                      FROM revisions r JOIN imports i ON i.id = r.import_id \
-                     WHERE r.record_kind = ?1 AND r.record_id = ?2 ORDER BY r.rev";
+                     WHERE r.record_kind = ?1 AND r.record_id = ?2 \
+                     UNION ALL SELECT e.rev, i.at, e.import_id, i.files, NULL \
+                     FROM entities e JOIN imports i ON i.id = e.import_id \
+                     WHERE ?1 = 'entity' AND e.id = ?2 ORDER BY 1";
     let mut stmt = conn.prepare(Q).map_err(sql_err(Q))?;
     let rows = stmt
         .query_map([record_kind, id], |r| {
@@ -542,12 +546,14 @@ pub(super) fn stored_entity(conn: &Connection, id: &str) -> Result<Option<Entity
 }
 
 /// The import log and every revision; a current revision's record is
-/// `None` (it is the record's row).
+/// `None` (it is the record's row; an entity's current revision is read
+/// from its row too).
 pub(super) fn log(conn: &Connection) -> Result<crate::store::copy::History, StoreError> {
     use crate::store::copy::{History, ImportEntry, RevisionEntry};
     const IMPORTS: &str = "SELECT id, at, files FROM imports ORDER BY id";
     const REVISIONS: &str = "SELECT record_kind, record_id, rev, import_id, record FROM revisions \
-                             ORDER BY record_kind, record_id, rev";
+                             UNION ALL SELECT 'entity', id, rev, import_id, NULL FROM entities \
+                             ORDER BY 1, 2, 3";
     Ok(History {
         imports: rows(conn, IMPORTS, |r| {
             Ok(ImportEntry {

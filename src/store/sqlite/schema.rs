@@ -4,7 +4,7 @@
 //! lives in `stadtatlas_meta`.
 
 /// The schema version this build writes and reads.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// `application_id` of a GeoPackage ("GPKG").
 pub const GPKG_APPLICATION_ID: i32 = 0x4750_4B47;
@@ -141,7 +141,9 @@ CREATE TABLE entities (
   geom POINT,
   lon REAL,
   lat REAL,
-  cell INTEGER
+  cell INTEGER,
+  rev INTEGER NOT NULL DEFAULT 1,
+  import_id INTEGER NOT NULL
 );
 
 CREATE TABLE entity_areas (
@@ -227,6 +229,20 @@ CREATE TABLE revisions (
   record TEXT,
   PRIMARY KEY (record_kind, record_id, rev)
 ) WITHOUT ROWID;
+"#;
+
+/// Upgrades a version-6 store: an entity's current revision is its row,
+/// which gets the revision's number and import; `revisions` keeps only
+/// those superseded (and districts'). (A store made with version 7 has no
+/// default import.)
+pub const V6_TO_V7: &str = r#"
+ALTER TABLE entities ADD COLUMN rev INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE entities ADD COLUMN import_id INTEGER NOT NULL DEFAULT 0;
+UPDATE entities SET (rev, import_id) = (SELECT r.rev, r.import_id FROM revisions r
+  WHERE r.record_kind = 'entity' AND r.record_id = entities.id ORDER BY r.rev DESC LIMIT 1)
+  WHERE EXISTS (SELECT 1 FROM revisions r WHERE r.record_kind = 'entity' AND r.record_id = entities.id);
+DELETE FROM revisions WHERE record_kind = 'entity'
+  AND rev = (SELECT e.rev FROM entities e WHERE e.id = revisions.record_id);
 "#;
 
 /// Upgrades a version-1 store: point columns, filled when every entity row

@@ -4,6 +4,7 @@ use super::bulk::{RowInserter, StaticStatement, Value, insert_rows};
 use super::gpkg_blob::encode;
 use super::sql_err;
 use crate::model::{District, Entity};
+use crate::store::copy::{FirstRevisions, History};
 use crate::store::{Assignments, ChangeSet, StoreError};
 use geo::{BoundingRect, Geometry};
 use rayon::prelude::*;
@@ -20,12 +21,17 @@ struct EncodedEntity<'a> {
     record: String,
     point: Option<Vec<u8>>,
     area: Option<Vec<u8>>,
+    /// The revision its row is written with, and the import that made it.
+    rev: i64,
+    import_id: i64,
 }
 
 impl<'a> EncodedEntity<'a> {
-    fn new(entity: &'a Entity) -> Self {
+    fn new(entity: &'a Entity, (rev, import_id): (u32, i64)) -> Self {
         Self {
             entity,
+            rev: i64::from(rev),
+            import_id,
             fields: entity.fields.join(";"),
             district_names: entity.district_names.join(";"),
             verified_on: entity.verified_on.map(|d| d.to_string()),
@@ -61,12 +67,17 @@ impl<'a> EncodedEntity<'a> {
             Value::from(location.map(|p| p.lon())),
             Value::from(location.map(|p| p.lat())),
             Value::from(self.cell),
+            Value::from(self.rev),
+            Value::from(self.import_id),
         ]
     }
 }
 
-/// The columns an entity row is written with, in [`EncodedEntity::bind`]'s order.
-const ENTITY_COLUMNS: [&str; 17] = [
+/// The columns an entity row is written with, in [`EncodedEntity::values`]'
+/// order: first the [`RECORD_COLUMNS`] that hold the record, then its current
+/// revision's number and import (the current revision is the row; only
+/// those it superseded are kept in `revisions`).
+const ENTITY_COLUMNS: [&str; 19] = [
     "id",
     "name",
     "kind",
@@ -84,7 +95,12 @@ const ENTITY_COLUMNS: [&str; 17] = [
     "lon",
     "lat",
     "cell",
+    "rev",
+    "import_id",
 ];
+
+/// How many of [`ENTITY_COLUMNS`] hold the record.
+const RECORD_COLUMNS: usize = 17;
 
 /// Whether the store already holds records.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -218,41 +234,19 @@ fn apply_in<'scope>(
     if cells_after {
         cells_of_imported(&tx, &changes.entities, CellStep::Before)?;
     }
-    let cells = write_entities(&tx, &changes.entities, target)?;
+    // A changed row counts on from its stored revision (`ENTITY_CONFLICT`).
+    let revisions = match target {
+        Target::New => FirstRevisions::of(changes, import_id)?,
+        Target::Existing => FirstRevisions::Import(import_id),
+    };
+    let cells = write_entities(&tx, &changes.entities, target, &revisions)?;
+    drop(revisions);
     match target {
         Target::New => fill_entity_cells(&tx, &changes.entities, &cells)?,
         Target::Existing if cells_after => {
             cells_of_imported(&tx, &changes.entities, CellStep::After)?;
         }
         Target::Existing => {}
-    }
-    {
-        // In key order, so that the revisions' B-tree grows at its end.
-        let mut by_id: Vec<&Entity> = changes.entities.iter().collect();
-        by_id.par_sort_unstable_by_key(|e| e.id.as_str());
-        match target {
-            Target::New => insert_rows(
-                &tx,
-                "revisions",
-                &["record_kind", "record_id", "rev", "import_id"],
-                &by_id,
-                |e| {
-                    [
-                        Value::from("entity"),
-                        Value::from(&e.id),
-                        Value::from(1),
-                        Value::from(import_id),
-                    ]
-                },
-            )?,
-            Target::Existing => {
-                let mut stmt = tx.prepare(NEXT_REVISION).map_err(sql_err(NEXT_REVISION))?;
-                for e in by_id {
-                    stmt.execute(params!["entity", e.id, import_id])
-                        .map_err(sql_err(NEXT_REVISION))?;
-                }
-            }
-        }
     }
     for district in &changes.districts {
         let record = serde_json::to_string(district).expect("districts serialise");
@@ -446,6 +440,7 @@ fn write_entities(
     tx: &Transaction<'_>,
     entities: &[Entity],
     target: Target,
+    revisions: &FirstRevisions<'_>,
 ) -> Result<Vec<Option<i64>>, StoreError> {
     // With no areas stored yet there are none to drop for entities without one.
     let areas_stored: bool = tx
@@ -476,7 +471,12 @@ fn write_entities(
     crate::store::ahead::encode_ahead(
         entities,
         ENTITY_CHUNK,
-        |chunk| chunk.par_iter().map(EncodedEntity::new).collect(),
+        |chunk| {
+            chunk
+                .par_iter()
+                .map(|e| EncodedEntity::new(e, revisions.get(&e.id)))
+                .collect()
+        },
         |_, encoded: Vec<EncodedEntity<'_>>| {
             write(&encoded)?;
             cells.extend(encoded.iter().map(|e| e.cell));
@@ -492,12 +492,13 @@ fn exec(tx: &Transaction<'_>, query: &str, p: impl rusqlite::Params) -> Result<(
 }
 
 /// Replaces the import log and revisions of a new store with `history`
-/// (a copy's); returns the last import's id. A record's current revision
-/// keeps no record of its own (it is the row), as in every write.
+/// (a copy's); returns the last import's id. An entity's current revision
+/// is its row (written with its number and import), a district's keeps no
+/// record of its own (it is the row), as in every write.
 fn keep_history(
     tx: &Transaction<'_>,
     changes: &ChangeSet,
-    history: &crate::store::copy::History,
+    history: &History,
 ) -> Result<i64, StoreError> {
     exec(tx, "DELETE FROM revisions", [])?;
     exec(tx, "DELETE FROM imports", [])?;
@@ -509,24 +510,24 @@ fn keep_history(
                 .map_err(sql_err(Q))?;
         }
     }
-    let mut last: std::collections::HashMap<(&str, &str), u32> = Default::default();
-    for r in &history.revisions {
-        let top = last.entry((r.kind.as_str(), r.id.as_str())).or_default();
+    let last_of_entities = history.last_revisions();
+    let mut last_of_districts: std::collections::HashMap<&str, u32> = Default::default();
+    for r in history.revisions.iter().filter(|r| r.kind == "district") {
+        let top = last_of_districts.entry(r.id.as_str()).or_default();
         *top = (*top).max(r.rev);
     }
-    let entities: std::collections::HashSet<&str> =
-        changes.entities.iter().map(|e| e.id.as_str()).collect();
     let districts: std::collections::HashSet<&str> =
         changes.districts.iter().map(|d| d.id.as_str()).collect();
     const Q: &str = "INSERT INTO revisions (record_kind, record_id, rev, import_id, record) \
                      VALUES (?1, ?2, ?3, ?4, ?5)";
     let mut stmt = tx.prepare(Q).map_err(sql_err(Q))?;
     for r in &history.revisions {
-        let in_row = last.get(&(r.kind.as_str(), r.id.as_str())) == Some(&r.rev)
-            && match r.kind.as_str() {
-                "entity" => entities.contains(r.id.as_str()),
-                _ => districts.contains(r.id.as_str()),
-            };
+        if History::is_current_entity_revision(r, &last_of_entities) {
+            continue;
+        }
+        let in_row = r.kind == "district"
+            && last_of_districts.get(r.id.as_str()) == Some(&r.rev)
+            && districts.contains(r.id.as_str());
         let record = if in_row { None } else { r.record.as_deref() };
         stmt.execute(params![r.kind, r.id, r.rev, r.import_id, record])
             .map_err(sql_err(Q))?;
@@ -545,8 +546,7 @@ fn refuse_conflict(tx: &Transaction<'_>, changes: &ChangeSet, base: i64) -> Resu
     if last <= base {
         return Ok(());
     }
-    const SINCE: &str = "SELECT record_kind, record_id, import_id FROM revisions \
-                         WHERE import_id > ?1 ORDER BY import_id, record_kind, record_id";
+    const SINCE: &str = crate::store::CHANGED_SINCE;
     let mut stmt = tx.prepare(SINCE).map_err(sql_err(SINCE))?;
     let changed: Vec<(String, String, i64)> = stmt
         .query_map([base], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
@@ -583,9 +583,9 @@ fn log_import(tx: &Transaction<'_>, changes: &ChangeSet) -> Result<i64, StoreErr
     Ok(tx.last_insert_rowid())
 }
 
-// A revision's `record` is NULL while it is the current one: the record is
-// then the row in `entities`/`districts` (stored once, not twice). Before a
-// record changes, its current revision gets a copy of it.
+// A district's current revision keeps no `record`: the record is then
+// its row in `districts` (stored once, not twice); before it changes, the
+// revision gets a copy of it. An entity's current revision is its row.
 // One row of VALUES, not `INSERT … SELECT`: SQLite keeps a statement journal
 // for the latter, a copy of each 64 KiB page it touches (10^5 new records into
 // a store: a third of the import).
@@ -608,16 +608,21 @@ impl Target {
     }
 }
 
-/// Before an entity's row changes: a copy of the stored entity for its
-/// current revision, which until now was the row itself.
+/// Before an entity's row changes: its current revision, until now the
+/// row itself, goes into `revisions` with a copy of the stored entity.
 fn keep_entity_revision(tx: &Transaction<'_>, id: &str) -> Result<(), StoreError> {
     let Some(stored) = super::read::stored_entity(tx, id)? else {
         return Ok(());
     };
+    const CURRENT: &str = "SELECT rev, import_id FROM entities WHERE id = ?1";
+    let (rev, import_id): (i64, i64) = tx
+        .prepare_cached(CURRENT)
+        .and_then(|mut stmt| stmt.query_row([id], |r| Ok((r.get(0)?, r.get(1)?))))
+        .map_err(sql_err(CURRENT))?;
     let json = serde_json::to_string(&stored).expect("entities serialise");
-    const KEEP: &str = "UPDATE revisions SET record = ?2 \
-                        WHERE record_kind = 'entity' AND record_id = ?1 AND record IS NULL";
-    exec(tx, KEEP, params![id, json])
+    const KEEP: &str = "INSERT INTO revisions (record_kind, record_id, rev, import_id, record) \
+                        VALUES ('entity', ?1, ?2, ?3, ?4)";
+    exec(tx, KEEP, params![id, rev, import_id, json])
 }
 
 /// Upgrades the entity rows of a store of schema version 3 or older, whose
@@ -634,7 +639,7 @@ pub(super) fn rewrite_entities_from_records(tx: &Transaction<'_>) -> Result<(), 
             crate::store::entity_row::from_whole_record(id, &json).map(|e| (fid, e))
         })
         .collect::<Result<_, _>>()?;
-    let set: Vec<String> = ENTITY_COLUMNS
+    let set: Vec<String> = ENTITY_COLUMNS[..RECORD_COLUMNS]
         .iter()
         .enumerate()
         .map(|(k, c)| format!("{c} = ?{}", k + 1))
@@ -642,17 +647,18 @@ pub(super) fn rewrite_entities_from_records(tx: &Transaction<'_>) -> Result<(), 
     let update = format!(
         "UPDATE entities SET {} WHERE fid = ?{}",
         set.join(", "),
-        ENTITY_COLUMNS.len() + 1
+        RECORD_COLUMNS + 1
     );
     let encoded: Vec<(i64, EncodedEntity<'_>)> = entities
         .par_iter()
-        .map(|(fid, entity)| (*fid, EncodedEntity::new(entity)))
+        // (The revision columns are not written: they come with version 7.)
+        .map(|(fid, entity)| (*fid, EncodedEntity::new(entity, (1, 0))))
         .collect();
     let mut stmt = StaticStatement::prepare(tx, &update).map_err(sql_err(&update))?;
-    let mut bound = Vec::with_capacity(ENTITY_COLUMNS.len() + 1);
+    let mut bound = Vec::with_capacity(RECORD_COLUMNS + 1);
     for (fid, encoded) in &encoded {
         bound.clear();
-        bound.extend(encoded.values());
+        bound.extend(encoded.values().into_iter().take(RECORD_COLUMNS));
         bound.push(Value::from(*fid));
         stmt.execute(&bound).map_err(sql_err(&update))?;
     }
@@ -669,11 +675,15 @@ fn add_revision(
     exec(tx, target.revision_query(), params![kind, id, import_id])
 }
 
-/// Upserting an entity row: every column but `id` takes the new value.
+/// Upserting an entity row: every column but `id` takes the new value, the
+/// revision counts on from the stored one.
 static ENTITY_CONFLICT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     let set: Vec<String> = ENTITY_COLUMNS[1..]
         .iter()
-        .map(|c| format!("{c} = excluded.{c}"))
+        .map(|&c| match c {
+            "rev" => "rev = entities.rev + 1".to_string(),
+            c => format!("{c} = excluded.{c}"),
+        })
         .collect();
     format!("ON CONFLICT (id) DO UPDATE SET {}", set.join(", "))
 });
