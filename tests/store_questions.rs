@@ -378,6 +378,23 @@ const CURRENT_REVISIONS_IN_TABLE: &str = "
 /// accounts and tokens).
 const DROP_WEB: &str = "DROP TABLE api_tokens; DROP TABLE accounts; DROP TABLE submissions;";
 
+/// The one number `sql` asks the store for.
+fn number(store: &SqliteStore, sql: &str) -> i64 {
+    store.connection().query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+/// The rows of three columns `sql` asks the store for.
+fn triples<C: rusqlite::types::FromSql>(store: &SqliteStore, sql: &str) -> Vec<(String, i64, C)> {
+    store
+        .connection()
+        .prepare(sql)
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
 /// Puts the whole entity into each row's `record`, as versions 1 to 3 kept
 /// it, and blanks the columns that version 4 reads but older versions only
 /// wrote: the upgrade must take them from the record.
@@ -435,24 +452,16 @@ fn older_stores_are_upgraded_when_opened_for_writing() {
             )
             .unwrap();
         assert_eq!((cells, old_index), (located, 0), "from version {version}");
-        let web: i64 = store
-            .connection()
-            .query_row(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'table' \
-                 AND name IN ('submissions', 'accounts', 'api_tokens')",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
+        let web = number(
+            &store,
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' \
+             AND name IN ('submissions', 'accounts', 'api_tokens')",
+        );
         assert_eq!(web, 3, "from version {version}: the web's tables");
-        let kept: i64 = store
-            .connection()
-            .query_row(
-                "SELECT count(*) FROM revisions WHERE record_kind = 'entity'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
+        let kept = number(
+            &store,
+            "SELECT count(*) FROM revisions WHERE record_kind = 'entity'",
+        );
         assert_eq!(kept, 0, "from version {version}: current revisions in rows");
     }
 }
@@ -491,23 +500,15 @@ fn a_version_6_store_keeps_its_histories_when_current_revisions_move_into_rows()
     drop(conn);
     let store = SqliteStore::open(&path).unwrap();
     assert_eq!(histories(&store), before);
-    let rows: Vec<(String, i64, i64)> = store
-        .connection()
-        .prepare("SELECT id, rev, import_id FROM entities ORDER BY id")
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let rows: Vec<(String, i64, i64)> = triples(
+        &store,
+        "SELECT id, rev, import_id FROM entities ORDER BY id",
+    );
     assert_eq!(rows, [("x".to_string(), 3, 3), ("y".to_string(), 1, 2)]);
-    let kept: Vec<(String, i64, bool)> = store
-        .connection()
-        .prepare("SELECT record_id, rev, record IS NOT NULL FROM revisions ORDER BY 1, 2")
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let kept: Vec<(String, i64, bool)> = triples(
+        &store,
+        "SELECT record_id, rev, record IS NOT NULL FROM revisions ORDER BY 1, 2",
+    );
     assert_eq!(
         kept,
         [("x".to_string(), 1, true), ("x".to_string(), 2, true)]
@@ -540,14 +541,10 @@ fn every_version_stays_readable_while_the_current_one_is_stored_once() {
         ["Verein X", "Verein X e.V.", "Verein X (Halle) e.V."]
     );
     // Only the superseded versions keep a copy in `revisions`.
-    let copies: i64 = store
-        .connection()
-        .query_row(
-            "SELECT count(record) FROM revisions WHERE record_id = 'x'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let copies = number(
+        &store,
+        "SELECT count(record) FROM revisions WHERE record_id = 'x'",
+    );
     assert_eq!(copies, 2);
 }
 
@@ -929,12 +926,8 @@ fn a_first_bulk_import_refuses_a_dangling_reference_and_keeps_the_store() {
             .collect::<Result<_, _>>()
             .unwrap()
     };
-    let count = |store: &SqliteStore, table: &str| -> i64 {
-        store
-            .connection()
-            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
-            .unwrap()
-    };
+    let count =
+        |store: &SqliteStore, table: &str| number(store, &format!("SELECT count(*) FROM {table}"));
     let mut store = SqliteStore::open(&path).unwrap();
     let before = schema(&store);
     assert!(
