@@ -854,11 +854,14 @@ fn whole_records(admin: &mut postgres::Client) {
 }
 
 /// Versions 1 to 4 kept an entity's current revision in `revisions`
-/// (without a record), not in its row.
-const CURRENT_REVISIONS_IN_TABLE: &str = "
+/// (without a record), not in its row, and numbered the assignments.
+const VERSION_4_LAYOUT: &str = "
     INSERT INTO stadtatlas.revisions (record_kind, record_id, rev, import_id, record)
       SELECT 'entity', id, rev, import_id, NULL FROM stadtatlas.entities;
-    ALTER TABLE stadtatlas.entities DROP COLUMN rev, DROP COLUMN import_id;";
+    ALTER TABLE stadtatlas.entities DROP COLUMN rev, DROP COLUMN import_id;
+    ALTER TABLE stadtatlas.entity_districts DROP CONSTRAINT entity_districts_key,
+      ADD COLUMN fid bigserial PRIMARY KEY,
+      ADD CONSTRAINT entity_districts_key UNIQUE (entity_id, level, district_id);";
 
 /// A store of version 3, whose entity rows keep the whole record in
 /// `record`, is rewritten to the rest only when opened, and one of
@@ -923,7 +926,7 @@ fn upgraded_store_keeps_its_answers(url: &str, version: &str) {
     if version == "3" {
         whole_records(&mut admin);
     }
-    admin.batch_execute(CURRENT_REVISIONS_IN_TABLE).unwrap();
+    admin.batch_execute(VERSION_4_LAYOUT).unwrap();
     admin
         .execute(
             "UPDATE stadtatlas.stadtatlas_meta SET value = $1 WHERE key = 'schema_version'",
@@ -950,6 +953,18 @@ fn upgraded_store_keeps_its_answers(url: &str, version: &str) {
     assert_eq!(
         kept, 0,
         "from version {version}: current revisions are rows"
+    );
+    let numbered: i64 = admin
+        .query_one(
+            "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'stadtatlas' \
+             AND table_name = 'entity_districts' AND column_name = 'fid'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(
+        numbered, 0,
+        "from version {version}: assignments without row numbers"
     );
     assert!(
         current > 0,
@@ -985,7 +1000,7 @@ fn a_version_1_schema_is_upgraded_when_opened_for_writing() {
         )
         .unwrap();
     whole_records(&mut admin);
-    admin.batch_execute(CURRENT_REVISIONS_IN_TABLE).unwrap();
+    admin.batch_execute(VERSION_4_LAYOUT).unwrap();
     let entities = json_of(Path::new(&url), &["list"]);
     // A writer upgrades: the queue works.
     bin(Path::new(&url))

@@ -154,7 +154,6 @@ fn load(mut first: Client, building: &PgTarget, changes: &ChangeSet) -> Result<i
             let _ = rest_there.send(());
             // Nothing comes when the entities failed: that error is the one.
             if rest_waits_for_entities.recv().is_ok() {
-                run(&mut second, building, ASSIGNMENTS_KEY)?;
                 run(&mut second, building, schema::KEYS_OF_THE_REST)?;
             }
             Ok(id)
@@ -188,19 +187,16 @@ fn load(mut first: Client, building: &PgTarget, changes: &ChangeSet) -> Result<i
     Ok(id)
 }
 
-/// The row numbers' keys of the two large tables, dropped before their rows
-/// are copied in and made once after (kept while a million rows arrive,
-/// the assignments' cost 0.7 s, made after 0.25 s).
-const UNKEYED: [&str; 2] = [
-    "ALTER TABLE entities DROP CONSTRAINT entities_pkey",
-    "ALTER TABLE entity_districts DROP CONSTRAINT entity_districts_pkey",
-];
+/// The entities' row numbers' key, dropped before their rows are copied in
+/// and made once after (kept while a million rows arrive, the assignments'
+/// row numbers' key cost 0.7 s, made after 0.25 s; the assignments have no
+/// row numbers since version 5).
+const UNKEYED: &str = "ALTER TABLE entities DROP CONSTRAINT entities_pkey";
 /// The entities' row numbers' key: its index beside the spatial index's
 /// build, the key of it after (see [`schema::ENTITY_INDEXES`]).
 const ENTITIES_KEY_INDEX: &str = "CREATE UNIQUE INDEX entities_pkey ON {s}.entities (fid)";
 const ENTITIES_KEY: &str =
     "ALTER TABLE {s}.entities ADD CONSTRAINT entities_pkey PRIMARY KEY USING INDEX entities_pkey";
-const ASSIGNMENTS_KEY: &str = "ALTER TABLE {s}.entity_districts ADD PRIMARY KEY (fid)";
 
 /// The entity rows (frozen: the table is emptied in the same transaction)
 /// and areas.
@@ -210,7 +206,7 @@ fn load_entities(
     revisions: &FirstRevisions<'_>,
 ) -> Result<(), StoreError> {
     let mut tx = client.transaction().map_err(sql_err("BEGIN"))?;
-    let empty = format!("TRUNCATE entities; {}", UNKEYED[0]);
+    let empty = format!("TRUNCATE entities; {UNKEYED}");
     tx.batch_execute(&empty).map_err(sql_err(&empty))?;
     write::copy_new_entities(&mut tx, &changes.entities, write::Freeze::Yes, revisions)?;
     write::write_areas(&mut tx, &changes.entities)?;
@@ -227,7 +223,6 @@ fn load_all_but_entities(
     counting: std::thread::ScopedJoinHandle<'_, Vec<crate::store::tally::Tally>>,
 ) -> Result<i64, StoreError> {
     let mut tx = client.transaction().map_err(sql_err("BEGIN"))?;
-    tx.batch_execute(UNKEYED[1]).map_err(sql_err(UNKEYED[1]))?;
     let id = write::write_new_store_rest(&mut tx, changes, import_id, || join(counting))?;
     tx.commit().map_err(sql_err("COMMIT"))?;
     Ok(id)

@@ -239,7 +239,10 @@ fn assignment(r: &postgres::Row) -> AssignmentRow {
 }
 
 pub(super) fn assignments(client: &mut Client) -> Result<Vec<AssignmentRow>, StoreError> {
-    const Q: &str = "SELECT entity_id, level, district_id FROM entity_districts ORDER BY fid";
+    // In key order (the assignments have no row numbers; an import writes
+    // them in this order).
+    const Q: &str = "SELECT entity_id, level, district_id FROM entity_districts \
+                     ORDER BY entity_id, level, district_id";
     Ok(client
         .query(Q, &[])
         .map_err(sql_err(Q))?

@@ -98,7 +98,6 @@ CREATE TABLE {s}.contacts (
   UNIQUE (entity_id, name)
 );
 CREATE TABLE {s}.entity_districts (
-  fid bigserial PRIMARY KEY,
   entity_id text COLLATE "C" NOT NULL,
   level text COLLATE "C" NOT NULL,
   district_id text COLLATE "C" NOT NULL
@@ -142,7 +141,7 @@ pub const INDEXES: [&str; 5] = [
 /// the import log).
 pub const KEYS_OF_THE_REST: &str = r#"
 ALTER TABLE {s}.entity_districts
-  ADD CONSTRAINT entity_districts_key UNIQUE (entity_id, level, district_id);
+  ADD CONSTRAINT entity_districts_key PRIMARY KEY (entity_id, level, district_id);
 CREATE INDEX entity_districts_level ON {s}.entity_districts (level, district_id);
 ALTER TABLE {s}.revisions
   ADD PRIMARY KEY (record_kind, record_id, rev),
@@ -274,7 +273,9 @@ pub fn row_security() -> String {
 
 /// Upgrades a version-4 store (after the steps of older versions): an
 /// entity's current revision (its highest), until now a row of
-/// `revisions` without a record, moves into its row. The two columns come
+/// `revisions` without a record, moves into its row; the assignments lose
+/// their row numbers (`fid`), their key `(entity_id, level, district_id)`
+/// becomes the primary one. The two columns come
 /// with defaults (revision 1 of the import that wrote most current
 /// revisions), which PostgreSQL keeps without writing a row; only the rows
 /// that differ are written (rewriting all of a million rows and their
@@ -303,6 +304,9 @@ BEGIN
       (SELECT count(*) FROM {s}.entities), moved;
   END IF;
 END $$;
+ALTER TABLE {s}.entity_districts DROP CONSTRAINT entity_districts_key, DROP COLUMN fid;
+ALTER TABLE {s}.entity_districts
+  ADD CONSTRAINT entity_districts_key PRIMARY KEY (entity_id, level, district_id);
 "#;
 
 /// The policies (made again on every upgrade): the editor sees and changes
