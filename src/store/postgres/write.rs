@@ -95,21 +95,19 @@ fn refuse_conflict(
     if last <= base {
         return Ok(());
     }
-    {
-        const SINCE: &str = crate::store::CHANGED_SINCE;
-        let rows = tx.query(SINCE, &[&base]).map_err(sql_err(SINCE))?;
-        let changed = rows.iter().map(|r| {
-            (
-                r.get::<_, String>(0),
-                r.get::<_, String>(1),
-                r.get::<_, i64>(2),
-            )
-        });
-        if let Some(conflict) = crate::store::conflict(changes, changed) {
-            return Err(conflict);
-        }
+    const SINCE: &str = crate::store::CHANGED_SINCE;
+    let rows = tx.query(SINCE, &[&base]).map_err(sql_err(SINCE))?;
+    let changed = rows.iter().map(|r| {
+        (
+            r.get::<_, String>(0),
+            r.get::<_, String>(1),
+            r.get::<_, i64>(2),
+        )
+    });
+    match crate::store::conflict(changes, changed) {
+        Some(conflict) => Err(conflict),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// What a new store's first import, logged as `import_id`
