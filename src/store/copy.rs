@@ -38,29 +38,29 @@ pub struct History {
 }
 
 impl History {
-    /// Whether `r` is the current (highest) revision of an entity, which a
-    /// store keeps in the entity's row (its `rev` and `import_id`), not in
-    /// `revisions`; `last` from [`History::last_revisions`].
-    pub fn is_current_entity_revision(
-        r: &RevisionEntry,
-        last: &std::collections::HashMap<&str, (u32, i64)>,
-    ) -> bool {
-        r.kind == "entity"
-            && last
-                .get(r.id.as_str())
-                .is_some_and(|&(rev, _)| rev == r.rev)
-    }
-
-    /// The number and import of each entity's current (highest) revision.
-    pub fn last_revisions(&self) -> std::collections::HashMap<&str, (u32, i64)> {
+    /// The number and import of the current (highest) revision of each
+    /// record of `kind` (`entity` or `district`).
+    pub fn last_revisions(&self, kind: &str) -> std::collections::HashMap<&str, (u32, i64)> {
         let mut last = std::collections::HashMap::new();
-        for r in self.revisions.iter().filter(|r| r.kind == "entity") {
+        for r in self.revisions.iter().filter(|r| r.kind == kind) {
             let top = last.entry(r.id.as_str()).or_insert((r.rev, r.import_id));
             if r.rev > top.0 {
                 *top = (r.rev, r.import_id);
             }
         }
         last
+    }
+
+    /// The revisions a store keeps in `revisions`: all but the entities'
+    /// current ones, which are their rows (with their number and import).
+    pub fn kept_revisions(&self) -> impl Iterator<Item = &RevisionEntry> {
+        let current = self.last_revisions("entity");
+        self.revisions.iter().filter(move |r| {
+            r.kind != "entity"
+                || current
+                    .get(r.id.as_str())
+                    .is_none_or(|&(rev, _)| rev != r.rev)
+        })
     }
 }
 
@@ -81,7 +81,7 @@ impl<'a> FirstRevisions<'a> {
         let Some(history) = &changes.history else {
             return Ok(FirstRevisions::Import(import_id));
         };
-        let last = history.last_revisions();
+        let last = history.last_revisions("entity");
         if let Some(e) = changes
             .entities
             .iter()

@@ -497,12 +497,11 @@ pub(super) fn copy_new_entities(
         let row = EntityRow::of(e);
         let record = entity_row::record(e);
         let values = row.values(e, &record);
-        let with_revision: [&(dyn ToSql + Sync); 17] = std::array::from_fn(|k| match k {
-            15 => &rev as &(dyn ToSql + Sync),
-            16 => &import_id,
-            k => values[k + 1],
-        });
-        out.row(&with_revision)
+        // The columns after `ord`, then the revision's.
+        let mut columns: [&(dyn ToSql + Sync); 17] = [&rev; 17];
+        columns[..15].copy_from_slice(&values[1..]);
+        columns[16] = &import_id;
+        out.row(&columns)
     })
     .map(drop)
 }
@@ -560,12 +559,7 @@ fn keep_history(tx: &mut Transaction<'_>, history: &History) -> Result<i64, Stor
     }
     const COPY: &str = "COPY revisions (record_kind, record_id, rev, import_id, record) \
                         FROM STDIN (FORMAT binary)";
-    let last = history.last_revisions();
-    let kept: Vec<&RevisionEntry> = history
-        .revisions
-        .iter()
-        .filter(|r| !History::is_current_entity_revision(r, &last))
-        .collect();
+    let kept: Vec<&RevisionEntry> = history.kept_revisions().collect();
     copy_in(tx, COPY, &REVISION_TYPES, &kept, |r, out| {
         let rev = r.rev as i32;
         out.row(&[&r.kind, &r.id, &rev, &r.import_id, &r.record.as_deref()])

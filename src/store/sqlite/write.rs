@@ -510,23 +510,16 @@ fn keep_history(
                 .map_err(sql_err(Q))?;
         }
     }
-    let last_of_entities = history.last_revisions();
-    let mut last_of_districts: std::collections::HashMap<&str, u32> = Default::default();
-    for r in history.revisions.iter().filter(|r| r.kind == "district") {
-        let top = last_of_districts.entry(r.id.as_str()).or_default();
-        *top = (*top).max(r.rev);
-    }
+    // A district's current revision keeps no record (it is the row).
+    let last_of_districts = history.last_revisions("district");
     let districts: std::collections::HashSet<&str> =
         changes.districts.iter().map(|d| d.id.as_str()).collect();
     const Q: &str = "INSERT INTO revisions (record_kind, record_id, rev, import_id, record) \
                      VALUES (?1, ?2, ?3, ?4, ?5)";
     let mut stmt = tx.prepare(Q).map_err(sql_err(Q))?;
-    for r in &history.revisions {
-        if History::is_current_entity_revision(r, &last_of_entities) {
-            continue;
-        }
+    for r in history.kept_revisions() {
         let in_row = r.kind == "district"
-            && last_of_districts.get(r.id.as_str()) == Some(&r.rev)
+            && last_of_districts.get(r.id.as_str()).map(|&(rev, _)| rev) == Some(r.rev)
             && districts.contains(r.id.as_str());
         let record = if in_row { None } else { r.record.as_deref() };
         stmt.execute(params![r.kind, r.id, r.rev, r.import_id, record])
