@@ -378,6 +378,19 @@ const CURRENT_REVISIONS_IN_TABLE: &str = "
 /// accounts and tokens).
 const DROP_WEB: &str = "DROP TABLE api_tokens; DROP TABLE accounts; DROP TABLE submissions;";
 
+/// A partner with just an id and a name.
+fn partner(id: &str, name: &str) -> stadtatlas::model::Entity {
+    stadtatlas::model::Entity::new(id, name, stadtatlas::model::EntityKind::Partner)
+}
+
+/// A change set that writes these entities and nothing else.
+fn writing(entities: &[&stadtatlas::model::Entity]) -> ChangeSet {
+    ChangeSet {
+        entities: entities.iter().map(|e| (*e).clone()).collect(),
+        ..ChangeSet::default()
+    }
+}
+
 /// The one number `sql` asks the store for.
 fn number(store: &SqliteStore, sql: &str) -> i64 {
     store.connection().query_row(sql, [], |r| r.get(0)).unwrap()
@@ -473,13 +486,9 @@ fn older_stores_are_upgraded_when_opened_for_writing() {
 fn a_version_6_store_keeps_its_histories_when_current_revisions_move_into_rows() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("atlas.gpkg");
-    let mut x =
-        stadtatlas::model::Entity::new("x", "Verein X", stadtatlas::model::EntityKind::Partner);
-    let y = stadtatlas::model::Entity::new("y", "Kita Y", stadtatlas::model::EntityKind::Partner);
-    let changes = |e: &[&stadtatlas::model::Entity]| ChangeSet {
-        entities: e.iter().map(|e| (*e).clone()).collect(),
-        ..ChangeSet::default()
-    };
+    let mut x = partner("x", "Verein X");
+    let y = partner("y", "Kita Y");
+    let changes = writing;
     let (mut store, _) = SqliteStore::create_with(&path, &changes(&[&x])).unwrap();
     x.name = "Verein X e.V.".into();
     store.apply(&changes(&[&x, &y])).unwrap();
@@ -519,12 +528,8 @@ fn a_version_6_store_keeps_its_histories_when_current_revisions_move_into_rows()
 fn every_version_stays_readable_while_the_current_one_is_stored_once() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("atlas.gpkg");
-    let mut e =
-        stadtatlas::model::Entity::new("x", "Verein X", stadtatlas::model::EntityKind::Partner);
-    let changes = |e: &stadtatlas::model::Entity| ChangeSet {
-        entities: vec![e.clone()],
-        ..ChangeSet::default()
-    };
+    let mut e = partner("x", "Verein X");
+    let changes = |e: &stadtatlas::model::Entity| writing(&[e]);
     let (mut store, _) = SqliteStore::create_with(&path, &changes(&e)).unwrap();
     for name in ["Verein X e.V.", "Verein X (Halle) e.V."] {
         e.name = name.into();
