@@ -1347,3 +1347,120 @@ fn a_new_store_is_built_beside_its_schema_and_renamed_into_place() {
     assert!(err.contains("no keys for 7500 assignments today"), "{err}");
     assert!(schemas(&foreign).is_empty(), "{:?}", schemas(&foreign));
 }
+
+/// A new store keeps its rows in spatial order, so that a neighbourhood's
+/// rows share pages, but numbers them (`fid`) in the list's order: a list
+/// whose rows jump about the city reads back by `fid` in its own order, a
+/// copy to a GeoPackage keeps that order, and walking the table as it lies
+/// goes from neighbour to neighbour.
+#[test]
+fn a_new_store_keeps_neighbours_together_and_numbers_rows_in_the_lists_order() {
+    let Some(url) = pg::database("storage_order") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("partners.csv");
+    // 2,500 points of a 50 × 50 grid, visited in a scrambled order
+    // (1237 is prime to 2500).
+    let mut csv = String::from("id,name,kind,lat,lon\n");
+    for i in 0..2_500_u32 {
+        let cell = i * 1237 % 2_500;
+        let (lat, lon) = (
+            51.44 + f64::from(cell / 50) * 0.002,
+            11.90 + f64::from(cell % 50) * 0.003,
+        );
+        csv.push_str(&format!("p{i:04},Verein {i},partner,{lat:.4},{lon:.4}\n"));
+    }
+    std::fs::write(&list, csv).unwrap();
+    import(&url, &[list.to_str().unwrap()]);
+    let listed: Vec<String> = (0..2_500).map(|i| format!("p{i:04}")).collect();
+    let mut c = pg::client(&url);
+    let by_fid: Vec<String> = c
+        .query("SELECT id FROM stadtatlas.entities ORDER BY fid", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(by_fid, listed);
+    let next: i64 = c
+        .query_one(
+            "SELECT nextval(pg_get_serial_sequence('stadtatlas.entities', 'fid'))",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(next, 2_501, "the next row is numbered after the list's");
+    // The length of a walk through the points in an order, in degrees.
+    let mut walk = |order: &str| -> f64 {
+        let q = format!(
+            "SELECT sum(ST_Distance(geom, before)) FROM (SELECT geom, \
+             lag(geom) OVER (ORDER BY {order}) AS before FROM stadtatlas.entities) w"
+        );
+        c.query_one(&q, &[]).unwrap().get(0)
+    };
+    let (as_stored, as_listed) = (walk("ctid"), walk("fid"));
+    assert!(
+        as_stored * 5.0 < as_listed,
+        "stored {as_stored}, listed {as_listed}"
+    );
+    let gpkg = dir.path().join("copy.gpkg");
+    let (_, err, code) = answer(&url, &["copy", "--to", gpkg.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{err}");
+    let copied: Vec<String> = rusqlite::Connection::open(&gpkg)
+        .unwrap()
+        .prepare("SELECT id FROM entities ORDER BY fid")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(copied, listed, "a copy keeps the list's order");
+}
+
+/// `near` reads the districts and the entities near its place on two
+/// connections at once; both read the snapshot the command started with,
+/// so an import that lands in between is not half seen.
+#[test]
+fn a_question_on_two_connections_reads_one_snapshot() {
+    use stadtatlas::query::{Filter, NearTarget, Reach, near_in_store};
+    use stadtatlas::store::Location;
+    let Some(url) = pg::database("beside") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    import(&url, &[root().join("data/halle").to_str().unwrap()]);
+    let at = Location::parse(&url, None).unwrap();
+    let ask = |store: &dyn stadtatlas::store::Store| -> Vec<String> {
+        let target = NearTarget::At(stadtatlas::model::LonLat::new(11.97, 51.48).unwrap());
+        near_in_store(
+            store,
+            &target,
+            Reach::Within(stadtatlas::model::Meters(2_000.0)),
+            &Filter::default(),
+        )
+        .unwrap()
+        .answer
+        .into_iter()
+        .map(|r| r.id)
+        .collect()
+    };
+    let reader = at.open_for_reading().unwrap();
+    assert!(reader.beside().unwrap().is_some(), "PostGIS reads beside");
+    let before = ask(&*reader);
+    assert!(!before.is_empty());
+    let list = dir.path().join("new.csv");
+    std::fs::write(
+        &list,
+        "id,name,kind,lat,lon\nneu-am-markt,Neu am Markt,initiative,51.4801,11.9701\n",
+    )
+    .unwrap();
+    import(&url, &[list.to_str().unwrap(), "--as", "initiatives"]);
+    assert_eq!(
+        ask(&*reader),
+        before,
+        "the reader's snapshot, on both connections"
+    );
+    drop(reader);
+    let now = ask(&*at.open_for_reading().unwrap());
+    assert!(now.contains(&"neu-am-markt".to_string()), "{now:?}");
+}

@@ -310,6 +310,8 @@ pub fn lookalikes(
     }
     let mut seen = std::collections::HashSet::new();
     found.retain(|e| seen.insert(e.id.clone()));
+    // By id: the stores hand a box's records over in no set order.
+    found.sort_unstable_by(|a, b| a.id.cmp(&b.id));
     let mut candidates = vec![NameAndPlace {
         id: String::new(),
         name: proposal.name.clone(),

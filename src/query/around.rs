@@ -49,6 +49,26 @@ impl Frame {
         })
     }
 
+    /// The frame, and what `read` reads, at once: `read` runs on a second
+    /// reader of the store's snapshot on another thread where the store
+    /// gives one ([`Store::beside`]), else after the frame.
+    pub(super) fn read_beside<T: Send>(
+        store: &dyn Store,
+        read: impl Fn(&dyn Store) -> Result<T, QueryError> + Sync,
+    ) -> Result<(Self, T), QueryError> {
+        let Some(open) = store.beside()? else {
+            return Ok((Self::read(store)?, read(store)?));
+        };
+        std::thread::scope(|scope| {
+            let beside = scope.spawn(|| read(&*open()?));
+            let frame = Self::read(store);
+            let found = beside
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            Ok((frame?, found?))
+        })
+    }
+
     /// The atlas of these districts and the given entities (each id once;
     /// the order does not matter, answers are sorted by their own keys).
     pub(super) fn atlas(&self, mut entities: Vec<Entity>) -> Atlas {
@@ -74,11 +94,12 @@ pub fn near_in_store(
     reach: Reach,
     filter: &Filter,
 ) -> Result<Around<Vec<EntityRow>>, QueryError> {
-    let frame = Frame::read(store)?;
     // What is measured from (a box, and a point when it is one), and which
     // entities the answer needs besides those near it: the target entity
     // itself, and for a district the entities that only name a district.
+    // Only a district needs the frame first.
     let point_rect = |p: LonLat| geo::Rect::new(p.point().0, p.point().0);
+    let mut frame = None;
     let (rect, centre, always) = match target {
         NearTarget::At(p) => (point_rect(*p), Some(*p), Vec::new()),
         NearTarget::Entity(id) => {
@@ -94,16 +115,18 @@ pub fn near_in_store(
             (rect, e.location, vec![e])
         }
         NearTarget::District { name, level } => {
-            let rect = frame
+            let read = Frame::read(store)?;
+            let rect = read
                 .atlas(Vec::new())
                 .district_shape(name, level.as_deref())?
                 .1
                 .bounding_rect()
                 .expect("indexed shapes are non-empty");
+            frame = Some(read);
             (rect, None, store.entities_without_point()?)
         }
     };
-    let load = |radius: Meters| -> Result<Atlas, QueryError> {
+    let read = |store: &dyn Store, radius: Meters| -> Result<Vec<Entity>, QueryError> {
         let b = envelope(rect, radius);
         let (min, max) = (b.lower(), b.upper());
         // From a point, points farther than the radius need not be read at all.
@@ -113,27 +136,35 @@ pub fn near_in_store(
         };
         let mut entities = store.entities_in_box((min[0], min[1]), (max[0], max[1]), &keep)?;
         entities.extend(always.iter().cloned());
-        Ok(frame.atlas(entities))
+        Ok(entities)
     };
-    match reach {
-        Reach::Within(m) => {
-            let atlas = load(m)?;
-            let answer = near(&atlas, target, reach, filter)?;
-            Ok(Around { atlas, answer })
-        }
-        Reach::Nearest(k) => {
-            let mut last = None;
-            for radius in widening_radii() {
-                let atlas = load(radius)?;
+    let mut radii: Box<dyn Iterator<Item = Meters>> = match reach {
+        Reach::Within(m) => Box::new(std::iter::once(m)),
+        Reach::Nearest(_) => Box::new(widening_radii()),
+    };
+    let first = radii.next().expect("at least one radius is tried");
+    let (frame, mut entities) = match frame {
+        Some(frame) => (frame, read(store, first)?),
+        None => Frame::read_beside(store, |beside| read(beside, first))?,
+    };
+    let mut radius = first;
+    loop {
+        let atlas = frame.atlas(entities);
+        let (answer, enough) = match reach {
+            Reach::Within(_) => (near(&atlas, target, reach, filter)?, true),
+            Reach::Nearest(k) => {
                 let mut answer = near(&atlas, target, Reach::Within(radius), filter)?;
                 let enough = answer.len() >= k;
                 answer.truncate(k);
-                last = Some(Around { atlas, answer });
-                if enough {
-                    break;
-                }
+                (answer, enough)
             }
-            Ok(last.expect("at least one radius is tried"))
+        };
+        match radii.next() {
+            Some(next) if !enough => {
+                radius = next;
+                entities = read(store, radius)?;
+            }
+            _ => return Ok(Around { atlas, answer }),
         }
     }
 }

@@ -134,7 +134,7 @@ pub fn copy(from: &Location, to: &Location) -> Result<Copied, StoreError> {
     let frame = source.frame()?;
     // In the order the source wrote them, not by id.
     let mut entities = Vec::new();
-    source.for_each_entity_chunk(50_000, super::EntityOrder::Stored, &mut |chunk| {
+    source.for_each_entity_chunk(50_000, super::EntityOrder::Written, &mut |chunk| {
         entities.extend(chunk);
         Ok(())
     })?;

@@ -23,12 +23,18 @@ pub use location::Location;
 /// A lon/lat box: its south-west and north-east corners, `(lon, lat)`.
 pub type LonLatBox = ((f64, f64), (f64, f64));
 
+/// Opens a second reader of a store's snapshot: see [`Store::beside`].
+pub type OpenBeside = Box<dyn FnOnce() -> Result<Box<dyn Store>, StoreError> + Send>;
+
 /// The order in which [`Store::for_each_entity_chunk`] hands entities over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EntityOrder {
     /// As they are stored: cheapest, for questions whose answers do not
-    /// depend on it.
+    /// depend on it (a PostGIS store keeps neighbours together, not the
+    /// order they were written in).
     Stored,
+    /// As the imports wrote them (by row number, `fid`): what a copy keeps.
+    Written,
     /// As listings show them: by kind ([`crate::model::EntityKind::ALL`]),
     /// then name, then id, comparing bytes.
     Listed,
@@ -392,6 +398,17 @@ pub trait Store {
         Ok(None)
     }
 
+    /// Opens, on the thread that calls it, a second reader of the snapshot
+    /// this store reads, so that a question can read two things at once
+    /// (its districts, and the entities near its place); `None` where a
+    /// second reader of the same snapshot costs more than it saves.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the backend fails.
+    fn beside(&self) -> Result<Option<OpenBeside>, StoreError> {
+        Ok(None)
+    }
+
     // What follows lets a question about one place read only that place.
     // The defaults read everything; a backend with a spatial index does better.
 
@@ -563,7 +580,7 @@ pub trait Store {
     ) -> Result<(), StoreError> {
         let mut all = self.snapshot()?.entities;
         match order {
-            EntityOrder::Stored => {}
+            EntityOrder::Stored | EntityOrder::Written => {}
             EntityOrder::Listed => all.sort_by(EntityOrder::listed),
             EntityOrder::ById => all.sort_by(|a, b| a.id.cmp(&b.id)),
         }

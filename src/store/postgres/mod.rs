@@ -692,6 +692,42 @@ impl Store for PgStore {
         read::entities_by_id(&mut self.client.borrow_mut(), ids)
     }
 
+    fn beside(&self) -> Result<Option<crate::store::OpenBeside>, StoreError> {
+        if !self.reading {
+            return Ok(None);
+        }
+        // A second connection that reads this transaction's snapshot: what
+        // both read is the store as it was at one moment, whatever an import
+        // commits meanwhile.
+        const EXPORT: &str = "SELECT pg_export_snapshot()";
+        let snapshot: String = self
+            .client
+            .borrow_mut()
+            .query_one(EXPORT, &[])
+            .map_err(sql_err(EXPORT))?
+            .get(0);
+        if !snapshot.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+            return Err(StoreError::Sql {
+                query: EXPORT.into(),
+                source: format!("unexpected snapshot name {snapshot:?}").into(),
+            });
+        }
+        let target = self.target.clone();
+        Ok(Some(Box::new(move || {
+            let mut client = target.connect()?;
+            let begin = format!(
+                "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '{snapshot}'"
+            );
+            client.batch_execute(&begin).map_err(sql_err(&begin))?;
+            let store: Box<dyn Store> = Box::new(PgStore {
+                client: RefCell::new(client),
+                target,
+                reading: true,
+            });
+            Ok(store)
+        })))
+    }
+
     fn entities_in_box(
         &self,
         min: (f64, f64),

@@ -470,40 +470,77 @@ pub(super) enum Freeze {
     No,
 }
 
-/// The entities of a new store, copied straight into `entities` (in the
-/// import's order, which `fid` keeps).
+/// The entities of a new store, copied straight into `entities`: their
+/// row numbers (`fid`) in the import's order, the rows themselves in
+/// [`storage_order`].
 pub(super) fn copy_new_entities(
     tx: &mut Transaction<'_>,
     entities: &[Entity],
     freeze: Freeze,
     revisions: &FirstRevisions<'_>,
 ) -> Result<(), StoreError> {
+    if entities.is_empty() {
+        return Ok(());
+    }
+    // The row numbers from the table's own sequence, taken at once (the
+    // writers take turns under their lock; a refused import leaves a gap).
+    const FIRST: &str = "SELECT nextval(pg_get_serial_sequence('entities', 'fid'))";
+    const LAST: &str = "SELECT setval(pg_get_serial_sequence('entities', 'fid'), $1)";
+    let first: i64 = tx.query_one(FIRST, &[]).map_err(sql_err(FIRST))?.get(0);
     let q = format!(
-        "COPY entities ({ENTITY_COLUMNS}, rev, import_id) FROM STDIN (FORMAT binary{})",
+        "COPY entities (fid, {ENTITY_COLUMNS}, rev, import_id) FROM STDIN (FORMAT binary{})",
         if freeze == Freeze::Yes {
             ", FREEZE"
         } else {
             ""
         }
     );
-    let types: Vec<Type> = ENTITY_TYPES[1..]
-        .iter()
-        .cloned()
+    let types: Vec<Type> = std::iter::once(Type::INT8)
+        .chain(ENTITY_TYPES[1..].iter().cloned())
         .chain([Type::INT4, Type::INT8])
         .collect();
-    copy_in(tx, &q, &types, entities, |e, out| {
+    copy_in(tx, &q, &types, &storage_order(entities), |&i, out| {
+        let e = &entities[i as usize];
+        let fid = first + i64::from(i);
         let (rev, import_id) = revisions.get(&e.id);
         let rev = rev as i32;
         let row = EntityRow::of(e);
         let record = entity_row::record(e);
         let values = row.values(e, &record);
-        // The columns after `ord`, then the revision's.
-        let mut columns: [&(dyn ToSql + Sync); 17] = [&rev; 17];
-        columns[..15].copy_from_slice(&values[1..]);
-        columns[16] = &import_id;
+        // `fid`, the columns after `ord`, then the revision's.
+        let mut columns: [&(dyn ToSql + Sync); 18] = [&fid; 18];
+        columns[1..16].copy_from_slice(&values[1..]);
+        columns[16] = &rev;
+        columns[17] = &import_id;
         out.row(&columns)
-    })
-    .map(drop)
+    })?;
+    let last = first + entities.len() as i64 - 1;
+    tx.query_one(LAST, &[&last]).map_err(sql_err(LAST))?;
+    Ok(())
+}
+
+/// The order in which a new store keeps its entity rows: along a Hilbert
+/// curve over longitude and latitude, so that a neighbourhood's rows share
+/// pages (at 10^6, the 9,494 rows of a 500 m box lie on 439 pages instead
+/// of 8,472 in the import's order); entities without a point last, in the
+/// import's order. Indexes into `entities`.
+fn storage_order(entities: &[Entity]) -> Vec<u32> {
+    // 2^32 steps around the globe: a few millimetres apart along a parallel.
+    let step = |v: f64, span: f64| ((v / span + 0.5) * f64::from(u32::MAX)) as u32;
+    let mut keyed: Vec<(bool, u64, u32)> = entities
+        .par_iter()
+        .zip(0..u32::try_from(entities.len()).expect("fewer than 2^32 entities"))
+        .map(|(e, i)| match e.location {
+            Some(p) => (
+                false,
+                fast_hilbert::xy2h(step(p.lon(), 360.0), step(p.lat(), 180.0), 32),
+                i,
+            ),
+            None => (true, 0, i),
+        })
+        .collect();
+    keyed.par_sort_unstable();
+    keyed.into_iter().map(|(_, _, i)| i).collect()
 }
 
 /// The types of `revisions (record_kind, record_id, rev, import_id, record)`.

@@ -429,7 +429,9 @@ pub(super) fn for_each_entity_chunk(
     f: &mut (dyn FnMut(Vec<Entity>) -> Result<(), StoreError> + Send),
 ) -> Result<(), StoreError> {
     let q = match order {
-        EntityOrder::Stored => format!("SELECT {COLUMNS} FROM entities ORDER BY fid"),
+        EntityOrder::Stored | EntityOrder::Written => {
+            format!("SELECT {COLUMNS} FROM entities ORDER BY fid")
+        }
         EntityOrder::Listed | EntityOrder::ById => {
             format!("SELECT {COLUMNS} FROM entities WHERE fid = ?1")
         }
@@ -444,7 +446,7 @@ pub(super) fn for_each_entity_chunk(
         _ => None,
     };
     let fids: Vec<i64> = match order {
-        EntityOrder::Stored => Vec::new(),
+        EntityOrder::Stored | EntityOrder::Written => Vec::new(),
         EntityOrder::Listed | EntityOrder::ById => {
             let keys = if order == EntityOrder::ById {
                 "SELECT fid FROM entities ORDER BY id".to_string()
@@ -480,7 +482,7 @@ pub(super) fn for_each_entity_chunk(
                 chunks.send(full).is_ok()
             };
             match order {
-                EntityOrder::Stored => {
+                EntityOrder::Stored | EntityOrder::Written => {
                     let mut rows = stmt.query([]).map_err(sql_err(&q))?;
                     while let Some(row) = rows.next().map_err(sql_err(&q))? {
                         if !pass(StoredEntity::from_row(row).map_err(sql_err(&q))?) {
