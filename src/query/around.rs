@@ -41,23 +41,36 @@ pub(super) struct Frame {
 
 impl Frame {
     pub(super) fn read(store: &dyn Store) -> Result<Self, QueryError> {
-        let mut rest = store.frame()?;
+        Ok(Self::of(store.frame()?))
+    }
+
+    /// Indexes the districts of a store's frame.
+    fn of(mut rest: Snapshot) -> Self {
         let districts = DistrictMap::new(&rest.levels, std::mem::take(&mut rest.districts));
-        Ok(Self {
+        Self {
             districts: Arc::new(districts),
             rest,
-        })
+        }
     }
 
     /// The frame, and what `read` reads, at once: `read` runs on a second
     /// reader of the store's snapshot on another thread where the store
-    /// gives one ([`Store::beside`]), else after the frame.
+    /// gives one ([`Store::beside`]); else the districts are indexed on
+    /// another thread while `read` reads.
     pub(super) fn read_beside<T: Send>(
         store: &dyn Store,
         read: impl Fn(&dyn Store) -> Result<T, QueryError> + Sync,
     ) -> Result<(Self, T), QueryError> {
         let Some(open) = store.beside()? else {
-            return Ok((Self::read(store)?, read(store)?));
+            let rest = store.frame()?;
+            return std::thread::scope(|scope| {
+                let indexing = scope.spawn(|| Self::of(rest));
+                let found = read(store);
+                let frame = indexing
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                Ok((frame, found?))
+            });
         };
         std::thread::scope(|scope| {
             let beside = scope.spawn(|| read(&*open()?));

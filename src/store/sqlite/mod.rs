@@ -600,7 +600,8 @@ impl Store for SqliteStore {
         max: (f64, f64),
         keep: &dyn Fn(f64, f64) -> bool,
     ) -> Result<Vec<crate::model::Entity>, StoreError> {
-        read::entities_in_boxes(&self.conn, &[(min, max)], keep)
+        // One place's question: what it reads is mostly its answer.
+        read::entities_in_boxes(&self.conn, &[(min, max)], keep, read::Mapping::Mapped)
     }
 
     fn entities_in_boxes(
@@ -608,7 +609,8 @@ impl Store for SqliteStore {
         boxes: &[crate::store::LonLatBox],
         keep: &dyn Fn(f64, f64) -> bool,
     ) -> Result<Vec<crate::model::Entity>, StoreError> {
-        read::entities_in_boxes(&self.conn, boxes, keep)
+        // An import's neighbourhoods: records to compare with, not to keep.
+        read::entities_in_boxes(&self.conn, boxes, keep, read::Mapping::Copied)
     }
 
     fn entities_without_point(&self) -> Result<Vec<crate::model::Entity>, StoreError> {

@@ -343,6 +343,7 @@ pub(super) fn entities_in_boxes(
     conn: &Connection,
     boxes: &[crate::store::LonLatBox],
     keep: &dyn Fn(f64, f64) -> bool,
+    mapping: Mapping,
 ) -> Result<Vec<Entity>, StoreError> {
     const ALL: &str = "SELECT fid, lon, lat FROM entity_cells";
     const RANGE: &str = "SELECT fid, lon, lat FROM entity_cells WHERE cell BETWEEN ?1 AND ?2";
@@ -387,10 +388,13 @@ pub(super) fn entities_in_boxes(
     let by_fid = format!("SELECT {COLUMNS} FROM entities WHERE fid = ?1");
     let mut rows = Vec::with_capacity(fids.len());
     {
+        let mapped = Mapped::new(&tx, mapping, fids.len())?;
         let mut stmt = tx.prepare(&by_fid).map_err(sql_err(&by_fid))?;
         for fid in fids {
             rows.extend(entity_rows(&mut stmt, fid).map_err(sql_err(&by_fid))?);
         }
+        drop(stmt);
+        mapped.end()?;
     }
     // CROSS JOIN keeps SQLite from scanning all entities for the few areas.
     let areas = format!(
@@ -400,6 +404,60 @@ pub(super) fn entities_in_boxes(
     rows.extend(self::rows(&tx, &areas, StoredEntity::from_row)?);
     tx.finish().map_err(sql_err("COMMIT"))?;
     parse_entities(rows)
+}
+
+/// How [`entities_in_boxes`] reads the records it fetches one by one.
+///
+/// A neighbourhood's records lie one or two to a 64 KiB page (the store's
+/// page size, for its bulk loads). Read through a memory map, each costs
+/// the bytes it is made of, not a copy of its page (10^6, 500 m, 7,134
+/// answers: `near` 141 → 70 ms), but every page touched stays mapped, and
+/// counts in the process's resident memory, until the read ends (that
+/// `near`: 73 → 274 MB of which 200 MB are the file's cached pages).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Mapping {
+    /// For a question, whose answer is what it reads.
+    Mapped,
+    /// For an import comparing its rows with their neighbours: its memory
+    /// stays what it copies (10 rows into a 10^6 store: 71 MB, 248 MB mapped).
+    Copied,
+}
+
+/// The file mapped while this lives (see [`Mapping`]).
+struct Mapped<'c> {
+    conn: Option<&'c Connection>,
+}
+
+impl<'c> Mapped<'c> {
+    const SIZE: &'static str = "PRAGMA mmap_size = 2147418112";
+    const NONE: &'static str = "PRAGMA mmap_size = 0";
+    /// Fewer records are not worth a mapping.
+    const FEW: usize = 256;
+
+    fn new(conn: &'c Connection, mapping: Mapping, records: usize) -> Result<Self, StoreError> {
+        if mapping == Mapping::Copied || records < Self::FEW {
+            return Ok(Self { conn: None });
+        }
+        conn.execute_batch(Self::SIZE)
+            .map_err(sql_err(Self::SIZE))?;
+        Ok(Self { conn: Some(conn) })
+    }
+
+    /// Unmaps the file (also when dropped, then without a word on failure).
+    fn end(mut self) -> Result<(), StoreError> {
+        match self.conn.take() {
+            Some(conn) => conn.execute_batch(Self::NONE).map_err(sql_err(Self::NONE)),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for Mapped<'_> {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            let _ = conn.execute_batch(Self::NONE);
+        }
+    }
 }
 
 /// Entities without a point (areas, named districts, city-wide).
