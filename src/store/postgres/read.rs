@@ -398,7 +398,7 @@ pub(super) fn entities_with_websites(
     entities_by_id(client, &ids)
 }
 
-/// Every entity in `order` (stored: `fid`), `size` at a time, through a
+/// Every entity in `order` (stored: as the rows lie), `size` at a time, through a
 /// cursor: the process holds one chunk, whatever the store's size (the
 /// server sorts).
 pub(super) fn for_each_entity_chunk(
@@ -408,7 +408,8 @@ pub(super) fn for_each_entity_chunk(
     f: &mut (dyn FnMut(Vec<Entity>) -> Result<(), StoreError> + Send),
 ) -> Result<(), StoreError> {
     // The rows lie in spatial order (see `write::copy_new_entities`), not
-    // in the order they were written: a read by `fid` is a sort.
+    // in the order they were written: a read by `fid` jumps about the table
+    // (10^6: 3.6–4.4 s against 1.6–1.7 s as they lie), so only a copy asks.
     let order_by = match order {
         EntityOrder::Stored => String::new(),
         EntityOrder::Written => " ORDER BY fid".to_string(),
