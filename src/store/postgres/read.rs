@@ -359,15 +359,22 @@ pub(super) fn entities_in_box(
     let rows = client
         .query(&points, &[&min.0, &min.1, &max.0, &max.1])
         .map_err(sql_err(&points))?;
-    let kept: Vec<postgres::Row> = rows
+    // Each row is kept only as its values, dropped once read (a dense box's
+    // rows would otherwise be held twice, raw and read).
+    let kept: Vec<StoredEntity> = rows
         .into_iter()
-        .filter(|r| {
+        .filter_map(|r| {
             // `lon` and `lat` of [`COLUMNS`], set where `geom` is.
             let (lon, lat): (f64, f64) = (r.get(10), r.get(11));
-            min.0 <= lon && lon <= max.0 && min.1 <= lat && lat <= max.1 && keep(lon, lat)
+            let inside =
+                min.0 <= lon && lon <= max.0 && min.1 <= lat && lat <= max.1 && keep(lon, lat);
+            inside.then(|| StoredEntity::from_pg(&r, 0))
         })
         .collect();
-    let mut out = parse_entities(kept)?;
+    let mut out: Vec<Entity> = kept
+        .into_par_iter()
+        .map(StoredEntity::into_entity)
+        .collect::<Result<_, _>>()?;
     out.extend(entities_where(
         client,
         "WHERE geom IS NULL AND id IN (SELECT entity_id FROM entity_areas) ORDER BY fid",
