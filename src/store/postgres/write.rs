@@ -525,7 +525,7 @@ pub(super) fn copy_new_entities(
 /// of 8,472 in the import's order); entities without a point last, in the
 /// import's order. Indexes into `entities`.
 fn storage_order(entities: &[Entity]) -> Vec<u32> {
-    // 2^32 steps around the globe: a few millimetres apart along a parallel.
+    // 2^32 steps around the globe: under a centimetre apart.
     let step = |v: f64, span: f64| ((v / span + 0.5) * f64::from(u32::MAX)) as u32;
     let mut keyed: Vec<(bool, u64, u32)> = entities
         .par_iter()
