@@ -66,18 +66,14 @@ impl Frame {
             return std::thread::scope(|scope| {
                 let indexing = scope.spawn(|| Self::of(rest));
                 let found = read(store);
-                let frame = indexing
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                let frame = joined(indexing);
                 Ok((frame, found?))
             });
         };
         std::thread::scope(|scope| {
             let beside = scope.spawn(|| read(&*open()?));
             let frame = Self::read(store);
-            let found = beside
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            let found = joined(beside);
             Ok((frame?, found?))
         })
     }
@@ -95,6 +91,13 @@ impl Frame {
             },
         )
     }
+}
+
+/// What a scoped thread returned (its panic goes on in the caller).
+fn joined<T>(thread: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    thread
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 /// [`near`], reading only the entities around the target.

@@ -37,8 +37,18 @@ fn parse<T: serde::de::DeserializeOwned>(
 }
 
 /// Entities from rows of [`ENTITY`], parsed on every core, in row order.
+/// Each raw row is dropped once its values are read (a dense box's rows
+/// would otherwise be held twice, raw and read).
 pub(super) fn parse_entities(rows: Vec<postgres::Row>) -> Result<Vec<Entity>, StoreError> {
-    let stored: Vec<StoredEntity> = rows.iter().map(|r| StoredEntity::from_pg(r, 0)).collect();
+    parse_stored(
+        rows.into_iter()
+            .map(|r| StoredEntity::from_pg(&r, 0))
+            .collect(),
+    )
+}
+
+/// Entities from the values of rows of [`ENTITY`], parsed on every core.
+fn parse_stored(stored: Vec<StoredEntity>) -> Result<Vec<Entity>, StoreError> {
     stored
         .into_par_iter()
         .map(StoredEntity::into_entity)
@@ -359,8 +369,7 @@ pub(super) fn entities_in_box(
     let rows = client
         .query(&points, &[&min.0, &min.1, &max.0, &max.1])
         .map_err(sql_err(&points))?;
-    // Each row is kept only as its values, dropped once read (a dense box's
-    // rows would otherwise be held twice, raw and read).
+    // As `parse_entities`, keeping only the rows inside.
     let kept: Vec<StoredEntity> = rows
         .into_iter()
         .filter_map(|r| {
@@ -371,10 +380,7 @@ pub(super) fn entities_in_box(
             inside.then(|| StoredEntity::from_pg(&r, 0))
         })
         .collect();
-    let mut out: Vec<Entity> = kept
-        .into_par_iter()
-        .map(StoredEntity::into_entity)
-        .collect::<Result<_, _>>()?;
+    let mut out = parse_stored(kept)?;
     out.extend(entities_where(
         client,
         "WHERE geom IS NULL AND id IN (SELECT entity_id FROM entity_areas) ORDER BY fid",
