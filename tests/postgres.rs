@@ -1439,7 +1439,8 @@ fn a_question_on_two_connections_reads_one_snapshot() {
             &Filter::default(),
         )
         .unwrap()
-        .answer
+        .rows()
+        .unwrap()
         .into_iter()
         .map(|r| r.id)
         .collect()

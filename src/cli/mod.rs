@@ -13,7 +13,7 @@ mod web;
 use anyhow::Result;
 use args::{ByArg, Cli, Command, ExportFormat, FilterArgs, Format, LangArg, ProfileArg};
 use german::{Saying, said};
-use output::{Out, emit, emit_entities};
+use output::{Out, emit, write_rows};
 use stadtatlas::districts::DistrictRef;
 use stadtatlas::export::{self, Profile, csv_out, gpkg_out, stream};
 use stadtatlas::governance;
@@ -386,12 +386,10 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         } => {
             let held = store_at.open_for_reading()?;
             let store: &dyn Store = &*held;
-            let query::Around {
-                atlas,
-                answer: rows,
-            } = query::inside_in_store(store, &districts, level.as_deref(), &filter.to_filter())?;
-            emit_entities(&out, &atlas, &rows)?;
-            Ok(if rows.is_empty() {
+            let found =
+                query::inside_in_store(store, &districts, level.as_deref(), &filter.to_filter())?;
+            write_rows(&out, &found)?;
+            Ok(if found.is_empty() {
                 Outcome::Nothing
             } else {
                 Outcome::Ok
@@ -411,12 +409,9 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                 Ok(!store.entities_by_id(&[id])?.is_empty())
             })?;
             let reach = Reach::asked(within, nearest)?;
-            let query::Around {
-                atlas,
-                answer: rows,
-            } = query::near_in_store(store, &target, reach, &filter.to_filter())?;
-            emit_entities(&out, &atlas, &rows)?;
-            Ok(if rows.is_empty() {
+            let found = query::near_in_store(store, &target, reach, &filter.to_filter())?;
+            write_rows(&out, &found)?;
+            Ok(if found.is_empty() {
                 Outcome::Nothing
             } else {
                 Outcome::Ok

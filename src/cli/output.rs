@@ -7,7 +7,7 @@ use serde::Serialize;
 use stadtatlas::export::{self, Grid, TableStyle, label};
 use stadtatlas::governance;
 use stadtatlas::model::Lang;
-use stadtatlas::query::{Atlas, EntityRow, Filter, Rows};
+use stadtatlas::query::{Atlas, Chunked, Filter, Rows};
 use stadtatlas::store::{EntityOrder, Revision};
 use stadtatlas::text;
 use std::io::Write;
@@ -390,35 +390,37 @@ fn network_note(n: &governance::Network, lang: Lang) -> String {
     }
 }
 
-/// Writes an entity listing, GeoJSON included.
-pub fn emit_entities(out: &Out, atlas: &Atlas, rows: &[EntityRow]) -> Result<()> {
-    let levels = atlas.districts.hierarchy.level_ids();
-    match out.format {
-        Format::Geojson => print_json(
-            &export::geojson_out::entities(atlas, rows, export::Profile::Public),
-            false,
-        ),
-        _ => emit(out, rows, || {
-            export::entity_grid(rows, &levels, &atlas.vocabulary, out.lang)
-        }),
-    }
+/// `list`: the records the store hands over in list order.
+pub fn list(out: &Out, store: &dyn stadtatlas::store::Store, filter: &Filter) -> Result<()> {
+    write_rows(out, &Rows::read(store, filter, EntityOrder::Listed, false)?)
 }
 
-/// `list`: the records the store hands over in list order, written as
-/// they come in JSON, GeoJSON and CSV (the same bytes as one answer, with
-/// memory for one chunk of the store); a table or Markdown, whose column
-/// widths and count need every row, from the rows alone.
-pub fn list(out: &Out, store: &dyn stadtatlas::store::Store, filter: &Filter) -> Result<()> {
+/// Rows handed over a chunk at a time (`list`'s, the answers of `in` and
+/// `near`), written as they come in JSON, GeoJSON and CSV (the same bytes
+/// as one answer, with memory for one chunk); a table or Markdown, whose
+/// column widths and count need every row, from the rows' cells.
+pub fn write_rows(out: &Out, rows: &impl Chunked) -> Result<()> {
     use serde::ser::{SerializeSeq, Serializer};
     // Stdout, not its lock: the chunks may be written from the store's
     // reading thread.
     let mut w = std::io::BufWriter::new(std::io::stdout());
     let json_err = |e: serde_json::Error| anyhow::Error::from(std::io::Error::from(e));
+    let districts = rows.districts();
+    let levels = districts.districts.hierarchy.level_ids();
+    let with_distance = rows.with_distance();
+    let grid = || {
+        export::EntityGrid::new(
+            levels.clone(),
+            districts.vocabulary.clone(),
+            out.lang,
+            with_distance,
+        )
+    };
     match out.format {
         Format::Json => {
             let mut json = serde_json::Serializer::pretty(&mut w);
             let mut seq = json.serialize_seq(None).map_err(json_err)?;
-            Rows::read(store, filter, EntityOrder::Listed, false)?.each(|_, rows| {
+            rows.each(|_, rows| {
                 rows.iter()
                     .try_for_each(|r| seq.serialize_element(r))
                     .map_err(json_err)
@@ -427,26 +429,20 @@ pub fn list(out: &Out, store: &dyn stadtatlas::store::Store, filter: &Filter) ->
             w.write_all(b"\n")?;
         }
         Format::Geojson => {
-            export::stream::write_geojson(
-                store,
-                filter,
-                EntityOrder::Listed,
-                export::Profile::Public,
-                &mut w,
-                "standard output",
-            )?;
+            let to = "standard output";
+            export::stream::write_geojson_of(rows, export::Profile::Public, &mut w, to)?;
             w.write_all(b"\n")?;
         }
         Format::Csv => {
-            let rows = Rows::read(store, filter, EntityOrder::Listed, false)?;
-            let districts = rows.districts();
-            let levels = districts.districts.hierarchy.level_ids();
             let mut csv = csv::Writer::from_writer(&mut w);
-            export::entity_grid(&[], &levels, &districts.vocabulary, out.lang)
+            grid()
+                .finish()
                 .write_csv(&mut csv, true)
                 .map_err(std::io::Error::from)?;
-            rows.each(|atlas, rows| {
-                export::entity_grid(&rows, &levels, &atlas.vocabulary, out.lang)
+            rows.each(|_, rows| {
+                let mut part = grid();
+                part.add(&rows);
+                part.finish()
                     .write_csv(&mut csv, false)
                     .map_err(|e| anyhow::Error::from(std::io::Error::from(e)))
             })?;
@@ -454,17 +450,13 @@ pub fn list(out: &Out, store: &dyn stadtatlas::store::Store, filter: &Filter) ->
         }
         _ => {
             // The cells of every row, each chunk's rows dropped once they are cells.
-            let rows = Rows::read(store, filter, EntityOrder::Listed, false)?;
-            let districts = rows.districts();
-            let levels = districts.districts.hierarchy.level_ids();
-            let mut grid =
-                export::EntityGrid::new(levels, districts.vocabulary.clone(), out.lang, false);
+            let mut cells = grid();
             rows.each(|_, rows| {
-                grid.add(&rows);
+                cells.add(&rows);
                 Ok::<(), anyhow::Error>(())
             })?;
             drop(w);
-            return print(&grid_text(out, &grid.finish())?);
+            return print(&grid_text(out, &cells.finish())?);
         }
     }
     w.flush()?;

@@ -11,7 +11,7 @@ use super::Profile;
 use super::profile::INTERNAL_NOTICE;
 use super::stream::ExportError;
 use crate::model::{Contact, Entity};
-use crate::query::{Filter, QueryError, Rows};
+use crate::query::{Chunked, Filter, QueryError, Rows};
 use crate::store::{AssignmentRow, Assignments, ChangeSet, EntityOrder, SqliteStore, Store};
 use std::path::Path;
 

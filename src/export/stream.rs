@@ -4,7 +4,7 @@
 
 use super::csv_out::{CsvDialect, EntityCsv};
 use super::{Profile, geojson_out};
-use crate::query::{Atlas, EntityRow, Filter, QueryError, Rows};
+use crate::query::{Atlas, Chunked, EntityRow, Filter, QueryError, Rows};
 use crate::store::{EntityOrder, Store};
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -117,8 +117,24 @@ pub fn write_geojson<W: Write + Send>(
     w: &mut W,
     to: &str,
 ) -> Result<usize, ExportError> {
-    let io = ExportError::writing(to);
     let rows = Rows::read(store, filter, order, profile.shows_contacts())?;
+    write_geojson_of(&rows, profile, w, to)
+}
+
+/// Rows handed over a chunk at a time (`list`'s, or the answer of `in`
+/// or `near`) as one FeatureCollection, as [`geojson_out::entities`]
+/// writes it, to `w` (`to` names it in errors). Returns how many were
+/// written.
+///
+/// # Errors
+/// [`ExportError`] when the store cannot be read or `w` not written.
+pub fn write_geojson_of<W: Write + Send>(
+    rows: &impl Chunked,
+    profile: Profile,
+    w: &mut W,
+    to: &str,
+) -> Result<usize, ExportError> {
+    let io = ExportError::writing(to);
     let (head, tail) = geojson_out::collection_around(rows.districts(), profile);
     w.write_all(head.as_bytes()).map_err(io)?;
     let mut written = 0;

@@ -4,26 +4,33 @@
 //! small [`Atlas`]. The answers are the same as on the whole inventory,
 //! because every entity the question could return is among those read.
 
+use super::listing::{Chunked, Finding, HOLD_LIMIT, Key, Listing};
 use super::near::{envelope, widening_radii};
 use super::{
     Atlas, EntityRow, Filter, Matrix, MatrixBy, MatrixCounter, NearTarget, QueryError, Reach,
-    WhereRow, near, where_entity, where_point,
+    WhereRow, near_found, where_entity, where_point,
 };
 use crate::districts::{CITY_WIDE, DistrictMap, DistrictRef, OUTSIDE};
 use crate::metric::within;
 use crate::model::{Entity, LonLat, Meters};
 use crate::store::tally::{Place, Tally};
-use crate::store::{EntityOrder, Snapshot, Store};
+use crate::store::{EntityOrder, Snapshot, Store, StoreError};
 use geo::BoundingRect;
 use std::sync::Arc;
 
 /// How many entities a streamed question holds in memory at once.
 pub(super) const CHUNK: usize = 50_000;
 
-/// The chunk of [`Rows::each`]: its rows are written out as they come,
+/// The chunk of [`Chunked::each`]: its rows are written out as they come,
 /// so a small one keeps memory small (three are held at once: one read,
 /// one parsed, one written) at little cost per chunk.
-const LIST_CHUNK: usize = 4_096;
+pub(super) const LIST_CHUNK: usize = 4_096;
+
+/// What a store's reader hands its chunks to.
+pub(super) type Chunks<'a> = dyn FnMut(Vec<Entity>) -> Result<(), StoreError> + Send + 'a;
+
+/// What takes a question's chunks, with the frame.
+pub(super) type Take<'a> = dyn FnMut(&Frame, Vec<Entity>) -> Result<(), QueryError> + Send + 'a;
 
 /// An answer together with the small atlas it was found in (for output that
 /// needs geometry or district names).
@@ -34,6 +41,7 @@ pub struct Around<T> {
 
 /// The store's districts, indexed once per question, and everything else of
 /// its frame (levels, vocabulary, default level) for the small atlases.
+#[derive(Clone)]
 pub(super) struct Frame {
     districts: Arc<DistrictMap>,
     rest: Snapshot,
@@ -53,29 +61,67 @@ impl Frame {
         }
     }
 
-    /// The frame, and what `read` reads, at once: `read` runs on a second
-    /// reader of the store's snapshot on another thread where the store
-    /// gives one ([`Store::beside`]); else the districts are indexed on
-    /// another thread while `read` reads.
-    pub(super) fn read_beside<T: Send>(
+    /// The frame (unless `given`), and the entities `read` hands over a
+    /// chunk at a time, each given to `take` with the frame. `read` runs on
+    /// a second reader of the store's snapshot on another thread where the
+    /// store gives one ([`Store::beside`]); else the districts are indexed
+    /// on another thread while `read` reads its first chunk.
+    pub(super) fn read_chunks(
         store: &dyn Store,
-        read: impl Fn(&dyn Store) -> Result<T, QueryError> + Sync,
-    ) -> Result<(Self, T), QueryError> {
-        let Some(open) = store.beside()? else {
-            let rest = store.frame()?;
-            return std::thread::scope(|scope| {
-                let indexing = scope.spawn(|| Self::of(rest));
-                let found = read(store);
-                let frame = joined(indexing);
-                Ok((frame, found?))
-            });
+        given: Option<Frame>,
+        read: &(dyn Fn(&dyn Store, &mut Chunks<'_>) -> Result<(), StoreError> + Sync),
+        take: &mut Take<'_>,
+    ) -> Result<Frame, QueryError> {
+        // A failure of `take` travels through the store's reader as a
+        // StoreError; it is kept here and returned as it was.
+        let mut failed = None;
+        let mut taking = |frame: &Frame, chunk| {
+            take(frame, chunk).map_err(|e| {
+                failed = Some(e);
+                StoreError::Stopped
+            })
         };
-        std::thread::scope(|scope| {
-            let beside = scope.spawn(|| read(&*open()?));
-            let frame = Self::read(store);
-            let found = joined(beside);
-            Ok((frame?, found?))
-        })
+        let (frame, read) = if let Some(frame) = given {
+            let read = read(store, &mut |chunk| taking(&frame, chunk));
+            (Ok(frame), read)
+        } else if let Some(open) = store.beside()? {
+            std::thread::scope(|scope| {
+                // One chunk waits while the next is read.
+                let (send, chunks) = std::sync::mpsc::sync_channel::<Vec<Entity>>(1);
+                let reading = scope.spawn(move || -> Result<(), StoreError> {
+                    read(&*open()?, &mut |chunk| {
+                        send.send(chunk).map_err(|_| StoreError::Stopped)
+                    })
+                });
+                let frame = Self::read(store);
+                let taken = match &frame {
+                    Ok(frame) => chunks.iter().try_for_each(|chunk| taking(frame, chunk)),
+                    Err(_) => Ok(()),
+                };
+                // The reader stops at its next chunk once no one takes them.
+                drop(chunks);
+                (frame, taken.and(joined(reading)))
+            })
+        } else {
+            let rest = store.frame()?;
+            std::thread::scope(|scope| {
+                let mut indexing = Some(scope.spawn(|| Self::of(rest)));
+                let mut frame = None;
+                let read = read(store, &mut |chunk| {
+                    let frame = frame.get_or_insert_with(|| {
+                        joined(indexing.take().expect("the frame is joined once"))
+                    });
+                    taking(frame, chunk)
+                });
+                let frame = frame.unwrap_or_else(|| joined(indexing.take().expect("not joined")));
+                (Ok(frame), read)
+            })
+        };
+        let frame = frame?;
+        match failed {
+            Some(e) => Err(e),
+            None => Ok(read.map(|()| frame)?),
+        }
     }
 
     /// The atlas of these districts and the given entities (each id once;
@@ -100,24 +146,40 @@ fn joined<T>(thread: std::thread::ScopedJoinHandle<'_, T>) -> T {
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
-/// [`near`], reading only the entities around the target.
+/// [`super::near`], reading only the entities around the target, a chunk
+/// at a time, holding at most [`HOLD_LIMIT`] of them.
 ///
 /// # Errors
-/// [`QueryError`] as [`near`], or when the store fails.
+/// [`QueryError`] as [`super::near`], or when the store fails.
 pub fn near_in_store(
     store: &dyn Store,
     target: &NearTarget,
     reach: Reach,
     filter: &Filter,
-) -> Result<Around<Vec<EntityRow>>, QueryError> {
+) -> Result<Listing, QueryError> {
+    near_in_store_by(store, target, reach, filter, HOLD_LIMIT)
+}
+
+/// [`near_in_store`] holding at most `limit` entities of the box at once
+/// (tests take the path of a dense box with small limits).
+///
+/// # Errors
+/// As [`near_in_store`].
+pub fn near_in_store_by(
+    store: &dyn Store,
+    target: &NearTarget,
+    reach: Reach,
+    filter: &Filter,
+    limit: usize,
+) -> Result<Listing, QueryError> {
     // What is measured from (a box, and a point when it is one), and which
     // entities the answer needs besides those near it: the target entity
-    // itself, and for a district the entities that only name a district.
-    // Only a district needs the frame first.
+    // itself in every atlas asked, and for a district the entities that
+    // only name a district. Only a district needs the frame first.
     let point_rect = |p: LonLat| geo::Rect::new(p.point().0, p.point().0);
     let mut frame = None;
-    let (rect, centre, always) = match target {
-        NearTarget::At(p) => (point_rect(*p), Some(*p), Vec::new()),
+    let (rect, centre, with, unpointed) = match target {
+        NearTarget::At(p) => (point_rect(*p), Some(*p), Vec::new(), false),
         NearTarget::Entity(id) => {
             let e = store
                 .entities_by_id(&[id])?
@@ -128,7 +190,7 @@ pub fn near_in_store(
                 (None, Some(area)) => area.bounding_rect().expect("non-empty area"),
                 (None, None) => return Err(QueryError::NotLocated(id.clone())),
             };
-            (rect, e.location, vec![e])
+            (rect, e.location, vec![e], false)
         }
         NearTarget::District { name, level } => {
             let read = Frame::read(store)?;
@@ -139,48 +201,49 @@ pub fn near_in_store(
                 .bounding_rect()
                 .expect("indexed shapes are non-empty");
             frame = Some(read);
-            (rect, None, store.entities_without_point()?)
+            (rect, None, Vec::new(), true)
         }
-    };
-    let read = |store: &dyn Store, radius: Meters| -> Result<Vec<Entity>, QueryError> {
-        let b = envelope(rect, radius);
-        let (min, max) = (b.lower(), b.upper());
-        // From a point, points farther than the radius need not be read at all.
-        let keep = |lon: f64, lat: f64| match (centre, LonLat::new(lon, lat)) {
-            (Some(c), Ok(q)) => within(c, q, radius),
-            _ => true,
-        };
-        let mut entities = store.entities_in_box((min[0], min[1]), (max[0], max[1]), &keep)?;
-        entities.extend(always.iter().cloned());
-        Ok(entities)
     };
     let mut radii: Box<dyn Iterator<Item = Meters>> = match reach {
         Reach::Within(m) => Box::new(std::iter::once(m)),
         Reach::Nearest(_) => Box::new(widening_radii()),
     };
-    let first = radii.next().expect("at least one radius is tried");
-    let (frame, mut entities) = match frame {
-        Some(frame) => (frame, read(store, first)?),
-        None => Frame::read_beside(store, |beside| read(beside, first))?,
-    };
-    let mut radius = first;
+    let mut radius = radii.next().expect("at least one radius is tried");
     loop {
-        let atlas = frame.atlas(entities);
-        let (answer, enough) = match reach {
-            Reach::Within(_) => (near(&atlas, target, reach, filter)?, true),
-            Reach::Nearest(k) => {
-                let mut answer = near(&atlas, target, Reach::Within(radius), filter)?;
-                let enough = answer.len() >= k;
-                answer.truncate(k);
-                (answer, enough)
-            }
+        let b = envelope(rect, radius);
+        let (min, max) = ((b.lower()[0], b.lower()[1]), (b.upper()[0], b.upper()[1]));
+        // From a point, points farther than the radius need not be read at all.
+        let keep = |lon: f64, lat: f64| match (centre, LonLat::new(lon, lat)) {
+            (Some(c), Ok(q)) => within(c, q, radius),
+            _ => true,
         };
-        match radii.next() {
-            Some(next) if !enough => {
-                radius = next;
-                entities = read(store, radius)?;
+        let read = |store: &dyn Store, f: &mut Chunks<'_>| {
+            store.for_each_in_box(min, max, &keep, LIST_CHUNK.min(limit), f)?;
+            if unpointed {
+                f(store.entities_without_point()?)?;
             }
-            _ => return Ok(Around { atlas, answer }),
+            Ok(())
+        };
+        let asked = match reach {
+            Reach::Within(_) => reach,
+            Reach::Nearest(_) => Reach::Within(radius),
+        };
+        let find = |atlas: &Atlas| near_found(atlas, target, asked, filter);
+        let mut finding = Finding::new(&find, Key::by_distance, &with, limit);
+        let read = Frame::read_chunks(store, frame.take(), &read, &mut |frame, entities| {
+            finding.take(frame, entities)
+        })?;
+        let mut answer = finding.finish(read.clone())?;
+        match (reach, radii.next()) {
+            (Reach::Nearest(k), Some(next)) if answer.len() < k => {
+                frame = Some(read);
+                radius = next;
+            }
+            (Reach::Nearest(k), _) => {
+                answer.truncate(k);
+                return Ok(answer);
+            }
+            (Reach::Within(_), _) => return Ok(answer),
         }
     }
 }
@@ -376,7 +439,7 @@ pub fn gaps_in_store(
 
 /// The entities that pass a filter as rows, in an order (`list`:
 /// [`EntityOrder::Listed`]; exports: [`EntityOrder::ById`]), read from the
-/// store a chunk at a time ([`Rows::each`]) so that a caller can write them
+/// store a chunk at a time ([`Chunked::each`]) so that a caller can write them
 /// out as they come and memory holds one chunk, whatever the store's size.
 pub struct Rows<'s> {
     store: &'s dyn Store,
@@ -391,7 +454,7 @@ pub struct Rows<'s> {
 
 impl<'s> Rows<'s> {
     /// Reads the districts (and with `contacts` every contact person) of
-    /// `store`; the entities are read by [`Rows::each`].
+    /// `store`; the entities are read by [`Chunked::each`].
     ///
     /// # Errors
     /// When the store fails.
@@ -420,19 +483,19 @@ impl<'s> Rows<'s> {
             people,
         })
     }
+}
 
-    /// The atlas of the districts alone (levels, vocabulary, notices), for
-    /// what a writer puts before and after the rows.
-    pub fn districts(&self) -> &Atlas {
+impl Chunked for Rows<'_> {
+    fn districts(&self) -> &Atlas {
         &self.districts
     }
 
-    /// Hands the rows to `f` a chunk at a time with the small atlas of that
-    /// chunk (its districts, the vocabulary, its contact persons when read).
-    ///
-    /// # Errors
-    /// When the store fails ([`QueryError`]), or what `f` returns.
-    pub fn each<E: From<QueryError> + Send>(
+    fn with_distance(&self) -> bool {
+        false
+    }
+
+    /// Each chunk's atlas holds its contact persons when they were read.
+    fn each<E: From<QueryError> + Send>(
         &self,
         mut f: impl FnMut(&Atlas, Vec<EntityRow>) -> Result<(), E> + Send,
     ) -> Result<(), E> {
@@ -474,7 +537,8 @@ impl<'s> Rows<'s> {
 
 /// [`super::inside`], reading only the entities whose point lies in the
 /// named districts' extent and those without a point (areas, records named
-/// by a district, city-wide ones): every entity the answer could hold.
+/// by a district, city-wide ones): every entity the answer could hold, a
+/// chunk at a time, holding at most [`HOLD_LIMIT`] of them.
 ///
 /// # Errors
 /// [`QueryError`] for an unknown or ambiguous district, or when the store fails.
@@ -483,7 +547,21 @@ pub fn inside_in_store(
     names: &[String],
     level: Option<&str>,
     filter: &Filter,
-) -> Result<Around<Vec<EntityRow>>, QueryError> {
+) -> Result<Listing, QueryError> {
+    inside_in_store_by(store, names, level, filter, HOLD_LIMIT)
+}
+
+/// [`inside_in_store`] holding at most `limit` entities at once.
+///
+/// # Errors
+/// As [`inside_in_store`].
+pub fn inside_in_store_by(
+    store: &dyn Store,
+    names: &[String],
+    level: Option<&str>,
+    filter: &Filter,
+    limit: usize,
+) -> Result<Listing, QueryError> {
     let frame = Frame::read(store)?;
     let empty = frame.atlas(Vec::new());
     let map = &empty.districts;
@@ -503,15 +581,23 @@ pub fn inside_in_store(
             }
         }
     }
-    let mut entities = store.entities_without_point()?;
-    if let Some(r) = extent {
-        entities.extend(store.entities_in_box(
-            (r.min().x, r.min().y),
-            (r.max().x, r.max().y),
-            &|_, _| true,
-        )?);
-    }
-    let atlas = frame.atlas(entities);
-    let answer = super::inside(&atlas, names, level, filter)?;
-    Ok(Around { atlas, answer })
+    let read = |store: &dyn Store, f: &mut Chunks<'_>| {
+        f(store.entities_without_point()?)?;
+        match extent {
+            Some(r) => store.for_each_in_box(
+                (r.min().x, r.min().y),
+                (r.max().x, r.max().y),
+                &|_, _| true,
+                LIST_CHUNK.min(limit),
+                f,
+            ),
+            None => Ok(()),
+        }
+    };
+    let find = |atlas: &Atlas| super::inside_found(atlas, names, level, filter);
+    let mut finding = Finding::new(&find, Key::by_name, &[], limit);
+    let frame = Frame::read_chunks(store, Some(frame), &read, &mut |frame, entities| {
+        finding.take(frame, entities)
+    })?;
+    finding.finish(frame)
 }

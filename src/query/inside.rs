@@ -1,6 +1,6 @@
 //! `in`: entities inside the union of named districts.
 
-use super::{Atlas, EntityRow, Filter, QueryError};
+use super::{Atlas, EntityRow, Filter, Found, QueryError};
 use crate::districts::DistrictRef;
 
 /// Entities inside any of the named districts (the union, never the intersection).
@@ -18,11 +18,27 @@ pub fn inside(
     level: Option<&str>,
     filter: &Filter,
 ) -> Result<Vec<EntityRow>, QueryError> {
+    Ok(inside_found(atlas, names, level, filter)?
+        .into_iter()
+        .map(|f| f.row(atlas))
+        .collect())
+}
+
+/// [`inside`]'s answer as places in `atlas`, by name.
+///
+/// # Errors
+/// As [`inside`].
+pub fn inside_found(
+    atlas: &Atlas,
+    names: &[String],
+    level: Option<&str>,
+    filter: &Filter,
+) -> Result<Vec<Found>, QueryError> {
     let targets: Vec<usize> = names
         .iter()
         .map(|n| atlas.district(n, level))
         .collect::<Result<_, _>>()?;
-    let mut rows = Vec::new();
+    let mut found = Vec::new();
     for (i, e) in atlas.entities.iter().enumerate() {
         if !filter.matches(e) {
             continue;
@@ -35,9 +51,20 @@ pub fn inside(
             })
         });
         if hit {
-            rows.push(atlas.row(i));
+            found.push(i);
         }
     }
-    rows.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.id.cmp(&b.id)));
-    Ok(rows)
+    let e = &atlas.entities;
+    found.sort_by(|&a, &b| {
+        e[a].name
+            .cmp(&e[b].name)
+            .then_with(|| e[a].id.cmp(&e[b].id))
+    });
+    Ok(found
+        .into_iter()
+        .map(|index| Found {
+            index,
+            distance_m: None,
+        })
+        .collect())
 }

@@ -10,6 +10,7 @@ mod district_table;
 mod filter;
 mod gaps;
 mod inside;
+mod listing;
 mod location_quality;
 mod matrix;
 mod near;
@@ -18,16 +19,18 @@ mod whereis;
 
 pub use around::{
     Around, Rows, district_table_in_store, entity_in_store, gaps_in_store, inside_in_store,
-    matrix_in_store, near_in_store, where_entity_in_store, where_point_in_store,
+    inside_in_store_by, matrix_in_store, near_in_store, near_in_store_by, where_entity_in_store,
+    where_point_in_store,
 };
 pub use atlas::{Atlas, QueryError};
 pub use check::{Checked, Finding, Findings, check, check_in_store, check_in_store_by};
 pub use district_table::{DistrictCounter, DistrictRow, district_table};
 pub use filter::Filter;
 pub use gaps::{Gap, gaps, gaps_of};
-pub use inside::inside;
+pub use inside::{inside, inside_found};
+pub use listing::{Chunked, HOLD_LIMIT, Listing};
 pub use location_quality::{LocationQuality, location_quality, location_quality_line};
 pub use matrix::{Matrix, MatrixBy, MatrixCounter, MatrixRow, NONE_COLUMN, matrix};
-pub use near::{NearTarget, Reach, near};
-pub use rows::{EntityRow, Located};
+pub use near::{NearTarget, Reach, near, near_found};
+pub use rows::{EntityRow, Found, Located};
 pub use whereis::{WhereRow, WhereTarget, where_entity, where_point};

@@ -1,6 +1,6 @@
 //! `near`: entities within a distance of a point, an entity or a district.
 
-use super::{Atlas, EntityRow, Filter, QueryError};
+use super::{Atlas, EntityRow, Filter, Found, QueryError};
 use crate::districts::DistrictRef;
 use crate::metric::{AreaDistance, degree_margin, geodesic};
 use crate::model::{LonLat, Meters};
@@ -128,6 +128,22 @@ pub fn near(
     reach: Reach,
     filter: &Filter,
 ) -> Result<Vec<EntityRow>, QueryError> {
+    Ok(near_found(atlas, target, reach, filter)?
+        .into_iter()
+        .map(|f| f.row(atlas))
+        .collect())
+}
+
+/// [`near`]'s answer as places in `atlas`, each with its distance.
+///
+/// # Errors
+/// As [`near`].
+pub fn near_found(
+    atlas: &Atlas,
+    target: &NearTarget,
+    reach: Reach,
+    filter: &Filter,
+) -> Result<Vec<Found>, QueryError> {
     let (from, exclude, district) = match target {
         NearTarget::At(p) => (Source::Point(*p), None, None),
         NearTarget::Entity(id) => {
@@ -219,10 +235,9 @@ pub fn near(
     }
     Ok(found
         .into_iter()
-        .map(|(d, i)| {
-            let mut row = atlas.row(i);
-            row.distance_m = Some(d);
-            row
+        .map(|(d, index)| Found {
+            index,
+            distance_m: Some(d),
         })
         .collect())
 }

@@ -38,6 +38,27 @@ pub struct EntityRow {
     pub source: Option<String>,
 }
 
+/// One entity of an answer: its place in the answer's atlas and, for
+/// `near`, its distance. Its row is made when it is written
+/// ([`Found::row`]): a long answer holds its records once, not a second
+/// time as rows (at 77,710 answers the rows were ~65 MB more).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Found {
+    /// The entity's index in the atlas.
+    pub index: usize,
+    /// Distance to the target of `near`, metres.
+    pub distance_m: Option<f64>,
+}
+
+impl Found {
+    /// The listing row of this entity.
+    pub fn row(self, atlas: &Atlas) -> EntityRow {
+        let mut row = EntityRow::new(atlas, self.index);
+        row.distance_m = self.distance_m;
+        row
+    }
+}
+
 impl EntityRow {
     pub(super) fn new(atlas: &Atlas, i: usize) -> Self {
         let e = &atlas.entities[i];

@@ -470,6 +470,29 @@ pub trait Store {
         Ok(all)
     }
 
+    /// What [`Store::entities_in_box`] returns, handed to `f` at most
+    /// `size` at a time, so that a question whose box holds many entities
+    /// needs memory for a chunk of them. `f` must not read this store (it
+    /// may be in the middle of a read).
+    ///
+    /// # Errors
+    /// As [`Store::snapshot`], or what `f` returns.
+    fn for_each_in_box(
+        &self,
+        min: (f64, f64),
+        max: (f64, f64),
+        keep: &dyn Fn(f64, f64) -> bool,
+        size: usize,
+        f: &mut (dyn FnMut(Vec<Entity>) -> Result<(), StoreError> + Send),
+    ) -> Result<(), StoreError> {
+        let mut all = self.entities_in_box(min, max, keep)?;
+        while !all.is_empty() {
+            let rest = all.split_off(all.len().min(size.max(1)));
+            f(std::mem::replace(&mut all, rest))?;
+        }
+        Ok(())
+    }
+
     /// [`Store::entities_in_box`] for several boxes at once, each entity
     /// once (a small import's records spread over a city: the stores read
     /// each record once, in file order, however many boxes hold it).

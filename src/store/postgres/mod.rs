@@ -734,7 +734,23 @@ impl Store for PgStore {
         max: (f64, f64),
         keep: &dyn Fn(f64, f64) -> bool,
     ) -> Result<Vec<Entity>, StoreError> {
-        read::entities_in_box(&mut self.client.borrow_mut(), min, max, keep)
+        let mut all = Vec::new();
+        self.for_each_in_box(min, max, keep, usize::MAX, &mut |chunk| {
+            all.extend(chunk);
+            Ok(())
+        })?;
+        Ok(all)
+    }
+
+    fn for_each_in_box(
+        &self,
+        min: (f64, f64),
+        max: (f64, f64),
+        keep: &dyn Fn(f64, f64) -> bool,
+        size: usize,
+        f: &mut (dyn FnMut(Vec<Entity>) -> Result<(), StoreError> + Send),
+    ) -> Result<(), StoreError> {
+        read::for_each_in_box(&mut self.client.borrow_mut(), min, max, keep, size, f)
     }
 
     fn relations(&self) -> Result<Vec<Relation>, StoreError> {

@@ -350,13 +350,17 @@ pub(super) fn entities_by_id(client: &mut Client, ids: &[&str]) -> Result<Vec<En
 }
 
 /// Points in the box (through the GiST index) that pass `keep`, then the
-/// entities located by an area only, each part in `fid` order.
-pub(super) fn entities_in_box(
+/// entities located by an area only, handed to `f` at most `size` at a
+/// time as the rows arrive (a chunk's raw rows are dropped once read).
+pub(super) fn for_each_in_box(
     client: &mut Client,
     min: (f64, f64),
     max: (f64, f64),
     keep: &dyn Fn(f64, f64) -> bool,
-) -> Result<Vec<Entity>, StoreError> {
+    size: usize,
+    f: &mut (dyn FnMut(Vec<Entity>) -> Result<(), StoreError> + Send),
+) -> Result<(), StoreError> {
+    use postgres::fallible_iterator::FallibleIterator;
     // The records come with the points, in one pass over the rows, as they
     // lie: a neighbourhood's rows share pages (`write::copy_new_entities`
     // stores them in spatial order), and no caller needs them by `fid`
@@ -366,27 +370,37 @@ pub(super) fn entities_in_box(
     let points = format!(
         "SELECT {ENTITY} FROM entities WHERE geom && ST_MakeEnvelope($1, $2, $3, $4, 4326)"
     );
-    let rows = client
-        .query(&points, &[&min.0, &min.1, &max.0, &max.1])
+    let params: [&(dyn postgres::types::ToSql + Sync); 4] = [&min.0, &min.1, &max.0, &max.1];
+    let size = size.max(1);
+    let mut rows = client
+        .query_raw(&points, params)
         .map_err(sql_err(&points))?;
-    // As `parse_entities`, keeping only the rows inside.
-    let kept: Vec<StoredEntity> = rows
-        .into_iter()
-        .filter_map(|r| {
-            // `lon` and `lat` of [`COLUMNS`], set where `geom` is.
-            let (lon, lat): (f64, f64) = (r.get(10), r.get(11));
-            let inside =
-                min.0 <= lon && lon <= max.0 && min.1 <= lat && lat <= max.1 && keep(lon, lat);
-            inside.then(|| StoredEntity::from_pg(&r, 0))
-        })
-        .collect();
-    let mut out = parse_stored(kept)?;
-    out.extend(entities_where(
+    let mut kept: Vec<StoredEntity> = Vec::new();
+    while let Some(r) = rows.next().map_err(sql_err(&points))? {
+        // `lon` and `lat` of [`COLUMNS`], set where `geom` is.
+        let (lon, lat): (f64, f64) = (r.get(10), r.get(11));
+        if min.0 <= lon && lon <= max.0 && min.1 <= lat && lat <= max.1 && keep(lon, lat) {
+            kept.push(StoredEntity::from_pg(&r, 0));
+            if kept.len() == size {
+                f(parse_stored(std::mem::take(&mut kept))?)?;
+            }
+        }
+    }
+    drop(rows);
+    let mut areas = entities_where(
         client,
         "WHERE geom IS NULL AND id IN (SELECT entity_id FROM entity_areas) ORDER BY fid",
         &[],
-    )?);
-    Ok(out)
+    )?;
+    let last = parse_stored(kept)?;
+    // The last points and the areas, `size` at a time.
+    let mut rest = last;
+    rest.append(&mut areas);
+    while !rest.is_empty() {
+        let tail = rest.split_off(rest.len().min(size));
+        f(std::mem::replace(&mut rest, tail))?;
+    }
+    Ok(())
 }
 
 pub(super) fn entities_with_websites(

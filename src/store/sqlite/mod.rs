@@ -604,6 +604,24 @@ impl Store for SqliteStore {
         read::entities_in_boxes(&self.conn, &[(min, max)], keep, read::Mapping::Mapped)
     }
 
+    fn for_each_in_box(
+        &self,
+        min: (f64, f64),
+        max: (f64, f64),
+        keep: &dyn Fn(f64, f64) -> bool,
+        size: usize,
+        f: &mut (dyn FnMut(Vec<crate::model::Entity>) -> Result<(), StoreError> + Send),
+    ) -> Result<(), StoreError> {
+        read::for_each_in_boxes(
+            &self.conn,
+            &[(min, max)],
+            keep,
+            read::Mapping::Mapped,
+            size,
+            f,
+        )
+    }
+
     fn entities_in_boxes(
         &self,
         boxes: &[crate::store::LonLatBox],

@@ -345,6 +345,24 @@ pub(super) fn entities_in_boxes(
     keep: &dyn Fn(f64, f64) -> bool,
     mapping: Mapping,
 ) -> Result<Vec<Entity>, StoreError> {
+    let mut all = Vec::new();
+    for_each_in_boxes(conn, boxes, keep, mapping, usize::MAX, &mut |chunk| {
+        all.extend(chunk);
+        Ok(())
+    })?;
+    Ok(all)
+}
+
+/// [`entities_in_boxes`] handed to `f` at most `size` at a time (the
+/// points' records, in file order, then those located by an area).
+pub(super) fn for_each_in_boxes(
+    conn: &Connection,
+    boxes: &[crate::store::LonLatBox],
+    keep: &dyn Fn(f64, f64) -> bool,
+    mapping: Mapping,
+    size: usize,
+    f: &mut (dyn FnMut(Vec<Entity>) -> Result<(), StoreError> + Send),
+) -> Result<(), StoreError> {
     const ALL: &str = "SELECT fid, lon, lat FROM entity_cells";
     const RANGE: &str = "SELECT fid, lon, lat FROM entity_cells WHERE cell BETWEEN ?1 AND ?2";
     // One read transaction for all lookups, not one per statement.
@@ -386,12 +404,15 @@ pub(super) fn entities_in_boxes(
     fids.sort_unstable();
     fids.dedup();
     let by_fid = format!("SELECT {COLUMNS} FROM entities WHERE fid = ?1");
-    let mut rows = Vec::with_capacity(fids.len());
     {
         let mapped = Mapped::new(&tx, mapping, fids.len())?;
         let mut stmt = tx.prepare(&by_fid).map_err(sql_err(&by_fid))?;
-        for fid in fids {
-            rows.extend(entity_rows(&mut stmt, fid).map_err(sql_err(&by_fid))?);
+        for part in fids.chunks(size.max(1)) {
+            let mut rows = Vec::with_capacity(part.len());
+            for &fid in part {
+                rows.extend(entity_rows(&mut stmt, fid).map_err(sql_err(&by_fid))?);
+            }
+            f(parse_entities(rows)?)?;
         }
         drop(stmt);
         mapped.end()?;
@@ -401,9 +422,12 @@ pub(super) fn entities_in_boxes(
         "SELECT {COLUMNS} FROM entities WHERE fid IN (SELECT e.fid FROM entity_areas a \
          CROSS JOIN entities e ON e.id = a.entity_id WHERE e.geom IS NULL) ORDER BY fid"
     );
-    rows.extend(self::rows(&tx, &areas, StoredEntity::from_row)?);
+    let rows = self::rows(&tx, &areas, StoredEntity::from_row)?;
     tx.finish().map_err(sql_err("COMMIT"))?;
-    parse_entities(rows)
+    if !rows.is_empty() {
+        f(parse_entities(rows)?)?;
+    }
+    Ok(())
 }
 
 /// How [`entities_in_boxes`] reads the records it fetches one by one.
