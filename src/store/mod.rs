@@ -26,6 +26,22 @@ pub type LonLatBox = ((f64, f64), (f64, f64));
 /// Opens a second reader of a store's snapshot: see [`Store::beside`].
 pub type OpenBeside = Box<dyn FnOnce() -> Result<Box<dyn Store>, StoreError> + Send>;
 
+/// Hands `all` to `f` at most `size` at a time, in order.
+///
+/// # Errors
+/// What `f` returns.
+pub(crate) fn in_chunks(
+    mut all: Vec<Entity>,
+    size: usize,
+    f: &mut (dyn FnMut(Vec<Entity>) -> Result<(), StoreError> + Send),
+) -> Result<(), StoreError> {
+    while !all.is_empty() {
+        let rest = all.split_off(all.len().min(size.max(1)));
+        f(std::mem::replace(&mut all, rest))?;
+    }
+    Ok(())
+}
+
 /// The order in which [`Store::for_each_entity_chunk`] hands entities over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EntityOrder {
@@ -456,17 +472,11 @@ pub trait Store {
         max: (f64, f64),
         keep: &dyn Fn(f64, f64) -> bool,
     ) -> Result<Vec<Entity>, StoreError> {
-        let mut all = self.snapshot()?.entities;
-        all.retain(|e| match e.location {
-            Some(p) => {
-                min.0 <= p.lon()
-                    && p.lon() <= max.0
-                    && min.1 <= p.lat()
-                    && p.lat() <= max.1
-                    && keep(p.lon(), p.lat())
-            }
-            None => e.area.is_some(),
-        });
+        let mut all = Vec::new();
+        self.for_each_in_box(min, max, keep, usize::MAX, &mut |chunk| {
+            all.extend(chunk);
+            Ok(())
+        })?;
         Ok(all)
     }
 
@@ -485,12 +495,18 @@ pub trait Store {
         size: usize,
         f: &mut (dyn FnMut(Vec<Entity>) -> Result<(), StoreError> + Send),
     ) -> Result<(), StoreError> {
-        let mut all = self.entities_in_box(min, max, keep)?;
-        while !all.is_empty() {
-            let rest = all.split_off(all.len().min(size.max(1)));
-            f(std::mem::replace(&mut all, rest))?;
-        }
-        Ok(())
+        let mut all = self.snapshot()?.entities;
+        all.retain(|e| match e.location {
+            Some(p) => {
+                min.0 <= p.lon()
+                    && p.lon() <= max.0
+                    && min.1 <= p.lat()
+                    && p.lat() <= max.1
+                    && keep(p.lon(), p.lat())
+            }
+            None => e.area.is_some(),
+        });
+        in_chunks(all, size, f)
     }
 
     /// [`Store::entities_in_box`] for several boxes at once, each entity

@@ -728,20 +728,6 @@ impl Store for PgStore {
         })))
     }
 
-    fn entities_in_box(
-        &self,
-        min: (f64, f64),
-        max: (f64, f64),
-        keep: &dyn Fn(f64, f64) -> bool,
-    ) -> Result<Vec<Entity>, StoreError> {
-        let mut all = Vec::new();
-        self.for_each_in_box(min, max, keep, usize::MAX, &mut |chunk| {
-            all.extend(chunk);
-            Ok(())
-        })?;
-        Ok(all)
-    }
-
     fn for_each_in_box(
         &self,
         min: (f64, f64),

@@ -392,15 +392,10 @@ pub(super) fn for_each_in_box(
         "WHERE geom IS NULL AND id IN (SELECT entity_id FROM entity_areas) ORDER BY fid",
         &[],
     )?;
-    let last = parse_stored(kept)?;
     // The last points and the areas, `size` at a time.
-    let mut rest = last;
+    let mut rest = parse_stored(kept)?;
     rest.append(&mut areas);
-    while !rest.is_empty() {
-        let tail = rest.split_off(rest.len().min(size));
-        f(std::mem::replace(&mut rest, tail))?;
-    }
-    Ok(())
+    crate::store::in_chunks(rest, size, f)
 }
 
 pub(super) fn entities_with_websites(

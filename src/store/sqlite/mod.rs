@@ -594,16 +594,6 @@ impl Store for SqliteStore {
         read::entities_by_id(&self.conn, ids)
     }
 
-    fn entities_in_box(
-        &self,
-        min: (f64, f64),
-        max: (f64, f64),
-        keep: &dyn Fn(f64, f64) -> bool,
-    ) -> Result<Vec<crate::model::Entity>, StoreError> {
-        // One place's question: what it reads is mostly its answer.
-        read::entities_in_boxes(&self.conn, &[(min, max)], keep, read::Mapping::Mapped)
-    }
-
     fn for_each_in_box(
         &self,
         min: (f64, f64),
@@ -612,6 +602,7 @@ impl Store for SqliteStore {
         size: usize,
         f: &mut (dyn FnMut(Vec<crate::model::Entity>) -> Result<(), StoreError> + Send),
     ) -> Result<(), StoreError> {
+        // One place's question: what it reads is mostly its answer.
         read::for_each_in_boxes(
             &self.conn,
             &[(min, max)],
