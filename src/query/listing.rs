@@ -1,8 +1,10 @@
 //! The answers of `in` and `near` as a store hands them over: the entities
-//! a question could return come a chunk at a time, and only a long answer's
-//! keys are kept; its records are read again, in the answer's order, when
-//! it is written ([`Chunked::each`]). So memory follows one chunk, not the
-//! answer (the Marktplatz at 10^6, 500 m: 77,710 rows).
+//! a question could return come a chunk at a time; a long answer keeps only
+//! its keys and its records as compact JSON, and makes each record again,
+//! in the answer's order, when it is written ([`Chunked::each`]). So memory
+//! holds a chunk of records and the answer's text, not every record read
+//! and a row for each (the Marktplatz at 10^6, 500 m, 77,710 answers:
+//! 164–180 MB before, BENCHMARKS.md "Eighteenth round").
 
 use super::around::{Frame, LIST_CHUNK};
 use super::{Atlas, EntityRow, Found, QueryError};
@@ -12,7 +14,7 @@ use std::cmp::Ordering;
 
 /// How many entities a question holds at most: an ordinary neighbourhood's
 /// box (500 m at 10^6: 9,494 records) is held whole with its answer; a
-/// denser one's chunks keep only their answer's keys.
+/// denser one's chunks keep only their answer's keys and records.
 pub const HOLD_LIMIT: usize = 16_384;
 
 /// An answer of `in` or `near`, to be written a chunk of rows at a time.
@@ -60,7 +62,8 @@ impl Records {
         Place { block, start, len }
     }
 
-    /// The record kept at `at`.
+    /// The record kept at `at` (an entity's JSON reads back equal: the
+    /// stores keep revisions so, `an_entity_with_every_field_comes_back_whole`).
     fn get(&self, at: &Place) -> Entity {
         let bytes = &self.blocks[at.block][at.start..at.start + at.len];
         serde_json::from_slice(bytes).expect("an entity reads back as it was written")
@@ -312,5 +315,30 @@ impl Chunked for Listing {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::EntityKind;
+
+    /// Records longer than what is left of a block start a new one, and
+    /// each comes back as it was kept.
+    #[test]
+    fn records_come_back_from_any_block() {
+        let mut records = Records::default();
+        let kept: Vec<Entity> = (0..5)
+            .map(|i| {
+                let mut e = Entity::new(&format!("e{i}"), "Verein", EntityKind::Partner);
+                e.description = Some("x".repeat(300_000 * (i % 3)));
+                e
+            })
+            .collect();
+        let places: Vec<Place> = kept.iter().map(|e| records.keep(e)).collect();
+        assert!(records.blocks.len() >= 2, "{} blocks", records.blocks.len());
+        for (e, at) in kept.iter().zip(&places).rev() {
+            assert_eq!(&records.get(at), e);
+        }
     }
 }
