@@ -330,7 +330,7 @@ mod tests {
         let mut records = Records::default();
         let kept: Vec<Entity> = (0..5)
             .map(|i| {
-                let mut e = Entity::new(&format!("e{i}"), "Verein", EntityKind::Partner);
+                let mut e = Entity::new(format!("e{i}"), "Verein", EntityKind::Partner);
                 e.description = Some("x".repeat(300_000 * (i % 3)));
                 e
             })
