@@ -16,22 +16,23 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// builds); `tests::purge_delay_is_mimallocs` checks it.
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
-/// Has mimalloc give freed memory back at once, not a second later (its
-/// default in the mimalloc v3 the binding builds). Memory freed by another
-/// thread than the one that took it (records parsed on the pool, dropped
-/// on the main thread) otherwise stays resident: `near` at the Marktplatz
-/// on PostGIS peaked at 92–107 MB, now ~61 MB; a 10^6 import at
-/// 1.50–1.54 GB, now 1.39–1.40 GB, in the same time (BENCHMARKS.md,
-/// "Eighteenth round").
-fn purge_at_once() {
+/// Has mimalloc give freed memory back after 10 ms, not a second later
+/// (its default in the mimalloc v3 the binding builds). Memory freed by
+/// another thread than the one that took it (records parsed on the pool,
+/// dropped on the main thread) otherwise stays resident: `near` at the
+/// Marktplatz on PostGIS peaked at 92–107 MB, now 66–71 MB; a 10^6 import
+/// at 1.50–1.54 GB, now 1.41 GB, in the same time. At 0 ms both were a
+/// little lower, but every free cost system time (`near` at an ordinary
+/// place +6–8 ms). BENCHMARKS.md, "Eighteenth round".
+fn purge_soon() {
     // SAFETY: `mi_option_set` stores an option's value (a plain store in
     // mimalloc's option table); the option exists in the mimalloc this
     // binding builds (checked by the test below).
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) }
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 10) }
 }
 
 fn main() -> ExitCode {
-    purge_at_once();
+    purge_soon();
     stadtatlas::import::run::without_huge_pages();
     // Where messages are German, so are `--help` and usage errors.
     let german = cli::asked_german(std::env::args_os());
