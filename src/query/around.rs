@@ -14,7 +14,7 @@ use crate::districts::{CITY_WIDE, DistrictMap, DistrictRef, OUTSIDE};
 use crate::metric::within;
 use crate::model::{Entity, LonLat, Meters};
 use crate::store::tally::{Place, Tally};
-use crate::store::{EntityOrder, Snapshot, Store, StoreError};
+use crate::store::{EntityOrder, Snapshot, Store, StoreError, in_chunks};
 use geo::BoundingRect;
 use std::sync::Arc;
 
@@ -220,7 +220,7 @@ pub fn near_in_store_by(
         let read = |store: &dyn Store, f: &mut Chunks<'_>| {
             store.for_each_in_box(min, max, &keep, LIST_CHUNK.min(limit), f)?;
             if unpointed {
-                f(store.entities_without_point()?)?;
+                in_chunks(store.entities_without_point()?, LIST_CHUNK.min(limit), f)?;
             }
             Ok(())
         };
@@ -582,7 +582,7 @@ pub fn inside_in_store_by(
         }
     }
     let read = |store: &dyn Store, f: &mut Chunks<'_>| {
-        f(store.entities_without_point()?)?;
+        in_chunks(store.entities_without_point()?, LIST_CHUNK.min(limit), f)?;
         match extent {
             Some(r) => store.for_each_in_box(
                 (r.min().x, r.min().y),
